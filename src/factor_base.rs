@@ -1,0 +1,146 @@
+//! A set of emission factors merged from several bases, each traced to its file.
+
+use crate::factor::{BaseKind, Factor};
+use std::collections::HashMap;
+
+/// One file a base was read from, as JSON provenance reports it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseSource {
+    /// File name as the user gave it (or `embedded:…`).
+    pub name: String,
+    /// Which format it was read as.
+    pub kind: BaseKind,
+    /// Data rows read (header excluded).
+    pub rows: usize,
+    /// Factors it provided.
+    pub factors: usize,
+    /// SHA-256 of the file's bytes, lowercase hex.
+    pub sha256: String,
+}
+
+/// A row of a base file that was not turned into a factor, and why.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedRow {
+    /// 1-based line number in the file (the header is line 1).
+    pub line: u64,
+    /// Why it was skipped.
+    pub reason: String,
+}
+
+/// The result of reading one base file.
+#[derive(Clone, Debug, Default)]
+pub struct LoadedBase {
+    /// Where it came from.
+    pub source: Option<BaseSource>,
+    /// Its factors, in file order.
+    pub factors: Vec<Factor>,
+    /// Rows that were skipped by design (e.g. "Données source"), counted by reason.
+    pub skipped: Vec<(String, usize)>,
+    /// Defective rows, reported and skipped.
+    pub defects: Vec<SkippedRow>,
+}
+
+/// An id provided by a later base that replaced the one of an earlier base.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Override {
+    /// The factor id.
+    pub id: String,
+    /// The base whose factor was replaced.
+    pub replaced: String,
+    /// The base whose factor now applies.
+    pub by: String,
+}
+
+/// Factors by id, merged in order: a later base overrides an id of an earlier one.
+#[derive(Clone, Debug, Default)]
+pub struct FactorBase {
+    factors: HashMap<String, Factor>,
+    sources: Vec<BaseSource>,
+    overrides: Vec<Override>,
+}
+
+impl FactorBase {
+    /// An empty base.
+    pub fn new() -> Self {
+        FactorBase::default()
+    }
+
+    /// Merges a loaded base on top of this one.
+    pub fn merge(&mut self, loaded: LoadedBase) {
+        let source_name = loaded
+            .source
+            .as_ref()
+            .map_or_else(String::new, |s| s.name.clone());
+        for factor in loaded.factors {
+            if let Some(previous) = self.factors.get(&factor.id) {
+                let replaced = previous.origin.file.to_string();
+                if replaced != source_name {
+                    self.overrides.push(Override {
+                        id: factor.id.clone(),
+                        replaced,
+                        by: source_name.clone(),
+                    });
+                }
+            }
+            self.factors.insert(factor.id.clone(), factor);
+        }
+        if let Some(source) = loaded.source {
+            self.sources.push(source);
+        }
+    }
+
+    /// Adds one factor (e.g. written inline in an inventory), replacing any of the same id.
+    pub fn insert(&mut self, factor: Factor) {
+        self.factors.insert(factor.id.clone(), factor);
+    }
+
+    /// The factor of this id.
+    pub fn get(&self, id: &str) -> Option<&Factor> {
+        self.factors.get(id)
+    }
+
+    /// Number of factors.
+    pub fn len(&self) -> usize {
+        self.factors.len()
+    }
+
+    /// True when there is no factor.
+    pub fn is_empty(&self) -> bool {
+        self.factors.is_empty()
+    }
+
+    /// Every factor, in no particular order.
+    pub fn iter(&self) -> impl Iterator<Item = &Factor> {
+        self.factors.values()
+    }
+
+    /// The files merged, in order.
+    pub fn sources(&self) -> &[BaseSource] {
+        &self.sources
+    }
+
+    /// Ids that a later base overrode, in merge order.
+    pub fn overrides(&self) -> &[Override] {
+        &self.overrides
+    }
+
+    /// Up to `n` ids or names closest to `wanted`, for "did you mean" hints.
+    pub fn closest(&self, wanted: &str, n: usize) -> Vec<&Factor> {
+        let wanted_lower = wanted.to_lowercase();
+        let mut scored: Vec<(usize, &str, &Factor)> = self
+            .factors
+            .values()
+            .map(|f| {
+                let by_id = crate::text::edit_distance(wanted, &f.id);
+                let by_name = if wanted_lower.chars().any(char::is_alphabetic) {
+                    crate::text::edit_distance(&wanted_lower, &f.name.to_lowercase())
+                } else {
+                    usize::MAX
+                };
+                (by_id.min(by_name), f.id.as_str(), f)
+            })
+            .collect();
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
+        scored.into_iter().take(n).map(|(_, _, f)| f).collect()
+    }
+}

@@ -1,0 +1,1 @@
+//! Reads the official ADEME Base Carbone® CSV export.
