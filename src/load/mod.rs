@@ -2,3 +2,7 @@
 
 pub mod ademe;
 pub mod encoding;
+pub mod inventory;
+pub mod yaml;
+pub mod factor_csv;
+pub mod factors;

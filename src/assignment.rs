@@ -1,0 +1,262 @@
+//! Which post a line goes to (posts.md, "Assignment rules"): a line's explicit `post:` wins,
+//! then the first rule of [`RULES`] whose category prefix matches the factor's category path.
+
+use crate::factor::Factor;
+use crate::inventory::{Direction, Line, Purpose};
+use crate::post::{Post, codes};
+
+/// What a matching rule decides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Decision {
+    /// Always this post.
+    Fixed(Post),
+    /// Fuel: 1.1, or 1.2 when mobile (line flag or a path segment saying so).
+    Combustion,
+    /// Passenger transport: by `purpose:`.
+    ByPurpose,
+    /// Freight: by `direction:`.
+    ByDirection,
+    /// Capital good: 3.10 (warned when not amortised).
+    CapitalGood,
+    /// Purchased service: 3.9, unless `purpose:`/`direction:` make it transport.
+    Service,
+    /// Waste: 3.11, or 3.19 for sold products.
+    Waste,
+    /// Agricultural statistics: fuel per hectare 1.2, machines 3.10, else `post:` needed.
+    Agriculture,
+}
+
+/// The rules in order: category path prefix (segments separated by ` > `; a final `*` lets
+/// the last segment be the start of the category's segment, as in "PRG à 100 ans …"), decision.
+const RULES: [(&str, Decision); 16] = [
+    ("Combustibles", Decision::Combustion),
+    ("Electricité", Decision::Fixed(codes::ELECTRICITY)),
+    ("Réseaux de chaleur / froid", Decision::Fixed(codes::HEAT)),
+    ("Process et émissions fugitives > PRG*", Decision::Fixed(codes::FUGITIVE)),
+    ("Process et émissions fugitives", Decision::Fixed(codes::PROCESS)),
+    ("Transport de personnes", Decision::ByPurpose),
+    ("Transport de marchandises", Decision::ByDirection),
+    ("Achats de biens > Hydrogène", Decision::Fixed(codes::UPSTREAM_ENERGY)),
+    ("Achats de biens > Bâtiments, ouvrages d'art et voirie", Decision::CapitalGood),
+    ("Achats de biens > Machines et équipements", Decision::CapitalGood),
+    ("Achats de biens > Mobilier", Decision::CapitalGood),
+    ("Achats de biens > Véhicules automobiles et autres matériels de transport", Decision::CapitalGood),
+    ("Achats de biens", Decision::Fixed(codes::PURCHASES)),
+    ("Achats de services", Decision::Service),
+    ("Traitement des déchets", Decision::Waste),
+    ("UTCF", Decision::Fixed(codes::BIOMASS)),
+];
+
+/// Agricultural statistics, handled apart (rule 13).
+const AGRICULTURE: &str = "Statistiques territoriales > Agriculture";
+
+/// A line's post and the rule that placed it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Assignment {
+    /// The post.
+    pub post: Post,
+    /// The rule, for the report: `Electricité > … → 2.6`.
+    pub rule: String,
+    /// A capital good counted whole in the period (no `amortization:`).
+    pub capital_good_not_amortized: bool,
+}
+
+/// Why no post could be chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AssignmentError {
+    /// Passenger transport without `purpose:`.
+    PurposeMissing,
+    /// Freight without `direction:`.
+    DirectionMissing,
+    /// No rule matched.
+    NoRule,
+}
+
+fn matches(category: &str, prefix: &str) -> bool {
+    if let Some(start) = prefix.strip_suffix('*') {
+        return category.starts_with(start);
+    }
+    category == prefix
+        || category
+            .strip_prefix(prefix)
+            .is_some_and(|rest| rest.trim_start().starts_with('>'))
+}
+
+/// Chooses the post of `line`, whose factor is `factor`.
+pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentError> {
+    let category = factor.category.trim();
+    if let Some(post) = line.post {
+        return Ok(placed(post, "explicit post:".to_string()));
+    }
+    if line.amortization.is_some() {
+        return Ok(placed(codes::CAPITAL_GOODS, "amortization: → 3.10".to_string()));
+    }
+    let rule = |prefix: &str, post: Post| format!("{} > … → {post}", prefix.trim_end_matches('*'));
+    if matches(category, AGRICULTURE) {
+        let folded = crate::text::fold(&format!("{category} {}", factor.name));
+        return if folded.contains("fabrication") || folded.contains("machin") {
+            Ok(placed(codes::CAPITAL_GOODS, rule(AGRICULTURE, codes::CAPITAL_GOODS)))
+        } else if folded.contains("hectare") || factor.per_unit().eq_ignore_ascii_case("ha") {
+            Ok(placed(codes::MOBILE, rule(AGRICULTURE, codes::MOBILE)))
+        } else {
+            Err(AssignmentError::NoRule)
+        };
+    }
+    let Some((prefix, decision)) = RULES.iter().find(|(prefix, _)| matches(category, prefix)) else {
+        return Err(AssignmentError::NoRule);
+    };
+    let post = match decision {
+        Decision::Fixed(post) => *post,
+        Decision::Combustion => {
+            let mobile_path = category
+                .split('>')
+                .any(|segment| crate::text::fold(segment).contains("mobile"));
+            if line.mobile || mobile_path { codes::MOBILE } else { codes::STATIONARY }
+        }
+        Decision::ByPurpose => by_purpose(line)?,
+        Decision::ByDirection => by_direction(line)?,
+        Decision::CapitalGood => {
+            return Ok(Assignment {
+                post: codes::CAPITAL_GOODS,
+                rule: rule(prefix, codes::CAPITAL_GOODS),
+                capital_good_not_amortized: true,
+            });
+        }
+        Decision::Service => match (line.purpose, line.direction) {
+            (Some(_), _) => by_purpose(line)?,
+            (None, Some(_)) => by_direction(line)?,
+            (None, None) => codes::PURCHASES,
+        },
+        Decision::Waste if line.sold_products => codes::END_OF_LIFE,
+        Decision::Waste => codes::WASTE,
+        Decision::Agriculture => return Err(AssignmentError::NoRule),
+    };
+    Ok(placed(post, rule(prefix, post)))
+}
+
+fn placed(post: Post, rule: String) -> Assignment {
+    Assignment {
+        post,
+        rule,
+        capital_good_not_amortized: false,
+    }
+}
+
+fn by_purpose(line: &Line) -> Result<Post, AssignmentError> {
+    match line.purpose {
+        Some(Purpose::Business) => Ok(codes::BUSINESS_TRAVEL),
+        Some(Purpose::Commute) => Ok(codes::COMMUTING),
+        Some(Purpose::Visitors) => Ok(codes::VISITORS),
+        None => Err(AssignmentError::PurposeMissing),
+    }
+}
+
+fn by_direction(line: &Line) -> Result<Post, AssignmentError> {
+    match line.direction {
+        Some(Direction::Upstream) => Ok(codes::FREIGHT_UPSTREAM),
+        Some(Direction::Downstream) => Ok(codes::FREIGHT_DOWNSTREAM),
+        None => Err(AssignmentError::DirectionMissing),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::factor::{FactorStatus, FactorUncertainty};
+    use crate::inventory::{Amortization, FactorRef, LinePositions};
+    use rust_decimal::Decimal;
+
+    fn factor(category: &str) -> Factor {
+        Factor {
+            id: "1".into(),
+            name: "f".into(),
+            unit: "kgCO2e/kWh".into(),
+            kgco2e: Decimal::ONE,
+            parts: vec![],
+            gases: Default::default(),
+            uncertainty: FactorUncertainty::default(),
+            category: category.into(),
+            tags: String::new(),
+            location: String::new(),
+            status: FactorStatus::ValidGeneric,
+            source: String::new(),
+            origin: Default::default(),
+        }
+    }
+
+    fn line() -> Line {
+        Line {
+            id: "l".into(),
+            label: "l".into(),
+            factor: FactorRef::Id("1".into()),
+            quantity: Decimal::ONE,
+            unit: "kWh".into(),
+            certainty: None,
+            factor_certainty: None,
+            post: None,
+            purpose: None,
+            direction: None,
+            mobile: false,
+            amortization: None,
+            sold_products: false,
+            pci_per_pcs: None,
+            site: None,
+            tags: vec![],
+            comment: None,
+            at: LinePositions::default(),
+        }
+    }
+
+    fn post_of(line: &Line, category: &str) -> Result<&'static str, AssignmentError> {
+        assign(line, &factor(category)).map(|a| a.post.code())
+    }
+
+    #[test]
+    fn rules_by_category() {
+        let l = line();
+        assert_eq!(post_of(&l, "Electricité > Mix réseau électrique > France continentale"), Ok("2.6"));
+        assert_eq!(post_of(&l, "Réseaux de chaleur / froid > Île-de-France"), Ok("2.7"));
+        assert_eq!(post_of(&l, "Combustibles > Fossiles > Gaz"), Ok("1.1"));
+        assert_eq!(post_of(&l, "Combustibles > Fossiles > Usage sources mobiles"), Ok("1.2"));
+        assert_eq!(post_of(&l, "Process et émissions fugitives > PRG à 100 ans issus du 6eme rapport du GIEC > HFC"), Ok("1.4"));
+        assert_eq!(post_of(&l, "Process et émissions fugitives > Process industriels"), Ok("1.3"));
+        assert_eq!(post_of(&l, "Achats de biens > Hydrogène"), Ok("3.8"));
+        assert_eq!(post_of(&l, "Achats de biens > Papier, carton"), Ok("3.9"));
+        assert_eq!(post_of(&l, "Achats de services > Ratios monétaires"), Ok("3.9"));
+        assert_eq!(post_of(&l, "Traitement des déchets > Ménages et assimilés"), Ok("3.11"));
+        assert_eq!(post_of(&l, "UTCF > Forêts françaises"), Ok("1.5"));
+        assert_eq!(post_of(&l, "Statistiques territoriales > Résidentiel"), Err(AssignmentError::NoRule));
+        assert_eq!(post_of(&l, "Electricité2"), Err(AssignmentError::NoRule));
+    }
+
+    #[test]
+    fn line_fields_refine_the_rules() {
+        let mut l = line();
+        assert_eq!(post_of(&l, "Transport de personnes > Ferroviaire"), Err(AssignmentError::PurposeMissing));
+        assert_eq!(post_of(&l, "Transport de marchandises > Routier"), Err(AssignmentError::DirectionMissing));
+        l.purpose = Some(Purpose::Commute);
+        assert_eq!(post_of(&l, "Transport de personnes > Ferroviaire"), Ok("3.22"));
+        assert_eq!(post_of(&l, "Achats de services > Ratios monétaires"), Ok("3.22"));
+        l.purpose = Some(Purpose::Visitors);
+        assert_eq!(post_of(&l, "Transport de personnes > Routier"), Ok("3.16"));
+        l.purpose = None;
+        l.direction = Some(Direction::Downstream);
+        assert_eq!(post_of(&l, "Transport de marchandises > Routier"), Ok("3.17"));
+        l.direction = None;
+        l.mobile = true;
+        assert_eq!(post_of(&l, "Combustibles > Fossiles > Gazole"), Ok("1.2"));
+        l.sold_products = true;
+        assert_eq!(post_of(&l, "Traitement des déchets > Ménages et assimilés"), Ok("3.19"));
+        l.amortization = Some(Amortization { acquired: 2020, years: 5 });
+        assert_eq!(post_of(&l, "Electricité > Mix"), Ok("3.10"));
+        l.post = Post::from_code("3.14");
+        assert_eq!(post_of(&l, "Electricité > Mix"), Ok("3.14"));
+    }
+
+    #[test]
+    fn capital_goods_without_amortization_are_flagged() {
+        let a = assign(&line(), &factor("Achats de biens > Machines et équipements > Informatique")).unwrap();
+        assert_eq!(a.post.code(), "3.10");
+        assert!(a.capital_good_not_amortized);
+    }
+}

@@ -1,0 +1,307 @@
+//! The inventory: organisation, period, perimeter, indicators and activity lines, checked and
+//! typed, each field keeping where it was written.
+
+use crate::error::Position;
+use crate::factor::Factor;
+use crate::post::Post;
+use crate::uncertainty::Quality;
+use rust_decimal::Decimal;
+use std::fmt;
+
+/// A calendar date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    /// Year.
+    pub year: i32,
+    /// Month 1–12.
+    pub month: u8,
+    /// Day 1–31.
+    pub day: u8,
+}
+
+impl Default for Date {
+    fn default() -> Self {
+        Date {
+            year: 1970,
+            month: 1,
+            day: 1,
+        }
+    }
+}
+
+impl Date {
+    /// A valid date, or `None`.
+    pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (day >= 1 && day <= days).then_some(Date { year, month, day })
+    }
+
+    /// Reads `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Date> {
+        let mut parts = text.trim().splitn(3, '-');
+        let year = parts.next()?.parse().ok()?;
+        let month = parts.next()?.parse().ok()?;
+        let day = parts.next()?.parse().ok()?;
+        Date::new(year, month, day)
+    }
+
+    /// Days since 1970-01-01 (proleptic Gregorian).
+    pub fn days(self) -> i64 {
+        let (y, m, d) = (i64::from(self.year), i64::from(self.month), i64::from(self.day));
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let mp = (m + 9) % 12;
+        let doy = (153 * mp + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// The reporting period.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub struct Period {
+    /// First day.
+    pub start: Date,
+    /// Last day (inclusive).
+    pub end: Date,
+}
+
+impl Period {
+    /// The period's year: the end's year.
+    pub fn year(&self) -> i32 {
+        self.end.year
+    }
+
+    /// True when the period is exactly twelve months (same day next year, minus one day).
+    pub fn is_twelve_months(&self) -> bool {
+        let next = Date::new(self.start.year + 1, self.start.month, self.start.day)
+            .or_else(|| Date::new(self.start.year + 1, 3, 1));
+        next.is_some_and(|n| n.days() - 1 == self.end.days())
+    }
+}
+
+/// The organisation reported on.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Organisation {
+    /// Its name.
+    pub name: String,
+    /// An identifier such as a SIREN number.
+    pub id: Option<String>,
+}
+
+/// The organisational perimeter (informative).
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Perimeter {
+    /// operational-control, financial-control or equity-share.
+    pub consolidation: Option<String>,
+    /// Sites covered.
+    pub sites: Vec<String>,
+    /// What is left out, stated.
+    pub exclusions: Vec<String>,
+}
+
+/// An indicator giving an intensity ratio (tCO2e per employee, per M€…).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Indicator {
+    /// Its key in the file (`etp`).
+    pub key: String,
+    /// Its label (`ETP`).
+    pub label: String,
+    /// Its value.
+    pub value: Decimal,
+    /// Its unit, if any (`M€`).
+    pub unit: Option<String>,
+}
+
+/// How certain a quantity is, as the user stated it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Certainty {
+    /// A percentage (0.05 for ±5 %).
+    Percent(Decimal),
+    /// Quality scores.
+    Quality(Quality),
+}
+
+/// Inventory-wide defaults.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Defaults {
+    /// Default activity uncertainty (wins over quality).
+    pub uncertainty: Option<Decimal>,
+    /// Default activity quality.
+    pub quality: Option<Quality>,
+}
+
+/// A status declared for a post.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Declared {
+    /// The post does not apply, with the reason.
+    NotApplicable(String),
+    /// Data collection is under way.
+    InProgress,
+}
+
+/// A post status declaration (`posts: { "1.5": { status: not-applicable, reason: … } }`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostDeclaration {
+    /// The post.
+    pub post: Post,
+    /// Its declared status.
+    pub status: Declared,
+    /// Where it is declared.
+    pub at: Position,
+}
+
+/// Why people travel (passenger transport).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    /// Business travel → 3.13.
+    Business,
+    /// Commuting → 3.22.
+    Commute,
+    /// Visitors and clients → 3.16.
+    Visitors,
+}
+
+/// Which way goods go (freight).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Direction {
+    /// To the organisation → 3.12.
+    Upstream,
+    /// From the organisation → 3.17.
+    Downstream,
+}
+
+/// A capital good spread over its life (→ 3.10).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Amortization {
+    /// Year acquired.
+    pub acquired: i32,
+    /// Years of amortisation, ≥ 1.
+    pub years: u32,
+}
+
+/// The factor a line uses.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FactorRef {
+    /// An id in the factor bases.
+    Id(String),
+    /// A factor written in the inventory.
+    Inline(Box<Factor>),
+}
+
+/// Where the fields of a line were written, for errors.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct LinePositions {
+    /// The line's entry.
+    pub line: Position,
+    /// `factor:`.
+    pub factor: Position,
+    /// `unit:`.
+    pub unit: Position,
+    /// `post:` (or the line when absent).
+    pub post: Position,
+}
+
+/// One activity line: a quantity of something × a factor.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Line {
+    /// Unique id (`line-<n>` by default).
+    pub id: String,
+    /// What it is.
+    pub label: String,
+    /// Its factor.
+    pub factor: FactorRef,
+    /// The quantity, ≥ 0.
+    pub quantity: Decimal,
+    /// The quantity's unit.
+    pub unit: String,
+    /// Activity data certainty, if stated on the line.
+    pub certainty: Option<Certainty>,
+    /// An override of the factor's uncertainty.
+    pub factor_certainty: Option<Certainty>,
+    /// An explicit post.
+    pub post: Option<Post>,
+    /// Passenger transport purpose.
+    pub purpose: Option<Purpose>,
+    /// Freight direction.
+    pub direction: Option<Direction>,
+    /// Fuel burnt in vehicles.
+    pub mobile: bool,
+    /// Capital good amortisation.
+    pub amortization: Option<Amortization>,
+    /// Waste factor used for the end of life of sold products.
+    pub sold_products: bool,
+    /// kWh PCI per kWh PCS.
+    pub pci_per_pcs: Option<Decimal>,
+    /// Site tag.
+    pub site: Option<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Free comment.
+    pub comment: Option<String>,
+    /// Where its fields are.
+    pub at: LinePositions,
+}
+
+/// A checked inventory.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Inventory {
+    /// The file it was read from.
+    pub file: String,
+    /// The organisation.
+    pub organisation: Organisation,
+    /// The period.
+    pub period: Period,
+    /// The perimeter.
+    pub perimeter: Perimeter,
+    /// Indicators, in file order.
+    pub indicators: Vec<Indicator>,
+    /// Extra factor files, as written (relative to the inventory), with where.
+    pub factor_files: Vec<(String, Position)>,
+    /// Defaults.
+    pub defaults: Defaults,
+    /// Post status declarations, in file order.
+    pub posts: Vec<PostDeclaration>,
+    /// Activity lines, in file order.
+    pub lines: Vec<Line>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(Date::parse("2021-02-29"), None);
+        assert_eq!(Date::parse("2020-02-29").map(|d| d.day), Some(29));
+        assert_eq!(Date::parse("2021-13-01"), None);
+        assert_eq!(Date::new(1970, 1, 1).map(Date::days), Some(0));
+        assert_eq!(Date::new(2000, 3, 1).map(Date::days), Some(11_017));
+    }
+
+    #[test]
+    fn twelve_months() {
+        let p = |a: &str, b: &str| Period {
+            start: Date::parse(a).unwrap(),
+            end: Date::parse(b).unwrap(),
+        };
+        assert!(p("2021-01-01", "2021-12-31").is_twelve_months());
+        assert!(p("2021-07-01", "2022-06-30").is_twelve_months());
+        assert!(!p("2021-01-01", "2021-06-30").is_twelve_months());
+        assert!(p("2020-02-29", "2021-02-28").is_twelve_months());
+    }
+}

@@ -1,0 +1,34 @@
+//! Reads a factor file of either format, detected by its header.
+
+use super::{ademe, encoding, factor_csv};
+use crate::error::{InputError, Position};
+use crate::factor_base::LoadedBase;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// Lowercase hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Reads a factor base from the bytes of file `name`: an ADEME Base Carbone export or the
+/// project's own CSV.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedBase, InputError> {
+    let file: Arc<str> = Arc::from(name);
+    let text = encoding::decode(&file, bytes)?;
+    let first_line = text.lines().next().unwrap_or("");
+    if ademe::looks_like(first_line) {
+        ademe::load(&file, bytes)
+    } else if factor_csv::looks_like(first_line) {
+        factor_csv::load(&file, &text, sha256_hex(bytes))
+    } else {
+        Err(InputError::new(Position::new(&file, 1, 1), "not a factor base: unknown header")
+            .help(format!(
+                "use an ADEME Base Carbone CSV export as downloaded, or a CSV with the header {}",
+                factor_csv::HEADER.join(",")
+            )))
+    }
+}

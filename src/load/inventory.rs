@@ -1,0 +1,778 @@
+//! YAML inventory → [`Inventory`]: the file's shape is checked by serde (unknown fields
+//! rejected), then every value is checked here, collecting all errors with their positions.
+
+use super::yaml::{self, Spanned};
+use crate::error::{InputError, InputErrors, Position};
+use crate::factor::{Factor, FactorStatus, FactorUncertainty};
+use crate::inventory::{
+    Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator,
+    Inventory, Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Purpose,
+};
+use crate::number::{parse_decimal, parse_percent};
+use crate::post::Post;
+use crate::uncertainty::Quality;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::Arc;
+
+type Text = Spanned<String>;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInventory {
+    bilan: Text,
+    organisation: RawOrganisation,
+    period: Spanned<RawPeriod>,
+    #[serde(default)]
+    perimeter: Option<RawPerimeter>,
+    #[serde(default)]
+    indicators: Option<Ordered<RawIndicator>>,
+    #[serde(default)]
+    factors: Option<Vec<Text>>,
+    #[serde(default)]
+    defaults: Option<RawDefaults>,
+    #[serde(default)]
+    posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
+    lines: Vec<Spanned<RawLine>>,
+    #[serde(default)]
+    include: Option<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    actions: Option<Spanned<serde::de::IgnoredAny>>,
+    #[serde(default)]
+    published: Option<Spanned<serde::de::IgnoredAny>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOrganisation {
+    name: Text,
+    #[serde(default)]
+    id: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPeriod {
+    #[serde(default)]
+    year: Option<Text>,
+    #[serde(default)]
+    start: Option<Text>,
+    #[serde(default)]
+    end: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPerimeter {
+    #[serde(default)]
+    consolidation: Option<Text>,
+    #[serde(default)]
+    sites: Vec<String>,
+    #[serde(default)]
+    exclusions: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIndicator {
+    label: Text,
+    value: Text,
+    #[serde(default)]
+    unit: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawQuality {
+    #[serde(default)]
+    reliability: Option<Text>,
+    #[serde(default)]
+    technical: Option<Text>,
+    #[serde(default)]
+    geographic: Option<Text>,
+    #[serde(default)]
+    temporal: Option<Text>,
+    #[serde(default)]
+    completeness: Option<Text>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawDefaults {
+    #[serde(default)]
+    uncertainty: Option<Text>,
+    #[serde(default)]
+    quality: Option<RawQuality>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPostDeclaration {
+    status: Text,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAmortization {
+    acquired: Text,
+    years: Text,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawInlineFactor {
+    name: Text,
+    kgco2e: Text,
+    unit: Text,
+    #[serde(default)]
+    uncertainty: Option<Text>,
+    #[serde(default)]
+    quality: Option<RawQuality>,
+    #[serde(default)]
+    category: Option<String>,
+    source: Text,
+    #[serde(default)]
+    id: Option<Text>,
+}
+
+/// `factor:` is an id (string or integer) or an inline factor (a mapping).
+enum RawFactorRef {
+    Id(String),
+    Inline(Box<RawInlineFactor>),
+}
+
+impl<'de> Deserialize<'de> for RawFactorRef {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct RefVisitor;
+        impl<'de> Visitor<'de> for RefVisitor {
+            type Value = RawFactorRef;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a factor id (\"42513\") or an inline factor { name, kgco2e, unit, source }")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawFactorRef, E> {
+                Ok(RawFactorRef::Id(v.trim().to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawFactorRef, E> {
+                Ok(RawFactorRef::Id(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawFactorRef, E> {
+                Ok(RawFactorRef::Id(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<RawFactorRef, A::Error> {
+                RawInlineFactor::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(|f| RawFactorRef::Inline(Box::new(f)))
+            }
+        }
+        deserializer.deserialize_any(RefVisitor)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawLine {
+    #[serde(default)]
+    id: Option<Text>,
+    label: Text,
+    factor: Spanned<RawFactorRef>,
+    quantity: Text,
+    unit: Text,
+    #[serde(default)]
+    uncertainty: Option<Text>,
+    #[serde(default)]
+    quality: Option<Spanned<RawQuality>>,
+    #[serde(default)]
+    post: Option<Text>,
+    #[serde(default)]
+    purpose: Option<Text>,
+    #[serde(default)]
+    direction: Option<Text>,
+    #[serde(default)]
+    mobile: Option<bool>,
+    #[serde(default)]
+    amortization: Option<Spanned<RawAmortization>>,
+    #[serde(default)]
+    sold_products: Option<bool>,
+    #[serde(default)]
+    pci_per_pcs: Option<Text>,
+    #[serde(default)]
+    factor_uncertainty: Option<Text>,
+    #[serde(default)]
+    factor_quality: Option<Spanned<RawQuality>>,
+    #[serde(default)]
+    site: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    market_factor: Option<Spanned<serde::de::IgnoredAny>>,
+}
+
+/// A mapping kept in file order, keys spanned.
+struct Ordered<V>(Vec<(Text, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedVisitor(std::marker::PhantomData))
+    }
+}
+
+/// Reads an inventory from its text. `file` names it in errors.
+pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
+    let file: Arc<str> = Arc::from(file);
+    if text.len() > yaml::MAX_BYTES {
+        return Err(InputError::new(
+            Position::file(&file),
+            format!("the file is {} MB; inventories are limited to 256 MB", text.len() >> 20),
+        )
+        .help("split it with one file per organisation or year")
+        .into());
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(InputError::new(Position::file(&file), "the file is empty")
+            .help("an inventory starts with `bilan: 1`, then organisation, period and lines")
+            .into());
+    }
+    let raw: RawInventory = yaml::parse(&file, text)?;
+    let mut checker = Checker {
+        file: Arc::clone(&file),
+        errors: Vec::new(),
+    };
+    let inventory = checker.inventory(raw);
+    if checker.errors.is_empty() {
+        Ok(inventory)
+    } else {
+        Err(InputErrors(
+            checker.errors.into_iter().map(|e| e.with_source(text)).collect(),
+        ))
+    }
+}
+
+struct Checker {
+    file: Arc<str>,
+    errors: Vec<InputError>,
+}
+
+impl Checker {
+    fn at<T>(&self, value: &Spanned<T>) -> Position {
+        yaml::position(&self.file, value)
+    }
+
+    fn error(&mut self, at: Position, message: impl Into<String>, help: impl Into<String>) {
+        self.errors.push(InputError::new(at, message).help(help));
+    }
+
+    fn inventory(&mut self, raw: RawInventory) -> Inventory {
+        if raw.bilan.value.trim() != "1" {
+            let at = self.at(&raw.bilan);
+            self.error(
+                at,
+                format!("unsupported format version `bilan: {}`", raw.bilan.value),
+                "this version of bilan reads `bilan: 1`",
+            );
+        }
+        for (key, value) in [("include", &raw.include), ("actions", &raw.actions), ("published", &raw.published)] {
+            if let Some(value) = value {
+                let at = self.at(value);
+                self.error(
+                    at,
+                    format!("`{key}:` is reserved for a later version of bilan"),
+                    format!("remove `{key}:` for now"),
+                );
+            }
+        }
+        let organisation = Organisation {
+            name: self.non_empty(&raw.organisation.name, "organisation.name"),
+            id: raw.organisation.id.map(|t| t.value),
+        };
+        let period = self.period(&raw.period);
+        let perimeter = raw.perimeter.map(|p| self.perimeter(p)).unwrap_or_default();
+        let indicators = raw
+            .indicators
+            .map(|i| self.indicators(i))
+            .unwrap_or_default();
+        let factor_files = raw
+            .factors
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                let at = self.at(&t);
+                (t.value, at)
+            })
+            .collect();
+        let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
+        let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
+        let mut seen = HashSet::new();
+        let lines = raw
+            .lines
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, line)| self.line(index, line, &mut seen))
+            .collect();
+        Inventory {
+            file: self.file.to_string(),
+            organisation,
+            period,
+            perimeter,
+            indicators,
+            factor_files,
+            defaults,
+            posts,
+            lines,
+        }
+    }
+
+    fn non_empty(&mut self, text: &Text, field: &str) -> String {
+        if text.value.trim().is_empty() {
+            let at = self.at(text);
+            self.error(at, format!("`{field}` is empty"), "write a value");
+        }
+        text.value.clone()
+    }
+
+    fn period(&mut self, raw: &Spanned<RawPeriod>) -> Period {
+        let at = self.at(raw);
+        let period = &raw.value;
+        let date = |checker: &mut Checker, text: &Text, field: &str| {
+            let parsed = Date::parse(&text.value);
+            if parsed.is_none() {
+                let at = checker.at(text);
+                checker.error(
+                    at,
+                    format!("`period.{field}` is not a date: `{}`", text.value),
+                    "write it as YYYY-MM-DD, e.g. 2025-01-01",
+                );
+            }
+            parsed
+        };
+        match (&period.year, &period.start, &period.end) {
+            (Some(year), None, None) => {
+                let parsed = year.value.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+                match parsed {
+                    Some(y) => Period {
+                        start: Date { year: y, month: 1, day: 1 },
+                        end: Date { year: y, month: 12, day: 31 },
+                    },
+                    None => {
+                        let at = self.at(year);
+                        self.error(
+                            at,
+                            format!("`period.year` is not a year: `{}`", year.value),
+                            "write a year such as 2025",
+                        );
+                        Period::default()
+                    }
+                }
+            }
+            (None, Some(start), Some(end)) => {
+                let s = date(self, start, "start");
+                let e = date(self, end, "end");
+                match (s, e) {
+                    (Some(start_date), Some(end_date)) if end_date < start_date => {
+                        let at = self.at(end);
+                        self.error(
+                            at,
+                            format!("the period ends ({end_date}) before it starts ({start_date})"),
+                            "swap `start` and `end`",
+                        );
+                        Period::default()
+                    }
+                    (Some(start), Some(end)) => Period { start, end },
+                    _ => Period::default(),
+                }
+            }
+            _ => {
+                self.error(
+                    at,
+                    "`period` needs either `year:` or both `start:` and `end:`",
+                    "write `period: { year: 2025 }` or `period: { start: 2025-01-01, end: 2025-12-31 }`",
+                );
+                Period::default()
+            }
+        }
+    }
+
+    fn perimeter(&mut self, raw: RawPerimeter) -> Perimeter {
+        const CONSOLIDATIONS: [&str; 3] = ["operational-control", "financial-control", "equity-share"];
+        if let Some(c) = &raw.consolidation {
+            if !CONSOLIDATIONS.contains(&c.value.as_str()) {
+                let at = self.at(c);
+                self.error(
+                    at,
+                    format!("unknown consolidation `{}`", c.value),
+                    format!("use one of: {}", CONSOLIDATIONS.join(", ")),
+                );
+            }
+        }
+        Perimeter {
+            consolidation: raw.consolidation.map(|c| c.value),
+            sites: raw.sites,
+            exclusions: raw.exclusions,
+        }
+    }
+
+    fn decimal(&mut self, text: &Text, field: &str) -> Option<Decimal> {
+        match parse_decimal(&text.value) {
+            Ok(value) => Some(value),
+            Err(problem) => {
+                let at = self.at(text);
+                self.error(
+                    at,
+                    format!("`{field}` is {problem}: `{}`", text.value),
+                    "write a plain decimal number such as 1250.5 (no unit, no thousands separator)",
+                );
+                None
+            }
+        }
+    }
+
+    fn indicators(&mut self, raw: Ordered<RawIndicator>) -> Vec<Indicator> {
+        let mut out = Vec::new();
+        for (key, indicator) in raw.0 {
+            let Some(value) = self.decimal(&indicator.value, "value") else { continue };
+            if value <= Decimal::ZERO {
+                let at = self.at(&indicator.value);
+                self.error(
+                    at,
+                    format!("indicator `{}` must be positive, got {value}", key.value),
+                    "an intensity ratio divides by it; remove the indicator if it is unknown",
+                );
+                continue;
+            }
+            out.push(Indicator {
+                key: key.value,
+                label: indicator.label.value,
+                value,
+                unit: indicator.unit,
+            });
+        }
+        out
+    }
+
+    fn percent(&mut self, text: &Text, field: &str) -> Option<Decimal> {
+        let value = match parse_percent(&text.value) {
+            Ok(v) => v,
+            Err(problem) => {
+                let at = self.at(text);
+                self.error(
+                    at,
+                    format!("`{field}` is {problem}: `{}`", text.value),
+                    "write a percentage such as 15%",
+                );
+                return None;
+            }
+        };
+        if value < Decimal::ZERO || value > Decimal::TEN {
+            let at = self.at(text);
+            self.error(
+                at,
+                format!("`{field}` is outside 0–1000 %: `{}`", text.value),
+                "a percentage of uncertainty is between 0% and 1000%",
+            );
+            return None;
+        }
+        Some(value)
+    }
+
+    fn quality(&mut self, raw: &RawQuality) -> Quality {
+        let mut score = |text: &Option<Text>, name: &str| -> Option<u8> {
+            let text = text.as_ref()?;
+            match text.value.trim().parse::<u8>() {
+                Ok(v) if (1..=5).contains(&v) => Some(v),
+                _ => {
+                    let at = self.at(text);
+                    self.error(
+                        at,
+                        format!("quality score `{name}` is outside 1–5: `{}`", text.value),
+                        "scores go from 1 (very poor) to 5 (very good)",
+                    );
+                    None
+                }
+            }
+        };
+        Quality {
+            reliability: score(&raw.reliability, "reliability"),
+            technical: score(&raw.technical, "technical"),
+            geographic: score(&raw.geographic, "geographic"),
+            temporal: score(&raw.temporal, "temporal"),
+            completeness: score(&raw.completeness, "completeness"),
+        }
+    }
+
+    fn defaults(&mut self, raw: RawDefaults) -> Defaults {
+        Defaults {
+            uncertainty: raw.uncertainty.as_ref().and_then(|u| self.percent(u, "defaults.uncertainty")),
+            quality: raw.quality.as_ref().map(|q| self.quality(q)),
+        }
+    }
+
+    fn post_code(&mut self, text: &Text) -> Option<Post> {
+        let post = Post::from_code(&text.value);
+        if post.is_none() {
+            let at = self.at(text);
+            let codes: Vec<&str> = Post::all().map(Post::code).collect();
+            self.error(
+                at,
+                format!("unknown post `{}`", text.value),
+                format!("posts are: {}", codes.join(", ")),
+            );
+        }
+        post
+    }
+
+    fn posts(&mut self, raw: Ordered<Spanned<RawPostDeclaration>>) -> Vec<PostDeclaration> {
+        let mut out = Vec::new();
+        for (code, declaration) in raw.0 {
+            let Some(post) = self.post_code(&code) else { continue };
+            let at = self.at(&declaration);
+            let status = &declaration.value.status;
+            let status = match status.value.as_str() {
+                "not-applicable" => match &declaration.value.reason {
+                    Some(reason) if !reason.trim().is_empty() => Declared::NotApplicable(reason.clone()),
+                    _ => {
+                        self.error(
+                            at.clone(),
+                            format!("post {post} is declared not-applicable without a reason"),
+                            "add `reason:` saying why the post does not apply",
+                        );
+                        continue;
+                    }
+                },
+                "in-progress" => Declared::InProgress,
+                other => {
+                    let at = self.at(status);
+                    self.error(
+                        at,
+                        format!("unknown post status `{other}`"),
+                        "declare `not-applicable` (with a reason) or `in-progress`; `collected` comes from lines",
+                    );
+                    continue;
+                }
+            };
+            if out.iter().any(|d: &PostDeclaration| d.post == post) {
+                self.error(at, format!("post {post} is declared twice"), "keep one declaration");
+                continue;
+            }
+            out.push(PostDeclaration { post, status, at });
+        }
+        out
+    }
+
+    fn certainty(
+        &mut self,
+        uncertainty: Option<&Text>,
+        quality: Option<&Spanned<RawQuality>>,
+        field: &str,
+    ) -> Option<Certainty> {
+        if let Some(u) = uncertainty {
+            return self.percent(u, field).map(Certainty::Percent);
+        }
+        quality.map(|q| Certainty::Quality(self.quality(&q.value)))
+    }
+
+    fn line(&mut self, index: usize, raw: Spanned<RawLine>, seen: &mut HashSet<String>) -> Option<Line> {
+        let at = self.at(&raw);
+        let raw = raw.value;
+        let id = match &raw.id {
+            Some(id) if id.value.trim().is_empty() => {
+                let at = self.at(id);
+                self.error(at, "empty line id", "remove `id:` or give a value");
+                return None;
+            }
+            Some(id) => id.value.trim().to_string(),
+            None => format!("line-{}", index + 1),
+        };
+        if !seen.insert(id.clone()) {
+            let where_ = raw.id.as_ref().map_or_else(|| at.clone(), |i| self.at(i));
+            self.error(where_, format!("duplicate line id `{id}`"), "line ids must be unique");
+        }
+        let label = self.non_empty(&raw.label, "label");
+        let quantity = self.decimal(&raw.quantity, "quantity");
+        if let Some(q) = quantity {
+            if q < Decimal::ZERO {
+                let qat = self.at(&raw.quantity);
+                self.error(
+                    qat,
+                    format!("negative quantity `{}`", raw.quantity.value),
+                    "quantities are ≥ 0; avoided emissions come from negative factors, not quantities",
+                );
+            }
+        }
+        if raw.unit.value.trim().is_empty() {
+            let uat = self.at(&raw.unit);
+            self.error(uat, "empty unit", "write the unit the quantity is in, e.g. kWh");
+        }
+        let post = raw.post.as_ref().and_then(|p| self.post_code(p));
+        let purpose = raw.purpose.as_ref().and_then(|p| {
+            let value = match p.value.as_str() {
+                "business" => Some(Purpose::Business),
+                "commute" => Some(Purpose::Commute),
+                "visitors" => Some(Purpose::Visitors),
+                _ => None,
+            };
+            if value.is_none() {
+                let pat = self.at(p);
+                self.error(pat, format!("unknown purpose `{}`", p.value), "use business, commute or visitors");
+            }
+            value
+        });
+        let direction = raw.direction.as_ref().and_then(|d| {
+            let value = match d.value.as_str() {
+                "upstream" => Some(Direction::Upstream),
+                "downstream" => Some(Direction::Downstream),
+                _ => None,
+            };
+            if value.is_none() {
+                let dat = self.at(d);
+                self.error(dat, format!("unknown direction `{}`", d.value), "use upstream or downstream");
+            }
+            value
+        });
+        let amortization = raw.amortization.as_ref().and_then(|a| self.amortization(a));
+        let pci_per_pcs = raw.pci_per_pcs.as_ref().and_then(|p| {
+            let value = self.decimal(p, "pci_per_pcs")?;
+            if value <= Decimal::ZERO || value > Decimal::ONE {
+                let pat = self.at(p);
+                self.error(
+                    pat,
+                    format!("`pci_per_pcs` must be in (0, 1], got {value}"),
+                    "kWh PCI per kWh PCS is below 1 (about 0.9 for natural gas)",
+                );
+                return None;
+            }
+            Some(value)
+        });
+        if let Some(market) = &raw.market_factor {
+            let mat = self.at(market);
+            self.error(mat, "`market_factor:` is reserved for a later version of bilan", "remove it for now");
+        }
+        let certainty = self.certainty(raw.uncertainty.as_ref(), raw.quality.as_ref(), "uncertainty");
+        let factor_certainty = self.certainty(
+            raw.factor_uncertainty.as_ref(),
+            raw.factor_quality.as_ref(),
+            "factor_uncertainty",
+        );
+        let factor_at = self.at(&raw.factor);
+        let factor = match raw.factor.value {
+            RawFactorRef::Id(id) if id.is_empty() => {
+                self.error(factor_at.clone(), "empty factor id", "write the id of a factor, e.g. \"42513\"");
+                return None;
+            }
+            RawFactorRef::Id(id) => FactorRef::Id(id),
+            RawFactorRef::Inline(inline) => FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?)),
+        };
+        let positions = LinePositions {
+            line: at.clone(),
+            factor: factor_at,
+            unit: self.at(&raw.unit),
+            post: raw.post.as_ref().map_or(at, |p| self.at(p)),
+        };
+        Some(Line {
+            id,
+            label,
+            factor,
+            quantity: quantity?,
+            unit: raw.unit.value.trim().to_string(),
+            certainty,
+            factor_certainty,
+            post,
+            purpose,
+            direction,
+            mobile: raw.mobile.unwrap_or(false),
+            amortization,
+            sold_products: raw.sold_products.unwrap_or(false),
+            pci_per_pcs,
+            site: raw.site,
+            tags: raw.tags,
+            comment: raw.comment,
+            at: positions,
+        })
+    }
+
+    fn amortization(&mut self, raw: &Spanned<RawAmortization>) -> Option<Amortization> {
+        let acquired = raw.value.acquired.value.trim().parse::<i32>().ok();
+        if acquired.is_none() {
+            let at = self.at(&raw.value.acquired);
+            self.error(
+                at,
+                format!("`amortization.acquired` is not a year: `{}`", raw.value.acquired.value),
+                "write the year the good was acquired, e.g. 2022",
+            );
+        }
+        let years = raw.value.years.value.trim().parse::<i64>().ok();
+        let years = match years {
+            Some(y) if y >= 1 => u32::try_from(y).ok(),
+            _ => {
+                let at = self.at(&raw.value.years);
+                self.error(
+                    at,
+                    format!("`amortization.years` must be a whole number ≥ 1: `{}`", raw.value.years.value),
+                    "write the amortisation period in years, e.g. 5",
+                );
+                None
+            }
+        };
+        Some(Amortization {
+            acquired: acquired?,
+            years: years?,
+        })
+    }
+
+    fn inline_factor(&mut self, line_id: &str, raw: RawInlineFactor, at: &Position) -> Option<Factor> {
+        let kgco2e = self.decimal(&raw.kgco2e, "kgco2e")?;
+        let percent = raw.uncertainty.as_ref().and_then(|u| self.percent(u, "uncertainty"));
+        let quality = raw.quality.as_ref().map(|q| self.quality(q)).unwrap_or_default();
+        let unit = raw.unit.value.trim().to_string();
+        if !unit.contains('/') {
+            let uat = self.at(&raw.unit);
+            self.error(
+                uat,
+                format!("an inline factor's unit needs a denominator: `{unit}`"),
+                "write it like kgCO2e/kWh or kgCO2e/keuro",
+            );
+            return None;
+        }
+        if raw.source.value.trim().is_empty() {
+            let sat = self.at(&raw.source);
+            self.error(sat, "an inline factor needs its `source`", "say where the value comes from");
+        }
+        let id = raw
+            .id
+            .map_or_else(|| format!("inline:{line_id}"), |i| i.value.trim().to_string());
+        Some(Factor {
+            id,
+            name: raw.name.value,
+            unit,
+            kgco2e,
+            parts: Vec::new(),
+            gases: Default::default(),
+            uncertainty: FactorUncertainty { percent, quality },
+            category: raw.category.unwrap_or_default(),
+            tags: String::new(),
+            location: String::new(),
+            status: FactorStatus::ValidSpecific,
+            source: raw.source.value,
+            origin: at.clone(),
+        })
+    }
+}

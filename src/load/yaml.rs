@@ -1,0 +1,110 @@
+//! The one place that knows the YAML crate. serde-saphyr is maintained (serde_yaml is
+//! archived) and gives every value its line and column (`Spanned<T>`), so an error about a
+//! valid value ("unknown factor on line 42") can still point at the line.
+
+use crate::error::{InputError, Position};
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+pub use serde_saphyr::Spanned;
+
+/// Largest inventory accepted (inventory.md): 256 MB.
+pub const MAX_BYTES: usize = 256 * 1024 * 1024;
+
+/// Parses `text` into `T`, with budgets that bound alias bombs and deep nesting.
+pub fn parse<T: DeserializeOwned>(file: &Arc<str>, text: &str) -> Result<T, InputError> {
+    // Budgets scale with the input so a big honest inventory loads while an alias bomb
+    // (a few bytes expanding to millions of nodes) is stopped early.
+    let events = text.len().saturating_mul(2).max(100_000);
+    let options = serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_events: events,
+            max_nodes: events,
+            max_depth: 64,
+            max_aliases: 10_000,
+            max_anchors: 10_000,
+            max_documents: 1,
+            max_total_scalar_bytes: MAX_BYTES,
+        },
+    };
+    serde_saphyr::from_str_with_options(text, options).map_err(|e| convert(file, text, &e))
+}
+
+/// The position of a spanned value in `file`.
+pub fn position<T>(file: &Arc<str>, value: &Spanned<T>) -> Position {
+    Position::new(file, value.referenced.line(), value.referenced.column())
+}
+
+fn convert(file: &Arc<str>, text: &str, error: &serde_saphyr::Error) -> InputError {
+    let inner = error.without_snippet();
+    let (line, column) = inner
+        .location()
+        .map_or((0, 0), |l| (l.line(), l.column()));
+    let mut message = inner.to_string();
+    // The crate appends "at line L, column C"; we print the position ourselves.
+    if let Some(cut) = message.rfind(" at line ") {
+        message.truncate(cut);
+    }
+    let (message, help) = explain(&message);
+    let mut error = InputError::new(Position::new(file, line, column), message);
+    if let Some(help) = help {
+        error = error.help(help);
+    }
+    error.with_source(text)
+}
+
+/// Rewrites the crate's messages into ours, with a hint.
+fn explain(message: &str) -> (String, Option<String>) {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let expected: Vec<&str> = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ")
+            .split([',', ' '])
+            .map(|s| s.trim().trim_matches('`'))
+            .filter(|s| !s.is_empty() && *s != "or")
+            .collect();
+        let suggestion = expected
+            .iter()
+            .map(|e| (crate::text::edit_distance(field, e), *e))
+            .filter(|(d, e)| *d <= 2.max(e.len() / 3))
+            .min();
+        let help = match suggestion {
+            Some((_, e)) => format!("did you mean `{e}`? (known fields: {})", expected.join(", ")),
+            None if expected.is_empty() => "remove it".to_string(),
+            None => format!("known fields here: {}", expected.join(", ")),
+        };
+        return (format!("unknown field `{field}`"), Some(help));
+    }
+    if message.starts_with("missing field") {
+        return (message.to_string(), Some("add it: see the inventory format in the README".into()));
+    }
+    if message.contains("unexpected end of input") {
+        return (
+            "the file is empty or ends early".to_string(),
+            Some("an inventory starts with `bilan: 1`, then organisation, period and lines".into()),
+        );
+    }
+    if message.contains("budget") || message.contains("limit") {
+        return (
+            message.to_string(),
+            Some("the YAML expands too much (aliases or nesting); write the values out".into()),
+        );
+    }
+    (message.to_string(), None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_get_a_did_you_mean() {
+        let (message, help) = explain("unknown field `qantity`, expected one of label, quantity, unit");
+        assert_eq!(message, "unknown field `qantity`");
+        assert_eq!(
+            help.as_deref(),
+            Some("did you mean `quantity`? (known fields: label, quantity, unit)")
+        );
+    }
+}
