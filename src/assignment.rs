@@ -22,8 +22,6 @@ enum Decision {
     Service,
     /// Waste: 3.11, or 3.19 for sold products.
     Waste,
-    /// Agricultural statistics: fuel per hectare 1.2, machines 3.10, else `post:` needed.
-    Agriculture,
 }
 
 /// The rules in order: category path prefix (segments separated by ` > `; a final `*` lets
@@ -129,7 +127,6 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         },
         Decision::Waste if line.sold_products => codes::END_OF_LIFE,
         Decision::Waste => codes::WASTE,
-        Decision::Agriculture => return Err(AssignmentError::NoRule),
     };
     Ok(placed(post, rule(prefix, post)))
 }

@@ -3,6 +3,7 @@
 
 use crate::factor::Factor;
 use crate::post::{Post, codes};
+use crate::number::checked_sum;
 use rust_decimal::Decimal;
 
 /// Where one part type goes from a line in 1.1/1.2 (`combustion`) or 2.6/2.7 (`grid`).
@@ -42,15 +43,24 @@ pub struct Split {
 
 /// Splits `emission` (= `quantity` × factor total) of a line placed in `post`.
 /// Parts placed outside 3.8 are `quantity × part`; 3.8 gets the remainder.
-pub fn split(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) -> Option<Split> {
-    let whole = || vec![(post, emission)];
+/// `Ok(None)` when the line is not split; `Err` on decimal overflow.
+pub fn split(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) -> Result<Option<Split>, Overflow> {
     if !applies_to(post) || factor.parts.is_empty() {
-        return None;
+        return Ok(None);
     }
+    split_parts(post, factor, quantity, emission).map(Some).ok_or(Overflow)
+}
+
+/// A figure went beyond the range of exact decimals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Overflow;
+
+fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) -> Option<Split> {
+    let whole = || vec![(post, emission)];
     let grid = post == codes::ELECTRICITY || post == codes::HEAT;
-    let sum: Decimal = factor.parts.iter().map(|p| p.kgco2e).sum();
+    let sum = checked_sum(factor.parts.iter().map(|p| p.kgco2e))?;
     let tolerance = factor.kgco2e.abs() * Decimal::new(5, 3);
-    let parts_off_total = (sum - factor.kgco2e).abs() > tolerance;
+    let parts_off_total = (sum.checked_sub(factor.kgco2e)?).abs() > tolerance;
     let mut placed: Vec<(Post, Decimal)> = Vec::new();
     for part in &factor.parts {
         let kind = part.kind.trim();
@@ -75,13 +85,13 @@ pub fn split(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) 
         };
         if target != codes::UPSTREAM_ENERGY {
             let amount = quantity.checked_mul(part.kgco2e)?;
-            add(&mut placed, target, amount);
+            add(&mut placed, target, amount)?;
         }
     }
-    let outside: Decimal = placed.iter().map(|(_, v)| *v).sum();
-    let remainder = emission - outside;
+    let outside = checked_sum(placed.iter().map(|(_, v)| *v))?;
+    let remainder = emission.checked_sub(outside)?;
     if !remainder.is_zero() {
-        add(&mut placed, codes::UPSTREAM_ENERGY, remainder);
+        add(&mut placed, codes::UPSTREAM_ENERGY, remainder)?;
     }
     placed.sort_by_key(|(p, _)| *p);
     Some(Split {
@@ -91,11 +101,12 @@ pub fn split(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) 
     })
 }
 
-fn add(parts: &mut Vec<(Post, Decimal)>, post: Post, amount: Decimal) {
+fn add(parts: &mut Vec<(Post, Decimal)>, post: Post, amount: Decimal) -> Option<()> {
     match parts.iter_mut().find(|(p, _)| *p == post) {
-        Some((_, v)) => *v += amount,
+        Some((_, v)) => *v = v.checked_add(amount)?,
         None => parts.push((post, amount)),
     }
+    Some(())
 }
 
 #[cfg(test)]
@@ -137,7 +148,7 @@ mod tests {
             &[("Combustion à la centrale", "0.0338"), ("Amont", "0.0135"), ("Transport et distribution", "0.00474")],
         );
         let q = d("21340");
-        let s = split(codes::ELECTRICITY, &f, q, q * f.kgco2e).unwrap();
+        let s = split(codes::ELECTRICITY, &f, q, q * f.kgco2e).unwrap().unwrap();
         assert_eq!(s.parts, vec![(codes::ELECTRICITY, d("721.292")), (codes::UPSTREAM_ENERGY, d("388.388"))]);
         assert!(!s.parts_off_total);
         assert!(!s.unsplittable);
@@ -147,7 +158,7 @@ mod tests {
     fn combustion_sends_leaks_to_fugitive_and_manufacturing_to_capital_goods() {
         let f = factor("1", &[("Combustion", "0.7"), ("Fuites", "0.1"), ("Fabrication", "0.05"), ("Amont", "0.15")]);
         let q = d("10");
-        let s = split(codes::STATIONARY, &f, q, q * f.kgco2e).unwrap();
+        let s = split(codes::STATIONARY, &f, q, q * f.kgco2e).unwrap().unwrap();
         assert_eq!(
             s.parts,
             vec![
@@ -160,20 +171,20 @@ mod tests {
         let total: Decimal = s.parts.iter().map(|(_, v)| *v).sum();
         assert_eq!(total, d("10"));
         // The same leaks stay in a grid post.
-        let s = split(codes::HEAT, &f, q, q * f.kgco2e).unwrap();
+        let s = split(codes::HEAT, &f, q, q * f.kgco2e).unwrap().unwrap();
         assert_eq!(s.parts.first(), Some(&(codes::HEAT, d("8.0"))));
     }
 
     #[test]
     fn unsplittable_and_off_total() {
         let f = factor("2", &[("Carburant (amont/combustion)", "2")]);
-        let s = split(codes::MOBILE, &f, d("3"), d("6")).unwrap();
+        let s = split(codes::MOBILE, &f, d("3"), d("6")).unwrap().unwrap();
         assert!(s.unsplittable);
         assert_eq!(s.parts, vec![(codes::MOBILE, d("6"))]);
         let f = factor("1", &[("Combustion", "0.5")]);
-        let s = split(codes::STATIONARY, &f, d("1"), d("1")).unwrap();
+        let s = split(codes::STATIONARY, &f, d("1"), d("1")).unwrap().unwrap();
         assert!(s.parts_off_total);
         assert_eq!(s.parts, vec![(codes::STATIONARY, d("0.5")), (codes::UPSTREAM_ENERGY, d("0.5"))]);
-        assert_eq!(split(codes::PURCHASES, &f, d("1"), d("1")), None);
+        assert_eq!(split(codes::PURCHASES, &f, d("1"), d("1")), Ok(None));
     }
 }

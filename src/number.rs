@@ -59,6 +59,13 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
     parsed.map_err(|_| NumberError::OutOfRange)
 }
 
+/// Adds decimals, `None` on overflow (rust_decimal's `+` panics instead).
+pub fn checked_sum<I: IntoIterator<Item = Decimal>>(values: I) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+}
+
 /// Parses a decimal written with a comma (`0,052`, `5,92E-3`), as French exports do.
 pub fn parse_decimal_comma(text: &str) -> Result<Decimal, NumberError> {
     let text = text.trim();

@@ -6,3 +6,4 @@ pub mod inventory;
 pub mod yaml;
 pub mod factor_csv;
 pub mod factors;
+pub mod files;

@@ -1,0 +1,123 @@
+//! The command line, as clap parses it. Checked into a run by [`crate::cmd`].
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// bilan — Bilan Carbone® calculator: a YAML inventory and emission-factor bases in, the 22
+/// posts with their uncertainty out.
+#[derive(Debug, Parser)]
+#[command(name = "bilan", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Output formats of `compute`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A table for people.
+    Table,
+    /// CSV (one row per post; per line part with --lines).
+    Csv,
+    /// JSON, the machine contract (schema bilan.result/1).
+    Json,
+    /// GitHub-flavoured Markdown.
+    Md,
+}
+
+/// Label language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LangArg {
+    /// Français.
+    Fr,
+    /// English.
+    En,
+}
+
+impl From<LangArg> for crate::post::Lang {
+    fn from(lang: LangArg) -> Self {
+        match lang {
+            LangArg::Fr => crate::post::Lang::Fr,
+            LangArg::En => crate::post::Lang::En,
+        }
+    }
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute an inventory: the 22 posts, scopes, total, uncertainty, ratios.
+    Compute {
+        /// The inventory file (YAML); `-` reads standard input.
+        #[arg(required = true, value_name = "INVENTORY.yaml")]
+        inventories: Vec<PathBuf>,
+        /// Extra factor base (own CSV or ADEME Base Carbone export); repeatable, later wins.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of standard output (atomically; never onto an input).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+        /// CSV: one row per line part instead of one per post.
+        #[arg(long)]
+        lines: bool,
+    },
+    /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
+    Check {
+        /// The inventory files (YAML).
+        #[arg(required = true, value_name = "INVENTORY.yaml")]
+        inventories: Vec<PathBuf>,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Fail on warnings, posts not collected and overridden factor ids too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// List the 22 posts of the Bilan Carbone®.
+    Posts {
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
+    /// Find and inspect emission factors.
+    Factors {
+        /// What to do.
+        #[command(subcommand)]
+        command: FactorsCommand,
+    },
+}
+
+/// `bilan factors …`.
+#[derive(Debug, Subcommand)]
+pub enum FactorsCommand {
+    /// Search factors by words (accent- and case-insensitive) over names, tags and category.
+    Search {
+        /// Words to look for, e.g. "electricite france 2022".
+        #[arg(required = true, num_args = 1..)]
+        text: Vec<String>,
+        /// Only factors per this unit (e.g. kWh, litre, keuro).
+        #[arg(long)]
+        unit: Option<String>,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// At most this many results.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+    },
+    /// Show everything about one factor: value, unit, parts, gases, uncertainty, source.
+    Show {
+        /// The factor id, e.g. 42513.
+        id: String,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+    },
+}

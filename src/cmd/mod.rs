@@ -1,0 +1,119 @@
+//! One file per command; each loads, computes and renders, printing nothing else.
+
+mod check;
+mod compute;
+mod factors;
+mod posts;
+
+use crate::cli::{Cli, Command};
+use crate::error::InputErrors;
+use crate::factor_base::{FactorBase, LoadedBase};
+use crate::load::files;
+use crate::report::Warning;
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+
+/// Runs a parsed command line; `Ok(code)` is the exit code.
+pub fn run(cli: Cli) -> Result<u8> {
+    match cli.command {
+        Command::Compute {
+            inventories,
+            factors,
+            format,
+            output,
+            lang,
+            lines,
+        } => compute::run(&inventories, &factors, format, output.as_deref(), lang.into(), lines),
+        Command::Check {
+            inventories,
+            factors,
+            strict,
+        } => check::run(&inventories, &factors, strict),
+        Command::Posts { lang } => posts::run(lang.into()),
+        Command::Factors { command } => factors::run(command),
+    }
+}
+
+/// The embedded base plus the `--factors` files, read once for all inventories.
+pub(crate) struct Bases {
+    embedded: FactorBase,
+    extra: Vec<LoadedBase>,
+}
+
+impl Bases {
+    pub(crate) fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
+        let embedded = crate::embedded::base()?;
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for path in extra {
+            match files::read_base(path) {
+                Ok(base) => loaded.push(base),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(InputErrors(errors));
+        }
+        Ok(Bases {
+            embedded,
+            extra: loaded,
+        })
+    }
+
+    /// Defective rows skipped in the `--factors` files, as warnings.
+    pub(crate) fn defects(&self) -> Vec<Warning> {
+        self.extra
+            .iter()
+            .flat_map(|b| {
+                let name = b.source.as_ref().map_or_else(String::new, |s| s.name.clone());
+                b.defects.iter().map(move |d| Warning {
+                    at: None,
+                    message: format!("{name}:{}: row skipped: {}", d.line, d.reason),
+                })
+            })
+            .collect()
+    }
+
+    /// The merged base for one inventory.
+    pub(crate) fn for_inventory(
+        &self,
+        inventory: &crate::inventory::Inventory,
+        path: &Path,
+    ) -> Result<FactorBase, InputErrors> {
+        files::merged_base(&self.embedded, &self.extra, inventory, path)
+    }
+
+    /// The embedded base plus the extra files, without any inventory.
+    pub(crate) fn merged(&self) -> FactorBase {
+        let mut base = self.embedded.clone();
+        for loaded in &self.extra {
+            base.merge(loaded.clone());
+        }
+        base
+    }
+}
+
+/// Reads, checks and computes one inventory; errors carry the source line.
+pub(crate) fn compute_one(
+    path: &Path,
+    bases: &Bases,
+) -> Result<crate::report::Report, InputErrors> {
+    let (inventory, text) = files::read_inventory(path)?;
+    let base = bases.for_inventory(&inventory, path)?;
+    crate::compute::compute(&inventory, &base).map_err(|errors| {
+        InputErrors(
+            errors
+                .0
+                .into_iter()
+                .map(|e| if e.snippet.is_none() && *e.position.file == *inventory.file { e.with_source(&text) } else { e })
+                .collect(),
+        )
+    })
+}
+
+/// Prints warnings on stderr.
+pub(crate) fn print_warnings(warnings: &[Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
+    }
+}

@@ -1,0 +1,520 @@
+//! The calculation engine: inventory + factor base → [`Report`]. Pure: no I/O, no printing.
+
+use crate::assignment::{self, AssignmentError};
+use crate::energy_split::{self, Overflow};
+use crate::error::{InputError, InputErrors, Position};
+use crate::factor::{Factor, FactorStatus};
+use crate::factor_base::FactorBase;
+use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
+use crate::post::{Post, Scope};
+use crate::report::{
+    Apart, Destination, Figure, LineResult, PostResult, PostStatus, Ratio, Report, ScopeResult,
+    Warning, to_f64,
+};
+use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
+use crate::unit::{self, ConversionError, HeatingValue, Unit};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+/// Computes the report of `inventory` with the factors of `base`. Every error found is
+/// returned, each pointing at its place in the inventory.
+pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
+    let mut engine = Engine {
+        inventory,
+        base,
+        units: HashMap::new(),
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let lines: Vec<LineResult> = inventory
+        .lines
+        .iter()
+        .filter_map(|line| engine.line(line))
+        .collect();
+    let report = engine.aggregate(lines);
+    if engine.errors.is_empty() {
+        report.ok_or_else(|| {
+            InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
+        })
+    } else {
+        Err(InputErrors(engine.errors))
+    }
+}
+
+fn overflow(at: &Position) -> InputError {
+    InputError::new(at.clone(), "a figure exceeds the range of exact decimals (±7.9e28)")
+        .help("check the quantity and the factor's unit: a value this large is almost certainly a typo")
+}
+
+struct Engine<'a> {
+    inventory: &'a Inventory,
+    base: &'a FactorBase,
+    /// Parsed units by spelling: an inventory repeats a handful of units many times.
+    units: HashMap<&'a str, Unit>,
+    errors: Vec<InputError>,
+    warnings: Vec<Warning>,
+}
+
+impl<'a> Engine<'a> {
+    fn warn(&mut self, at: &Position, message: String) {
+        self.warnings.push(Warning {
+            at: Some(at.clone()),
+            message,
+        });
+    }
+
+    fn unit(&mut self, text: &'a str) -> Unit {
+        self.units.entry(text).or_insert_with(|| unit::parse(text)).clone()
+    }
+
+    fn factor(&mut self, line: &'a Line) -> Option<&'a Factor> {
+        match &line.factor {
+            FactorRef::Inline(factor) => Some(factor),
+            FactorRef::Id(id) => {
+                let found = self.base.get(id);
+                if found.is_none() {
+                    let closest: Vec<String> = self
+                        .base
+                        .closest(id, 3)
+                        .iter()
+                        .map(|f| format!("{} ({})", f.id, f.name))
+                        .collect();
+                    let help = if closest.is_empty() {
+                        "no factor base is loaded".to_string()
+                    } else {
+                        format!(
+                            "closest: {}; find factors with `bilan factors search TEXT`",
+                            closest.join(", ")
+                        )
+                    };
+                    self.errors.push(
+                        InputError::new(line.at.factor.clone(), format!("unknown factor id `{id}`"))
+                            .help(help),
+                    );
+                }
+                found
+            }
+        }
+    }
+
+    fn line(&mut self, line: &'a Line) -> Option<LineResult> {
+        let factor = self.factor(line)?;
+        let year = self.inventory.period.year();
+        let from = self.unit(&line.unit);
+        let to = self.unit(factor.per_unit());
+        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+            Ok(c) => c,
+            Err(problem) => {
+                self.errors.push(unit_error(line, factor, &problem));
+                return None;
+            }
+        };
+        if let Some(price_year) = converted.price_year_differs {
+            self.warn(
+                &line.at.unit,
+                format!(
+                    "line `{}`: factor {} prices euros of {price_year}, the period is {year}; convert the amount to {price_year} euros if inflation matters",
+                    line.id, factor.id
+                ),
+            );
+        }
+        if factor.status == FactorStatus::Archived {
+            self.warn(
+                &line.at.factor,
+                format!(
+                    "line `{}`: factor {} is archived (\"{}\") in its base; prefer a valid factor",
+                    line.id,
+                    factor.id,
+                    factor.status.label()
+                ),
+            );
+        }
+        let assignment = match assignment::assign(line, factor) {
+            Ok(a) => a,
+            Err(problem) => {
+                self.errors.push(assignment_error(line, factor, &problem));
+                return None;
+            }
+        };
+        if assignment.capital_good_not_amortized {
+            self.warn(
+                &line.at.line,
+                format!(
+                    "line `{}`: capital good not amortised: add amortization: {{acquired, years}}",
+                    line.id
+                ),
+            );
+        }
+        let Some(mut emission) = converted.value.checked_mul(factor.kgco2e) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        let mut co2_biogenic = factor
+            .gases
+            .co2b
+            .and_then(|b| converted.value.checked_mul(b))
+            .unwrap_or_default();
+        let mut amortization = None;
+        if let Some(a) = line.amortization {
+            let last = i64::from(a.acquired) + i64::from(a.years) - 1;
+            let running = i64::from(a.acquired) <= i64::from(year) && i64::from(year) <= last;
+            let years = Decimal::from(a.years);
+            if running {
+                emission /= years;
+                co2_biogenic /= years;
+            } else {
+                emission = Decimal::ZERO;
+                co2_biogenic = Decimal::ZERO;
+            }
+            amortization = Some((a, !running));
+        }
+        let destination = if emission.is_sign_negative() && !emission.is_zero() {
+            let removal = factor.category.trim_start().starts_with("UTCF");
+            self.warn(
+                &line.at.line,
+                format!(
+                    "line `{}` is negative ({} kgCO2e): reported apart in {}, not in the total",
+                    line.id,
+                    emission.normalize(),
+                    if removal { "removals" } else { "avoided emissions" }
+                ),
+            );
+            if removal { Destination::Removals } else { Destination::Avoided }
+        } else {
+            Destination::Emissions
+        };
+        let parts = if amortization.is_some() {
+            vec![(assignment.post, emission)]
+        } else {
+            match energy_split::split(assignment.post, factor, converted.value, emission) {
+                Ok(Some(split)) => {
+                    if split.unsplittable {
+                        self.warn(
+                            &line.at.factor,
+                            format!(
+                                "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
+                                line.id, factor.id, assignment.post
+                            ),
+                        );
+                    }
+                    if split.parts_off_total {
+                        self.warn(
+                            &line.at.factor,
+                            format!(
+                                "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
+                                line.id,
+                                factor.id,
+                                crate::post::codes::UPSTREAM_ENERGY
+                            ),
+                        );
+                    }
+                    split.parts
+                }
+                Ok(None) => vec![(assignment.post, emission)],
+                Err(Overflow) => {
+                    self.errors.push(overflow(&line.at.line));
+                    return None;
+                }
+            }
+        };
+        if factor.category.starts_with("Combustibles > Organiques") && factor.gases.co2b.is_none() {
+            self.warn(
+                &line.at.factor,
+                format!(
+                    "line `{}`: biomass fuel {} gives no biogenic CO2; it is missing from the biogenic total",
+                    line.id, factor.id
+                ),
+            );
+        }
+        let (k_activity, quality_undeclared) = self.activity_k(line);
+        if quality_undeclared {
+            self.warn(
+                &line.at.line,
+                format!(
+                    "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
+                    line.id,
+                    (k_activity - 1.0) * 100.0
+                ),
+            );
+        }
+        let k = uncertainty::k_product(k_activity, factor_k(line, factor));
+        Some(LineResult {
+            id: line.id.clone(),
+            label: line.label.clone(),
+            factor: factor.id.clone(),
+            factor_name: factor.name.clone(),
+            factor_unit: factor.unit.clone(),
+            factor_kgco2e: factor.kgco2e,
+            factor_source: factor.source.clone(),
+            quantity: line.quantity,
+            unit: line.unit.clone(),
+            converted_quantity: converted.value,
+            rule: assignment.rule,
+            post: assignment.post,
+            figure: Figure {
+                kgco2e: emission,
+                k,
+            },
+            parts,
+            amortization,
+            destination,
+            co2_biogenic,
+            quality_undeclared,
+            site: line.site.clone(),
+            tags: line.tags.clone(),
+        })
+    }
+
+    /// k of the activity data, and whether it fell back to the worst case (nothing declared).
+    fn activity_k(&self, line: &Line) -> (f64, bool) {
+        let defaults = &self.inventory.defaults;
+        match (line.certainty, defaults.uncertainty, defaults.quality) {
+            (Some(certainty), _, _) => (certainty_k(certainty), false),
+            (None, Some(percent), _) => (uncertainty::k_of_percent(to_f64(percent)), false),
+            (None, None, Some(quality)) => (quality.k(), false),
+            (None, None, None) => (Quality::default().k(), true),
+        }
+    }
+
+    fn aggregate(&mut self, lines: Vec<LineResult>) -> Option<Report> {
+        let mut post_sums = [Decimal::ZERO; 22];
+        let mut post_k = [SumUncertainty::default(); 22];
+        let mut post_lines = [0usize; 22];
+        let mut scope_sums = [Decimal::ZERO; 3];
+        let mut scope_k = [SumUncertainty::default(); 3];
+        let mut total = Decimal::ZERO;
+        let mut total_k = SumUncertainty::default();
+        let mut apart: [(Decimal, SumUncertainty, Vec<usize>); 2] = Default::default();
+        let mut biogenic = Decimal::ZERO;
+        for (index, line) in lines.iter().enumerate() {
+            biogenic = biogenic.checked_add(line.co2_biogenic)?;
+            let k = line.figure.k;
+            let slot = match line.destination {
+                Destination::Emissions => None,
+                Destination::Avoided => Some(0),
+                Destination::Removals => Some(1),
+            };
+            if let Some((sum, acc, indices)) = slot.and_then(|s| apart.get_mut(s)) {
+                *sum = sum.checked_add(line.figure.kgco2e)?;
+                acc.add(to_f64(line.figure.kgco2e), k);
+                indices.push(index);
+                continue;
+            }
+            let mut per_scope = [Decimal::ZERO; 3];
+            for (post, amount) in &line.parts {
+                let i = post.index();
+                *post_sums.get_mut(i)? = post_sums.get(i)?.checked_add(*amount)?;
+                post_k.get_mut(i)?.add(to_f64(*amount), k);
+                *post_lines.get_mut(i)? += 1;
+                let s = usize::from(post.scope().0) - 1;
+                *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
+            }
+            for (s, amount) in per_scope.iter().enumerate() {
+                *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*amount)?;
+                scope_k.get_mut(s)?.add(to_f64(*amount), k);
+            }
+            total = total.checked_add(line.figure.kgco2e)?;
+            total_k.add(to_f64(line.figure.kgco2e), k);
+        }
+        let share = |value: Decimal| {
+            if total.is_zero() {
+                Decimal::ZERO
+            } else {
+                value.checked_div(total).unwrap_or_default()
+            }
+        };
+        let mut posts = Vec::with_capacity(22);
+        for post in Post::all() {
+            let i = post.index();
+            let lines_in = *post_lines.get(i)?;
+            let declared = self.inventory.posts.iter().find(|d| d.post == post);
+            let status = match declared.map(|d| &d.status) {
+                Some(Declared::NotApplicable(reason)) => {
+                    if lines_in > 0 {
+                        let at = declared.map(|d| d.at.clone()).unwrap_or_default();
+                        self.errors.push(
+                            InputError::new(
+                                at,
+                                format!("post {post} is declared not-applicable but {lines_in} line(s) go to it"),
+                            )
+                            .help("remove the declaration, or move those lines with `post:`"),
+                        );
+                    }
+                    PostStatus::NotApplicable(reason.clone())
+                }
+                Some(Declared::InProgress) => PostStatus::InProgress,
+                None if lines_in > 0 => PostStatus::Collected,
+                None => PostStatus::NotCollected,
+            };
+            let figure = Figure {
+                kgco2e: *post_sums.get(i)?,
+                k: post_k.get(i)?.k(),
+            };
+            if lines_in > 0 && figure.alpha() > FLAG_ALPHA {
+                self.warnings.push(Warning {
+                    at: None,
+                    message: format!(
+                        "post {post} is uncertain at ±{:.0} % (above 20 %): document its factors and improve its main data",
+                        figure.alpha() * 100.0
+                    ),
+                });
+            }
+            posts.push(PostResult {
+                post,
+                status,
+                share: share(figure.kgco2e),
+                figure,
+                lines: lines_in,
+            });
+        }
+        let scopes = Scope::ALL
+            .iter()
+            .zip(scope_sums.iter().zip(scope_k.iter()))
+            .map(|(scope, (sum, acc))| ScopeResult {
+                scope: *scope,
+                figure: Figure {
+                    kgco2e: *sum,
+                    k: acc.k(),
+                },
+                share: share(*sum),
+            })
+            .collect();
+        let period = self.inventory.period;
+        if !period.is_twelve_months() {
+            self.warnings.push(Warning {
+                at: None,
+                message: format!(
+                    "the period {} – {} is not 12 months: figures are not comparable with yearly inventories",
+                    period.start, period.end
+                ),
+            });
+        }
+        let ratios = self
+            .inventory
+            .indicators
+            .iter()
+            .map(|indicator| Ratio {
+                indicator: indicator.clone(),
+                kgco2e_per_unit: total.checked_div(indicator.value).unwrap_or_default(),
+            })
+            .collect();
+        let [avoided, removals] = apart;
+        let apart = |(sum, acc, lines): (Decimal, SumUncertainty, Vec<usize>)| Apart {
+            figure: Figure {
+                kgco2e: sum,
+                k: acc.k(),
+            },
+            lines,
+        };
+        Some(Report {
+            organisation: self.inventory.organisation.clone(),
+            period,
+            perimeter: self.inventory.perimeter.clone(),
+            total: Figure {
+                kgco2e: total,
+                k: total_k.k(),
+            },
+            scopes,
+            posts,
+            lines,
+            avoided: apart(avoided),
+            removals: apart(removals),
+            co2_biogenic: biogenic,
+            ratios,
+            warnings: std::mem::take(&mut self.warnings),
+            bases: self.base.sources().to_vec(),
+        })
+    }
+}
+
+fn certainty_k(certainty: Certainty) -> f64 {
+    match certainty {
+        Certainty::Percent(p) => uncertainty::k_of_percent(to_f64(p)),
+        Certainty::Quality(q) => q.k(),
+    }
+}
+
+/// k of a line's factor (uncertainty.md §1): the line's override, ADEME's stated percentage,
+/// the base's quality columns (reliability 5, absent criteria 3), else the default pedigree.
+fn factor_k(line: &Line, factor: &Factor) -> f64 {
+    if let Some(certainty) = line.factor_certainty {
+        return certainty_k(certainty);
+    }
+    if let Some(percent) = factor.uncertainty.percent {
+        return uncertainty::k_of_percent(to_f64(percent));
+    }
+    Quality {
+        reliability: Some(5),
+        ..factor.uncertainty.quality
+    }
+    .or_score(3)
+    .k()
+}
+
+fn unit_error(line: &Line, factor: &Factor, problem: &ConversionError) -> InputError {
+    let at = line.at.unit.clone();
+    let factor_unit = factor.per_unit();
+    match problem {
+        ConversionError::Mismatch => InputError::new(
+            at,
+            format!(
+                "unit mismatch: the line is in {} but factor {} is per {}",
+                unit::describe(&line.unit),
+                factor.id,
+                unit::describe(factor_unit)
+            ),
+        )
+        .help(format!("give the quantity in {factor_unit} (or a unit convertible to it), or choose another factor")),
+        ConversionError::HeatingValueMissing(wanted) => InputError::new(
+            at,
+            format!(
+                "the line says `{}` but factor {} is per `{factor_unit}`: is the invoice in kWh PCI or kWh PCS?",
+                line.unit, factor.id
+            ),
+        )
+        .help(format!(
+            "write `unit: kWh {}` (gas invoices are usually in kWh PCS: then add `pci_per_pcs: 0.9`)",
+            match wanted {
+                HeatingValue::Pci => "PCI",
+                HeatingValue::Pcs => "PCS",
+            }
+        )),
+        ConversionError::PciPerPcsMissing => InputError::new(
+            at,
+            format!("converting `{}` to `{factor_unit}` (factor {}) needs the PCI/PCS ratio", line.unit, factor.id),
+        )
+        .help("add `pci_per_pcs:` to the line (about 0.9 for natural gas)"),
+        ConversionError::TaxIncluded => InputError::new(
+            at,
+            format!("the line is in `{}` (VAT included) but factor {} is per `{factor_unit}` (excluding VAT)", line.unit, factor.id),
+        )
+        .help("convert the amount to HT (excluding VAT) first"),
+        ConversionError::Overflow => overflow(&line.at.unit),
+    }
+}
+
+fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> InputError {
+    match problem {
+        AssignmentError::PurposeMissing => InputError::new(
+            line.at.line.clone(),
+            format!("line `{}` is passenger transport (factor {}): say why people travel", line.id, factor.id),
+        )
+        .help("add `purpose: business` (3.13), `purpose: commute` (3.22) or `purpose: visitors` (3.16)"),
+        AssignmentError::DirectionMissing => InputError::new(
+            line.at.line.clone(),
+            format!("line `{}` is freight (factor {}): say which way the goods go", line.id, factor.id),
+        )
+        .help("add `direction: upstream` (3.12) or `direction: downstream` (3.17)"),
+        AssignmentError::NoRule => {
+            let codes: Vec<&str> = Post::all().map(Post::code).collect();
+            InputError::new(
+                line.at.line.clone(),
+                format!(
+                    "no assignment rule for factor {} (category \"{}\")",
+                    factor.id, factor.category
+                ),
+            )
+            .help(format!("add `post:` with one of: {}", codes.join(", ")))
+        }
+    }
+}

@@ -1,0 +1,81 @@
+//! Writing results: to stdout, or to a file through a temporary file renamed into place, so a
+//! failure never leaves a half-written result and never touches an input.
+
+use anyhow::{Context, Result, bail};
+use std::io::Write;
+use std::path::Path;
+
+/// Where results go.
+#[derive(Debug)]
+pub enum Sink<'a> {
+    /// Standard output.
+    Stdout,
+    /// A file.
+    File(&'a Path),
+}
+
+impl<'a> Sink<'a> {
+    /// `None` or `-` is stdout.
+    pub fn new(path: Option<&'a Path>) -> Sink<'a> {
+        match path {
+            Some(p) if p.as_os_str() != "-" => Sink::File(p),
+            _ => Sink::Stdout,
+        }
+    }
+}
+
+/// Refuses an output path that is one of the inputs.
+pub fn refuse_inputs(output: &Sink<'_>, inputs: &[&Path]) -> Result<()> {
+    let Sink::File(out) = output else { return Ok(()) };
+    let out_canonical = std::fs::canonicalize(out).ok();
+    for input in inputs {
+        let same = match (&out_canonical, std::fs::canonicalize(input).ok()) {
+            (Some(a), Some(b)) => *a == b,
+            _ => out == input,
+        };
+        if same {
+            bail!(
+                "--output {} is one of the inputs: refusing to overwrite it (choose another file)",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Writes `text` to the sink. A closed stdout (`| head`) is not an error.
+pub fn write(sink: &Sink<'_>, text: &str) -> Result<()> {
+    match sink {
+        Sink::Stdout => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write to standard output"),
+            }
+        }
+        Sink::File(path) => write_atomically(path, text.as_bytes()),
+    }
+}
+
+/// Writes through a temporary file in the target's folder, then renames it into place.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        bail!("--output {} is a directory: give a file name", path.display());
+    }
+    let mut temp = tempfile::Builder::new()
+        .prefix(".bilan-")
+        .suffix(".tmp")
+        .tempfile_in(folder)
+        .with_context(|| format!("cannot write in folder {}", folder.display()))?;
+    temp.write_all(bytes)
+        .and_then(|()| temp.as_file().sync_all())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    temp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}

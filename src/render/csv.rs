@@ -1,0 +1,68 @@
+//! CSV: one row per post, or per line part with `--lines`. Exact decimals, `.` separator.
+
+use super::{bounds, exact, rounded, rounded_f64};
+use crate::post::Lang;
+use crate::report::Report;
+
+fn write(rows: Vec<Vec<String>>) -> String {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    for row in rows {
+        // Writing to memory cannot fail but for a bug; an empty output would show it.
+        if writer.write_record(&row).is_err() {
+            return String::new();
+        }
+    }
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
+/// One row per post: `code,scope,name,status,kgco2e,share,uncertainty,low,high`.
+pub fn posts(report: &Report, lang: Lang) -> String {
+    let mut rows = vec![
+        ["code", "scope", "name", "status", "kgco2e", "share", "uncertainty", "low", "high"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for p in &report.posts {
+        let (low, high) = bounds(&p.figure);
+        rows.push(vec![
+            p.post.code().to_string(),
+            p.post.scope().0.to_string(),
+            p.post.name(lang).to_string(),
+            p.status.code().to_string(),
+            exact(p.figure.kgco2e),
+            rounded(p.share, 6),
+            rounded_f64(p.figure.alpha(), 6),
+            low,
+            high,
+        ]);
+    }
+    write(rows)
+}
+
+/// One row per line part: `line_id,label,post,factor,quantity,unit,kgco2e,uncertainty`.
+pub fn lines(report: &Report) -> String {
+    let mut rows = vec![
+        ["line_id", "label", "post", "factor", "quantity", "unit", "kgco2e", "uncertainty"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for line in &report.lines {
+        for (post, kg) in &line.parts {
+            rows.push(vec![
+                line.id.clone(),
+                line.label.clone(),
+                post.code().to_string(),
+                line.factor.clone(),
+                exact(line.quantity),
+                line.unit.clone(),
+                exact(*kg),
+                rounded_f64(line.figure.alpha(), 6),
+            ]);
+        }
+    }
+    write(rows)
+}

@@ -1,0 +1,134 @@
+//! Renderers: a [`Report`](crate::report::Report) → text. No renderer computes a figure; they
+//! only round for display.
+
+pub mod csv;
+pub mod json;
+pub mod markdown;
+pub mod table;
+
+use crate::post::Lang;
+use crate::report::{Figure, PostStatus};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A decimal printed exactly, without trailing zeros (`1109.68`, never `-0`).
+pub fn exact(value: Decimal) -> String {
+    if value.is_zero() {
+        "0".to_string()
+    } else {
+        value.normalize().to_string()
+    }
+}
+
+/// A decimal rounded half away from zero to `places`, printed without trailing zeros.
+pub fn rounded(value: Decimal, places: u32) -> String {
+    exact(value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// An f64 rounded to `places` decimals, printed without trailing zeros: outputs carry
+/// uncertainty to 6 decimals and interval bounds to the gram so they do not depend on the
+/// last bits of a platform's `exp`.
+pub fn rounded_f64(value: f64, places: u32) -> String {
+    let decimal = Decimal::from_f64_retain(value).unwrap_or_default();
+    rounded(decimal, places)
+}
+
+/// The 95 % interval bounds of a figure, rounded to the gram.
+pub fn bounds(figure: &Figure) -> (String, String) {
+    let (low, high) = figure.interval();
+    (rounded_f64(low, 3), rounded_f64(high, 3))
+}
+
+/// A status in words.
+pub fn status_label(status: &PostStatus, lang: Lang) -> &'static str {
+    match (status, lang) {
+        (PostStatus::Collected, Lang::Fr) => "collecté",
+        (PostStatus::Collected, Lang::En) => "collected",
+        (PostStatus::NotApplicable(_), Lang::Fr) => "non applicable",
+        (PostStatus::NotApplicable(_), Lang::En) => "not applicable",
+        (PostStatus::InProgress, Lang::Fr) => "en cours",
+        (PostStatus::InProgress, Lang::En) => "in progress",
+        (PostStatus::NotCollected, Lang::Fr) => "non collecté",
+        (PostStatus::NotCollected, Lang::En) => "not collected",
+    }
+}
+
+/// A number for people: thousands grouped, `places` decimals, French or English style.
+pub fn human(value: Decimal, places: u32, lang: Lang) -> String {
+    let text = value
+        .round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+        .to_string();
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", text.as_str()),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let (group, point) = match lang {
+        Lang::Fr => ('\u{202f}', ','),
+        Lang::En => (',', '.'),
+    };
+    let mut grouped = String::new();
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(group);
+        }
+        grouped.push(c);
+    }
+    let mut frac = frac.to_string();
+    while frac.len() < places as usize {
+        frac.push('0');
+    }
+    let sign = if grouped.chars().all(|c| c == '0' || c == group) && frac.chars().all(|c| c == '0') {
+        ""
+    } else {
+        sign
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}{point}{frac}")
+    }
+}
+
+/// A share as a percentage for people: `2,3 %` / `2.3%`.
+pub fn percent(share: Decimal, lang: Lang) -> String {
+    let value = human(share * Decimal::ONE_HUNDRED, 1, lang);
+    match lang {
+        Lang::Fr => format!("{value}\u{a0}%"),
+        Lang::En => format!("{value}%"),
+    }
+}
+
+/// An uncertainty for people: `±11 %`.
+pub fn plus_minus(figure: &Figure, lang: Lang) -> String {
+    let alpha = Decimal::from_f64_retain(figure.alpha() * 100.0).unwrap_or_default();
+    let value = human(alpha, 0, lang);
+    match lang {
+        Lang::Fr => format!("±{value}\u{a0}%"),
+        Lang::En => format!("±{value}%"),
+    }
+}
+
+/// kgCO2e → tCO2e.
+pub fn tonnes(kg: Decimal) -> Decimal {
+    kg / Decimal::ONE_THOUSAND
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn numbers_for_people() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(human(d("49012.345"), 2, Lang::En), "49,012.35");
+        assert_eq!(human(d("49012.345"), 2, Lang::Fr), "49\u{202f}012,35");
+        assert_eq!(human(d("-0.001"), 2, Lang::En), "0.00");
+        assert_eq!(human(d("999"), 0, Lang::En), "999");
+        assert_eq!(human(d("1000"), 1, Lang::En), "1,000.0");
+        assert_eq!(exact(d("1109.680")), "1109.68");
+        assert_eq!(exact(d("-0.00")), "0");
+        assert_eq!(rounded_f64(0.113_021_234_9, 6), "0.113021");
+        assert_eq!(rounded_f64(648.0, 3), "648");
+    }
+}

@@ -1,0 +1,209 @@
+//! The result of a computation: a plain value every renderer reads, none recomputes.
+
+use crate::error::Position;
+use crate::factor_base::BaseSource;
+use crate::inventory::{Amortization, Indicator, Organisation, Perimeter, Period};
+use crate::post::{Post, Scope};
+use crate::uncertainty;
+use rust_decimal::Decimal;
+
+/// A post's status in the report (posts.md).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PostStatus {
+    /// Has lines.
+    Collected,
+    /// Declared not applicable, with the reason.
+    NotApplicable(String),
+    /// Declared in progress.
+    InProgress,
+    /// No lines and nothing declared.
+    NotCollected,
+}
+
+impl PostStatus {
+    /// The stable name used in JSON and CSV.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PostStatus::Collected => "collected",
+            PostStatus::NotApplicable(_) => "not-applicable",
+            PostStatus::InProgress => "in-progress",
+            PostStatus::NotCollected => "not-collected",
+        }
+    }
+}
+
+/// An emission with its uncertainty k (95 % interval `[E/k, E·k]`).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Figure {
+    /// kgCO2e, exact.
+    pub kgco2e: Decimal,
+    /// k ≥ 1.
+    pub k: f64,
+}
+
+impl Figure {
+    /// α = k − 1, the "±%" shown to users.
+    pub fn alpha(&self) -> f64 {
+        self.k - 1.0
+    }
+
+    /// The 95 % interval (low, high).
+    pub fn interval(&self) -> (f64, f64) {
+        uncertainty::interval(to_f64(self.kgco2e), self.k)
+    }
+}
+
+/// A Decimal as f64, for uncertainty maths only.
+pub fn to_f64(value: Decimal) -> f64 {
+    use rust_decimal::prelude::ToPrimitive;
+    value.to_f64().unwrap_or(0.0)
+}
+
+/// One of the 22 posts.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostResult {
+    /// The post.
+    pub post: Post,
+    /// Its status.
+    pub status: PostStatus,
+    /// Its emissions.
+    pub figure: Figure,
+    /// Its share of the total.
+    pub share: Decimal,
+    /// Lines with a part in it.
+    pub lines: usize,
+}
+
+/// One scope's subtotal.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScopeResult {
+    /// The scope.
+    pub scope: Scope,
+    /// Its emissions.
+    pub figure: Figure,
+    /// Its share of the total.
+    pub share: Decimal,
+}
+
+/// Where a line's emissions are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Destination {
+    /// In the posts and the total.
+    Emissions,
+    /// Negative: avoided emissions, apart.
+    Avoided,
+    /// Negative land-use factor: removals, apart.
+    Removals,
+}
+
+/// One computed line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LineResult {
+    /// Line id.
+    pub id: String,
+    /// Line label.
+    pub label: String,
+    /// Factor id.
+    pub factor: String,
+    /// Factor name.
+    pub factor_name: String,
+    /// Factor unit (`kgCO2e/kWh`).
+    pub factor_unit: String,
+    /// Factor total, kgCO2e per unit.
+    pub factor_kgco2e: Decimal,
+    /// Where the factor value comes from.
+    pub factor_source: String,
+    /// The quantity as written.
+    pub quantity: Decimal,
+    /// Its unit as written.
+    pub unit: String,
+    /// The quantity in the factor's unit.
+    pub converted_quantity: Decimal,
+    /// The assignment rule that placed it.
+    pub rule: String,
+    /// The post it was assigned to (before the energy split).
+    pub post: Post,
+    /// Its emissions (whole line) and uncertainty.
+    pub figure: Figure,
+    /// Its parts by post, adding up to `figure.kgco2e`.
+    pub parts: Vec<(Post, Decimal)>,
+    /// Amortisation and whether it is over.
+    pub amortization: Option<(Amortization, bool)>,
+    /// Where it is reported.
+    pub destination: Destination,
+    /// Biogenic CO2 (kg), apart.
+    pub co2_biogenic: Decimal,
+    /// True when no uncertainty or quality was declared for its activity data.
+    pub quality_undeclared: bool,
+    /// Site tag.
+    pub site: Option<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Avoided emissions or removals, apart from the total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Apart {
+    /// Their sum (negative) and uncertainty.
+    pub figure: Figure,
+    /// Indices of their lines in [`Report::lines`].
+    pub lines: Vec<usize>,
+}
+
+/// An intensity ratio.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ratio {
+    /// The indicator.
+    pub indicator: Indicator,
+    /// kgCO2e per unit of the indicator.
+    pub kgco2e_per_unit: Decimal,
+}
+
+/// Something the user should know; never changes a figure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    /// Where, when it concerns one place.
+    pub at: Option<Position>,
+    /// What.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.at {
+            Some(at) => write!(f, "{at}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+/// The whole result of one inventory.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Report {
+    /// The organisation.
+    pub organisation: Organisation,
+    /// The period.
+    pub period: Period,
+    /// The perimeter.
+    pub perimeter: Perimeter,
+    /// The total (posts only; avoided emissions and removals apart).
+    pub total: Figure,
+    /// The three scopes.
+    pub scopes: Vec<ScopeResult>,
+    /// The 22 posts in code order.
+    pub posts: Vec<PostResult>,
+    /// Every line in file order.
+    pub lines: Vec<LineResult>,
+    /// Avoided emissions.
+    pub avoided: Apart,
+    /// Removals.
+    pub removals: Apart,
+    /// Biogenic CO2, kg, apart.
+    pub co2_biogenic: Decimal,
+    /// Intensity ratios.
+    pub ratios: Vec<Ratio>,
+    /// Warnings, in line order then general ones.
+    pub warnings: Vec<Warning>,
+    /// The factor files used, in merge order.
+    pub bases: Vec<BaseSource>,
+}
