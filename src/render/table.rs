@@ -71,20 +71,21 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
         Some(id) => format!("Bilan Carbone® — {} ({id})", org.name),
         None => format!("Bilan Carbone® — {}", org.name),
     }];
+    // French puts a space before the colon.
     let (period, perimeter, sites, exclusions) = match lang {
-        Lang::Fr => ("Période", "Périmètre", "Sites", "Exclusions"),
-        Lang::En => ("Period", "Perimeter", "Sites", "Exclusions"),
+        Lang::Fr => ("Période :", "Périmètre :", "Sites :", "Exclusions :"),
+        Lang::En => ("Period:", "Perimeter:", "Sites:", "Exclusions:"),
     };
-    lines.push(format!("{period}: {} – {}", report.period.start, report.period.end));
+    lines.push(format!("{period} {} – {}", report.period.start, report.period.end));
     let p = &report.perimeter;
     if let Some(c) = &p.consolidation {
-        lines.push(format!("{perimeter}: {c}"));
+        lines.push(format!("{perimeter} {c}"));
     }
     if !p.sites.is_empty() {
-        lines.push(format!("{sites}: {}", p.sites.join(", ")));
+        lines.push(format!("{sites} {}", p.sites.join(", ")));
     }
     if !p.exclusions.is_empty() {
-        lines.push(format!("{exclusions}: {}", p.exclusions.join("; ")));
+        lines.push(format!("{exclusions} {}", p.exclusions.join("; ")));
     }
     lines
 }
@@ -119,9 +120,9 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
     ];
     for (block, fr, en) in apart {
         if !block.lines.is_empty() {
-            let label = if lang == Lang::Fr { fr } else { en };
+            let label = if lang == Lang::Fr { format!("{fr} :") } else { format!("{en}:") };
             lines.push(format!(
-                "{label}: {} tCO2e {}",
+                "{label} {} tCO2e {}",
                 human(tonnes(block.figure.kgco2e), 2, lang),
                 plus_minus(&block.figure, lang)
             ));
@@ -129,11 +130,11 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
     }
     if !report.co2_biogenic.is_zero() {
         let label = if lang == Lang::Fr {
-            "CO2 biogénique (hors total)"
+            "CO2 biogénique (hors total) :"
         } else {
-            "Biogenic CO2 (not in the total)"
+            "Biogenic CO2 (not in the total):"
         };
-        lines.push(format!("{label}: {} tCO2", human(tonnes(report.co2_biogenic), 2, lang)));
+        lines.push(format!("{label} {} tCO2", human(tonnes(report.co2_biogenic), 2, lang)));
     }
     if !report.ratios.is_empty() {
         lines.push(String::new());
