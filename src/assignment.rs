@@ -30,15 +30,33 @@ const RULES: [(&str, Decision); 16] = [
     ("Combustibles", Decision::Combustion),
     ("Electricité", Decision::Fixed(codes::ELECTRICITY)),
     ("Réseaux de chaleur / froid", Decision::Fixed(codes::HEAT)),
-    ("Process et émissions fugitives > PRG*", Decision::Fixed(codes::FUGITIVE)),
-    ("Process et émissions fugitives", Decision::Fixed(codes::PROCESS)),
+    (
+        "Process et émissions fugitives > PRG*",
+        Decision::Fixed(codes::FUGITIVE),
+    ),
+    (
+        "Process et émissions fugitives",
+        Decision::Fixed(codes::PROCESS),
+    ),
     ("Transport de personnes", Decision::ByPurpose),
     ("Transport de marchandises", Decision::ByDirection),
-    ("Achats de biens > Hydrogène", Decision::Fixed(codes::UPSTREAM_ENERGY)),
-    ("Achats de biens > Bâtiments, ouvrages d'art et voirie", Decision::CapitalGood),
-    ("Achats de biens > Machines et équipements", Decision::CapitalGood),
+    (
+        "Achats de biens > Hydrogène",
+        Decision::Fixed(codes::UPSTREAM_ENERGY),
+    ),
+    (
+        "Achats de biens > Bâtiments, ouvrages d'art et voirie",
+        Decision::CapitalGood,
+    ),
+    (
+        "Achats de biens > Machines et équipements",
+        Decision::CapitalGood,
+    ),
     ("Achats de biens > Mobilier", Decision::CapitalGood),
-    ("Achats de biens > Véhicules automobiles et autres matériels de transport", Decision::CapitalGood),
+    (
+        "Achats de biens > Véhicules automobiles et autres matériels de transport",
+        Decision::CapitalGood,
+    ),
     ("Achats de biens", Decision::Fixed(codes::PURCHASES)),
     ("Achats de services", Decision::Service),
     ("Traitement des déchets", Decision::Waste),
@@ -87,20 +105,27 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         return Ok(placed(post, "explicit post:".to_string()));
     }
     if line.amortization.is_some() {
-        return Ok(placed(codes::CAPITAL_GOODS, "amortization: → 3.10".to_string()));
+        return Ok(placed(
+            codes::CAPITAL_GOODS,
+            "amortization: → 3.10".to_string(),
+        ));
     }
     let rule = |prefix: &str, post: Post| format!("{} > … → {post}", prefix.trim_end_matches('*'));
     if matches(category, AGRICULTURE) {
         let folded = crate::text::fold(&format!("{category} {}", factor.name));
         return if folded.contains("fabrication") || folded.contains("machin") {
-            Ok(placed(codes::CAPITAL_GOODS, rule(AGRICULTURE, codes::CAPITAL_GOODS)))
+            Ok(placed(
+                codes::CAPITAL_GOODS,
+                rule(AGRICULTURE, codes::CAPITAL_GOODS),
+            ))
         } else if folded.contains("hectare") || factor.per_unit().eq_ignore_ascii_case("ha") {
             Ok(placed(codes::MOBILE, rule(AGRICULTURE, codes::MOBILE)))
         } else {
             Err(AssignmentError::NoRule)
         };
     }
-    let Some((prefix, decision)) = RULES.iter().find(|(prefix, _)| matches(category, prefix)) else {
+    let Some((prefix, decision)) = RULES.iter().find(|(prefix, _)| matches(category, prefix))
+    else {
         return Err(AssignmentError::NoRule);
     };
     let post = match decision {
@@ -109,7 +134,11 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
             let mobile_path = category
                 .split('>')
                 .any(|segment| crate::text::fold(segment).contains("mobile"));
-            if line.mobile || mobile_path { codes::MOBILE } else { codes::STATIONARY }
+            if line.mobile || mobile_path {
+                codes::MOBILE
+            } else {
+                codes::STATIONARY
+            }
         }
         Decision::ByPurpose => by_purpose(line)?,
         Decision::ByDirection => by_direction(line)?,
@@ -211,40 +240,91 @@ mod tests {
     #[test]
     fn rules_by_category() {
         let l = line();
-        assert_eq!(post_of(&l, "Electricité > Mix réseau électrique > France continentale"), Ok("2.6"));
-        assert_eq!(post_of(&l, "Réseaux de chaleur / froid > Île-de-France"), Ok("2.7"));
+        assert_eq!(
+            post_of(
+                &l,
+                "Electricité > Mix réseau électrique > France continentale"
+            ),
+            Ok("2.6")
+        );
+        assert_eq!(
+            post_of(&l, "Réseaux de chaleur / froid > Île-de-France"),
+            Ok("2.7")
+        );
         assert_eq!(post_of(&l, "Combustibles > Fossiles > Gaz"), Ok("1.1"));
-        assert_eq!(post_of(&l, "Combustibles > Fossiles > Usage sources mobiles"), Ok("1.2"));
-        assert_eq!(post_of(&l, "Process et émissions fugitives > PRG à 100 ans issus du 6eme rapport du GIEC > HFC"), Ok("1.4"));
-        assert_eq!(post_of(&l, "Process et émissions fugitives > Process industriels"), Ok("1.3"));
+        assert_eq!(
+            post_of(&l, "Combustibles > Fossiles > Usage sources mobiles"),
+            Ok("1.2")
+        );
+        assert_eq!(
+            post_of(
+                &l,
+                "Process et émissions fugitives > PRG à 100 ans issus du 6eme rapport du GIEC > HFC"
+            ),
+            Ok("1.4")
+        );
+        assert_eq!(
+            post_of(&l, "Process et émissions fugitives > Process industriels"),
+            Ok("1.3")
+        );
         assert_eq!(post_of(&l, "Achats de biens > Hydrogène"), Ok("3.8"));
         assert_eq!(post_of(&l, "Achats de biens > Papier, carton"), Ok("3.9"));
-        assert_eq!(post_of(&l, "Achats de services > Ratios monétaires"), Ok("3.9"));
-        assert_eq!(post_of(&l, "Traitement des déchets > Ménages et assimilés"), Ok("3.11"));
+        assert_eq!(
+            post_of(&l, "Achats de services > Ratios monétaires"),
+            Ok("3.9")
+        );
+        assert_eq!(
+            post_of(&l, "Traitement des déchets > Ménages et assimilés"),
+            Ok("3.11")
+        );
         assert_eq!(post_of(&l, "UTCF > Forêts françaises"), Ok("1.5"));
-        assert_eq!(post_of(&l, "Statistiques territoriales > Résidentiel"), Err(AssignmentError::NoRule));
+        assert_eq!(
+            post_of(&l, "Statistiques territoriales > Résidentiel"),
+            Err(AssignmentError::NoRule)
+        );
         assert_eq!(post_of(&l, "Electricité2"), Err(AssignmentError::NoRule));
     }
 
     #[test]
     fn line_fields_refine_the_rules() {
         let mut l = line();
-        assert_eq!(post_of(&l, "Transport de personnes > Ferroviaire"), Err(AssignmentError::PurposeMissing));
-        assert_eq!(post_of(&l, "Transport de marchandises > Routier"), Err(AssignmentError::DirectionMissing));
+        assert_eq!(
+            post_of(&l, "Transport de personnes > Ferroviaire"),
+            Err(AssignmentError::PurposeMissing)
+        );
+        assert_eq!(
+            post_of(&l, "Transport de marchandises > Routier"),
+            Err(AssignmentError::DirectionMissing)
+        );
         l.purpose = Some(Purpose::Commute);
-        assert_eq!(post_of(&l, "Transport de personnes > Ferroviaire"), Ok("3.22"));
-        assert_eq!(post_of(&l, "Achats de services > Ratios monétaires"), Ok("3.22"));
+        assert_eq!(
+            post_of(&l, "Transport de personnes > Ferroviaire"),
+            Ok("3.22")
+        );
+        assert_eq!(
+            post_of(&l, "Achats de services > Ratios monétaires"),
+            Ok("3.22")
+        );
         l.purpose = Some(Purpose::Visitors);
         assert_eq!(post_of(&l, "Transport de personnes > Routier"), Ok("3.16"));
         l.purpose = None;
         l.direction = Some(Direction::Downstream);
-        assert_eq!(post_of(&l, "Transport de marchandises > Routier"), Ok("3.17"));
+        assert_eq!(
+            post_of(&l, "Transport de marchandises > Routier"),
+            Ok("3.17")
+        );
         l.direction = None;
         l.mobile = true;
         assert_eq!(post_of(&l, "Combustibles > Fossiles > Gazole"), Ok("1.2"));
         l.sold_products = true;
-        assert_eq!(post_of(&l, "Traitement des déchets > Ménages et assimilés"), Ok("3.19"));
-        l.amortization = Some(Amortization { acquired: 2020, years: 5 });
+        assert_eq!(
+            post_of(&l, "Traitement des déchets > Ménages et assimilés"),
+            Ok("3.19")
+        );
+        l.amortization = Some(Amortization {
+            acquired: 2020,
+            years: 5,
+        });
         assert_eq!(post_of(&l, "Electricité > Mix"), Ok("3.10"));
         l.post = Post::from_code("3.14");
         assert_eq!(post_of(&l, "Electricité > Mix"), Ok("3.14"));
@@ -252,7 +332,11 @@ mod tests {
 
     #[test]
     fn capital_goods_without_amortization_are_flagged() {
-        let a = assign(&line(), &factor("Achats de biens > Machines et équipements > Informatique")).unwrap();
+        let a = assign(
+            &line(),
+            &factor("Achats de biens > Machines et équipements > Informatique"),
+        )
+        .unwrap();
         assert_eq!(a.post.code(), "3.10");
         assert!(a.capital_good_not_amortized);
     }

@@ -42,8 +42,11 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
 }
 
 fn overflow(at: &Position) -> InputError {
-    InputError::new(at.clone(), "a figure exceeds the range of exact decimals (±7.9e28)")
-        .help("check the quantity and the factor's unit: a value this large is almost certainly a typo")
+    InputError::new(
+        at.clone(),
+        "a figure exceeds the range of exact decimals (±7.9e28)",
+    )
+    .help("check the quantity and the factor's unit: a value this large is almost certainly a typo")
 }
 
 struct Engine<'a> {
@@ -64,7 +67,10 @@ impl<'a> Engine<'a> {
     }
 
     fn unit(&mut self, text: &'a str) -> Unit {
-        self.units.entry(text).or_insert_with(|| unit::parse(text)).clone()
+        self.units
+            .entry(text)
+            .or_insert_with(|| unit::parse(text))
+            .clone()
     }
 
     fn factor(&mut self, line: &'a Line) -> Option<&'a Factor> {
@@ -88,8 +94,11 @@ impl<'a> Engine<'a> {
                         )
                     };
                     self.errors.push(
-                        InputError::new(line.at.factor.clone(), format!("unknown factor id `{id}`"))
-                            .help(help),
+                        InputError::new(
+                            line.at.factor.clone(),
+                            format!("unknown factor id `{id}`"),
+                        )
+                        .help(help),
                     );
                 }
                 found
@@ -176,10 +185,18 @@ impl<'a> Engine<'a> {
                     "line `{}` is negative ({} kgCO2e): reported apart in {}, not in the total",
                     line.id,
                     emission.normalize(),
-                    if removal { "removals" } else { "avoided emissions" }
+                    if removal {
+                        "removals"
+                    } else {
+                        "avoided emissions"
+                    }
                 ),
             );
-            if removal { Destination::Removals } else { Destination::Avoided }
+            if removal {
+                Destination::Removals
+            } else {
+                Destination::Avoided
+            }
         } else {
             Destination::Emissions
         };
@@ -423,6 +440,7 @@ impl<'a> Engine<'a> {
             ratios,
             warnings: std::mem::take(&mut self.warnings),
             bases: self.base.sources().to_vec(),
+            overrides: self.base.overrides().to_vec(),
         })
     }
 }

@@ -2,8 +2,8 @@
 //! sends its upstream parts to 3.8, manufacturing to 3.10 and leaks to 1.4.
 
 use crate::factor::Factor;
-use crate::post::{Post, codes};
 use crate::number::checked_sum;
+use crate::post::{Post, codes};
 use rust_decimal::Decimal;
 
 /// Where one part type goes from a line in 1.1/1.2 (`combustion`) or 2.6/2.7 (`grid`).
@@ -19,15 +19,37 @@ enum Destination {
 
 /// (part types, destination from 1.1/1.2, destination from 2.6/2.7); anything else → 3.8.
 const TABLE: [(&[&str], Destination, Destination); 4] = [
-    (&["Combustion", "Combustion à la centrale"], Destination::Stays, Destination::Stays),
-    (&["Emissions fugitives", "Fuites"], Destination::To(codes::FUGITIVE), Destination::Stays),
-    (&["Carburant (amont/combustion)"], Destination::Unsplittable, Destination::Unsplittable),
-    (&["Fabrication", "Amortissement"], Destination::To(codes::CAPITAL_GOODS), Destination::To(codes::CAPITAL_GOODS)),
+    (
+        &["Combustion", "Combustion à la centrale"],
+        Destination::Stays,
+        Destination::Stays,
+    ),
+    (
+        &["Emissions fugitives", "Fuites"],
+        Destination::To(codes::FUGITIVE),
+        Destination::Stays,
+    ),
+    (
+        &["Carburant (amont/combustion)"],
+        Destination::Unsplittable,
+        Destination::Unsplittable,
+    ),
+    (
+        &["Fabrication", "Amortissement"],
+        Destination::To(codes::CAPITAL_GOODS),
+        Destination::To(codes::CAPITAL_GOODS),
+    ),
 ];
 
 /// True for the posts whose lines are split.
 pub fn applies_to(post: Post) -> bool {
-    [codes::STATIONARY, codes::MOBILE, codes::ELECTRICITY, codes::HEAT].contains(&post)
+    [
+        codes::STATIONARY,
+        codes::MOBILE,
+        codes::ELECTRICITY,
+        codes::HEAT,
+    ]
+    .contains(&post)
 }
 
 /// The outcome of splitting a line.
@@ -44,11 +66,18 @@ pub struct Split {
 /// Splits `emission` (= `quantity` × factor total) of a line placed in `post`.
 /// Parts placed outside 3.8 are `quantity × part`; 3.8 gets the remainder.
 /// `Ok(None)` when the line is not split; `Err` on decimal overflow.
-pub fn split(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) -> Result<Option<Split>, Overflow> {
+pub fn split(
+    post: Post,
+    factor: &Factor,
+    quantity: Decimal,
+    emission: Decimal,
+) -> Result<Option<Split>, Overflow> {
     if !applies_to(post) || factor.parts.is_empty() {
         return Ok(None);
     }
-    split_parts(post, factor, quantity, emission).map(Some).ok_or(Overflow)
+    split_parts(post, factor, quantity, emission)
+        .map(Some)
+        .ok_or(Overflow)
 }
 
 /// A figure went beyond the range of exact decimals.
@@ -67,10 +96,14 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
         let destination = TABLE
             .iter()
             .find(|(kinds, _, _)| kinds.iter().any(|k| k.eq_ignore_ascii_case(kind)))
-            .map_or(Destination::To(codes::UPSTREAM_ENERGY), |(_, combustion, grid_dest)| {
-                if grid { *grid_dest } else { *combustion }
-            });
-        let contrail = crate::text::fold(&format!("{} {}", part.kind, part.name)).contains("trainee");
+            .map_or(
+                Destination::To(codes::UPSTREAM_ENERGY),
+                |(_, combustion, grid_dest)| {
+                    if grid { *grid_dest } else { *combustion }
+                },
+            );
+        let contrail =
+            crate::text::fold(&format!("{} {}", part.kind, part.name)).contains("trainee");
         let target = match destination {
             Destination::Unsplittable => {
                 return Some(Split {
@@ -127,7 +160,11 @@ mod tests {
             kgco2e: d(total),
             parts: parts
                 .iter()
-                .map(|(k, v)| Part { kind: (*k).into(), name: String::new(), kgco2e: d(v) })
+                .map(|(k, v)| Part {
+                    kind: (*k).into(),
+                    name: String::new(),
+                    kgco2e: d(v),
+                })
                 .collect(),
             gases: Default::default(),
             uncertainty: FactorUncertainty::default(),
@@ -145,20 +182,42 @@ mod tests {
         // 21,340 kWh × 0.052 = 1,109.68: 721.292 to 2.6 (× 0.0338), the remainder 388.388 to 3.8.
         let f = factor(
             "0.052",
-            &[("Combustion à la centrale", "0.0338"), ("Amont", "0.0135"), ("Transport et distribution", "0.00474")],
+            &[
+                ("Combustion à la centrale", "0.0338"),
+                ("Amont", "0.0135"),
+                ("Transport et distribution", "0.00474"),
+            ],
         );
         let q = d("21340");
-        let s = split(codes::ELECTRICITY, &f, q, q * f.kgco2e).unwrap().unwrap();
-        assert_eq!(s.parts, vec![(codes::ELECTRICITY, d("721.292")), (codes::UPSTREAM_ENERGY, d("388.388"))]);
+        let s = split(codes::ELECTRICITY, &f, q, q * f.kgco2e)
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            s.parts,
+            vec![
+                (codes::ELECTRICITY, d("721.292")),
+                (codes::UPSTREAM_ENERGY, d("388.388"))
+            ]
+        );
         assert!(!s.parts_off_total);
         assert!(!s.unsplittable);
     }
 
     #[test]
     fn combustion_sends_leaks_to_fugitive_and_manufacturing_to_capital_goods() {
-        let f = factor("1", &[("Combustion", "0.7"), ("Fuites", "0.1"), ("Fabrication", "0.05"), ("Amont", "0.15")]);
+        let f = factor(
+            "1",
+            &[
+                ("Combustion", "0.7"),
+                ("Fuites", "0.1"),
+                ("Fabrication", "0.05"),
+                ("Amont", "0.15"),
+            ],
+        );
         let q = d("10");
-        let s = split(codes::STATIONARY, &f, q, q * f.kgco2e).unwrap().unwrap();
+        let s = split(codes::STATIONARY, &f, q, q * f.kgco2e)
+            .unwrap()
+            .unwrap();
         assert_eq!(
             s.parts,
             vec![
@@ -182,9 +241,17 @@ mod tests {
         assert!(s.unsplittable);
         assert_eq!(s.parts, vec![(codes::MOBILE, d("6"))]);
         let f = factor("1", &[("Combustion", "0.5")]);
-        let s = split(codes::STATIONARY, &f, d("1"), d("1")).unwrap().unwrap();
+        let s = split(codes::STATIONARY, &f, d("1"), d("1"))
+            .unwrap()
+            .unwrap();
         assert!(s.parts_off_total);
-        assert_eq!(s.parts, vec![(codes::STATIONARY, d("0.5")), (codes::UPSTREAM_ENERGY, d("0.5"))]);
+        assert_eq!(
+            s.parts,
+            vec![
+                (codes::STATIONARY, d("0.5")),
+                (codes::UPSTREAM_ENERGY, d("0.5"))
+            ]
+        );
         assert_eq!(split(codes::PURCHASES, &f, d("1"), d("1")), Ok(None));
     }
 }

@@ -26,7 +26,9 @@ impl<'a> Sink<'a> {
 
 /// Refuses an output path that is one of the inputs.
 pub fn refuse_inputs(output: &Sink<'_>, inputs: &[&Path]) -> Result<()> {
-    let Sink::File(out) = output else { return Ok(()) };
+    let Sink::File(out) = output else {
+        return Ok(());
+    };
     let out_canonical = std::fs::canonicalize(out).ok();
     for input in inputs {
         let same = match (&out_canonical, std::fs::canonicalize(input).ok()) {
@@ -64,7 +66,10 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     if path.is_dir() {
-        bail!("--output {} is a directory: give a file name", path.display());
+        bail!(
+            "--output {} is a directory: give a file name",
+            path.display()
+        );
     }
     let mut temp = tempfile::Builder::new()
         .prefix(".bilan-")

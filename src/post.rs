@@ -51,28 +51,108 @@ pub struct PostInfo {
 
 /// The 22 posts in code order.
 pub const POSTS: [PostInfo; 22] = [
-    post("1.1", 1, "Émissions directes des sources fixes de combustion", "Direct emissions from stationary combustion"),
-    post("1.2", 1, "Émissions directes des sources mobiles à moteur thermique", "Direct emissions from mobile combustion"),
-    post("1.3", 1, "Émissions directes des procédés hors énergie", "Direct process emissions (non-energy)"),
-    post("1.4", 1, "Émissions directes fugitives", "Direct fugitive emissions"),
-    post("1.5", 1, "Émissions issues de la biomasse (sols et forêts)", "Biomass emissions (land and forests)"),
-    post("2.6", 2, "Émissions indirectes liées à la consommation d'électricité", "Indirect emissions from electricity"),
-    post("2.7", 2, "Émissions indirectes liées à la consommation de vapeur, chaleur ou froid", "Indirect emissions from steam, heat or cooling"),
-    post("3.8", 3, "Émissions liées à l'énergie non incluses dans les postes 1 à 7", "Energy-related emissions not in posts 1–7 (upstream)"),
-    post("3.9", 3, "Achats de produits ou services", "Purchased goods and services"),
+    post(
+        "1.1",
+        1,
+        "Émissions directes des sources fixes de combustion",
+        "Direct emissions from stationary combustion",
+    ),
+    post(
+        "1.2",
+        1,
+        "Émissions directes des sources mobiles à moteur thermique",
+        "Direct emissions from mobile combustion",
+    ),
+    post(
+        "1.3",
+        1,
+        "Émissions directes des procédés hors énergie",
+        "Direct process emissions (non-energy)",
+    ),
+    post(
+        "1.4",
+        1,
+        "Émissions directes fugitives",
+        "Direct fugitive emissions",
+    ),
+    post(
+        "1.5",
+        1,
+        "Émissions issues de la biomasse (sols et forêts)",
+        "Biomass emissions (land and forests)",
+    ),
+    post(
+        "2.6",
+        2,
+        "Émissions indirectes liées à la consommation d'électricité",
+        "Indirect emissions from electricity",
+    ),
+    post(
+        "2.7",
+        2,
+        "Émissions indirectes liées à la consommation de vapeur, chaleur ou froid",
+        "Indirect emissions from steam, heat or cooling",
+    ),
+    post(
+        "3.8",
+        3,
+        "Émissions liées à l'énergie non incluses dans les postes 1 à 7",
+        "Energy-related emissions not in posts 1–7 (upstream)",
+    ),
+    post(
+        "3.9",
+        3,
+        "Achats de produits ou services",
+        "Purchased goods and services",
+    ),
     post("3.10", 3, "Immobilisations de biens", "Capital goods"),
     post("3.11", 3, "Déchets", "Waste"),
-    post("3.12", 3, "Transport de marchandise amont", "Upstream freight"),
+    post(
+        "3.12",
+        3,
+        "Transport de marchandise amont",
+        "Upstream freight",
+    ),
     post("3.13", 3, "Déplacements professionnels", "Business travel"),
-    post("3.14", 3, "Actifs en leasing amont", "Upstream leased assets"),
+    post(
+        "3.14",
+        3,
+        "Actifs en leasing amont",
+        "Upstream leased assets",
+    ),
     post("3.15", 3, "Investissements", "Investments"),
-    post("3.16", 3, "Transport des visiteurs et des clients", "Visitor and client transport"),
-    post("3.17", 3, "Transport de marchandise aval", "Downstream freight"),
-    post("3.18", 3, "Utilisation des produits vendus", "Use of sold products"),
-    post("3.19", 3, "Fin de vie des produits vendus", "End of life of sold products"),
+    post(
+        "3.16",
+        3,
+        "Transport des visiteurs et des clients",
+        "Visitor and client transport",
+    ),
+    post(
+        "3.17",
+        3,
+        "Transport de marchandise aval",
+        "Downstream freight",
+    ),
+    post(
+        "3.18",
+        3,
+        "Utilisation des produits vendus",
+        "Use of sold products",
+    ),
+    post(
+        "3.19",
+        3,
+        "Fin de vie des produits vendus",
+        "End of life of sold products",
+    ),
     post("3.20", 3, "Franchise aval", "Downstream franchises"),
     post("3.21", 3, "Leasing aval", "Downstream leased assets"),
-    post("3.22", 3, "Déplacements domicile-travail", "Employee commuting"),
+    post(
+        "3.22",
+        3,
+        "Déplacements domicile-travail",
+        "Employee commuting",
+    ),
 ];
 
 const fn post(code: &'static str, scope: u8, fr: &'static str, en: &'static str) -> PostInfo {
@@ -87,7 +167,9 @@ const fn post(code: &'static str, scope: u8, fr: &'static str, en: &'static str)
 impl Post {
     /// Every post in code order.
     pub fn all() -> impl Iterator<Item = Post> {
-        (0..POSTS.len()).filter_map(|i| u8::try_from(i).ok()).map(Post)
+        (0..POSTS.len())
+            .filter_map(|i| u8::try_from(i).ok())
+            .map(Post)
     }
 
     /// The post of this code (`"2.6"`), if any.

@@ -1,7 +1,7 @@
 //! The result of a computation: a plain value every renderer reads, none recomputes.
 
 use crate::error::Position;
-use crate::factor_base::BaseSource;
+use crate::factor_base::{BaseSource, Override};
 use crate::inventory::{Amortization, Indicator, Organisation, Perimeter, Period};
 use crate::post::{Post, Scope};
 use crate::uncertainty;
@@ -206,4 +206,6 @@ pub struct Report {
     pub warnings: Vec<Warning>,
     /// The factor files used, in merge order.
     pub bases: Vec<BaseSource>,
+    /// Factor ids a later base overrode.
+    pub overrides: Vec<Override>,
 }

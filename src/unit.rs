@@ -80,22 +80,45 @@ static UNITS: [UnitDef; 22] = [
     unit(&["tep"], Dimension::Energy, 11_630),
     unit(&["g"], Dimension::Mass, 1).with_den_thousand(),
     unit(&["kg", "kg de poids net"], Dimension::Mass, 1),
-    unit(&["t", "tonne", "tonnes", "tonne de déchets"], Dimension::Mass, 1_000),
+    unit(
+        &["t", "tonne", "tonnes", "tonne de déchets"],
+        Dimension::Mass,
+        1_000,
+    ),
     unit(&["l", "litre", "litres"], Dimension::Volume, 1),
     unit(&["m3", "m³"], Dimension::Volume, 1_000),
     unit(&["€", "eur", "euro", "euros"], Dimension::Money, 1),
     unit(&["k€", "keur", "keuro", "keuros"], Dimension::Money, 1_000),
-    unit(&["m€", "meur", "meuro", "meuros"], Dimension::Money, 1_000_000),
+    unit(
+        &["m€", "meur", "meuro", "meuros"],
+        Dimension::Money,
+        1_000_000,
+    ),
     unit(&["km"], Dimension::Distance, 1),
     unit(
-        &["passenger.km", "p.km", "passager.km", "peq.km", "pkm", "passagers.km"],
+        &[
+            "passenger.km",
+            "p.km",
+            "passager.km",
+            "peq.km",
+            "pkm",
+            "passagers.km",
+        ],
         Dimension::PassengerDistance,
         1,
     ),
-    unit(&["t.km", "tonne.km", "tkm", "tonnes.km"], Dimension::FreightDistance, 1),
+    unit(
+        &["t.km", "tonne.km", "tkm", "tonnes.km"],
+        Dimension::FreightDistance,
+        1,
+    ),
     unit(&["m²", "m2"], Dimension::Area, 1),
     unit(&["ha", "hectare", "hectares"], Dimension::Area, 10_000),
-    unit(&["unit", "unité", "unités", "appareil", "appareils"], Dimension::Count, 1),
+    unit(
+        &["unit", "unité", "unités", "appareil", "appareils"],
+        Dimension::Count,
+        1,
+    ),
     unit(&["pièce", "pièces", "piece", "pieces"], Dimension::Count, 1),
     unit(&["u"], Dimension::Count, 1),
 ];
@@ -327,9 +350,7 @@ fn scale(value: Decimal, n1: i64, den1: Decimal, n2: i64, den2: Decimal) -> Opti
     if n1 == n2 && den1 == den2 {
         return Some(value);
     }
-    let numerator = value
-        .checked_mul(Decimal::from(n1))?
-        .checked_mul(den2)?;
+    let numerator = value.checked_mul(Decimal::from(n1))?.checked_mul(den2)?;
     let denominator = den1.checked_mul(Decimal::from(n2))?;
     numerator.checked_div(denominator)
 }
@@ -372,7 +393,10 @@ mod tests {
         assert_eq!(conv("2", "MWh", "kWh"), Ok(d("2000")));
         assert_eq!(conv("36", "MJ", "kWh"), Ok(d("10")));
         assert_eq!(conv("1", "tep", "kWh"), Ok(d("11630")));
-        assert_eq!(conv("1", "GJ PCI", "kWh PCI").map(|v| v.round_dp(10)), Ok(d("277.7777777778")));
+        assert_eq!(
+            conv("1", "GJ PCI", "kWh PCI").map(|v| v.round_dp(10)),
+            Ok(d("277.7777777778"))
+        );
         assert_eq!(conv("5", "t", "kg"), Ok(d("5000")));
         assert_eq!(conv("5", "tonne de déchets", "kg"), Ok(d("5000")));
         assert_eq!(conv("250", "g", "kg"), Ok(d("0.25")));
@@ -388,10 +412,16 @@ mod tests {
     #[test]
     fn refuses_across_dimensions_and_unknown_units() {
         assert_eq!(conv("1", "kWh", "litre"), Err(ConversionError::Mismatch));
-        assert_eq!(conv("1", "kg de poids vif", "kg"), Err(ConversionError::Mismatch));
+        assert_eq!(
+            conv("1", "kg de poids vif", "kg"),
+            Err(ConversionError::Mismatch)
+        );
         assert_eq!(conv("1", "repas", "repas"), Ok(d("1")));
         assert_eq!(conv("1", "Repas", "repas"), Ok(d("1")));
-        assert_eq!(conv("1", "km", "passager.km"), Err(ConversionError::Mismatch));
+        assert_eq!(
+            conv("1", "km", "passager.km"),
+            Err(ConversionError::Mismatch)
+        );
     }
 
     #[test]
@@ -400,17 +430,35 @@ mod tests {
             conv("100", "kWh", "kWh PCI"),
             Err(ConversionError::HeatingValueMissing(HeatingValue::Pci))
         );
-        assert_eq!(conv("100", "kWh PCS", "kWh PCI"), Err(ConversionError::PciPerPcsMissing));
-        let pcs_to_pci = convert(d("100"), &parse("kWh PCS"), &parse("kWh PCI"), Some(d("0.9")), 2023);
+        assert_eq!(
+            conv("100", "kWh PCS", "kWh PCI"),
+            Err(ConversionError::PciPerPcsMissing)
+        );
+        let pcs_to_pci = convert(
+            d("100"),
+            &parse("kWh PCS"),
+            &parse("kWh PCI"),
+            Some(d("0.9")),
+            2023,
+        );
         assert_eq!(pcs_to_pci.map(|c| c.value), Ok(d("90")));
-        let pci_to_pcs = convert(d("90"), &parse("kWh PCI"), &parse("kWh PCS"), Some(d("0.9")), 2023);
+        let pci_to_pcs = convert(
+            d("90"),
+            &parse("kWh PCI"),
+            &parse("kWh PCS"),
+            Some(d("0.9")),
+            2023,
+        );
         assert_eq!(pci_to_pcs.map(|c| c.value), Ok(d("100")));
         assert_eq!(conv("3", "MWh PCI", "kWh PCI"), Ok(d("3000")));
     }
 
     #[test]
     fn money_tax_and_price_year() {
-        assert_eq!(conv("10", "k€ TTC", "keuro (2023) HT"), Err(ConversionError::TaxIncluded));
+        assert_eq!(
+            conv("10", "k€ TTC", "keuro (2023) HT"),
+            Err(ConversionError::TaxIncluded)
+        );
         assert_eq!(conv("10", "k€ HT", "keuro (2023) HT"), Ok(d("10")));
         let c = convert(d("1"), &parse("k€"), &parse("keuro (2021) HT"), None, 2023).unwrap();
         assert_eq!(c.price_year_differs, Some(2021));

@@ -1,6 +1,11 @@
 //! The engine on hand-computed inventories: real ADEME Base Carbone V23.6 values written in the
 //! project's own CSV format, expected figures computed here by hand.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use bilan::compute::compute;
 use bilan::factor_base::FactorBase;
@@ -96,7 +101,9 @@ fn run(text: &str) -> Report {
 }
 
 fn post(report: &Report, code: &str) -> Decimal {
-    report.posts[Post::from_code(code).unwrap().index()].figure.kgco2e
+    report.posts[Post::from_code(code).unwrap().index()]
+        .figure
+        .kgco2e
 }
 
 fn line<'a>(report: &'a Report, id: &str) -> &'a bilan::report::LineResult {
@@ -204,16 +211,27 @@ fn negative_lines_are_reported_apart() {
     assert_eq!(carton.destination, Destination::Avoided);
     assert_eq!(r.avoided.figure.kgco2e, d("-758"));
     assert_eq!(post(&r, "3.11"), d("1870"));
-    assert!(r.warnings.iter().any(|w| w.message.contains("`carton` is negative")));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.message.contains("`carton` is negative"))
+    );
 }
 
 #[test]
 fn statuses() {
     let r = run(INVENTORY);
-    let status = |code: &str| r.posts[Post::from_code(code).unwrap().index()].status.clone();
+    let status = |code: &str| {
+        r.posts[Post::from_code(code).unwrap().index()]
+            .status
+            .clone()
+    };
     assert_eq!(status("2.6"), PostStatus::Collected);
     assert_eq!(status("3.8"), PostStatus::Collected);
-    assert_eq!(status("1.5"), PostStatus::NotApplicable("Pas de sols".into()));
+    assert_eq!(
+        status("1.5"),
+        PostStatus::NotApplicable("Pas de sols".into())
+    );
     assert_eq!(status("3.12"), PostStatus::InProgress);
     assert_eq!(status("1.1"), PostStatus::NotCollected);
 }
@@ -277,8 +295,15 @@ fn undeclared_quality_counts_at_the_worst_case() {
     let text = INVENTORY.replace("    uncertainty: 5%\n", "");
     let r = run(&text);
     close(line(&r, "elec").figure.k, k_line(2.5163566012590954, 1.10));
-    assert!(r.warnings.iter().any(|w| w.message.contains("`elec` has no declared uncertainty")));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.message.contains("`elec` has no declared uncertainty"))
+    );
     // Inventory defaults apply before the worst case.
     let with_default = text.replace("posts:\n", "defaults: { uncertainty: 15% }\nposts:\n");
-    close(line(&run(&with_default), "elec").figure.k, k_line(1.15, 1.10));
+    close(
+        line(&run(&with_default), "elec").figure.k,
+        k_line(1.15, 1.10),
+    );
 }

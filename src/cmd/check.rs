@@ -27,14 +27,13 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
                             p.post.code()
                         ),
                     }));
-                    if let Ok((inventory, _)) = files::read_inventory(path) {
-                        if let Ok(base) = bases.for_inventory(&inventory, path) {
-                            warnings.extend(base.overrides().iter().map(|o| Warning {
-                                at: None,
-                                message: format!("factor {} of {} is overridden by {}", o.id, o.replaced, o.by),
-                            }));
-                        }
-                    }
+                    warnings.extend(report.overrides.iter().map(|o| Warning {
+                        at: None,
+                        message: format!(
+                            "factor {} of {} is overridden by {}",
+                            o.id, o.replaced, o.by
+                        ),
+                    }));
                 }
                 warned |= !warnings.is_empty();
                 print_warnings(&warnings);

@@ -17,10 +17,16 @@ pub(crate) fn run(
     lines: bool,
 ) -> Result<u8> {
     let sink = Sink::new(output);
-    let inputs: Vec<&Path> = inventories.iter().chain(factors).map(PathBuf::as_path).collect();
+    let inputs: Vec<&Path> = inventories
+        .iter()
+        .chain(factors)
+        .map(PathBuf::as_path)
+        .collect();
     output::refuse_inputs(&sink, &inputs)?;
     let [inventory] = inventories else {
-        bail!("several inventories in one `compute` (a trend table) are not supported yet: give one inventory");
+        bail!(
+            "several inventories in one `compute` (a trend table) are not supported yet: give one inventory"
+        );
     };
     if lines && format != Format::Csv {
         bail!("--lines applies to --format csv; JSON always lists the lines");

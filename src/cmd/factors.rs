@@ -10,7 +10,12 @@ use comfy_table::{Table, presets};
 
 pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
     match command {
-        FactorsCommand::Search { text, unit, factors, limit } => {
+        FactorsCommand::Search {
+            text,
+            unit,
+            factors,
+            limit,
+        } => {
             let bases = Bases::load(&factors)?;
             let base = bases.merged();
             let query = text.join(" ");
@@ -20,7 +25,9 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 return Ok(1);
             }
             let mut table = Table::new();
-            table.force_no_tty().load_style(presets::UTF8_FULL_CONDENSED);
+            table
+                .force_no_tty()
+                .load_style(presets::UTF8_FULL_CONDENSED);
             table.set_header(["id", "name", "unit", "kgCO2e", "uncertainty", "status"]);
             for f in found.iter().take(limit) {
                 table.add_row([
@@ -28,7 +35,9 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                     f.name.clone(),
                     f.unit.clone(),
                     exact(f.kgco2e),
-                    f.uncertainty.percent.map_or_else(String::new, |p| format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))),
+                    f.uncertainty.percent.map_or_else(String::new, |p| {
+                        format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))
+                    }),
                     f.status.label().to_string(),
                 ]);
             }
@@ -43,7 +52,11 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             let bases = Bases::load(&factors)?;
             let base = bases.merged();
             let Some(factor) = base.get(id.trim()) else {
-                let closest: Vec<String> = base.closest(&id, 3).iter().map(|f| format!("{} ({})", f.id, f.name)).collect();
+                let closest: Vec<String> = base
+                    .closest(&id, 3)
+                    .iter()
+                    .map(|f| format!("{} ({})", f.id, f.name))
+                    .collect();
                 bail!("unknown factor id `{id}`; closest: {}", closest.join(", "));
             };
             output::write(&Sink::Stdout, &describe(factor))?;
@@ -68,14 +81,22 @@ fn describe(f: &Factor) -> String {
     row("tags", f.tags.clone());
     row(
         "uncertainty",
-        f.uncertainty.percent.map_or_else(String::new, |p| format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))),
+        f.uncertainty.percent.map_or_else(String::new, |p| {
+            format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))
+        }),
     );
     let q = f.uncertainty.quality;
     if !q.is_empty() {
         let s = |v: Option<u8>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
         row(
             "quality",
-            format!("technical {} · geographic {} · temporal {} · completeness {}", s(q.technical), s(q.geographic), s(q.temporal), s(q.completeness)),
+            format!(
+                "technical {} · geographic {} · temporal {} · completeness {}",
+                s(q.technical),
+                s(q.geographic),
+                s(q.temporal),
+                s(q.completeness)
+            ),
         );
     }
     row("source", f.source.clone());
@@ -83,14 +104,23 @@ fn describe(f: &Factor) -> String {
     if !f.parts.is_empty() {
         out.push_str("parts\n");
         for p in &f.parts {
-            let name = if p.name.is_empty() { String::new() } else { format!(" ({})", p.name) };
+            let name = if p.name.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", p.name)
+            };
             out.push_str(&format!("  {}{name}: {}\n", p.kind, exact(p.kgco2e)));
         }
     }
     let g = &f.gases;
     if !g.is_empty() {
         out.push_str("gases (kgCO2e per unit)\n");
-        for (name, value) in [("CO2 fossil", g.co2f), ("CH4 fossil", g.ch4f), ("CH4 biogenic", g.ch4b), ("N2O", g.n2o)] {
+        for (name, value) in [
+            ("CO2 fossil", g.co2f),
+            ("CH4 fossil", g.ch4f),
+            ("CH4 biogenic", g.ch4b),
+            ("N2O", g.n2o),
+        ] {
             if let Some(v) = value {
                 out.push_str(&format!("  {name}: {}\n", exact(v)));
             }
@@ -99,7 +129,10 @@ fn describe(f: &Factor) -> String {
             out.push_str(&format!("  {name}: {}\n", exact(*v)));
         }
         if let Some(v) = g.co2b {
-            out.push_str(&format!("  CO2 biogenic (apart, not in the total): {}\n", exact(v)));
+            out.push_str(&format!(
+                "  CO2 biogenic (apart, not in the total): {}\n",
+                exact(v)
+            ));
         }
     }
     out

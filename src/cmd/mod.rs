@@ -23,7 +23,14 @@ pub fn run(cli: Cli) -> Result<u8> {
             output,
             lang,
             lines,
-        } => compute::run(&inventories, &factors, format, output.as_deref(), lang.into(), lines),
+        } => compute::run(
+            &inventories,
+            &factors,
+            format,
+            output.as_deref(),
+            lang.into(),
+            lines,
+        ),
         Command::Check {
             inventories,
             factors,
@@ -65,7 +72,10 @@ impl Bases {
         self.extra
             .iter()
             .flat_map(|b| {
-                let name = b.source.as_ref().map_or_else(String::new, |s| s.name.clone());
+                let name = b
+                    .source
+                    .as_ref()
+                    .map_or_else(String::new, |s| s.name.clone());
                 b.defects.iter().map(move |d| Warning {
                     at: None,
                     message: format!("{name}:{}: row skipped: {}", d.line, d.reason),
@@ -105,7 +115,13 @@ pub(crate) fn compute_one(
             errors
                 .0
                 .into_iter()
-                .map(|e| if e.snippet.is_none() && *e.position.file == *inventory.file { e.with_source(&text) } else { e })
+                .map(|e| {
+                    if e.snippet.is_none() && *e.position.file == *inventory.file {
+                        e.with_source(&text)
+                    } else {
+                        e
+                    }
+                })
                 .collect(),
         )
     })

@@ -9,7 +9,16 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The header, in order.
-pub const HEADER: [&str; 8] = ["id", "name", "unit", "kgco2e", "uncertainty", "category", "part", "source"];
+pub const HEADER: [&str; 8] = [
+    "id",
+    "name",
+    "unit",
+    "kgco2e",
+    "uncertainty",
+    "category",
+    "part",
+    "source",
+];
 
 /// True when `header_line` is this format's header.
 pub fn looks_like(header_line: &str) -> bool {
@@ -23,14 +32,14 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
         .has_headers(true)
         .flexible(false)
         .from_reader(text.as_bytes());
-    let header = reader
-        .headers()
-        .map_err(|e| csv_error(file, &e))?
-        .clone();
+    let header = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
     let header_fields: Vec<&str> = header.iter().map(str::trim).collect();
     if header_fields != HEADER {
-        return Err(InputError::new(Position::new(file, 1, 1), "unexpected header for a bilan factor CSV")
-            .help(format!("the header must be exactly: {}", HEADER.join(","))));
+        return Err(InputError::new(
+            Position::new(file, 1, 1),
+            "unexpected header for a bilan factor CSV",
+        )
+        .help(format!("the header must be exactly: {}", HEADER.join(","))));
     }
     let mut factors: Vec<Factor> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
@@ -44,11 +53,16 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
         let at = |column: usize| Position::new(file, line, column as u64 + 1);
         let id = field(0);
         if id.is_empty() {
-            return Err(InputError::new(at(0), "empty factor id").help("every row needs the factor's id"));
+            return Err(
+                InputError::new(at(0), "empty factor id").help("every row needs the factor's id")
+            );
         }
         let kgco2e = parse_decimal(field(3)).map_err(|problem| {
-            InputError::new(at(3), format!("column \"kgco2e\": `{}` is {problem}", field(3)))
-                .help("write kgCO2e per unit with a `.` decimal separator, e.g. 0.052")
+            InputError::new(
+                at(3),
+                format!("column \"kgco2e\": `{}` is {problem}", field(3)),
+            )
+            .help("write kgCO2e per unit with a `.` decimal separator, e.g. 0.052")
         })?;
         let part = field(6);
         if !part.is_empty() {
@@ -68,21 +82,30 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
             text => {
                 let text = text.strip_suffix('%').unwrap_or(text).trim();
                 let value = parse_decimal(text).map_err(|problem| {
-                    InputError::new(at(4), format!("column \"uncertainty\": `{text}` is {problem}"))
-                        .help("write the uncertainty in percent, e.g. 10, or leave it empty")
+                    InputError::new(
+                        at(4),
+                        format!("column \"uncertainty\": `{text}` is {problem}"),
+                    )
+                    .help("write the uncertainty in percent, e.g. 10, or leave it empty")
                 })?;
                 Some(value / rust_decimal::Decimal::ONE_HUNDRED)
             }
         };
         let unit = field(2);
         if !unit.contains('/') {
-            return Err(InputError::new(at(2), format!("column \"unit\": `{unit}` has no denominator"))
-                .help("write the factor's unit like kgCO2e/kWh"));
+            return Err(InputError::new(
+                at(2),
+                format!("column \"unit\": `{unit}` has no denominator"),
+            )
+            .help("write the factor's unit like kgCO2e/kWh"));
         }
         if let Some(previous) = index.get(id).and_then(|i| factors.get(*i)) {
             return Err(InputError::new(
                 at(0),
-                format!("factor `{id}` is defined twice (first on line {})", previous.origin.line),
+                format!(
+                    "factor `{id}` is defined twice (first on line {})",
+                    previous.origin.line
+                ),
             )
             .help("keep one total row per id; parts go on rows with `part` set"));
         }
@@ -135,7 +158,9 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
 fn csv_error(file: &Arc<str>, error: &csv::Error) -> InputError {
     let line = error.position().map_or(0, csv::Position::line);
     let message = match error.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
             format!("this row has {len} fields, the header has {expected_len}")
         }
         _ => error.to_string(),
@@ -166,7 +191,10 @@ mod tests {
         assert_eq!(base.factors.len(), 1);
         let f = &base.factors[0];
         assert_eq!(f.kgco2e, Decimal::from_str("0.052").unwrap());
-        assert_eq!(f.uncertainty.percent, Some(Decimal::from_str("0.1").unwrap()));
+        assert_eq!(
+            f.uncertainty.percent,
+            Some(Decimal::from_str("0.1").unwrap())
+        );
         assert_eq!(f.parts.len(), 2);
         assert_eq!(f.parts[0].kind, "Combustion à la centrale");
         assert_eq!(f.origin.line, 2);
@@ -175,14 +203,18 @@ mod tests {
 
     #[test]
     fn errors_name_the_row_and_column() {
-        let e = load_text("id,name,unit,kgco2e,uncertainty,category,part,source\nA,a,kgCO2e/kg,abc,,,,s\n")
-            .unwrap_err();
+        let e = load_text(
+            "id,name,unit,kgco2e,uncertainty,category,part,source\nA,a,kgCO2e/kg,abc,,,,s\n",
+        )
+        .unwrap_err();
         assert_eq!((e.position.line, e.position.column), (2, 4));
         assert!(e.message.contains("\"kgco2e\""), "{}", e.message);
         let e = load_text("id,name,unit,kgco2e,uncertainty,category,part,source\nA,a,kgCO2e/kg,1,,,,s\nA,b,kgCO2e/kg,2,,,,s\n")
             .unwrap_err();
         assert!(e.message.contains("defined twice"), "{}", e.message);
-        let e = load_text("id,name,unit,kgco2e,uncertainty,category,part,source\nA,a,kgCO2e/kg,1\n").unwrap_err();
+        let e =
+            load_text("id,name,unit,kgco2e,uncertainty,category,part,source\nA,a,kgCO2e/kg,1\n")
+                .unwrap_err();
         assert!(e.message.contains("4 fields"), "{}", e.message);
     }
 }

@@ -25,10 +25,13 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     } else if factor_csv::looks_like(first_line) {
         factor_csv::load(&file, &text, sha256_hex(bytes))
     } else {
-        Err(InputError::new(Position::new(&file, 1, 1), "not a factor base: unknown header")
-            .help(format!(
-                "use an ADEME Base Carbone CSV export as downloaded, or a CSV with the header {}",
-                factor_csv::HEADER.join(",")
-            )))
+        Err(InputError::new(
+            Position::new(&file, 1, 1),
+            "not a factor base: unknown header",
+        )
+        .help(format!(
+            "use an ADEME Base Carbone CSV export as downloaded, or a CSV with the header {}",
+            factor_csv::HEADER.join(",")
+        )))
     }
 }

@@ -36,7 +36,9 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
         InputError::new(at.clone(), format!("cannot open: {}", io_reason(&e))).help(help)
     })?;
     if metadata.is_dir() {
-        return Err(InputError::new(at, "is a directory, not a file").help("give the path of a file"));
+        return Err(
+            InputError::new(at, "is a directory, not a file").help("give the path of a file")
+        );
     }
     if metadata.len() > MAX_BYTES {
         return Err(too_big(&at, metadata.len()));
@@ -54,8 +56,14 @@ fn check_size(bytes: Vec<u8>, at: &Position) -> Result<Vec<u8>, InputError> {
 }
 
 fn too_big(at: &Position, len: u64) -> InputError {
-    InputError::new(at.clone(), format!("the file is {} MB; bilan reads files up to 256 MB", len >> 20))
-        .help("split the inventory (one file per organisation or year)")
+    InputError::new(
+        at.clone(),
+        format!(
+            "the file is {} MB; bilan reads files up to 256 MB",
+            len >> 20
+        ),
+    )
+    .help("split the inventory (one file per organisation or year)")
 }
 
 fn io_reason(error: &std::io::Error) -> String {
@@ -97,7 +105,10 @@ pub fn read_base(path: &Path) -> Result<LoadedBase, InputError> {
 }
 
 /// The factor files an inventory names, resolved against the inventory's folder.
-pub fn inventory_factor_paths(inventory: &Inventory, inventory_path: &Path) -> Vec<(PathBuf, Position)> {
+pub fn inventory_factor_paths(
+    inventory: &Inventory,
+    inventory_path: &Path,
+) -> Vec<(PathBuf, Position)> {
     let folder = inventory_path.parent().unwrap_or(Path::new(""));
     inventory
         .factor_files
@@ -122,10 +133,20 @@ pub fn merged_base(
         match read_base(&path) {
             Ok(loaded) => base.merge(loaded),
             Err(e) => errors.push(
-                InputError::new(at, format!("cannot use factor file `{}`: {}", display(&path), e.message))
-                    .help(e.help.unwrap_or_else(|| "check the path, relative to the inventory".into())),
+                InputError::new(
+                    at,
+                    format!("cannot use factor file `{}`: {}", display(&path), e.message),
+                )
+                .help(
+                    e.help
+                        .unwrap_or_else(|| "check the path, relative to the inventory".into()),
+                ),
             ),
         }
     }
-    if errors.is_empty() { Ok(base) } else { Err(InputErrors(errors)) }
+    if errors.is_empty() {
+        Ok(base)
+    } else {
+        Err(InputErrors(errors))
+    }
 }

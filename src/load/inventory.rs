@@ -5,8 +5,8 @@ use super::yaml::{self, Spanned};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
-    Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator,
-    Inventory, Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Purpose,
+    Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
+    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Purpose,
 };
 use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
@@ -152,7 +152,9 @@ impl<'de> Deserialize<'de> for RawFactorRef {
         impl<'de> Visitor<'de> for RefVisitor {
             type Value = RawFactorRef;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a factor id (\"42513\") or an inline factor { name, kgco2e, unit, source }")
+                f.write_str(
+                    "a factor id (\"42513\") or an inline factor { name, kgco2e, unit, source }",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawFactorRef, E> {
                 Ok(RawFactorRef::Id(v.trim().to_string()))
@@ -242,7 +244,10 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     if text.len() > yaml::MAX_BYTES {
         return Err(InputError::new(
             Position::file(&file),
-            format!("the file is {} MB; inventories are limited to 256 MB", text.len() >> 20),
+            format!(
+                "the file is {} MB; inventories are limited to 256 MB",
+                text.len() >> 20
+            ),
         )
         .help("split it with one file per organisation or year")
         .into());
@@ -263,7 +268,11 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
         Ok(inventory)
     } else {
         Err(InputErrors(
-            checker.errors.into_iter().map(|e| e.with_source(text)).collect(),
+            checker
+                .errors
+                .into_iter()
+                .map(|e| e.with_source(text))
+                .collect(),
         ))
     }
 }
@@ -291,7 +300,11 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        for (key, value) in [("include", &raw.include), ("actions", &raw.actions), ("published", &raw.published)] {
+        for (key, value) in [
+            ("include", &raw.include),
+            ("actions", &raw.actions),
+            ("published", &raw.published),
+        ] {
             if let Some(value) = value {
                 let at = self.at(value);
                 self.error(
@@ -367,11 +380,24 @@ impl Checker {
         };
         match (&period.year, &period.start, &period.end) {
             (Some(year), None, None) => {
-                let parsed = year.value.trim().parse::<i32>().ok().filter(|y| (1900..=2200).contains(y));
+                let parsed = year
+                    .value
+                    .trim()
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (1900..=2200).contains(y));
                 match parsed {
                     Some(y) => Period {
-                        start: Date { year: y, month: 1, day: 1 },
-                        end: Date { year: y, month: 12, day: 31 },
+                        start: Date {
+                            year: y,
+                            month: 1,
+                            day: 1,
+                        },
+                        end: Date {
+                            year: y,
+                            month: 12,
+                            day: 31,
+                        },
                     },
                     None => {
                         let at = self.at(year);
@@ -413,16 +439,17 @@ impl Checker {
     }
 
     fn perimeter(&mut self, raw: RawPerimeter) -> Perimeter {
-        const CONSOLIDATIONS: [&str; 3] = ["operational-control", "financial-control", "equity-share"];
-        if let Some(c) = &raw.consolidation {
-            if !CONSOLIDATIONS.contains(&c.value.as_str()) {
-                let at = self.at(c);
-                self.error(
-                    at,
-                    format!("unknown consolidation `{}`", c.value),
-                    format!("use one of: {}", CONSOLIDATIONS.join(", ")),
-                );
-            }
+        const CONSOLIDATIONS: [&str; 3] =
+            ["operational-control", "financial-control", "equity-share"];
+        if let Some(c) = &raw.consolidation
+            && !CONSOLIDATIONS.contains(&c.value.as_str())
+        {
+            let at = self.at(c);
+            self.error(
+                at,
+                format!("unknown consolidation `{}`", c.value),
+                format!("use one of: {}", CONSOLIDATIONS.join(", ")),
+            );
         }
         Perimeter {
             consolidation: raw.consolidation.map(|c| c.value),
@@ -449,7 +476,9 @@ impl Checker {
     fn indicators(&mut self, raw: Ordered<RawIndicator>) -> Vec<Indicator> {
         let mut out = Vec::new();
         for (key, indicator) in raw.0 {
-            let Some(value) = self.decimal(&indicator.value, "value") else { continue };
+            let Some(value) = self.decimal(&indicator.value, "value") else {
+                continue;
+            };
             if value <= Decimal::ZERO {
                 let at = self.at(&indicator.value);
                 self.error(
@@ -521,7 +550,10 @@ impl Checker {
 
     fn defaults(&mut self, raw: RawDefaults) -> Defaults {
         Defaults {
-            uncertainty: raw.uncertainty.as_ref().and_then(|u| self.percent(u, "defaults.uncertainty")),
+            uncertainty: raw
+                .uncertainty
+                .as_ref()
+                .and_then(|u| self.percent(u, "defaults.uncertainty")),
             quality: raw.quality.as_ref().map(|q| self.quality(q)),
         }
     }
@@ -543,12 +575,16 @@ impl Checker {
     fn posts(&mut self, raw: Ordered<Spanned<RawPostDeclaration>>) -> Vec<PostDeclaration> {
         let mut out = Vec::new();
         for (code, declaration) in raw.0 {
-            let Some(post) = self.post_code(&code) else { continue };
+            let Some(post) = self.post_code(&code) else {
+                continue;
+            };
             let at = self.at(&declaration);
             let status = &declaration.value.status;
             let status = match status.value.as_str() {
                 "not-applicable" => match &declaration.value.reason {
-                    Some(reason) if !reason.trim().is_empty() => Declared::NotApplicable(reason.clone()),
+                    Some(reason) if !reason.trim().is_empty() => {
+                        Declared::NotApplicable(reason.clone())
+                    }
                     _ => {
                         self.error(
                             at.clone(),
@@ -570,7 +606,11 @@ impl Checker {
                 }
             };
             if out.iter().any(|d: &PostDeclaration| d.post == post) {
-                self.error(at, format!("post {post} is declared twice"), "keep one declaration");
+                self.error(
+                    at,
+                    format!("post {post} is declared twice"),
+                    "keep one declaration",
+                );
                 continue;
             }
             out.push(PostDeclaration { post, status, at });
@@ -590,7 +630,12 @@ impl Checker {
         quality.map(|q| Certainty::Quality(self.quality(&q.value)))
     }
 
-    fn line(&mut self, index: usize, raw: Spanned<RawLine>, seen: &mut HashSet<String>) -> Option<Line> {
+    fn line(
+        &mut self,
+        index: usize,
+        raw: Spanned<RawLine>,
+        seen: &mut HashSet<String>,
+    ) -> Option<Line> {
         let at = self.at(&raw);
         let raw = raw.value;
         let id = match &raw.id {
@@ -604,23 +649,31 @@ impl Checker {
         };
         if !seen.insert(id.clone()) {
             let where_ = raw.id.as_ref().map_or_else(|| at.clone(), |i| self.at(i));
-            self.error(where_, format!("duplicate line id `{id}`"), "line ids must be unique");
+            self.error(
+                where_,
+                format!("duplicate line id `{id}`"),
+                "line ids must be unique",
+            );
         }
         let label = self.non_empty(&raw.label, "label");
         let quantity = self.decimal(&raw.quantity, "quantity");
-        if let Some(q) = quantity {
-            if q < Decimal::ZERO {
-                let qat = self.at(&raw.quantity);
-                self.error(
-                    qat,
-                    format!("negative quantity `{}`", raw.quantity.value),
-                    "quantities are ≥ 0; avoided emissions come from negative factors, not quantities",
-                );
-            }
+        if let Some(q) = quantity
+            && q < Decimal::ZERO
+        {
+            let qat = self.at(&raw.quantity);
+            self.error(
+                qat,
+                format!("negative quantity `{}`", raw.quantity.value),
+                "quantities are ≥ 0; avoided emissions come from negative factors, not quantities",
+            );
         }
         if raw.unit.value.trim().is_empty() {
             let uat = self.at(&raw.unit);
-            self.error(uat, "empty unit", "write the unit the quantity is in, e.g. kWh");
+            self.error(
+                uat,
+                "empty unit",
+                "write the unit the quantity is in, e.g. kWh",
+            );
         }
         let post = raw.post.as_ref().and_then(|p| self.post_code(p));
         let purpose = raw.purpose.as_ref().and_then(|p| {
@@ -632,7 +685,11 @@ impl Checker {
             };
             if value.is_none() {
                 let pat = self.at(p);
-                self.error(pat, format!("unknown purpose `{}`", p.value), "use business, commute or visitors");
+                self.error(
+                    pat,
+                    format!("unknown purpose `{}`", p.value),
+                    "use business, commute or visitors",
+                );
             }
             value
         });
@@ -644,7 +701,11 @@ impl Checker {
             };
             if value.is_none() {
                 let dat = self.at(d);
-                self.error(dat, format!("unknown direction `{}`", d.value), "use upstream or downstream");
+                self.error(
+                    dat,
+                    format!("unknown direction `{}`", d.value),
+                    "use upstream or downstream",
+                );
             }
             value
         });
@@ -664,9 +725,17 @@ impl Checker {
         });
         if let Some(market) = &raw.market_factor {
             let mat = self.at(market);
-            self.error(mat, "`market_factor:` is reserved for a later version of bilan", "remove it for now");
+            self.error(
+                mat,
+                "`market_factor:` is reserved for a later version of bilan",
+                "remove it for now",
+            );
         }
-        let certainty = self.certainty(raw.uncertainty.as_ref(), raw.quality.as_ref(), "uncertainty");
+        let certainty = self.certainty(
+            raw.uncertainty.as_ref(),
+            raw.quality.as_ref(),
+            "uncertainty",
+        );
         let factor_certainty = self.certainty(
             raw.factor_uncertainty.as_ref(),
             raw.factor_quality.as_ref(),
@@ -675,11 +744,17 @@ impl Checker {
         let factor_at = self.at(&raw.factor);
         let factor = match raw.factor.value {
             RawFactorRef::Id(id) if id.is_empty() => {
-                self.error(factor_at.clone(), "empty factor id", "write the id of a factor, e.g. \"42513\"");
+                self.error(
+                    factor_at.clone(),
+                    "empty factor id",
+                    "write the id of a factor, e.g. \"42513\"",
+                );
                 return None;
             }
             RawFactorRef::Id(id) => FactorRef::Id(id),
-            RawFactorRef::Inline(inline) => FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?)),
+            RawFactorRef::Inline(inline) => {
+                FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?))
+            }
         };
         let positions = LinePositions {
             line: at.clone(),
@@ -715,7 +790,10 @@ impl Checker {
             let at = self.at(&raw.value.acquired);
             self.error(
                 at,
-                format!("`amortization.acquired` is not a year: `{}`", raw.value.acquired.value),
+                format!(
+                    "`amortization.acquired` is not a year: `{}`",
+                    raw.value.acquired.value
+                ),
                 "write the year the good was acquired, e.g. 2022",
             );
         }
@@ -726,7 +804,10 @@ impl Checker {
                 let at = self.at(&raw.value.years);
                 self.error(
                     at,
-                    format!("`amortization.years` must be a whole number ≥ 1: `{}`", raw.value.years.value),
+                    format!(
+                        "`amortization.years` must be a whole number ≥ 1: `{}`",
+                        raw.value.years.value
+                    ),
                     "write the amortisation period in years, e.g. 5",
                 );
                 None
@@ -738,10 +819,22 @@ impl Checker {
         })
     }
 
-    fn inline_factor(&mut self, line_id: &str, raw: RawInlineFactor, at: &Position) -> Option<Factor> {
+    fn inline_factor(
+        &mut self,
+        line_id: &str,
+        raw: RawInlineFactor,
+        at: &Position,
+    ) -> Option<Factor> {
         let kgco2e = self.decimal(&raw.kgco2e, "kgco2e")?;
-        let percent = raw.uncertainty.as_ref().and_then(|u| self.percent(u, "uncertainty"));
-        let quality = raw.quality.as_ref().map(|q| self.quality(q)).unwrap_or_default();
+        let percent = raw
+            .uncertainty
+            .as_ref()
+            .and_then(|u| self.percent(u, "uncertainty"));
+        let quality = raw
+            .quality
+            .as_ref()
+            .map(|q| self.quality(q))
+            .unwrap_or_default();
         let unit = raw.unit.value.trim().to_string();
         if !unit.contains('/') {
             let uat = self.at(&raw.unit);
@@ -754,11 +847,16 @@ impl Checker {
         }
         if raw.source.value.trim().is_empty() {
             let sat = self.at(&raw.source);
-            self.error(sat, "an inline factor needs its `source`", "say where the value comes from");
+            self.error(
+                sat,
+                "an inline factor needs its `source`",
+                "say where the value comes from",
+            );
         }
-        let id = raw
-            .id
-            .map_or_else(|| format!("inline:{line_id}"), |i| i.value.trim().to_string());
+        let id = raw.id.map_or_else(
+            || format!("inline:{line_id}"),
+            |i| i.value.trim().to_string(),
+        );
         Some(Factor {
             id,
             name: raw.name.value,

@@ -2,8 +2,8 @@
 
 pub mod ademe;
 pub mod encoding;
-pub mod inventory;
-pub mod yaml;
 pub mod factor_csv;
 pub mod factors;
 pub mod files;
+pub mod inventory;
+pub mod yaml;

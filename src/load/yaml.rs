@@ -37,9 +37,7 @@ pub fn position<T>(file: &Arc<str>, value: &Spanned<T>) -> Position {
 
 fn convert(file: &Arc<str>, text: &str, error: &serde_saphyr::Error) -> InputError {
     let inner = error.without_snippet();
-    let (line, column) = inner
-        .location()
-        .map_or((0, 0), |l| (l.line(), l.column()));
+    let (line, column) = inner.location().map_or((0, 0), |l| (l.line(), l.column()));
     let mut message = inner.to_string();
     // The crate appends "at line L, column C"; we print the position ourselves.
     if let Some(cut) = message.rfind(" at line ") {
@@ -70,14 +68,20 @@ fn explain(message: &str) -> (String, Option<String>) {
             .filter(|(d, e)| *d <= 2.max(e.len() / 3))
             .min();
         let help = match suggestion {
-            Some((_, e)) => format!("did you mean `{e}`? (known fields: {})", expected.join(", ")),
+            Some((_, e)) => format!(
+                "did you mean `{e}`? (known fields: {})",
+                expected.join(", ")
+            ),
             None if expected.is_empty() => "remove it".to_string(),
             None => format!("known fields here: {}", expected.join(", ")),
         };
         return (format!("unknown field `{field}`"), Some(help));
     }
     if message.starts_with("missing field") {
-        return (message.to_string(), Some("add it: see the inventory format in the README".into()));
+        return (
+            message.to_string(),
+            Some("add it: see the inventory format in the README".into()),
+        );
     }
     if message.contains("unexpected end of input") {
         return (
@@ -100,7 +104,8 @@ mod tests {
 
     #[test]
     fn unknown_fields_get_a_did_you_mean() {
-        let (message, help) = explain("unknown field `qantity`, expected one of label, quantity, unit");
+        let (message, help) =
+            explain("unknown field `qantity`, expected one of label, quantity, unit");
         assert_eq!(message, "unknown field `qantity`");
         assert_eq!(
             help.as_deref(),

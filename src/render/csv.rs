@@ -5,7 +5,9 @@ use crate::post::Lang;
 use crate::report::Report;
 
 fn write(rows: Vec<Vec<String>>) -> String {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::Any(b'\n')).from_writer(Vec::new());
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
     for row in rows {
         // Writing to memory cannot fail but for a bug; an empty output would show it.
         if writer.write_record(&row).is_err() {
@@ -22,9 +24,19 @@ fn write(rows: Vec<Vec<String>>) -> String {
 /// One row per post: `code,scope,name,status,kgco2e,share,uncertainty,low,high`.
 pub fn posts(report: &Report, lang: Lang) -> String {
     let mut rows = vec![
-        ["code", "scope", "name", "status", "kgco2e", "share", "uncertainty", "low", "high"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "code",
+            "scope",
+            "name",
+            "status",
+            "kgco2e",
+            "share",
+            "uncertainty",
+            "low",
+            "high",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for p in &report.posts {
         let (low, high) = bounds(&p.figure);
@@ -46,9 +58,18 @@ pub fn posts(report: &Report, lang: Lang) -> String {
 /// One row per line part: `line_id,label,post,factor,quantity,unit,kgco2e,uncertainty`.
 pub fn lines(report: &Report) -> String {
     let mut rows = vec![
-        ["line_id", "label", "post", "factor", "quantity", "unit", "kgco2e", "uncertainty"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "line_id",
+            "label",
+            "post",
+            "factor",
+            "quantity",
+            "unit",
+            "kgco2e",
+            "uncertainty",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for line in &report.lines {
         for (post, kg) in &line.parts {

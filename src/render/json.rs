@@ -140,7 +140,10 @@ pub fn value(report: &Report, lang: Lang) -> Value {
             if let Some(unit) = &r.indicator.unit {
                 map.insert("unit".into(), json!(unit));
             }
-            map.insert("kgco2e_per_unit".into(), number(&rounded(r.kgco2e_per_unit, 3)));
+            map.insert(
+                "kgco2e_per_unit".into(),
+                number(&rounded(r.kgco2e_per_unit, 3)),
+            );
             Value::Object(map)
         })
         .collect();
@@ -159,7 +162,11 @@ pub fn value(report: &Report, lang: Lang) -> Value {
         })
         .collect();
 
-    let warnings: Vec<Value> = report.warnings.iter().map(|w| json!(w.to_string())).collect();
+    let warnings: Vec<Value> = report
+        .warnings
+        .iter()
+        .map(|w| json!(w.to_string()))
+        .collect();
 
     let mut root = Map::new();
     root.insert("schema".into(), json!(SCHEMA));

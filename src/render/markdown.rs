@@ -21,7 +21,9 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let (header, rows) = rows(report, lang);
     out.push('\n');
     out.push_str(&format!("| {} |\n", header.join(" | ")));
-    let align: Vec<&str> = (0..header.len()).map(|i| if i >= 3 { "---:" } else { "---" }).collect();
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i >= 3 { "---:" } else { "---" })
+        .collect();
     out.push_str(&format!("|{}|\n", align.join("|")));
     for (kind, cells) in rows {
         let cells: Vec<String> = cells

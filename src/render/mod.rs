@@ -77,7 +77,8 @@ pub fn human(value: Decimal, places: u32, lang: Lang) -> String {
     while frac.len() < places as usize {
         frac.push('0');
     }
-    let sign = if grouped.chars().all(|c| c == '0' || c == group) && frac.chars().all(|c| c == '0') {
+    let sign = if grouped.chars().all(|c| c == '0' || c == group) && frac.chars().all(|c| c == '0')
+    {
         ""
     } else {
         sign

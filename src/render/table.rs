@@ -20,7 +20,14 @@ pub enum RowKind {
 /// The posts table as text cells, shared by the table and Markdown renderers.
 pub fn rows(report: &Report, lang: Lang) -> (Vec<&'static str>, Vec<(RowKind, Vec<String>)>) {
     let header = match lang {
-        Lang::Fr => vec!["Poste", "Intitulé", "Statut", "tCO2e", "Part", "Incertitude"],
+        Lang::Fr => vec![
+            "Poste",
+            "Intitulé",
+            "Statut",
+            "tCO2e",
+            "Part",
+            "Incertitude",
+        ],
         Lang::En => vec!["Post", "Name", "Status", "tCO2e", "Share", "Uncertainty"],
     };
     let mut rows = Vec::new();
@@ -32,7 +39,11 @@ pub fn rows(report: &Report, lang: Lang) -> (Vec<&'static str>, Vec<(RowKind, Ve
         ]
     };
     for scope in &report.scopes {
-        for post in report.posts.iter().filter(|p| p.post.scope() == scope.scope) {
+        for post in report
+            .posts
+            .iter()
+            .filter(|p| p.post.scope() == scope.scope)
+        {
             let mut cells = vec![
                 post.post.code().to_string(),
                 post.post.name(lang).to_string(),
@@ -76,7 +87,10 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
         Lang::Fr => ("Période :", "Périmètre :", "Sites :", "Exclusions :"),
         Lang::En => ("Period:", "Perimeter:", "Sites:", "Exclusions:"),
     };
-    lines.push(format!("{period} {} – {}", report.period.start, report.period.end));
+    lines.push(format!(
+        "{period} {} – {}",
+        report.period.start, report.period.end
+    ));
     let p = &report.perimeter;
     if let Some(c) = &p.consolidation {
         lines.push(format!("{perimeter} {c}"));
@@ -115,12 +129,24 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
         ),
     }];
     let apart = [
-        (&report.avoided, "Émissions évitées (hors total)", "Avoided emissions (not in the total)"),
-        (&report.removals, "Absorptions (hors total)", "Removals (not in the total)"),
+        (
+            &report.avoided,
+            "Émissions évitées (hors total)",
+            "Avoided emissions (not in the total)",
+        ),
+        (
+            &report.removals,
+            "Absorptions (hors total)",
+            "Removals (not in the total)",
+        ),
     ];
     for (block, fr, en) in apart {
         if !block.lines.is_empty() {
-            let label = if lang == Lang::Fr { format!("{fr} :") } else { format!("{en}:") };
+            let label = if lang == Lang::Fr {
+                format!("{fr} :")
+            } else {
+                format!("{en}:")
+            };
             lines.push(format!(
                 "{label} {} tCO2e {}",
                 human(tonnes(block.figure.kgco2e), 2, lang),
@@ -134,27 +160,48 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
         } else {
             "Biogenic CO2 (not in the total):"
         };
-        lines.push(format!("{label} {} tCO2", human(tonnes(report.co2_biogenic), 2, lang)));
+        lines.push(format!(
+            "{label} {} tCO2",
+            human(tonnes(report.co2_biogenic), 2, lang)
+        ));
     }
     if !report.ratios.is_empty() {
         lines.push(String::new());
-        lines.push(if lang == Lang::Fr { "Ratios d'intensité :" } else { "Intensity ratios:" }.to_string());
+        lines.push(
+            if lang == Lang::Fr {
+                "Ratios d'intensité :"
+            } else {
+                "Intensity ratios:"
+            }
+            .to_string(),
+        );
         for ratio in &report.ratios {
             let i = &ratio.indicator;
-            let unit = i.unit.as_deref().map_or_else(|| i.label.clone(), |u| format!("{u} ({})", i.label));
+            let unit = i
+                .unit
+                .as_deref()
+                .map_or_else(|| i.label.clone(), |u| format!("{u} ({})", i.label));
             lines.push(format!(
                 "  {} tCO2e / {unit}  ({} = {})",
                 human(tonnes(ratio.kgco2e_per_unit), 2, lang),
                 i.label,
-                human(i.value, 2, lang).trim_end_matches(['0']).trim_end_matches([',', '.'])
+                human(i.value, 2, lang)
+                    .trim_end_matches(['0'])
+                    .trim_end_matches([',', '.'])
             ));
         }
     }
     if !report.warnings.is_empty() {
         lines.push(String::new());
         lines.push(match lang {
-            Lang::Fr => format!("Avertissements : {} (détail sur la sortie d'erreur, et dans le JSON)", report.warnings.len()),
-            Lang::En => format!("Warnings: {} (listed on stderr, and in the JSON)", report.warnings.len()),
+            Lang::Fr => format!(
+                "Avertissements : {} (détail sur la sortie d'erreur, et dans le JSON)",
+                report.warnings.len()
+            ),
+            Lang::En => format!(
+                "Warnings: {} (listed on stderr, and in the JSON)",
+                report.warnings.len()
+            ),
         });
     }
     lines
@@ -165,12 +212,18 @@ pub fn render(report: &Report, lang: Lang) -> String {
     let (header, rows) = rows(report, lang);
     let mut table = Table::new();
     // No terminal styling and no width detection: the same bytes wherever it is written.
-    table.force_no_tty().load_style(presets::UTF8_FULL_CONDENSED);
+    table
+        .force_no_tty()
+        .load_style(presets::UTF8_FULL_CONDENSED);
     table.set_header(header);
     for (_, cells) in rows {
         table.add_row(cells.into_iter().enumerate().map(|(i, text)| {
             let cell = Cell::new(text);
-            if i >= 3 { cell.set_alignment(CellAlignment::Right) } else { cell }
+            if i >= 3 {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
         }));
     }
     let mut out = heading(report, lang).join("\n");

@@ -1,0 +1,106 @@
+//! Every shipped example, in every output format, against reviewed snapshots; and the
+//! figures of the README's first command checked by hand.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use assert_cmd::Command;
+
+const EXAMPLES: [&str; 3] = ["conseil-informatique", "pme-industrielle", "cooperative"];
+
+fn bilan(args: &[&str]) -> String {
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn snapshots_of_every_example() {
+    for example in EXAMPLES {
+        let path = format!("examples/{example}.yaml");
+        let formats: [(&str, Vec<&str>); 6] = [
+            ("table", vec![]),
+            ("table-en", vec!["--lang", "en"]),
+            ("json", vec!["--format", "json"]),
+            ("csv", vec!["--format", "csv"]),
+            ("csv-lines", vec!["--format", "csv", "--lines"]),
+            ("md", vec!["--format", "md"]),
+        ];
+        for (name, extra) in formats {
+            let mut args = vec!["compute", path.as_str()];
+            args.extend(extra);
+            insta::assert_snapshot!(format!("{example}-{name}"), bilan(&args));
+        }
+    }
+}
+
+#[test]
+fn outputs_are_deterministic() {
+    let args = [
+        "compute",
+        "examples/pme-industrielle.yaml",
+        "--format",
+        "json",
+    ];
+    assert_eq!(bilan(&args), bilan(&args));
+}
+
+#[test]
+fn every_example_checks_cleanly() {
+    for example in EXAMPLES {
+        let out = Command::cargo_bin("bilan")
+            .unwrap()
+            .args(["check", &format!("examples/{example}.yaml")])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn consultancy_figures_by_hand() {
+    let json: serde_json::Value = serde_json::from_str(&bilan(&[
+        "compute",
+        "examples/conseil-informatique.yaml",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    let post = |code: &str| {
+        json["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap()["kgco2e"]
+            .to_string()
+    };
+    // 21,340 kWh × 0.052 (42513): 721.292 to 2.6, 388.388 to 3.8.
+    assert_eq!(post("2.6"), "721.292");
+    assert_eq!(post("3.8"), "388.388");
+    // Purchases (k€ × kgCO2e/k€, 2021 ratios): 62×78 + 14×131 + 28×68 + 9×85 + 12×176 + 12×80.
+    assert_eq!(
+        post("3.9"),
+        (62 * 78 + 14 * 131 + 28 * 68 + 9 * 85 + 12 * 176 + 12 * 80).to_string()
+    );
+    // Commuting (p.km or km × factor): 180000×0.00938 + 95000×0.00404 + 15000×0.151 + 38000×0.203 + 12000×0.011.
+    assert_eq!(post("3.22"), "12183.2");
+    assert_eq!(json["total"]["kgco2e"].to_string(), "42955.73");
+    assert_eq!(json["avoided"]["kgco2e"].to_string(), "-568.5");
+}
