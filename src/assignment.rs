@@ -66,13 +66,37 @@ const RULES: [(&str, Decision); 16] = [
 /// Agricultural statistics, handled apart (rule 13).
 const AGRICULTURE: &str = "Statistiques territoriales > Agriculture";
 
+/// The rule that placed a line, shown in reports: `Electricité > … → 2.6`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rule {
+    /// The category prefix matched, or [`EXPLICIT`] / [`AMORTIZATION`].
+    pub reason: &'static str,
+    /// The post chosen.
+    pub post: Post,
+}
+
+/// The reason of a line placed by its own `post:`.
+pub const EXPLICIT: &str = "post:";
+/// The reason of a line placed by its `amortization:`.
+pub const AMORTIZATION: &str = "amortization:";
+
+impl std::fmt::Display for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.reason {
+            EXPLICIT => write!(f, "explicit post: {}", self.post),
+            AMORTIZATION => write!(f, "amortization: → {}", self.post),
+            prefix => write!(f, "{} > … → {}", prefix.trim_end_matches('*'), self.post),
+        }
+    }
+}
+
 /// A line's post and the rule that placed it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Assignment {
     /// The post.
     pub post: Post,
-    /// The rule, for the report: `Electricité > … → 2.6`.
-    pub rule: String,
+    /// The rule.
+    pub rule: Rule,
     /// A capital good counted whole in the period (no `amortization:`).
     pub capital_good_not_amortized: bool,
 }
@@ -102,24 +126,17 @@ fn matches(category: &str, prefix: &str) -> bool {
 pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentError> {
     let category = factor.category.trim();
     if let Some(post) = line.post {
-        return Ok(placed(post, "explicit post:".to_string()));
+        return Ok(placed(post, EXPLICIT));
     }
     if line.amortization.is_some() {
-        return Ok(placed(
-            codes::CAPITAL_GOODS,
-            "amortization: → 3.10".to_string(),
-        ));
+        return Ok(placed(codes::CAPITAL_GOODS, AMORTIZATION));
     }
-    let rule = |prefix: &str, post: Post| format!("{} > … → {post}", prefix.trim_end_matches('*'));
     if matches(category, AGRICULTURE) {
         let folded = crate::text::fold(&format!("{category} {}", factor.name));
         return if folded.contains("fabrication") || folded.contains("machin") {
-            Ok(placed(
-                codes::CAPITAL_GOODS,
-                rule(AGRICULTURE, codes::CAPITAL_GOODS),
-            ))
+            Ok(placed(codes::CAPITAL_GOODS, AGRICULTURE))
         } else if folded.contains("hectare") || factor.per_unit().eq_ignore_ascii_case("ha") {
-            Ok(placed(codes::MOBILE, rule(AGRICULTURE, codes::MOBILE)))
+            Ok(placed(codes::MOBILE, AGRICULTURE))
         } else {
             Err(AssignmentError::NoRule)
         };
@@ -132,8 +149,9 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         Decision::Fixed(post) => *post,
         Decision::Combustion => {
             let mobile_path = category
-                .split('>')
-                .any(|segment| crate::text::fold(segment).contains("mobile"));
+                .as_bytes()
+                .windows(6)
+                .any(|w| w.eq_ignore_ascii_case(b"mobile"));
             if line.mobile || mobile_path {
                 codes::MOBILE
             } else {
@@ -144,9 +162,8 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         Decision::ByDirection => by_direction(line)?,
         Decision::CapitalGood => {
             return Ok(Assignment {
-                post: codes::CAPITAL_GOODS,
-                rule: rule(prefix, codes::CAPITAL_GOODS),
                 capital_good_not_amortized: true,
+                ..placed(codes::CAPITAL_GOODS, prefix)
             });
         }
         Decision::Service => match (line.purpose, line.direction) {
@@ -157,13 +174,13 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         Decision::Waste if line.sold_products => codes::END_OF_LIFE,
         Decision::Waste => codes::WASTE,
     };
-    Ok(placed(post, rule(prefix, post)))
+    Ok(placed(post, prefix))
 }
 
-fn placed(post: Post, rule: String) -> Assignment {
+fn placed(post: Post, reason: &'static str) -> Assignment {
     Assignment {
         post,
-        rule,
+        rule: Rule { reason, post },
         capital_good_not_amortized: false,
     }
 }

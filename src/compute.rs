@@ -15,6 +15,7 @@ use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Computes the report of `inventory` with the factors of `base`. Every error found is
 /// returned, each pointing at its place in the inventory.
@@ -53,7 +54,7 @@ struct Engine<'a> {
     inventory: &'a Inventory,
     base: &'a FactorBase,
     /// Parsed units by spelling: an inventory repeats a handful of units many times.
-    units: HashMap<&'a str, Unit>,
+    units: HashMap<String, Unit>,
     errors: Vec<InputError>,
     warnings: Vec<Warning>,
 }
@@ -66,16 +67,18 @@ impl<'a> Engine<'a> {
         });
     }
 
-    fn unit(&mut self, text: &'a str) -> Unit {
-        self.units
-            .entry(text)
-            .or_insert_with(|| unit::parse(text))
-            .clone()
+    fn unit(&mut self, text: &str) -> Unit {
+        if let Some(unit) = self.units.get(text) {
+            return unit.clone();
+        }
+        let unit = unit::parse(text);
+        self.units.insert(text.to_string(), unit.clone());
+        unit
     }
 
-    fn factor(&mut self, line: &'a Line) -> Option<&'a Factor> {
+    fn factor(&mut self, line: &'a Line) -> Option<Arc<Factor>> {
         match &line.factor {
-            FactorRef::Inline(factor) => Some(factor),
+            FactorRef::Inline(factor) => Some(Arc::new(factor.as_ref().clone())),
             FactorRef::Id(id) => {
                 let found = self.base.get(id);
                 if found.is_none() {
@@ -101,7 +104,7 @@ impl<'a> Engine<'a> {
                         .help(help),
                     );
                 }
-                found
+                found.cloned()
             }
         }
     }
@@ -114,7 +117,7 @@ impl<'a> Engine<'a> {
         let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
             Ok(c) => c,
             Err(problem) => {
-                self.errors.push(unit_error(line, factor, &problem));
+                self.errors.push(unit_error(line, &factor, &problem));
                 return None;
             }
         };
@@ -138,10 +141,10 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let assignment = match assignment::assign(line, factor) {
+        let assignment = match assignment::assign(line, &factor) {
             Ok(a) => a,
             Err(problem) => {
-                self.errors.push(assignment_error(line, factor, &problem));
+                self.errors.push(assignment_error(line, &factor, &problem));
                 return None;
             }
         };
@@ -203,7 +206,7 @@ impl<'a> Engine<'a> {
         let parts = if amortization.is_some() {
             vec![(assignment.post, emission)]
         } else {
-            match energy_split::split(assignment.post, factor, converted.value, emission) {
+            match energy_split::split(assignment.post, &factor, converted.value, emission) {
                 Ok(Some(split)) => {
                     if split.unsplittable {
                         self.warn(
@@ -254,15 +257,11 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let k = uncertainty::k_product(k_activity, factor_k(line, factor));
+        let k = uncertainty::k_product(k_activity, factor_k(line, &factor));
         Some(LineResult {
             id: line.id.clone(),
             label: line.label.clone(),
-            factor: factor.id.clone(),
-            factor_name: factor.name.clone(),
-            factor_unit: factor.unit.clone(),
-            factor_kgco2e: factor.kgco2e,
-            factor_source: factor.source.clone(),
+            factor: Arc::clone(&factor),
             quantity: line.quantity,
             unit: line.unit.clone(),
             converted_quantity: converted.value,

@@ -102,8 +102,7 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
                     if grid { *grid_dest } else { *combustion }
                 },
             );
-        let contrail =
-            crate::text::fold(&format!("{} {}", part.kind, part.name)).contains("trainee");
+        let contrail = is_contrail(&part.kind) || is_contrail(&part.name);
         let target = match destination {
             Destination::Unsplittable => {
                 return Some(Split {
@@ -132,6 +131,13 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
         unsplittable: false,
         parts_off_total,
     })
+}
+
+/// "Trainées de condensation" (contrails), however accented or cased.
+fn is_contrail(text: &str) -> bool {
+    text.split_whitespace()
+        .next()
+        .is_some_and(|w| crate::text::fold(w).starts_with("trainee"))
 }
 
 fn add(parts: &mut Vec<(Post, Decimal)>, post: Post, amount: Decimal) -> Option<()> {

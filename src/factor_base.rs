@@ -2,6 +2,7 @@
 
 use crate::factor::{BaseKind, Factor};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One file a base was read from, as JSON provenance reports it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,7 +55,7 @@ pub struct Override {
 /// Factors by id, merged in order: a later base overrides an id of an earlier one.
 #[derive(Clone, Debug, Default)]
 pub struct FactorBase {
-    factors: HashMap<String, Factor>,
+    factors: HashMap<String, Arc<Factor>>,
     sources: Vec<BaseSource>,
     overrides: Vec<Override>,
 }
@@ -82,20 +83,15 @@ impl FactorBase {
                     });
                 }
             }
-            self.factors.insert(factor.id.clone(), factor);
+            self.factors.insert(factor.id.clone(), Arc::new(factor));
         }
         if let Some(source) = loaded.source {
             self.sources.push(source);
         }
     }
 
-    /// Adds one factor (e.g. written inline in an inventory), replacing any of the same id.
-    pub fn insert(&mut self, factor: Factor) {
-        self.factors.insert(factor.id.clone(), factor);
-    }
-
     /// The factor of this id.
-    pub fn get(&self, id: &str) -> Option<&Factor> {
+    pub fn get(&self, id: &str) -> Option<&Arc<Factor>> {
         self.factors.get(id)
     }
 
@@ -111,7 +107,7 @@ impl FactorBase {
 
     /// Every factor, in no particular order.
     pub fn iter(&self) -> impl Iterator<Item = &Factor> {
-        self.factors.values()
+        self.factors.values().map(Arc::as_ref)
     }
 
     /// The files merged, in order.
@@ -131,6 +127,7 @@ impl FactorBase {
             .factors
             .values()
             .map(|f| {
+                let f = f.as_ref();
                 let by_id = crate::text::edit_distance(wanted, &f.id);
                 let by_name = if wanted_lower.chars().any(char::is_alphabetic) {
                     crate::text::edit_distance(&wanted_lower, &f.name.to_lowercase())

@@ -1,11 +1,14 @@
 //! The result of a computation: a plain value every renderer reads, none recomputes.
 
+use crate::assignment::Rule;
 use crate::error::Position;
+use crate::factor::Factor;
 use crate::factor_base::{BaseSource, Override};
 use crate::inventory::{Amortization, Indicator, Organisation, Perimeter, Period};
 use crate::post::{Post, Scope};
 use crate::uncertainty;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// A post's status in the report (posts.md).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -103,16 +106,8 @@ pub struct LineResult {
     pub id: String,
     /// Line label.
     pub label: String,
-    /// Factor id.
-    pub factor: String,
-    /// Factor name.
-    pub factor_name: String,
-    /// Factor unit (`kgCO2e/kWh`).
-    pub factor_unit: String,
-    /// Factor total, kgCO2e per unit.
-    pub factor_kgco2e: Decimal,
-    /// Where the factor value comes from.
-    pub factor_source: String,
+    /// Its factor (shared with the base: lines repeat a few factors many times).
+    pub factor: Arc<Factor>,
     /// The quantity as written.
     pub quantity: Decimal,
     /// Its unit as written.
@@ -120,7 +115,7 @@ pub struct LineResult {
     /// The quantity in the factor's unit.
     pub converted_quantity: Decimal,
     /// The assignment rule that placed it.
-    pub rule: String,
+    pub rule: Rule,
     /// The post it was assigned to (before the energy split).
     pub post: Post,
     /// Its emissions (whole line) and uncertainty.

@@ -142,7 +142,7 @@ fn electricity_is_split_between_2_6_and_3_8() {
     // 5 % activity, 10 % factor.
     close(elec.figure.k, k_line(1.05, 1.10));
     assert!((elec.figure.k - 1.113).abs() < 5e-4);
-    assert_eq!(elec.rule, "Electricité > … → 2.6");
+    assert_eq!(elec.rule.to_string(), "Electricité > … → 2.6");
 }
 
 #[test]

@@ -77,7 +77,7 @@ pub fn lines(report: &Report) -> String {
                 line.id.clone(),
                 line.label.clone(),
                 post.code().to_string(),
-                line.factor.clone(),
+                line.factor.id.clone(),
                 exact(line.quantity),
                 line.unit.clone(),
                 exact(*kg),

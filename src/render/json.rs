@@ -1,197 +1,321 @@
-//! JSON, the machine contract (results.md): field names stable, figures exact.
+//! JSON, the machine contract (results.md): field names stable, figures exact. Serialized
+//! straight from the report (no intermediate tree), so big inventories stream out.
 
-use super::{bounds, exact, rounded, rounded_f64};
+use super::{exact, rounded, rounded_f64};
 use crate::post::Lang;
-use crate::report::{Apart, Figure, Report};
-use serde_json::{Map, Number, Value, json};
+use crate::report::{Apart, Figure, LineResult, PostStatus, Report};
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
 use std::str::FromStr;
 
 /// The schema name and version.
 pub const SCHEMA: &str = "bilan.result/1";
 
-fn number(text: &str) -> Value {
-    // With serde_json's arbitrary precision, a number keeps exactly the digits given.
-    Number::from_str(text).map_or(Value::Null, Value::Number)
+/// A number printed from its text: with serde_json's arbitrary precision it keeps every digit.
+struct Num(String);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match serde_json::Number::from_str(&self.0) {
+            Ok(number) => number.serialize(serializer),
+            Err(_) => serializer.serialize_none(),
+        }
+    }
 }
 
-fn decimal(value: rust_decimal::Decimal) -> Value {
-    number(&exact(value))
+fn exact_num(value: Decimal) -> Num {
+    Num(exact(value))
 }
 
-fn alpha(figure: &Figure) -> Value {
-    number(&rounded_f64(figure.alpha(), 6))
+fn alpha(figure: &Figure) -> Num {
+    Num(rounded_f64(figure.alpha(), 6))
 }
 
-fn with_interval(map: &mut Map<String, Value>, figure: &Figure) {
-    let (low, high) = bounds(figure);
-    map.insert("low".into(), number(&low));
-    map.insert("high".into(), number(&high));
+fn share(value: Decimal) -> Num {
+    Num(rounded(value, 6))
 }
 
-fn apart(block: &Apart, report: &Report) -> Value {
-    let lines: Vec<Value> = block
-        .lines
-        .iter()
-        .filter_map(|i| report.lines.get(*i))
-        .map(|l| {
-            json!({
-                "id": l.id,
-                "post": l.post.code(),
-                "kgco2e": decimal(l.figure.kgco2e),
-                "uncertainty": alpha(&l.figure),
-            })
-        })
-        .collect();
-    json!({
-        "kgco2e": decimal(block.figure.kgco2e),
-        "uncertainty": alpha(&block.figure),
-        "lines": lines,
-    })
+#[derive(Serialize)]
+struct Interval {
+    kgco2e: Num,
+    uncertainty: Num,
+    low: Num,
+    high: Num,
 }
 
-/// The report as a JSON value.
-pub fn value(report: &Report, lang: Lang) -> Value {
-    let mut total = Map::new();
-    total.insert("kgco2e".into(), decimal(report.total.kgco2e));
-    total.insert("uncertainty".into(), alpha(&report.total));
-    with_interval(&mut total, &report.total);
+impl Interval {
+    fn of(figure: &Figure) -> Interval {
+        let (low, high) = figure.interval();
+        Interval {
+            kgco2e: exact_num(figure.kgco2e),
+            uncertainty: alpha(figure),
+            low: Num(rounded_f64(low, 3)),
+            high: Num(rounded_f64(high, 3)),
+        }
+    }
+}
 
-    let scopes: Vec<Value> = report
-        .scopes
-        .iter()
-        .map(|s| {
-            json!({
-                "scope": s.scope.0,
-                "kgco2e": decimal(s.figure.kgco2e),
-                "share": number(&rounded(s.share, 6)),
-                "uncertainty": alpha(&s.figure),
-            })
-        })
-        .collect();
+#[derive(Serialize)]
+struct Period {
+    start: String,
+    end: String,
+}
 
-    let posts: Vec<Value> = report
-        .posts
-        .iter()
-        .map(|p| {
-            let mut map = Map::new();
-            map.insert("code".into(), json!(p.post.code()));
-            map.insert("scope".into(), json!(p.post.scope().0));
-            map.insert("name".into(), json!(p.post.name(lang)));
-            map.insert("status".into(), json!(p.status.code()));
-            if let crate::report::PostStatus::NotApplicable(reason) = &p.status {
-                map.insert("reason".into(), json!(reason));
-            }
-            map.insert("kgco2e".into(), decimal(p.figure.kgco2e));
-            map.insert("share".into(), number(&rounded(p.share, 6)));
-            map.insert("uncertainty".into(), alpha(&p.figure));
-            with_interval(&mut map, &p.figure);
-            Value::Object(map)
-        })
-        .collect();
+#[derive(Serialize)]
+struct Scope {
+    scope: u8,
+    kgco2e: Num,
+    share: Num,
+    uncertainty: Num,
+}
 
-    let lines: Vec<Value> = report
-        .lines
-        .iter()
-        .map(|l| {
-            let mut map = Map::new();
-            map.insert("id".into(), json!(l.id));
-            map.insert("label".into(), json!(l.label));
-            map.insert("factor".into(), json!(l.factor));
-            map.insert("factor_name".into(), json!(l.factor_name));
-            map.insert("factor_unit".into(), json!(l.factor_unit));
-            map.insert("factor_kgco2e".into(), decimal(l.factor_kgco2e));
-            map.insert("factor_source".into(), json!(l.factor_source));
-            map.insert("quantity".into(), decimal(l.quantity));
-            map.insert("unit".into(), json!(l.unit));
-            map.insert("converted_quantity".into(), decimal(l.converted_quantity));
-            map.insert("rule".into(), json!(l.rule));
-            map.insert("kgco2e".into(), decimal(l.figure.kgco2e));
-            map.insert("uncertainty".into(), alpha(&l.figure));
-            let parts: Vec<Value> = l
+#[derive(Serialize)]
+struct Post<'a> {
+    code: &'a str,
+    scope: u8,
+    name: &'a str,
+    status: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    kgco2e: Num,
+    share: Num,
+    uncertainty: Num,
+    low: Num,
+    high: Num,
+}
+
+#[derive(Serialize)]
+struct Part<'a> {
+    post: &'a str,
+    kgco2e: Num,
+}
+
+#[derive(Serialize)]
+struct Amortization {
+    acquired: i32,
+    years: u32,
+    fully_amortized: bool,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    id: &'a str,
+    label: &'a str,
+    factor: &'a str,
+    factor_name: &'a str,
+    factor_unit: &'a str,
+    factor_kgco2e: Num,
+    factor_source: &'a str,
+    quantity: Num,
+    unit: &'a str,
+    converted_quantity: Num,
+    rule: String,
+    kgco2e: Num,
+    uncertainty: Num,
+    parts: Vec<Part<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    amortization: Option<Amortization>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    site: Option<&'a str>,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    tags: &'a [String],
+}
+
+impl<'a> Line<'a> {
+    fn of(l: &'a LineResult) -> Line<'a> {
+        Line {
+            id: &l.id,
+            label: &l.label,
+            factor: &l.factor.id,
+            factor_name: &l.factor.name,
+            factor_unit: &l.factor.unit,
+            factor_kgco2e: exact_num(l.factor.kgco2e),
+            factor_source: &l.factor.source,
+            quantity: exact_num(l.quantity),
+            unit: &l.unit,
+            converted_quantity: exact_num(l.converted_quantity),
+            rule: l.rule.to_string(),
+            kgco2e: exact_num(l.figure.kgco2e),
+            uncertainty: alpha(&l.figure),
+            parts: l
                 .parts
                 .iter()
-                .map(|(post, kg)| json!({ "post": post.code(), "kgco2e": decimal(*kg) }))
-                .collect();
-            map.insert("parts".into(), Value::Array(parts));
-            if let Some((a, fully)) = l.amortization {
-                map.insert(
-                    "amortization".into(),
-                    json!({ "acquired": a.acquired, "years": a.years, "fully_amortized": fully }),
-                );
-            }
-            if let Some(site) = &l.site {
-                map.insert("site".into(), json!(site));
-            }
-            if !l.tags.is_empty() {
-                map.insert("tags".into(), json!(l.tags));
-            }
-            Value::Object(map)
-        })
-        .collect();
+                .map(|(post, kg)| Part {
+                    post: post.code(),
+                    kgco2e: exact_num(*kg),
+                })
+                .collect(),
+            amortization: l.amortization.map(|(a, fully)| Amortization {
+                acquired: a.acquired,
+                years: a.years,
+                fully_amortized: fully,
+            }),
+            site: l.site.as_deref(),
+            tags: &l.tags,
+        }
+    }
+}
 
-    let ratios: Vec<Value> = report
-        .ratios
-        .iter()
-        .map(|r| {
-            let mut map = Map::new();
-            map.insert("indicator".into(), json!(r.indicator.key));
-            map.insert("label".into(), json!(r.indicator.label));
-            map.insert("value".into(), decimal(r.indicator.value));
-            if let Some(unit) = &r.indicator.unit {
-                map.insert("unit".into(), json!(unit));
-            }
-            map.insert(
-                "kgco2e_per_unit".into(),
-                number(&rounded(r.kgco2e_per_unit, 3)),
-            );
-            Value::Object(map)
-        })
-        .collect();
+#[derive(Serialize)]
+struct ApartLine<'a> {
+    id: &'a str,
+    post: &'a str,
+    kgco2e: Num,
+    uncertainty: Num,
+}
 
-    let bases: Vec<Value> = report
-        .bases
-        .iter()
-        .map(|b| {
-            json!({
-                "name": b.name,
-                "kind": b.kind.label(),
-                "rows": b.rows,
-                "factors": b.factors,
-                "sha256": b.sha256,
+#[derive(Serialize)]
+struct ApartBlock<'a> {
+    kgco2e: Num,
+    uncertainty: Num,
+    lines: Vec<ApartLine<'a>>,
+}
+
+impl<'a> ApartBlock<'a> {
+    fn of(block: &Apart, report: &'a Report) -> ApartBlock<'a> {
+        ApartBlock {
+            kgco2e: exact_num(block.figure.kgco2e),
+            uncertainty: alpha(&block.figure),
+            lines: block
+                .lines
+                .iter()
+                .filter_map(|i| report.lines.get(*i))
+                .map(|l| ApartLine {
+                    id: &l.id,
+                    post: l.post.code(),
+                    kgco2e: exact_num(l.figure.kgco2e),
+                    uncertainty: alpha(&l.figure),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Ratio<'a> {
+    indicator: &'a str,
+    label: &'a str,
+    value: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unit: Option<&'a str>,
+    kgco2e_per_unit: Num,
+}
+
+#[derive(Serialize)]
+struct Base<'a> {
+    name: &'a str,
+    kind: &'a str,
+    rows: usize,
+    factors: usize,
+    sha256: &'a str,
+}
+
+/// Lines serialized one at a time, never all held as JSON values.
+struct Lines<'a>(&'a [LineResult]);
+
+impl Serialize for Lines<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(Line::of))
+    }
+}
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema: &'a str,
+    organisation: &'a str,
+    period: Period,
+    unit: &'a str,
+    total: Interval,
+    scopes: Vec<Scope>,
+    posts: Vec<Post<'a>>,
+    lines: Lines<'a>,
+    avoided: ApartBlock<'a>,
+    removals: ApartBlock<'a>,
+    co2_biogenic_kgco2e: Num,
+    ratios: Vec<Ratio<'a>>,
+    bases: Vec<Base<'a>>,
+    warnings: Vec<String>,
+}
+
+fn document(report: &Report, lang: Lang) -> Document<'_> {
+    Document {
+        schema: SCHEMA,
+        organisation: &report.organisation.name,
+        period: Period {
+            start: report.period.start.to_string(),
+            end: report.period.end.to_string(),
+        },
+        unit: "kgCO2e",
+        total: Interval::of(&report.total),
+        scopes: report
+            .scopes
+            .iter()
+            .map(|s| Scope {
+                scope: s.scope.0,
+                kgco2e: exact_num(s.figure.kgco2e),
+                share: share(s.share),
+                uncertainty: alpha(&s.figure),
             })
-        })
-        .collect();
-
-    let warnings: Vec<Value> = report
-        .warnings
-        .iter()
-        .map(|w| json!(w.to_string()))
-        .collect();
-
-    let mut root = Map::new();
-    root.insert("schema".into(), json!(SCHEMA));
-    root.insert("organisation".into(), json!(report.organisation.name));
-    root.insert(
-        "period".into(),
-        json!({ "start": report.period.start.to_string(), "end": report.period.end.to_string() }),
-    );
-    root.insert("unit".into(), json!("kgCO2e"));
-    root.insert("total".into(), Value::Object(total));
-    root.insert("scopes".into(), Value::Array(scopes));
-    root.insert("posts".into(), Value::Array(posts));
-    root.insert("lines".into(), Value::Array(lines));
-    root.insert("avoided".into(), apart(&report.avoided, report));
-    root.insert("removals".into(), apart(&report.removals, report));
-    root.insert("co2_biogenic_kgco2e".into(), decimal(report.co2_biogenic));
-    root.insert("ratios".into(), Value::Array(ratios));
-    root.insert("bases".into(), Value::Array(bases));
-    root.insert("warnings".into(), Value::Array(warnings));
-    Value::Object(root)
+            .collect(),
+        posts: report
+            .posts
+            .iter()
+            .map(|p| {
+                let interval = Interval::of(&p.figure);
+                Post {
+                    code: p.post.code(),
+                    scope: p.post.scope().0,
+                    name: p.post.name(lang),
+                    status: p.status.code(),
+                    reason: match &p.status {
+                        PostStatus::NotApplicable(reason) => Some(reason),
+                        _ => None,
+                    },
+                    kgco2e: interval.kgco2e,
+                    share: share(p.share),
+                    uncertainty: interval.uncertainty,
+                    low: interval.low,
+                    high: interval.high,
+                }
+            })
+            .collect(),
+        lines: Lines(&report.lines),
+        avoided: ApartBlock::of(&report.avoided, report),
+        removals: ApartBlock::of(&report.removals, report),
+        co2_biogenic_kgco2e: exact_num(report.co2_biogenic),
+        ratios: report
+            .ratios
+            .iter()
+            .map(|r| Ratio {
+                indicator: &r.indicator.key,
+                label: &r.indicator.label,
+                value: exact_num(r.indicator.value),
+                unit: r.indicator.unit.as_deref(),
+                kgco2e_per_unit: Num(rounded(r.kgco2e_per_unit, 3)),
+            })
+            .collect(),
+        bases: report
+            .bases
+            .iter()
+            .map(|b| Base {
+                name: &b.name,
+                kind: b.kind.label(),
+                rows: b.rows,
+                factors: b.factors,
+                sha256: &b.sha256,
+            })
+            .collect(),
+        warnings: report.warnings.iter().map(ToString::to_string).collect(),
+    }
 }
 
 /// The report as pretty-printed JSON text, ending with a newline.
 pub fn render(report: &Report, lang: Lang) -> String {
-    let mut text = serde_json::to_string_pretty(&value(report, lang)).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut bytes = Vec::new();
+    // Serializing plain structs into memory cannot fail; an empty output would show a bug.
+    if serde_json::to_writer_pretty(&mut bytes, &document(report, lang)).is_err() {
+        return String::new();
+    }
+    bytes.push(b'\n');
+    String::from_utf8(bytes).unwrap_or_default()
 }

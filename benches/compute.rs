@@ -1,0 +1,73 @@
+//! Benchmark: parse and compute a synthetic inventory of N lines (default 1,000,000) drawn from
+//! the embedded factor base. `cargo bench --bench compute [-- LINES]`; measure peak memory with
+//! `/usr/bin/time -v target/release/deps/compute-*`.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::fmt::Write as _;
+use std::time::Instant;
+
+/// Real factor ids of the embedded base with a unit each and what the line needs.
+const LINES: [(&str, &str, &str); 8] = [
+    ("42513", "kWh", ""),
+    ("43443", "k€", ""),
+    ("37142", "p.km", "purpose: business"),
+    ("43807", "p.km", "purpose: commute"),
+    (
+        "27002",
+        "unité",
+        "amortization: { acquired: 2023, years: 5 }",
+    ),
+    ("34650", "t", ""),
+    ("43647", "t.km", "direction: upstream"),
+    ("25775", "litre", "mobile: true"),
+];
+
+/// A synthetic inventory of `n` lines.
+fn inventory(n: usize) -> String {
+    let mut text = String::with_capacity(n * 110);
+    text.push_str("bilan: 1\norganisation: { name: Bench }\nperiod: { year: 2025 }\ndefaults: { uncertainty: 10% }\nlines:\n");
+    for i in 0..n {
+        let (factor, unit, extra) = LINES[i % LINES.len()];
+        let quantity = (i % 997) + 1;
+        let _ = write!(
+            text,
+            "  - label: L{i}\n    factor: \"{factor}\"\n    quantity: {quantity}.5\n    unit: {unit}\n"
+        );
+        if !extra.is_empty() {
+            let _ = writeln!(text, "    {extra}");
+        }
+    }
+    text
+}
+
+fn main() {
+    let n: usize = std::env::args()
+        .skip(1)
+        .find_map(|a| a.parse().ok())
+        .unwrap_or(1_000_000);
+    let text = inventory(n);
+    let base = bilan::embedded::base().unwrap();
+    let start = Instant::now();
+    let inv = bilan::load::inventory::parse("bench.yaml", &text).unwrap();
+    let parsed = start.elapsed();
+    let start = Instant::now();
+    let report = bilan::compute::compute(&inv, &base).unwrap();
+    let computed = start.elapsed();
+    let start = Instant::now();
+    let json = bilan::render::json::render(&report, bilan::post::Lang::Fr);
+    let rendered = start.elapsed();
+    println!(
+        "{n} lines ({} MB of YAML): parse {:.3} s, compute {:.3} s, JSON {:.3} s ({} MB); total {} kgCO2e",
+        text.len() >> 20,
+        parsed.as_secs_f64(),
+        computed.as_secs_f64(),
+        rendered.as_secs_f64(),
+        json.len() >> 20,
+        report.total.kgco2e
+    );
+}
