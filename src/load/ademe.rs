@@ -16,6 +16,7 @@ use crate::uncertainty::Quality;
 use csv::ByteRecord;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -237,6 +238,25 @@ fn classify<T: Copy>(value: &str, table: &[(&str, T)]) -> Option<T> {
         .iter()
         .find(|(label, _)| fold(label) == folded)
         .map(|(_, t)| *t)
+}
+
+/// Undoes the extra CSV quoting of some V23.6 names (Agribalyse rows): the cell
+/// `"""Bière """"spéciale"""" (5-6° alcool)"""` is `Bière "spéciale" (5-6° alcool)` quoted
+/// once more. A level is removed only when the text is enclosed in quotes and every quote
+/// inside is doubled, which plain text such as `Régime "classique"` never is.
+fn unquote(text: &str) -> Cow<'_, str> {
+    let mut current = Cow::Borrowed(text);
+    while let Some(inner) = current.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        let all_doubled = inner
+            .split(|c| c != '"')
+            .all(|quotes| quotes.len() % 2 == 0);
+        if !all_doubled {
+            break;
+        }
+        let next = inner.replace("\"\"", "\"").trim().to_string();
+        current = Cow::Owned(next);
+    }
+    current
 }
 
 /// One column: its header name (for messages) and its index (`None`: optional and absent).
@@ -571,12 +591,12 @@ impl Loader<'_> {
         };
         let mut name = String::new();
         for piece in [c.name_base, c.name_attribute, c.name_boundary] {
-            let piece = piece.text(record);
+            let piece = unquote(piece.text(record));
             if !piece.is_empty() {
                 if !name.is_empty() {
                     name.push_str(" - ");
                 }
-                name.push_str(piece);
+                name.push_str(&piece);
             }
         }
         Ok(Factor {
@@ -706,6 +726,43 @@ mod tests {
         assert!(looks_like(HEADER));
         assert!(looks_like(&HEADER.replace(';', ",")));
         assert!(!looks_like("id,name,unit,kgco2e"));
+    }
+
+    #[test]
+    fn names_quoted_once_more_are_unquoted() {
+        let cases = [
+            (
+                r#""""Barre céréalière """"équilibre"""" aux fruits""""#,
+                r#"Barre céréalière "équilibre" aux fruits"#,
+            ),
+            (
+                r#""""Haricot mungo germé ou pousse de """"soja""""""""#,
+                r#"Haricot mungo germé ou pousse de "soja""#,
+            ),
+            (
+                "\"\"\"\tSalade César au poulet (salade verte\"\"\"",
+                "Salade César au poulet (salade verte",
+            ),
+            (
+                r#"""" """"à tartiner"""", doux""""#,
+                r#""à tartiner", doux"#,
+            ),
+            (
+                r#""16, Soyaux, Réseau ""Champ de manœuvre""""#,
+                r#"16, Soyaux, Réseau "Champ de manœuvre""#,
+            ),
+            // Plain text keeps its quotes.
+            (
+                r#"Régime alimentaire "classique""#,
+                r#"Régime alimentaire "classique""#,
+            ),
+            (r#""Bio" et "local""#, r#""Bio" et "local""#),
+            ("\"", "\""),
+            ("Electricité", "Electricité"),
+        ];
+        for (cell, name) in cases {
+            assert_eq!(unquote(cell), name, "{cell}");
+        }
     }
 
     #[test]
