@@ -9,5 +9,6 @@ pub mod factor;
 pub mod factor_base;
 pub mod load;
 pub mod number;
+pub mod search;
 pub mod text;
 pub mod uncertainty;

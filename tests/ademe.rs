@@ -363,4 +363,32 @@ fn full_export_v23_6() {
     assert_eq!(elec.origin.line, 6581);
     assert_eq!(factor(&base, "27061").origin.line, 2091);
     assert_eq!(factor(&base, "27062").origin.line, 18387);
+    // A name quoted once too often in the export ("""Bière """"coeur de marché""""…""").
+    assert_eq!(
+        factor(&base, "39789").name,
+        "Bière \"coeur de marché\" (4-5° alcool)"
+    );
+}
+
+#[test]
+fn search_the_extract() {
+    use bilan::search::search;
+    let base = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let ids = |found: Vec<&Factor>| found.iter().map(|f| f.id.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        ids(search(base.factors.iter(), "electricite", Some("kWh"))),
+        ["42513", "34721"]
+    );
+    assert_eq!(
+        ids(search(base.factors.iter(), "voiture gazole", None)),
+        ["27966"]
+    );
+    assert_eq!(
+        ids(search(
+            base.factors.iter(),
+            "porte-conteneur asie",
+            Some("t.km")
+        )),
+        ["28203"]
+    );
 }
