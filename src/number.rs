@@ -16,9 +16,9 @@ impl std::fmt::Display for NumberError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             NumberError::NotANumber => f.write_str("not a decimal number"),
-            NumberError::OutOfRange => {
-                f.write_str("out of range (exact decimals hold up to 28 significant digits, ±7.9e28)")
-            }
+            NumberError::OutOfRange => f.write_str(
+                "out of range (exact decimals hold up to 28 significant digits, ±7.9e28)",
+            ),
         }
     }
 }
@@ -100,7 +100,9 @@ mod tests {
 
     #[test]
     fn rejects_what_is_not_a_decimal() {
-        for bad in ["", "abc", "NaN", ".inf", "-.inf", "inf", "1.2.3", "1e", "e5", "0x10", "1,5"] {
+        for bad in [
+            "", "abc", "NaN", ".inf", "-.inf", "inf", "1.2.3", "1e", "e5", "0x10", "1,5",
+        ] {
             assert_eq!(parse_decimal(bad), Err(NumberError::NotANumber), "{bad}");
         }
     }
