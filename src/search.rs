@@ -2,7 +2,6 @@
 
 use crate::factor::{Factor, FactorStatus};
 use crate::text::fold;
-use std::borrow::Cow;
 use std::cmp::Reverse;
 
 /// How much a query word is worth by where it matches; a whole word adds 1 (see `word_score`).
@@ -21,9 +20,9 @@ pub fn search<'a>(
     query: &str,
     unit: Option<&str>,
 ) -> Vec<&'a Factor> {
-    let query = normalize(query);
+    let query = fold(query);
     let words: Vec<&str> = words(&query).collect();
-    let unit = unit.map(|u| normalize(u.trim()));
+    let unit = unit.map(|u| fold(u.trim()));
     let mut hits: Vec<(u32, &Factor)> = factors
         .filter(|f| unit.as_deref().is_none_or(|u| unit_matches(f, u)))
         .filter_map(|f| score(f, &words).map(|s| (s, f)))
@@ -49,22 +48,6 @@ fn status_rank(status: FactorStatus) -> u8 {
     }
 }
 
-/// Folds case and accents, and spells ligatures out: the base writes both "Bœuf" and
-/// "Boeuf", and `text::fold` alone turns "œ" into "o".
-fn normalize(text: &str) -> String {
-    let text = if text.contains(['œ', 'Œ', 'æ', 'Æ']) {
-        Cow::Owned(
-            text.replace('œ', "oe")
-                .replace('Œ', "OE")
-                .replace('æ', "ae")
-                .replace('Æ', "AE"),
-        )
-    } else {
-        Cow::Borrowed(text)
-    };
-    fold(&text)
-}
-
 /// The words of folded text: runs of letters and digits.
 fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !c.is_alphanumeric())
@@ -72,7 +55,7 @@ fn words(text: &str) -> impl Iterator<Item = &str> {
 }
 
 fn unit_matches(factor: &Factor, folded_unit: &str) -> bool {
-    normalize(factor.per_unit()) == folded_unit || normalize(factor.unit.trim()) == folded_unit
+    fold(factor.per_unit()) == folded_unit || fold(factor.unit.trim()) == folded_unit
 }
 
 /// The factor's score for the query words, `None` when a word matches nowhere.
@@ -80,10 +63,10 @@ fn score(factor: &Factor, words: &[&str]) -> Option<u32> {
     if words.is_empty() {
         return Some(0);
     }
-    let id = normalize(&factor.id);
-    let name = normalize(&factor.name);
-    let category = normalize(&factor.category);
-    let tags = normalize(&factor.tags);
+    let id = fold(&factor.id);
+    let name = fold(&factor.name);
+    let category = fold(&factor.category);
+    let tags = fold(&factor.tags);
     let mut total = 0;
     for word in words {
         let best = if *word == id {
