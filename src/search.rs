@@ -1,6 +1,6 @@
 //! Finding factors by words (`bilan factors search`): accent- and case-insensitive, ranked.
 
-use crate::factor::{Factor, FactorStatus};
+use crate::factor::Factor;
 use crate::text::fold;
 use std::cmp::Reverse;
 
@@ -30,22 +30,14 @@ pub fn search<'a>(
     hits.sort_by(|(score_a, a), (score_b, b)| {
         Reverse(*score_a)
             .cmp(&Reverse(*score_b))
-            .then_with(|| status_rank(a.status).cmp(&status_rank(b.status)))
+            // Declaration order: valid generic (the default choice), specific, archived.
+            .then_with(|| a.status.cmp(&b.status))
             .then_with(|| a.name.chars().count().cmp(&b.name.chars().count()))
             .then_with(|| (a.id.len(), &a.id).cmp(&(b.id.len(), &b.id)))
             .then_with(|| a.name.cmp(&b.name))
             .then_with(|| a.source.cmp(&b.source))
     });
     hits.into_iter().map(|(_, f)| f).collect()
-}
-
-/// Valid generic first (the default choice), then specific, then archived.
-fn status_rank(status: FactorStatus) -> u8 {
-    match status {
-        FactorStatus::ValidGeneric => 0,
-        FactorStatus::ValidSpecific => 1,
-        FactorStatus::Archived => 2,
-    }
 }
 
 /// The words of folded text: runs of letters and digits.
@@ -101,7 +93,7 @@ fn word_score(field: &str, word: &str, weight: u32) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::error::Position;
-    use crate::factor::{FactorUncertainty, Gases};
+    use crate::factor::{FactorStatus, FactorUncertainty, Gases};
     use rust_decimal::Decimal;
 
     fn factor(id: &str, name: &str, unit: &str, category: &str, tags: &str) -> Factor {
