@@ -22,24 +22,26 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     previous.last().copied().unwrap_or(0)
 }
 
-/// Lowercase with French accents removed, for accent- and case-insensitive matching.
+/// Lowercase with French accents removed and ligatures spelled out (`œ` → `oe`), for accent-
+/// and case-insensitive matching: Base Carbone writes both "Bœuf" and "Boeuf".
 pub fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'à' | 'â' | 'ä' | 'á' | 'ã' => 'a',
-            'é' | 'è' | 'ê' | 'ë' => 'e',
-            'î' | 'ï' | 'í' | 'ì' => 'i',
-            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => 'o',
-            'ù' | 'û' | 'ü' | 'ú' => 'u',
-            'ç' => 'c',
-            'ÿ' => 'y',
-            'ñ' => 'n',
-            'œ' => 'o',
-            'æ' => 'a',
-            other => other,
-        })
-        .collect()
+    let mut folded = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'â' | 'ä' | 'á' | 'ã' => folded.push('a'),
+            'é' | 'è' | 'ê' | 'ë' => folded.push('e'),
+            'î' | 'ï' | 'í' | 'ì' => folded.push('i'),
+            'ô' | 'ö' | 'ó' | 'ò' | 'õ' => folded.push('o'),
+            'ù' | 'û' | 'ü' | 'ú' => folded.push('u'),
+            'ç' => folded.push('c'),
+            'ÿ' => folded.push('y'),
+            'ñ' => folded.push('n'),
+            'œ' => folded.push_str("oe"),
+            'æ' => folded.push_str("ae"),
+            other => folded.push(other),
+        }
+    }
+    folded
 }
 
 #[cfg(test)]
@@ -57,5 +59,6 @@ mod tests {
     #[test]
     fn folding() {
         assert_eq!(fold("Électricité À Noël"), "electricite a noel");
+        assert_eq!(fold("Bœuf, Œuf, ex æquo"), "boeuf, oeuf, ex aequo");
     }
 }

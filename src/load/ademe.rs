@@ -1,14 +1,932 @@
-//! Reads the official ADEME Base Carbone® CSV export. (Placeholder until the loader lands.)
+//! Reads the official ADEME Base Carbone® CSV export (base-carbone.md).
+//!
+//! One `Elément` row per element (its total), then zero or more `Poste` rows with the same id
+//! (its decomposition). Only "Facteur d'émission" elements become factors. Columns are found by
+//! their header name, so a re-ordered or trimmed export still reads. Defective rows are
+//! reported in [`LoadedBase::defects`] and skipped; only problems with the whole file (encoding,
+//! separator, header, truncation, conflicting duplicates) are errors.
+
 use crate::error::{InputError, Position};
-use crate::factor_base::LoadedBase;
+use crate::factor::{BaseKind, Factor, FactorStatus, FactorUncertainty, Gases, Part};
+use crate::factor_base::{BaseSource, LoadedBase, SkippedRow};
+use crate::load::encoding::decode;
+use crate::number::{NumberError, parse_decimal_comma};
+use crate::text::fold;
+use crate::uncertainty::Quality;
+use csv::ByteRecord;
+use rust_decimal::Decimal;
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::Arc;
 
-/// True when the header is the ADEME export's.
-pub fn looks_like(header_line: &str) -> bool {
-    header_line.contains("Type Ligne")
+/// Skip reason: a "Données source" element (input data of other factors, not a factor).
+pub const SKIPPED_SOURCE_DATA: &str = "Données source element (not an emission factor)";
+/// Skip reason: a row identical to an earlier one.
+pub const SKIPPED_DUPLICATE: &str = "exact duplicate row";
+/// Skip reason: a `Poste` row whose element is not a loaded factor.
+pub const SKIPPED_ORPHAN_PART: &str = "Poste row of an element that is not a loaded factor";
+/// Skip reason: a row with no value at all.
+pub const SKIPPED_BLANK: &str = "blank row";
+
+const ELEMENT_FACTOR: &str = "Facteur d'émission";
+const ELEMENT_SOURCE_DATA: &str = "Données source";
+
+#[derive(Clone, Copy)]
+enum ElementType {
+    Factor,
+    SourceData,
 }
 
-/// Reads an export.
-pub fn load(file: &Arc<str>, _bytes: &[u8]) -> Result<LoadedBase, InputError> {
-    Err(InputError::new(Position::file(file), "not yet"))
+const ELEMENT_TYPES: [(&str, ElementType); 2] = [
+    (ELEMENT_FACTOR, ElementType::Factor),
+    (ELEMENT_SOURCE_DATA, ElementType::SourceData),
+];
+
+const STATUSES: [(&str, FactorStatus); 3] = [
+    ("Valide générique", FactorStatus::ValidGeneric),
+    ("Valide spécifique", FactorStatus::ValidSpecific),
+    ("Archivé", FactorStatus::Archived),
+];
+
+#[derive(Clone, Copy)]
+enum LineType {
+    Element,
+    Part,
+}
+
+const LINE_TYPES: [(&str, LineType); 2] =
+    [("Elément", LineType::Element), ("Poste", LineType::Part)];
+
+const EXTRA_GAS_CODES: [&str; 5] = [
+    "Code gaz supplémentaire 1",
+    "Code gaz supplémentaire 2",
+    "Code gaz supplémentaire 3",
+    "Code gaz supplémentaire 4",
+    "Code gaz supplémentaire 5",
+];
+const EXTRA_GAS_VALUES: [&str; 5] = [
+    "Valeur gaz supplémentaire 1",
+    "Valeur gaz supplémentaire 2",
+    "Valeur gaz supplémentaire 3",
+    "Valeur gaz supplémentaire 4",
+    "Valeur gaz supplémentaire 5",
+];
+
+/// True when `header_line` (the first line of a file) is an ADEME Base Carbone header,
+/// whatever its separator.
+pub fn looks_like(header_line: &str) -> bool {
+    // "Identifiant de l'élément" without its accents, which re-encoded files may have lost.
+    header_line.contains("Type Ligne") && header_line.contains("Identifiant de l")
+}
+
+/// Reads an ADEME Base Carbone CSV export. `file` names it in errors, positions and
+/// provenance; a version such as `V23.6` in the file name goes into each factor's `source`.
+pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
+    let text = decode(file, bytes)?;
+    let text: &str = &text;
+    if text.trim().is_empty() {
+        return Err(InputError::new(Position::file(file), "empty file"));
+    }
+    check_separator(file, text)?;
+
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut record = ByteRecord::new();
+    if !read(file, &mut reader, &mut record)? {
+        return Err(InputError::new(Position::file(file), "empty file"));
+    }
+    let columns = Columns::find(&record).map_err(|missing| missing_columns(file, &missing))?;
+    let width = record.len();
+    let source_prefix = match version_in(file) {
+        Some(version) => format!("ADEME Base Carbone {version} id "),
+        None => "ADEME Base Carbone id ".to_string(),
+    };
+
+    let mut loader = Loader {
+        file,
+        text,
+        columns,
+        source_prefix,
+        factors: Vec::new(),
+        elements: HashMap::new(),
+        parts: HashMap::new(),
+        skipped_source_data: 0,
+        skipped_duplicates: 0,
+        skipped_blank: 0,
+        defects: Vec::new(),
+    };
+    let mut rows = 0;
+    // The last record's line and width, to tell a truncated file from a defective last row.
+    let mut last = (0, width);
+    while read(file, &mut reader, &mut record)? {
+        rows += 1;
+        let (start, line) = record.position().map_or((0, 0), |p| {
+            (usize::try_from(p.byte()).unwrap_or(0), p.line())
+        });
+        let end = usize::try_from(reader.position().byte()).unwrap_or(start);
+        let (start, line) = skip_line_ends(text, start, end, line);
+        last = (line, record.len());
+        loader.row(&record, width, line, start..end)?;
+    }
+    if rows == 0 {
+        return Err(InputError::new(
+            Position::new(file, 1, 0),
+            "no data rows: the file has only a header",
+        ));
+    }
+    let (last_line, last_width) = last;
+    if last_width < width && !text.ends_with(['\n', '\r']) {
+        return Err(InputError::new(
+            Position::new(file, last_line, 0),
+            format!(
+                "truncated file: the last row has {last_width} of {width} columns and no final newline"
+            ),
+        )
+        .help("the file was cut short (interrupted download or copy?): download it again"));
+    }
+    Ok(loader.finish(rows, bytes))
+}
+
+/// Reads the next record; false at the end of the input.
+fn read(
+    file: &Arc<str>,
+    reader: &mut csv::Reader<&[u8]>,
+    record: &mut ByteRecord,
+) -> Result<bool, InputError> {
+    // With `flexible` and text already valid UTF-8, the csv crate reports no error on a byte
+    // slice; map one anyway rather than assume.
+    reader.read_byte_record(record).map_err(|e| {
+        let line = e.position().map_or(0, csv::Position::line);
+        InputError::new(Position::new(file, line, 0), format!("unreadable CSV: {e}"))
+    })
+}
+
+/// Moves a record's start past the line ends that precede it. After a CRLF record the csv
+/// crate places the next record at its pending `\n` (and before any blank lines), one line
+/// early; a record itself never starts with a line end, as blank lines are skipped.
+fn skip_line_ends(text: &str, start: usize, end: usize, line: u64) -> (usize, u64) {
+    let raw = text.get(start..end).unwrap_or("");
+    let body = raw.trim_start_matches(['\r', '\n']);
+    let lead = raw.len() - body.len();
+    let newlines = raw.get(..lead).map_or(0, |l| l.matches('\n').count());
+    (start + lead, line + u64::try_from(newlines).unwrap_or(0))
+}
+
+/// Refuses a header line without `;`, naming the separator it seems to use.
+fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
+    let header = text.split('\n').next().unwrap_or("");
+    if header.contains(';') {
+        return Ok(());
+    }
+    let found = [(',', "','"), ('\t', "tab"), ('|', "'|'")]
+        .into_iter()
+        .map(|(c, name)| (header.matches(c).count(), name))
+        .filter(|(count, _)| *count > 0)
+        .max_by_key(|(count, _)| *count)
+        .map_or_else(String::new, |(_, name)| format!(", found {name}"));
+    Err(InputError::new(
+        Position::new(file, 1, 0),
+        format!("wrong separator: expected ';' (the Base Carbone export layout){found}"),
+    )
+    .help("export the file again with ';' as separator, as the official download does"))
+}
+
+fn missing_columns(file: &Arc<str>, missing: &[&str]) -> InputError {
+    let message = match missing {
+        [one] => format!("Missing column: {one}"),
+        many => format!("Missing columns: {}", many.join(", ")),
+    };
+    InputError::new(Position::new(file, 1, 0), message).help(
+        "is this an ADEME Base Carbone export? Its header names the columns in French \
+         (\"Type Ligne\", \"Identifiant de l'élément\", \"Unité français\", …)",
+    )
+}
+
+/// The version (`V23.6`) in a file name such as `Base_Carbone_V23.6.csv`.
+fn version_in(file: &str) -> Option<String> {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    let mut previous = None;
+    for (i, c) in name.char_indices() {
+        let at_word_start = previous.is_none_or(|p: char| !p.is_alphanumeric());
+        previous = Some(c);
+        if !(at_word_start && (c == 'V' || c == 'v')) {
+            continue;
+        }
+        let rest = name.get(i + 1..).unwrap_or("");
+        let len = rest
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(rest.len());
+        let number = rest.get(..len).unwrap_or("").trim_end_matches('.');
+        if number.starts_with(|c: char| c.is_ascii_digit()) {
+            return Some(format!("V{number}"));
+        }
+    }
+    None
+}
+
+/// The label among `table` that `value` spells, ignoring case and accents when not exact
+/// (re-saved files lose accents).
+fn classify<T: Copy>(value: &str, table: &[(&str, T)]) -> Option<T> {
+    if let Some((_, t)) = table.iter().find(|(label, _)| *label == value) {
+        return Some(*t);
+    }
+    let folded = fold(value);
+    table
+        .iter()
+        .find(|(label, _)| fold(label) == folded)
+        .map(|(_, t)| *t)
+}
+
+/// Undoes the extra CSV quoting of some V23.6 names (Agribalyse rows): the cell
+/// `"""Bière """"spéciale"""" (5-6° alcool)"""` is `Bière "spéciale" (5-6° alcool)` quoted
+/// once more. A level is removed only when the text is enclosed in quotes and every quote
+/// inside is doubled, which plain text such as `Régime "classique"` never is.
+fn unquote(text: &str) -> Cow<'_, str> {
+    let mut current = Cow::Borrowed(text);
+    while let Some(inner) = current.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        let all_doubled = inner
+            .split(|c| c != '"')
+            .all(|quotes| quotes.len() % 2 == 0);
+        if !all_doubled {
+            break;
+        }
+        let next = inner.replace("\"\"", "\"").trim().to_string();
+        current = Cow::Owned(next);
+    }
+    current
+}
+
+/// One column: its header name (for messages) and its index (`None`: optional and absent).
+#[derive(Clone, Copy)]
+struct Col {
+    name: &'static str,
+    index: Option<usize>,
+}
+
+impl Col {
+    /// The trimmed cell, empty when absent.
+    fn text(self, record: &ByteRecord) -> &str {
+        let bytes = self.index.and_then(|i| record.get(i)).unwrap_or(b"");
+        // Fields are cut from valid UTF-8 at ASCII bytes (`;`, `"`, line ends), so they are
+        // valid UTF-8 too; checking only the cells we read is cheaper than whole records.
+        std::str::from_utf8(bytes).unwrap_or("").trim()
+    }
+
+    /// A decimal-comma number; `None` when empty.
+    fn decimal(self, record: &ByteRecord) -> Result<Option<Decimal>, String> {
+        let text = self.text(record);
+        if text.is_empty() {
+            return Ok(None);
+        }
+        parse_decimal_comma(text).map(Some).map_err(|e| match e {
+            NumberError::NotANumber => {
+                format!("column \"{}\": \"{text}\" is not a number", self.name)
+            }
+            NumberError::OutOfRange => format!("column \"{}\": \"{text}\" is {e}", self.name),
+        })
+    }
+
+    /// A required decimal-comma number.
+    fn required_decimal(self, record: &ByteRecord) -> Result<Decimal, String> {
+        self.decimal(record)?.ok_or_else(|| self.empty())
+    }
+
+    /// A quality score 1–5; `0` or empty mean absent (base-carbone.md).
+    fn score(self, record: &ByteRecord) -> Result<Option<u8>, String> {
+        match self.text(record) {
+            "" | "0" => Ok(None),
+            text => match text.parse::<u8>() {
+                Ok(score @ 1..=5) => Ok(Some(score)),
+                _ => Err(format!(
+                    "column \"{}\": \"{text}\" is not a quality score (1 to 5; 0 or empty for none)",
+                    self.name
+                )),
+            },
+        }
+    }
+
+    fn empty(self) -> String {
+        format!("column \"{}\": empty", self.name)
+    }
+}
+
+/// The columns `bilan` reads, found by header name.
+struct Columns {
+    line_type: Col,
+    id: Col,
+    element_type: Col,
+    status: Col,
+    name_base: Col,
+    name_attribute: Col,
+    name_boundary: Col,
+    category: Col,
+    tags: Col,
+    unit: Col,
+    location: Col,
+    uncertainty: Col,
+    quality_technical: Col,
+    quality_geographic: Col,
+    quality_temporal: Col,
+    quality_completeness: Col,
+    part_type: Col,
+    part_name: Col,
+    total: Col,
+    co2f: Col,
+    ch4f: Col,
+    ch4b: Col,
+    n2o: Col,
+    extra_gas_codes: [Col; 5],
+    extra_gas_values: [Col; 5],
+    other_ghg: Col,
+    co2b: Col,
+}
+
+impl Columns {
+    /// Finds the columns in the header; lists the required ones that are missing. Required
+    /// are those without which a factor cannot be read; descriptive ones may be absent.
+    fn find(header: &ByteRecord) -> Result<Columns, Vec<&'static str>> {
+        let names: Vec<&str> = header
+            .iter()
+            .map(|h| {
+                let h = std::str::from_utf8(h).unwrap_or("");
+                h.trim().trim_start_matches('\u{feff}')
+            })
+            .collect();
+        let folded: Vec<String> = names.iter().map(|h| fold(h)).collect();
+        let index = |name: &str| {
+            names.iter().position(|h| *h == name).or_else(|| {
+                let wanted = fold(name);
+                folded.iter().position(|h| *h == wanted)
+            })
+        };
+        let mut missing = Vec::new();
+        let mut required = |name: &'static str| {
+            let found = index(name);
+            if found.is_none() {
+                missing.push(name);
+            }
+            Col { name, index: found }
+        };
+        let line_type = required("Type Ligne");
+        let id = required("Identifiant de l'élément");
+        let element_type = required("Type de l'élément");
+        let status = required("Statut de l'élément");
+        let name_base = required("Nom base français");
+        let category = required("Code de la catégorie");
+        let unit = required("Unité français");
+        let part_type = required("Type poste");
+        let total = required("Total poste non décomposé");
+        if !missing.is_empty() {
+            return Err(missing);
+        }
+        let optional = |name: &'static str| Col {
+            name,
+            index: index(name),
+        };
+        Ok(Columns {
+            line_type,
+            id,
+            element_type,
+            status,
+            name_base,
+            name_attribute: optional("Nom attribut français"),
+            name_boundary: optional("Nom frontière français"),
+            category,
+            tags: optional("Tags français"),
+            unit,
+            location: optional("Localisation géographique"),
+            uncertainty: optional("Incertitude"),
+            quality_technical: optional("Qualité TeR"),
+            quality_geographic: optional("Qualité GR"),
+            quality_temporal: optional("Qualité TiR"),
+            quality_completeness: optional("Qualité C"),
+            part_type,
+            part_name: optional("Nom poste français"),
+            total,
+            co2f: optional("CO2f"),
+            ch4f: optional("CH4f"),
+            ch4b: optional("CH4b"),
+            n2o: optional("N2O"),
+            extra_gas_codes: EXTRA_GAS_CODES.map(optional),
+            extra_gas_values: EXTRA_GAS_VALUES.map(optional),
+            other_ghg: optional("Autres GES"),
+            co2b: optional("CO2b"),
+        })
+    }
+}
+
+/// An `Elément` row already read: where, and its raw text to compare duplicates.
+struct Seen {
+    line: u64,
+    raw: Range<usize>,
+}
+
+/// The state of one pass over the rows.
+struct Loader<'a> {
+    file: &'a Arc<str>,
+    text: &'a str,
+    columns: Columns,
+    source_prefix: String,
+    factors: Vec<Factor>,
+    /// Every `Elément` id seen (factors or not), to catch duplicates.
+    elements: HashMap<String, Seen>,
+    /// Parts by element id in file order, attached at the end: `Poste` rows may come first.
+    parts: HashMap<String, Vec<(Range<usize>, Part)>>,
+    skipped_source_data: usize,
+    skipped_duplicates: usize,
+    skipped_blank: usize,
+    defects: Vec<SkippedRow>,
+}
+
+impl Loader<'_> {
+    fn row(
+        &mut self,
+        record: &ByteRecord,
+        width: usize,
+        line: u64,
+        raw: Range<usize>,
+    ) -> Result<(), InputError> {
+        let line_type = self.columns.line_type.text(record);
+        if line_type.is_empty() && record.iter().all(|f| f.trim_ascii().is_empty()) {
+            self.skipped_blank += 1;
+            return Ok(());
+        }
+        if record.len() != width {
+            // A record running over several lines has swallowed line ends: an unbalanced quote.
+            let inner_newlines = self.raw(&raw).map_or(0, |r| r.matches('\n').count());
+            let spans = if inner_newlines > 0 {
+                let last_line = line + u64::try_from(inner_newlines).unwrap_or(0);
+                format!(", spanning lines {line}–{last_line}: unbalanced quote?")
+            } else {
+                " (broken quoting or stray ';'?)".to_string()
+            };
+            self.defect(
+                line,
+                format!("row has {} columns, expected {width}{spans}", record.len()),
+            );
+            return Ok(());
+        }
+        let id = self.columns.id.text(record);
+        if id.is_empty() {
+            self.defect(line, self.columns.id.empty());
+            return Ok(());
+        }
+        match classify(line_type, &LINE_TYPES) {
+            Some(LineType::Element) => self.element(record, id, line, raw)?,
+            Some(LineType::Part) => self.part(record, id, line, raw),
+            None => self.defect(
+                line,
+                format!(
+                    "column \"{}\": \"{line_type}\" is neither \"Elément\" nor \"Poste\"",
+                    self.columns.line_type.name
+                ),
+            ),
+        }
+        Ok(())
+    }
+
+    fn element(
+        &mut self,
+        record: &ByteRecord,
+        id: &str,
+        line: u64,
+        raw: Range<usize>,
+    ) -> Result<(), InputError> {
+        if let Some(seen) = self.elements.get(id) {
+            if self.same_raw(&seen.raw, &raw) {
+                self.skipped_duplicates += 1;
+                return Ok(());
+            }
+            return Err(InputError::new(
+                Position::new(self.file, line, 0),
+                format!(
+                    "element {id} appears twice with different content: lines {} and {line}",
+                    seen.line
+                ),
+            )
+            .help("keep only one of the two rows (an export repeats a row only identically)"));
+        }
+        self.elements.insert(id.to_string(), Seen { line, raw });
+        let element_type = self.columns.element_type.text(record);
+        match classify(element_type, &ELEMENT_TYPES) {
+            Some(ElementType::SourceData) => self.skipped_source_data += 1,
+            Some(ElementType::Factor) => match self.factor(record, id, line) {
+                Ok(factor) => self.factors.push(factor),
+                Err(reason) => self.defect(line, reason),
+            },
+            None => self.defect(
+                line,
+                format!(
+                    "column \"{}\": \"{element_type}\" is neither \"{ELEMENT_FACTOR}\" nor \"{ELEMENT_SOURCE_DATA}\"",
+                    self.columns.element_type.name
+                ),
+            ),
+        }
+        Ok(())
+    }
+
+    fn part(&mut self, record: &ByteRecord, id: &str, line: u64, raw: Range<usize>) {
+        if let Some(parts) = self.parts.get(id)
+            && parts.iter().any(|(r, _)| self.same_raw(r, &raw))
+        {
+            self.skipped_duplicates += 1;
+            return;
+        }
+        let c = &self.columns;
+        let kind = c.part_type.text(record);
+        let part = if kind.is_empty() {
+            Err(c.part_type.empty())
+        } else {
+            c.total.required_decimal(record).map(|kgco2e| Part {
+                kind: kind.to_string(),
+                name: c.part_name.text(record).to_string(),
+                kgco2e,
+            })
+        };
+        match part {
+            Ok(part) => self
+                .parts
+                .entry(id.to_string())
+                .or_default()
+                .push((raw, part)),
+            Err(reason) => self.defect(line, reason),
+        }
+    }
+
+    fn factor(&self, record: &ByteRecord, id: &str, line: u64) -> Result<Factor, String> {
+        let c = &self.columns;
+        let status_text = c.status.text(record);
+        let status = classify(status_text, &STATUSES).ok_or_else(|| {
+            format!(
+                "column \"{}\": \"{status_text}\" is not a known status (Valide générique, Valide spécifique, Archivé)",
+                c.status.name
+            )
+        })?;
+        let unit = c.unit.text(record);
+        if unit.is_empty() {
+            return Err(c.unit.empty());
+        }
+        let kgco2e = c.total.required_decimal(record)?;
+        let percent = c.uncertainty.decimal(record)?;
+        if percent.is_some_and(|p| p.is_sign_negative()) {
+            return Err(format!(
+                "column \"{}\": \"{}\" is not a percentage",
+                c.uncertainty.name,
+                c.uncertainty.text(record)
+            ));
+        }
+        let quality = Quality {
+            reliability: None,
+            technical: c.quality_technical.score(record)?,
+            geographic: c.quality_geographic.score(record)?,
+            temporal: c.quality_temporal.score(record)?,
+            completeness: c.quality_completeness.score(record)?,
+        };
+        let mut name = String::new();
+        for piece in [c.name_base, c.name_attribute, c.name_boundary] {
+            let piece = unquote(piece.text(record));
+            if !piece.is_empty() {
+                if !name.is_empty() {
+                    name.push_str(" - ");
+                }
+                name.push_str(&piece);
+            }
+        }
+        Ok(Factor {
+            id: id.to_string(),
+            name,
+            unit: unit.to_string(),
+            kgco2e,
+            parts: Vec::new(),
+            gases: self.gases(record)?,
+            uncertainty: FactorUncertainty {
+                percent: percent.map(|p| p / Decimal::ONE_HUNDRED),
+                quality,
+            },
+            category: c.category.text(record).to_string(),
+            tags: c.tags.text(record).to_string(),
+            location: c.location.text(record).to_string(),
+            status,
+            source: format!("{}{id}", self.source_prefix),
+            origin: Position::new(self.file, line, 0),
+        })
+    }
+
+    fn gases(&self, record: &ByteRecord) -> Result<Gases, String> {
+        let c = &self.columns;
+        let mut other = Vec::new();
+        let extra_gases = c.extra_gas_codes.iter().zip(&c.extra_gas_values);
+        for (n, (code, value)) in extra_gases.enumerate() {
+            let code = code.text(record);
+            match value.decimal(record)? {
+                Some(v) if !code.is_empty() => other.push((code.to_string(), v)),
+                // Code-less cells hold a placeholder 0 (about 5,900 in V23.6); keep a real value.
+                Some(v) if !v.is_zero() => other.push((format!("Gaz supplémentaire {}", n + 1), v)),
+                _ => {}
+            }
+        }
+        if let Some(v) = c.other_ghg.decimal(record)? {
+            other.push(("Autres GES".to_string(), v));
+        }
+        Ok(Gases {
+            co2f: c.co2f.decimal(record)?,
+            ch4f: c.ch4f.decimal(record)?,
+            ch4b: c.ch4b.decimal(record)?,
+            n2o: c.n2o.decimal(record)?,
+            other,
+            co2b: c.co2b.decimal(record)?,
+        })
+    }
+
+    /// Two rows are the same when their text is, line ends aside.
+    fn same_raw(&self, a: &Range<usize>, b: &Range<usize>) -> bool {
+        let a = self.raw(a);
+        a.is_some() && a == self.raw(b)
+    }
+
+    /// A row's text without its line end.
+    fn raw(&self, range: &Range<usize>) -> Option<&str> {
+        self.text
+            .get(range.clone())
+            .map(|s| s.trim_end_matches(['\r', '\n']))
+    }
+
+    fn defect(&mut self, line: u64, reason: String) {
+        self.defects.push(SkippedRow { line, reason });
+    }
+
+    fn finish(mut self, rows: usize, bytes: &[u8]) -> LoadedBase {
+        for factor in &mut self.factors {
+            if let Some(parts) = self.parts.remove(&factor.id) {
+                factor.parts = parts.into_iter().map(|(_, part)| part).collect();
+            }
+        }
+        let orphan_parts = self.parts.values().map(Vec::len).sum();
+        let skipped = [
+            (SKIPPED_SOURCE_DATA, self.skipped_source_data),
+            (SKIPPED_DUPLICATE, self.skipped_duplicates),
+            (SKIPPED_ORPHAN_PART, orphan_parts),
+            (SKIPPED_BLANK, self.skipped_blank),
+        ]
+        .into_iter()
+        .filter(|(_, n)| *n > 0)
+        .map(|(reason, n)| (reason.to_string(), n))
+        .collect();
+        let source = BaseSource {
+            name: self.file.to_string(),
+            kind: BaseKind::Ademe,
+            rows,
+            factors: self.factors.len(),
+            sha256: super::factors::sha256_hex(bytes),
+        };
+        LoadedBase {
+            source: Some(source),
+            factors: self.factors,
+            skipped,
+            defects: self.defects,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    const HEADER: &str = "Type Ligne;Identifiant de l'élément;Structure;Type de l'élément;Statut de l'élément;Nom base français;Nom attribut français;Nom frontière français;Code de la catégorie;Tags français;Unité français;Localisation géographique;Incertitude;Qualité TeR;Qualité GR;Qualité TiR;Qualité C;Type poste;Nom poste français;Total poste non décomposé;CO2f;CH4f;CH4b;N2O;Code gaz supplémentaire 1;Valeur gaz supplémentaire 1;Autres GES;CO2b";
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn load_str(name: &str, body: &str) -> Result<LoadedBase, InputError> {
+        load(&Arc::from(name), format!("{HEADER}\n{body}").as_bytes())
+    }
+
+    const ELEC: &str = "Elément;42513;;Facteur d'émission;Valide générique;Electricité;2022 - mix moyen;consommation;Electricité > Mix;Electricité,France;kgCO2e/kWh;France continentale;10;;;;;;;0,052;;;;;;;;\n";
+
+    #[test]
+    fn header_detection() {
+        assert!(looks_like(HEADER));
+        assert!(looks_like(&HEADER.replace(';', ",")));
+        assert!(!looks_like("id,name,unit,kgco2e"));
+    }
+
+    #[test]
+    fn names_quoted_once_more_are_unquoted() {
+        let cases = [
+            (
+                r#""""Barre céréalière """"équilibre"""" aux fruits""""#,
+                r#"Barre céréalière "équilibre" aux fruits"#,
+            ),
+            (
+                r#""""Haricot mungo germé ou pousse de """"soja""""""""#,
+                r#"Haricot mungo germé ou pousse de "soja""#,
+            ),
+            (
+                "\"\"\"\tSalade César au poulet (salade verte\"\"\"",
+                "Salade César au poulet (salade verte",
+            ),
+            (
+                r#"""" """"à tartiner"""", doux""""#,
+                r#""à tartiner", doux"#,
+            ),
+            (
+                r#""16, Soyaux, Réseau ""Champ de manœuvre""""#,
+                r#"16, Soyaux, Réseau "Champ de manœuvre""#,
+            ),
+            // Plain text keeps its quotes.
+            (
+                r#"Régime alimentaire "classique""#,
+                r#"Régime alimentaire "classique""#,
+            ),
+            (r#""Bio" et "local""#, r#""Bio" et "local""#),
+            ("\"", "\""),
+            ("Electricité", "Electricité"),
+        ];
+        for (cell, name) in cases {
+            assert_eq!(unquote(cell), name, "{cell}");
+        }
+    }
+
+    #[test]
+    fn versions_in_file_names() {
+        assert_eq!(
+            version_in("data/Base_Carbone_V23.6.csv").as_deref(),
+            Some("V23.6")
+        );
+        assert_eq!(version_in("base-carbone-v23.csv").as_deref(), Some("V23"));
+        assert_eq!(version_in("Base_Carbone_Test.csv"), None);
+        assert_eq!(version_in("CSV_V/base.csv"), None);
+    }
+
+    #[test]
+    fn reads_a_factor_and_parts_in_any_order() {
+        let body = format!(
+            "Poste;42513;;Facteur d'émission;Valide générique;;;;;;kgCO2e/kWh;;;;;;;Amont;;0,0135;;;;;;;;\n{ELEC}\
+             Poste;42513;;Facteur d'émission;Valide générique;;;;;;kgCO2e/kWh;;;;;;;Transport et distribution;Pertes;4,74E-3;;;;;;;;\n"
+        );
+        let base = load_str("Base_Carbone_V23.6.csv", &body).unwrap();
+        assert!(base.defects.is_empty(), "{:?}", base.defects);
+        let [factor] = base.factors.as_slice() else {
+            panic!("{:?}", base.factors)
+        };
+        assert_eq!(factor.name, "Electricité - 2022 - mix moyen - consommation");
+        assert_eq!(factor.kgco2e, d("0.052"));
+        assert_eq!(factor.source, "ADEME Base Carbone V23.6 id 42513");
+        assert_eq!(factor.origin.line, 3);
+        assert_eq!(factor.uncertainty.percent, Some(d("0.1")));
+        let parts: Vec<_> = factor
+            .parts
+            .iter()
+            .map(|p| (p.kind.as_str(), p.name.as_str(), p.kgco2e))
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                ("Amont", "", d("0.0135")),
+                ("Transport et distribution", "Pertes", d("0.00474"))
+            ]
+        );
+        let source = base.source.unwrap();
+        assert_eq!((source.rows, source.factors), (3, 1));
+        assert_eq!(source.sha256.len(), 64);
+    }
+
+    #[test]
+    fn reads_gases_and_quality() {
+        let body = "Elément;28130;;Facteur d'émission;Valide générique;Avion;;;Transport;;kgCO2e/peq.km;;70;5;2;0;;;;0,259;0,138;1,05E-3;0;2,02E-3;Divers;0,117;0;0\n";
+        let factor = &load_str("b.csv", body).unwrap().factors[0];
+        assert_eq!(factor.gases.co2f, Some(d("0.138")));
+        assert_eq!(factor.gases.ch4f, Some(d("0.00105")));
+        assert_eq!(factor.gases.n2o, Some(d("0.00202")));
+        assert_eq!(
+            factor.gases.other,
+            [
+                ("Divers".to_string(), d("0.117")),
+                ("Autres GES".to_string(), d("0"))
+            ]
+        );
+        assert_eq!(factor.uncertainty.quality.technical, Some(5));
+        assert_eq!(factor.uncertainty.quality.geographic, Some(2));
+        assert_eq!(factor.uncertainty.quality.temporal, None);
+        assert_eq!(factor.uncertainty.quality.completeness, None);
+        assert_eq!(factor.source, "ADEME Base Carbone id 28130");
+    }
+
+    #[test]
+    fn defects_name_the_column_and_value() {
+        let body = format!(
+            "{}{}{}{ELEC}",
+            ELEC.replace("42513", "1").replace("0,052", "#N/A"),
+            ELEC.replace("42513", "2")
+                .replace("Valide générique", "Périmé"),
+            ELEC.replace("42513", "3").replace(";10;", ";10;9;"),
+        );
+        let base = load_str("b.csv", &body).unwrap();
+        let defects: Vec<_> = base
+            .defects
+            .iter()
+            .map(|d| (d.line, d.reason.as_str()))
+            .collect();
+        assert_eq!(
+            defects,
+            [
+                (
+                    2,
+                    "column \"Total poste non décomposé\": \"#N/A\" is not a number"
+                ),
+                (
+                    3,
+                    "column \"Statut de l'élément\": \"Périmé\" is not a known status (Valide générique, Valide spécifique, Archivé)"
+                ),
+                (
+                    4,
+                    "row has 29 columns, expected 28 (broken quoting or stray ';'?)"
+                ),
+            ]
+        );
+        assert_eq!(base.factors.len(), 1);
+    }
+
+    #[test]
+    fn blank_files_are_empty() {
+        for blank in ["", "\r\n\n", "  "] {
+            let error = load(&Arc::from("b.csv"), blank.as_bytes()).unwrap_err();
+            assert_eq!(error.message, "empty file");
+        }
+    }
+
+    #[test]
+    fn duplicates() {
+        let base = load_str("b.csv", &format!("{ELEC}{ELEC}")).unwrap();
+        assert_eq!(base.factors.len(), 1);
+        assert_eq!(base.skipped, [(SKIPPED_DUPLICATE.to_string(), 1)]);
+        let error =
+            load_str("b.csv", &format!("{ELEC}{}", ELEC.replace("0,052", "0,06"))).unwrap_err();
+        assert_eq!(
+            error.message,
+            "element 42513 appears twice with different content: lines 2 and 3"
+        );
+    }
+
+    #[test]
+    fn accents_lost_in_labels_still_read() {
+        let body = ELEC
+            .replace("Elément", "ELEMENT")
+            .replace("Valide générique", "Valide generique");
+        let base = load_str("b.csv", &body).unwrap();
+        assert_eq!(base.factors[0].status, FactorStatus::ValidGeneric);
+    }
+
+    #[test]
+    fn line_numbers_with_crlf_blank_lines_and_quoted_newlines() {
+        let text = format!(
+            "{HEADER}\r\n{}\r\n\r\n{}{}{}{}",
+            ELEC.replace("42513", "1").trim_end(),
+            ELEC.replace("42513", "2")
+                .replace("consommation", "\"multi\r\nline\"")
+                .replace('\n', "\r\n"),
+            ELEC.replace("42513", "3").replace('\n', "\r\n"),
+            ELEC.replace("42513", "4")
+                .replace("consommation", "\"open")
+                .replace('\n', "\r\n"),
+            // Swallowed by the quote opened above.
+            ELEC.replace("42513", "5").replace('\n', "\r\n"),
+        );
+        let base = load(&Arc::from("b.csv"), text.as_bytes()).unwrap();
+        let lines: Vec<_> = base
+            .factors
+            .iter()
+            .map(|f| (f.id.as_str(), f.origin.line))
+            .collect();
+        assert_eq!(lines, [("1", 2), ("2", 4), ("3", 6)]);
+        assert_eq!(
+            base.defects,
+            [SkippedRow {
+                line: 7,
+                reason: "row has 8 columns, expected 28, spanning lines 7–8: unbalanced quote?"
+                    .to_string()
+            }]
+        );
+    }
+
+    #[test]
+    fn line_numbers_count_newlines_inside_quotes() {
+        let body = format!(
+            "{}{ELEC}",
+            ELEC.replace("42513", "1")
+                .replace("consommation", "\"multi\nline\"")
+        );
+        let base = load_str("b.csv", &body).unwrap();
+        assert_eq!(
+            base.factors[0].name,
+            "Electricité - 2022 - mix moyen - multi\nline"
+        );
+        assert_eq!(base.factors[1].origin.line, 4);
+    }
 }

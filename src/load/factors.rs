@@ -18,11 +18,17 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 /// project's own CSV.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     let file: Arc<str> = Arc::from(name);
-    let text = encoding::decode(&file, bytes)?;
-    let first_line = text.lines().next().unwrap_or("");
+    // The header decides the format; decode only the first line for that.
+    let header_end = bytes
+        .iter()
+        .position(|b| *b == b'\n')
+        .unwrap_or(bytes.len());
+    let header = encoding::decode(&file, bytes.get(..header_end).unwrap_or(bytes))?;
+    let first_line = header.trim_end_matches('\r');
     if ademe::looks_like(first_line) {
         ademe::load(&file, bytes)
     } else if factor_csv::looks_like(first_line) {
+        let text = encoding::decode(&file, bytes)?;
         factor_csv::load(&file, &text, sha256_hex(bytes))
     } else {
         Err(InputError::new(
