@@ -55,6 +55,10 @@ fn main() {
     let start = Instant::now();
     let inv = bilan::load::inventory::parse("bench.yaml", &text).unwrap();
     let parsed = start.elapsed();
+    if std::env::var_os("BENCH_PARSE_ONLY").is_some() {
+        println!("{n} lines: parse {:.3} s", parsed.as_secs_f64());
+        return;
+    }
     let start = Instant::now();
     let report = bilan::compute::compute(&inv, &base).unwrap();
     let computed = start.elapsed();

@@ -5,11 +5,12 @@ use crate::energy_split::{self, Overflow};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus};
 use crate::factor_base::FactorBase;
+use crate::gas;
 use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
 use crate::post::{Post, Scope};
 use crate::report::{
-    Apart, Destination, Figure, LineResult, PostResult, PostStatus, Ratio, Report, ScopeResult,
-    Warning, to_f64,
+    Apart, Destination, Figure, GasBreakdown, LineResult, PostResult, PostStatus, Ratio, Report,
+    ScopeResult, Warning, to_f64,
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
@@ -161,11 +162,8 @@ impl<'a> Engine<'a> {
             self.errors.push(overflow(&line.at.line));
             return None;
         };
-        let mut co2_biogenic = factor
-            .gases
-            .co2b
-            .and_then(|b| converted.value.checked_mul(b))
-            .unwrap_or_default();
+        // Units of the factor counted in the period: all, a year's share, or none.
+        let mut scale = converted.value;
         let mut amortization = None;
         if let Some(a) = line.amortization {
             let last = i64::from(a.acquired) + i64::from(a.years) - 1;
@@ -173,13 +171,17 @@ impl<'a> Engine<'a> {
             let years = Decimal::from(a.years);
             if running {
                 emission /= years;
-                co2_biogenic /= years;
+                scale /= years;
             } else {
                 emission = Decimal::ZERO;
-                co2_biogenic = Decimal::ZERO;
+                scale = Decimal::ZERO;
             }
             amortization = Some((a, !running));
         }
+        let co2_biogenic = factor
+            .co2_biogenic()
+            .and_then(|b| scale.checked_mul(b))
+            .unwrap_or_default();
         let destination = if emission.is_sign_negative() && !emission.is_zero() {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
@@ -237,7 +239,13 @@ impl<'a> Engine<'a> {
                 }
             }
         };
-        if factor.category.starts_with("Combustibles > Organiques") && factor.gases.co2b.is_none() {
+        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        if factor.category.starts_with("Combustibles > Organiques")
+            && factor.co2_biogenic().is_none()
+        {
             self.warn(
                 &line.at.factor,
                 format!(
@@ -275,6 +283,7 @@ impl<'a> Engine<'a> {
             amortization,
             destination,
             co2_biogenic,
+            gases,
             quality_undeclared,
             site: line.site.clone(),
             tags: line.tags.clone(),
@@ -302,6 +311,8 @@ impl<'a> Engine<'a> {
         let mut total_k = SumUncertainty::default();
         let mut apart: [(Decimal, SumUncertainty, Vec<usize>); 2] = Default::default();
         let mut biogenic = Decimal::ZERO;
+        let mut post_gases = [GasBreakdown::default(); 22];
+        let mut total_gases = GasBreakdown::default();
         for (index, line) in lines.iter().enumerate() {
             biogenic = biogenic.checked_add(line.co2_biogenic)?;
             let k = line.figure.k;
@@ -328,6 +339,19 @@ impl<'a> Engine<'a> {
             for (s, amount) in per_scope.iter().enumerate() {
                 *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*amount)?;
                 scope_k.get_mut(s)?.add(to_f64(*amount), k);
+            }
+            for (post, amounts) in &line.gases {
+                let breakdown = post_gases.get_mut(post.index())?;
+                breakdown.amounts.add(amounts, false)?;
+                total_gases.amounts.add(amounts, false)?;
+            }
+            if !line.gases.is_empty() {
+                for (post, amount) in &line.parts {
+                    let breakdown = post_gases.get_mut(post.index())?;
+                    breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;
+                }
+                total_gases.covered_kgco2e =
+                    total_gases.covered_kgco2e.checked_add(line.figure.kgco2e)?;
             }
             total = total.checked_add(line.figure.kgco2e)?;
             total_k.add(to_f64(line.figure.kgco2e), k);
@@ -381,6 +405,7 @@ impl<'a> Engine<'a> {
                 share: share(figure.kgco2e),
                 figure,
                 lines: lines_in,
+                gases: *post_gases.get(i)?,
             });
         }
         let scopes = Scope::ALL
@@ -436,6 +461,7 @@ impl<'a> Engine<'a> {
             avoided: apart(avoided),
             removals: apart(removals),
             co2_biogenic: biogenic,
+            gases: total_gases,
             ratios,
             warnings: std::mem::take(&mut self.warnings),
             bases: self.base.sources().to_vec(),

@@ -1,7 +1,7 @@
 //! The energy split (posts.md): a fuel, electricity or heat line whose factor is decomposed
 //! sends its upstream parts to 3.8, manufacturing to 3.10 and leaks to 1.4.
 
-use crate::factor::Factor;
+use crate::factor::{Factor, Part};
 use crate::number::checked_sum;
 use crate::post::{Post, codes};
 use rust_decimal::Decimal;
@@ -84,36 +84,42 @@ pub fn split(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Overflow;
 
+/// Where `part` of a line placed in `post` (1.1, 1.2, 2.6 or 2.7) goes; `None` when the part
+/// cannot be split.
+pub fn target(post: Post, part: &Part) -> Option<Post> {
+    let grid = post == codes::ELECTRICITY || post == codes::HEAT;
+    let kind = part.kind.trim();
+    let destination = TABLE
+        .iter()
+        .find(|(kinds, _, _)| kinds.iter().any(|k| k.eq_ignore_ascii_case(kind)))
+        .map_or(
+            Destination::To(codes::UPSTREAM_ENERGY),
+            |(_, combustion, grid_dest)| {
+                if grid { *grid_dest } else { *combustion }
+            },
+        );
+    let contrail = is_contrail(&part.kind) || is_contrail(&part.name);
+    match destination {
+        Destination::Unsplittable => None,
+        Destination::Stays => Some(post),
+        Destination::To(p) if p == codes::FUGITIVE && contrail => Some(post),
+        Destination::To(p) => Some(p),
+    }
+}
+
 fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal) -> Option<Split> {
     let whole = || vec![(post, emission)];
-    let grid = post == codes::ELECTRICITY || post == codes::HEAT;
     let sum = checked_sum(factor.parts.iter().map(|p| p.kgco2e))?;
     let tolerance = factor.kgco2e.abs() * Decimal::new(5, 3);
     let parts_off_total = (sum.checked_sub(factor.kgco2e)?).abs() > tolerance;
     let mut placed: Vec<(Post, Decimal)> = Vec::new();
     for part in &factor.parts {
-        let kind = part.kind.trim();
-        let destination = TABLE
-            .iter()
-            .find(|(kinds, _, _)| kinds.iter().any(|k| k.eq_ignore_ascii_case(kind)))
-            .map_or(
-                Destination::To(codes::UPSTREAM_ENERGY),
-                |(_, combustion, grid_dest)| {
-                    if grid { *grid_dest } else { *combustion }
-                },
-            );
-        let contrail = is_contrail(&part.kind) || is_contrail(&part.name);
-        let target = match destination {
-            Destination::Unsplittable => {
-                return Some(Split {
-                    parts: whole(),
-                    unsplittable: true,
-                    parts_off_total,
-                });
-            }
-            Destination::Stays => post,
-            Destination::To(p) if p == codes::FUGITIVE && contrail => post,
-            Destination::To(p) => p,
+        let Some(target) = target(post, part) else {
+            return Some(Split {
+                parts: whole(),
+                unsplittable: true,
+                parts_off_total,
+            });
         };
         if target != codes::UPSTREAM_ENERGY {
             let amount = quantity.checked_mul(part.kgco2e)?;
@@ -170,6 +176,7 @@ mod tests {
                     kind: (*k).into(),
                     name: String::new(),
                     kgco2e: d(v),
+                    gases: Default::default(),
                 })
                 .collect(),
             gases: Default::default(),

@@ -35,6 +35,8 @@ pub struct Part {
     pub name: String,
     /// kgCO2e per unit of activity for this part.
     pub kgco2e: Decimal,
+    /// Its gases, when the base gives them (biogenic CO2 often sits here, not on the total).
+    pub gases: Gases,
 }
 
 /// The gas breakdown of a factor, kgCO2e per unit; `None` when the base gives none.
@@ -55,6 +57,17 @@ pub struct Gases {
 }
 
 impl Gases {
+    /// The sum of the listed greenhouse gases (biogenic CO2 excluded), kgCO2e per unit.
+    pub fn sum(&self) -> Option<Decimal> {
+        let values = [self.co2f, self.ch4f, self.ch4b, self.n2o];
+        let extra = self.other.iter().map(|(_, v)| Some(*v));
+        values
+            .into_iter()
+            .chain(extra)
+            .flatten()
+            .try_fold(Decimal::ZERO, |a, v| a.checked_add(v))
+    }
+
     /// True when the base gives no gas at all.
     pub fn is_empty(&self) -> bool {
         self.co2f.is_none()
@@ -132,6 +145,26 @@ pub struct Factor {
 }
 
 impl Factor {
+    /// Biogenic CO2 released per unit: the positive biogenic CO2 of its parts (combustion),
+    /// else the total's when positive. Base Carbone books the uptake of a biofuel as a negative
+    /// upstream part and the carbon stored in wooden goods as a negative total; what the
+    /// method reports apart is the release.
+    pub fn co2_biogenic(&self) -> Option<Decimal> {
+        let released: Vec<Decimal> = self
+            .parts
+            .iter()
+            .filter_map(|p| p.gases.co2b)
+            .filter(|v| v.is_sign_positive() && !v.is_zero())
+            .collect();
+        if released.is_empty() {
+            self.gases
+                .co2b
+                .filter(|v| v.is_sign_positive() && !v.is_zero())
+        } else {
+            crate::number::checked_sum(released)
+        }
+    }
+
     /// The denominator of the unit: `kWh` for `kgCO2e/kWh`.
     pub fn per_unit(&self) -> &str {
         self.unit

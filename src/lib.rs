@@ -13,6 +13,7 @@ pub mod energy_split;
 pub mod error;
 pub mod factor;
 pub mod factor_base;
+pub mod gas;
 pub mod inventory;
 pub mod load;
 pub mod number;

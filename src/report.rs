@@ -4,6 +4,7 @@ use crate::assignment::Rule;
 use crate::error::Position;
 use crate::factor::Factor;
 use crate::factor_base::{BaseSource, Override};
+use crate::gas::GasAmounts;
 use crate::inventory::{Amortization, Indicator, Organisation, Perimeter, Period};
 use crate::post::{Post, Scope};
 use crate::uncertainty;
@@ -75,6 +76,17 @@ pub struct PostResult {
     pub share: Decimal,
     /// Lines with a part in it.
     pub lines: usize,
+    /// Its gas breakdown, over the lines whose factor gives one.
+    pub gases: GasBreakdown,
+}
+
+/// A gas breakdown and how much of the emissions it covers.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct GasBreakdown {
+    /// kgCO2e by gas.
+    pub amounts: GasAmounts,
+    /// kgCO2e of the emissions whose factor gives its gases (the rest is unknown by gas).
+    pub covered_kgco2e: Decimal,
 }
 
 /// One scope's subtotal.
@@ -128,6 +140,8 @@ pub struct LineResult {
     pub destination: Destination,
     /// Biogenic CO2 (kg), apart.
     pub co2_biogenic: Decimal,
+    /// Its gases by post, empty when the base gives none.
+    pub gases: Vec<(Post, GasAmounts)>,
     /// True when no uncertainty or quality was declared for its activity data.
     pub quality_undeclared: bool,
     /// Site tag.
@@ -195,6 +209,8 @@ pub struct Report {
     pub removals: Apart,
     /// Biogenic CO2, kg, apart.
     pub co2_biogenic: Decimal,
+    /// The total's gas breakdown.
+    pub gases: GasBreakdown,
     /// Intensity ratios.
     pub ratios: Vec<Ratio>,
     /// Warnings, in line order then general ones.

@@ -104,3 +104,33 @@ fn consultancy_figures_by_hand() {
     assert_eq!(json["total"]["kgco2e"].to_string(), "42955.73");
     assert_eq!(json["avoided"]["kgco2e"].to_string(), "-568.5");
 }
+
+#[test]
+fn industrial_biogenic_co2_by_hand() {
+    let json: serde_json::Value = serde_json::from_str(&bilan(&[
+        "compute",
+        "examples/pme-industrielle.yaml",
+        "--format",
+        "json",
+    ]))
+    .unwrap();
+    // Biogenic CO2 released at combustion (Base Carbone "CO2b" of the Combustion parts):
+    // B7 diesel 14,200 L × 0.155899 + petrol 1,800 L × 0.127433 + non-road diesel 2,100 L × 0.0925216.
+    assert_eq!(json["co2_biogenic_kgco2e"].to_string(), "2637.44056");
+    // Heating oil 18,500 L × 3.25 (14087) + gas 412,000 kWh PCS × 0.215 (37133)
+    // + 96,000 kWh PCS × 0.9 × 0.239 (37132): combustion parts to 1.1, the rest to 3.8.
+    let post = |code: &str| {
+        json["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap()["kgco2e"]
+            .to_string()
+    };
+    let combustion = 18500.0 * 2.68 + 412000.0 * 0.181 + 96000.0 * 0.9 * 0.201;
+    assert_eq!(
+        post("1.1").parse::<f64>().unwrap(),
+        (combustion * 1e6_f64).round() / 1e6
+    );
+}

@@ -541,10 +541,13 @@ impl Loader<'_> {
         let part = if kind.is_empty() {
             Err(c.part_type.empty())
         } else {
-            c.total.required_decimal(record).map(|kgco2e| Part {
-                kind: kind.to_string(),
-                name: c.part_name.text(record).to_string(),
-                kgco2e,
+            c.total.required_decimal(record).and_then(|kgco2e| {
+                Ok(Part {
+                    kind: kind.to_string(),
+                    name: c.part_name.text(record).to_string(),
+                    kgco2e,
+                    gases: self.gases(record)?,
+                })
             })
         };
         match part {

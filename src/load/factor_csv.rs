@@ -72,6 +72,7 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
                     kind: part.to_string(),
                     name: field(1).to_string(),
                     kgco2e,
+                    gases: Default::default(),
                 },
                 line,
             ));

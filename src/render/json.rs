@@ -3,7 +3,7 @@
 
 use super::{exact, rounded, rounded_f64};
 use crate::post::Lang;
-use crate::report::{Apart, Figure, LineResult, PostStatus, Report};
+use crate::report::{Apart, Figure, GasBreakdown, LineResult, PostStatus, Report};
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
 use std::str::FromStr;
@@ -82,6 +82,36 @@ struct Post<'a> {
     uncertainty: Num,
     low: Num,
     high: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gases: Option<Gases>,
+}
+
+/// Gases, present when at least one line's factor gives them.
+#[derive(Serialize)]
+struct Gases {
+    co2f: Num,
+    ch4f: Num,
+    ch4b: Num,
+    n2o: Num,
+    other: Num,
+    covered_kgco2e: Num,
+}
+
+impl Gases {
+    fn of(breakdown: &GasBreakdown) -> Option<Gases> {
+        if breakdown.covered_kgco2e.is_zero() && breakdown.amounts == Default::default() {
+            return None;
+        }
+        let g = &breakdown.amounts;
+        Some(Gases {
+            co2f: exact_num(g.co2f),
+            ch4f: exact_num(g.ch4f),
+            ch4b: exact_num(g.ch4b),
+            n2o: exact_num(g.n2o),
+            other: exact_num(g.other),
+            covered_kgco2e: exact_num(breakdown.covered_kgco2e),
+        })
+    }
 }
 
 #[derive(Serialize)]
@@ -232,6 +262,8 @@ struct Document<'a> {
     avoided: ApartBlock<'a>,
     removals: ApartBlock<'a>,
     co2_biogenic_kgco2e: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gases: Option<Gases>,
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
@@ -276,6 +308,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                     uncertainty: interval.uncertainty,
                     low: interval.low,
                     high: interval.high,
+                    gases: Gases::of(&p.gases),
                 }
             })
             .collect(),
@@ -283,6 +316,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
         avoided: ApartBlock::of(&report.avoided, report),
         removals: ApartBlock::of(&report.removals, report),
         co2_biogenic_kgco2e: exact_num(report.co2_biogenic),
+        gases: Gases::of(&report.gases),
         ratios: report
             .ratios
             .iter()
