@@ -14,6 +14,7 @@ use crate::report::{
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
+use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -21,18 +22,31 @@ use std::sync::Arc;
 /// Computes the report of `inventory` with the factors of `base`. Every error found is
 /// returned, each pointing at its place in the inventory.
 pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
-    let mut engine = Engine {
-        inventory,
-        base,
-        units: HashMap::new(),
-        errors: Vec::new(),
-        warnings: Vec::new(),
-    };
-    let lines: Vec<LineResult> = inventory
+    // Lines are independent: compute them in parallel, each thread with its own unit cache,
+    // then gather results, warnings and errors in file order, so output never depends on the
+    // number of threads.
+    let outcomes: Vec<(Option<LineResult>, Vec<Warning>, Vec<InputError>)> = inventory
         .lines
-        .iter()
-        .filter_map(|line| engine.line(line))
+        .par_iter()
+        .map_init(
+            || Engine::new(inventory, base),
+            |engine, line| {
+                let result = engine.line(line);
+                (
+                    result,
+                    std::mem::take(&mut engine.warnings),
+                    std::mem::take(&mut engine.errors),
+                )
+            },
+        )
         .collect();
+    let mut engine = Engine::new(inventory, base);
+    let mut lines = Vec::with_capacity(outcomes.len());
+    for (result, warnings, errors) in outcomes {
+        lines.extend(result);
+        engine.warnings.extend(warnings);
+        engine.errors.extend(errors);
+    }
     let report = engine.aggregate(lines);
     if engine.errors.is_empty() {
         report.ok_or_else(|| {
@@ -61,6 +75,16 @@ struct Engine<'a> {
 }
 
 impl<'a> Engine<'a> {
+    fn new(inventory: &'a Inventory, base: &'a FactorBase) -> Self {
+        Engine {
+            inventory,
+            base,
+            units: HashMap::new(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
     fn warn(&mut self, at: &Position, message: String) {
         self.warnings.push(Warning {
             at: Some(at.clone()),

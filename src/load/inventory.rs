@@ -36,7 +36,7 @@ struct RawInventory {
     defaults: Option<RawDefaults>,
     #[serde(default)]
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
-    lines: Vec<Spanned<RawLine>>,
+    lines: CheckedLines,
     #[serde(default)]
     include: Option<Spanned<serde::de::IgnoredAny>>,
     #[serde(default)]
@@ -238,6 +238,40 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     }
 }
 
+/// The lines, checked one by one as the parser reads them: a big inventory never holds its
+/// raw YAML lines (with every field's span) all at once.
+struct CheckedLines(Vec<Line>);
+
+std::thread_local! {
+    /// The checker of the inventory being parsed on this thread, for [`CheckedLines`].
+    static LINE_CHECKER: std::cell::RefCell<Option<Checker>> = const { std::cell::RefCell::new(None) };
+}
+
+impl<'de> Deserialize<'de> for CheckedLines {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct LinesVisitor;
+        impl<'de> Visitor<'de> for LinesVisitor {
+            type Value = CheckedLines;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of lines")
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<CheckedLines, A::Error> {
+                let mut lines = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(raw) = seq.next_element::<Spanned<RawLine>>()? {
+                    let line = LINE_CHECKER
+                        .with(|cell| cell.borrow_mut().as_mut().and_then(|c| c.line(raw)));
+                    lines.extend(line);
+                }
+                Ok(CheckedLines(lines))
+            }
+        }
+        deserializer.deserialize_seq(LinesVisitor)
+    }
+}
+
 /// Reads an inventory from its text. `file` names it in errors.
 pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     let file: Arc<str> = Arc::from(file);
@@ -258,10 +292,22 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
             .help("an inventory starts with `bilan: 1`, then organisation, period and lines")
             .into());
     }
-    let raw: RawInventory = yaml::parse(&file, text)?;
-    let mut checker = Checker {
+    let checker = Checker {
         file: Arc::clone(&file),
         errors: Vec::new(),
+        seen: HashSet::new(),
+        next_line: 0,
+    };
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
+    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+    let raw = parsed?;
+    let Some(mut checker) = checker else {
+        return Err(InputError::new(
+            Position::file(&file),
+            "internal error: lost the line checker",
+        )
+        .into());
     };
     let inventory = checker.inventory(raw);
     if checker.errors.is_empty() {
@@ -280,6 +326,10 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
 struct Checker {
     file: Arc<str>,
     errors: Vec<InputError>,
+    /// Line ids seen so far.
+    seen: HashSet<String>,
+    /// Lines read so far (for the default id `line-<n>`).
+    next_line: usize,
 }
 
 impl Checker {
@@ -335,13 +385,7 @@ impl Checker {
             .collect();
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
-        let mut seen = HashSet::new();
-        let lines = raw
-            .lines
-            .into_iter()
-            .enumerate()
-            .filter_map(|(index, line)| self.line(index, line, &mut seen))
-            .collect();
+        let lines = raw.lines.0;
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -630,12 +674,9 @@ impl Checker {
         quality.map(|q| Certainty::Quality(self.quality(&q.value)))
     }
 
-    fn line(
-        &mut self,
-        index: usize,
-        raw: Spanned<RawLine>,
-        seen: &mut HashSet<String>,
-    ) -> Option<Line> {
+    fn line(&mut self, raw: Spanned<RawLine>) -> Option<Line> {
+        self.next_line += 1;
+        let index = self.next_line;
         let at = self.at(&raw);
         let raw = raw.value;
         let id = match &raw.id {
@@ -645,9 +686,9 @@ impl Checker {
                 return None;
             }
             Some(id) => id.value.trim().to_string(),
-            None => format!("line-{}", index + 1),
+            None => format!("line-{index}"),
         };
-        if !seen.insert(id.clone()) {
+        if !self.seen.insert(id.clone()) {
             let where_ = raw.id.as_ref().map_or_else(|| at.clone(), |i| self.at(i));
             self.error(
                 where_,
