@@ -23,5 +23,6 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod text;
+pub mod trend;
 pub mod uncertainty;
 pub mod unit;

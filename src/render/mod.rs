@@ -5,6 +5,7 @@ pub mod csv;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod trend;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};
