@@ -26,6 +26,17 @@ pub enum Format {
     Md,
 }
 
+/// What `compute --by` breaks the posts down by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// The 22 posts only (default).
+    Post,
+    /// The lines' `site`.
+    Site,
+    /// The lines' `tags` (a line with several tags counts in each).
+    Tag,
+}
+
 /// Label language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
@@ -67,6 +78,9 @@ pub enum Command {
         /// CSV: one row per line part instead of one per post.
         #[arg(long)]
         lines: bool,
+        /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
+        #[arg(long, value_enum, default_value_t = ByArg::Post)]
+        by: ByArg,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {

@@ -1,59 +1,94 @@
 //! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
 
 use super::{Bases, compute_one, print_warnings};
-use crate::cli::Format;
+use crate::breakdown::{self, By};
+use crate::cli::{ByArg, Format};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::report::Report;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
+
+/// How to present the result.
+pub(crate) struct Options<'a> {
+    pub(crate) format: Format,
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) lang: Lang,
+    pub(crate) lines: bool,
+    pub(crate) by: ByArg,
+}
 
 pub(crate) fn run(
     inventories: &[PathBuf],
     factors: &[PathBuf],
-    format: Format,
-    output: Option<&Path>,
-    lang: Lang,
-    lines: bool,
+    options: Options<'_>,
 ) -> Result<u8> {
-    let sink = Sink::new(output);
+    let sink = Sink::new(options.output);
     let inputs: Vec<&Path> = inventories
         .iter()
         .chain(factors)
         .map(PathBuf::as_path)
         .collect();
     output::refuse_inputs(&sink, &inputs)?;
-    if lines && format != Format::Csv {
+    if options.lines && options.format != Format::Csv {
         bail!("--lines applies to --format csv; JSON always lists the lines");
+    }
+    let by = match options.by {
+        ByArg::Post => None,
+        ByArg::Site => Some(By::Site),
+        ByArg::Tag => Some(By::Tag),
+    };
+    if by.is_some() && (options.lines || options.format == Format::Json) {
+        bail!(
+            "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
+        );
     }
     let bases = Bases::load(factors)?;
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
-        if lines {
-            bail!("--lines applies to one inventory, not to a trend of several");
+        if options.lines || by.is_some() {
+            bail!("--lines and --by apply to one inventory, not to a trend of several");
         }
-        return trend(inventories, &bases, format, &sink, lang);
+        return trend(inventories, &bases, &options, &sink);
     };
     let report = compute_one(inventory, &bases)?;
     print_warnings(&report.warnings);
-    let text = match format {
-        Format::Table => render::table::render(&report, lang),
-        Format::Json => render::json::render(&report, lang),
-        Format::Md => render::markdown::render(&report, lang),
-        Format::Csv if lines => render::csv::lines(&report),
-        Format::Csv => render::csv::posts(&report, lang),
+    let text = match by {
+        Some(by) => by_key(&report, by, &options),
+        None => single(&report, &options),
     };
     output::write(&sink, &text)?;
     Ok(0)
+}
+
+fn single(report: &Report, options: &Options<'_>) -> String {
+    let lang = options.lang;
+    match options.format {
+        Format::Table => render::table::render(report, lang),
+        Format::Json => render::json::render(report, lang),
+        Format::Md => render::markdown::render(report, lang),
+        Format::Csv if options.lines => render::csv::lines(report),
+        Format::Csv => render::csv::posts(report, lang),
+    }
+}
+
+fn by_key(report: &Report, by: By, options: &Options<'_>) -> String {
+    let b = breakdown::breakdown(report, by);
+    let lang = options.lang;
+    match options.format {
+        Format::Csv => render::breakdown::csv(&b, lang),
+        Format::Md => render::breakdown::markdown(&b, lang),
+        Format::Table | Format::Json => render::breakdown::table(&b, lang),
+    }
 }
 
 /// Several inventories: one column per period.
 fn trend(
     inventories: &[PathBuf],
     bases: &Bases,
-    format: Format,
+    options: &Options<'_>,
     sink: &Sink<'_>,
-    lang: Lang,
 ) -> Result<u8> {
     let mut reports = Vec::with_capacity(inventories.len());
     let mut errors = Vec::new();
@@ -70,7 +105,8 @@ fn trend(
         return Err(crate::error::InputErrors(errors).into());
     }
     let trend = crate::trend::trend(&reports);
-    let text = match format {
+    let lang = options.lang;
+    let text = match options.format {
         Format::Table => render::trend::table(&trend, lang),
         Format::Md => render::trend::markdown(&trend, lang),
         Format::Csv => render::trend::csv(&trend, lang),

@@ -23,13 +23,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             output,
             lang,
             lines,
+            by,
         } => compute::run(
             &inventories,
             &factors,
-            format,
-            output.as_deref(),
-            lang.into(),
-            lines,
+            compute::Options {
+                format,
+                output: output.as_deref(),
+                lang: lang.into(),
+                lines,
+                by,
+            },
         ),
         Command::Check {
             inventories,

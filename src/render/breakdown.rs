@@ -1,0 +1,115 @@
+//! The posts broken down by site or tag: table, Markdown, CSV and JSON.
+
+use super::{exact, human, tonnes};
+use crate::breakdown::{Breakdown, By};
+use crate::post::Lang;
+use comfy_table::{Cell, CellAlignment, Table, presets};
+
+fn by_name(by: By, lang: Lang) -> &'static str {
+    match (by, lang) {
+        (By::Site, Lang::Fr) => "site",
+        (By::Site, Lang::En) => "site",
+        (By::Tag, Lang::Fr) => "étiquette",
+        (By::Tag, Lang::En) => "tag",
+    }
+}
+
+fn header(b: &Breakdown, lang: Lang) -> Vec<String> {
+    let mut header = match lang {
+        Lang::Fr => vec!["Poste".to_string(), "Intitulé".to_string()],
+        Lang::En => vec!["Post".to_string(), "Name".to_string()],
+    };
+    header.extend(b.keys.iter().map(|k| format!("{k} (tCO2e)")));
+    header
+}
+
+fn rows(b: &Breakdown, lang: Lang) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = b
+        .posts
+        .iter()
+        .map(|(post, values)| {
+            let mut row = vec![post.code().to_string(), post.name(lang).to_string()];
+            row.extend(values.iter().map(|v| human(tonnes(*v), 2, lang)));
+            row
+        })
+        .collect();
+    let mut total = vec!["Total".to_string(), String::new()];
+    total.extend(b.totals.iter().map(|v| human(tonnes(*v), 2, lang)));
+    rows.push(total);
+    rows
+}
+
+fn note(b: &Breakdown, lang: Lang) -> Option<&'static str> {
+    b.overlapping.then_some(match lang {
+        Lang::Fr => "Une ligne à plusieurs étiquettes compte dans chacune : les colonnes ne s'additionnent pas.",
+        Lang::En => "A line with several tags counts in each: the columns do not add up.",
+    })
+}
+
+/// The breakdown as a table.
+pub fn table(b: &Breakdown, lang: Lang) -> String {
+    let mut table = Table::new();
+    table
+        .force_no_tty()
+        .load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(header(b, lang));
+    for row in rows(b, lang) {
+        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
+            let cell = Cell::new(text);
+            if i >= 2 {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    let title = match lang {
+        Lang::Fr => format!("Répartition par {}", by_name(b.by, lang)),
+        Lang::En => format!("Breakdown by {}", by_name(b.by, lang)),
+    };
+    let mut out = format!("{title}\n{table}\n");
+    if let Some(note) = note(b, lang) {
+        out.push_str(note);
+        out.push('\n');
+    }
+    out
+}
+
+/// The breakdown as Markdown.
+pub fn markdown(b: &Breakdown, lang: Lang) -> String {
+    let header = header(b, lang);
+    let mut out = format!("| {} |\n", header.join(" | "));
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i >= 2 { "---:" } else { "---" })
+        .collect();
+    out.push_str(&format!("|{}|\n", align.join("|")));
+    for row in rows(b, lang) {
+        out.push_str(&format!("| {} |\n", row.join(" | ").replace('|', "\\|")));
+    }
+    if let Some(note) = note(b, lang) {
+        out.push_str(&format!("\n{note}\n"));
+    }
+    out
+}
+
+/// The breakdown as CSV: `code,name,<key>…` in kgCO2e, exact.
+pub fn csv(b: &Breakdown, lang: Lang) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut header = vec!["code".to_string(), "name".to_string()];
+    header.extend(b.keys.iter().cloned());
+    let mut ok = writer.write_record(&header).is_ok();
+    for (post, values) in &b.posts {
+        let mut record = vec![post.code().to_string(), post.name(lang).to_string()];
+        record.extend(values.iter().map(|v| exact(*v)));
+        ok &= writer.write_record(&record).is_ok();
+    }
+    let mut total = vec!["total".to_string(), "Total".to_string()];
+    total.extend(b.totals.iter().map(|v| exact(*v)));
+    ok &= writer.write_record(&total).is_ok();
+    match (ok, writer.into_inner()) {
+        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
