@@ -8,6 +8,7 @@ mod posts;
 use crate::cli::{Cli, Command};
 use crate::error::InputErrors;
 use crate::factor_base::{FactorBase, LoadedBase};
+use crate::load::base_cache::BaseCache;
 use crate::load::files;
 use crate::report::Warning;
 use anyhow::Result;
@@ -45,10 +46,12 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// The embedded base plus the `--factors` files, read once for all inventories.
+/// The embedded base plus the `--factors` files, read and merged once for all inventories; the
+/// inventories' own `factors:` files are parsed once each too (by canonical path).
 pub(crate) struct Bases {
-    embedded: FactorBase,
     extra: Vec<LoadedBase>,
+    shared: FactorBase,
+    cache: BaseCache,
 }
 
 impl Bases {
@@ -65,9 +68,14 @@ impl Bases {
         if !errors.is_empty() {
             return Err(InputErrors(errors));
         }
+        let mut shared = embedded;
+        for base in &loaded {
+            shared.merge(base.clone());
+        }
         Ok(Bases {
-            embedded,
             extra: loaded,
+            shared,
+            cache: BaseCache::new(),
         })
     }
 
@@ -94,16 +102,14 @@ impl Bases {
         inventory: &crate::inventory::Inventory,
         path: &Path,
     ) -> Result<FactorBase, InputErrors> {
-        files::merged_base(&self.embedded, &self.extra, inventory, path)
+        files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
+            self.cache.read(file)
+        })
     }
 
     /// The embedded base plus the extra files, without any inventory.
     pub(crate) fn merged(&self) -> FactorBase {
-        let mut base = self.embedded.clone();
-        for loaded in &self.extra {
-            base.merge(loaded.clone());
-        }
-        base
+        self.shared.clone()
     }
 }
 

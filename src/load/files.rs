@@ -128,9 +128,19 @@ pub fn merged_base(
     for loaded in extra {
         base.merge(loaded.clone());
     }
+    add_inventory_bases(base, inventory, inventory_path, read_base)
+}
+
+/// Merges the inventory's `factors:` files, read by `read`, on top of `base`.
+pub fn add_inventory_bases(
+    mut base: FactorBase,
+    inventory: &Inventory,
+    inventory_path: &Path,
+    read: impl Fn(&Path) -> Result<LoadedBase, InputError>,
+) -> Result<FactorBase, InputErrors> {
     let mut errors = Vec::new();
     for (path, at) in inventory_factor_paths(inventory, inventory_path) {
-        match read_base(&path) {
+        match read(&path) {
             Ok(loaded) => base.merge(loaded),
             Err(e) => errors.push(
                 InputError::new(

@@ -1,6 +1,7 @@
 //! Loaders: files → typed values. The only place that reads input files.
 
 pub mod ademe;
+pub mod base_cache;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
