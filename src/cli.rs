@@ -26,6 +26,17 @@ pub enum Format {
     Md,
 }
 
+/// Output formats of `batch`: one file per inventory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BatchFormat {
+    /// JSON (schema bilan.result/1), `.json`.
+    Json,
+    /// CSV, one row per post, `.csv`.
+    Csv,
+    /// GitHub-flavoured Markdown, `.md`.
+    Md,
+}
+
 /// What `compute --by` breaks the posts down by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
@@ -93,6 +104,29 @@ pub enum Command {
         /// Fail on warnings, posts not collected and overridden factor ids too.
         #[arg(long)]
         strict: bool,
+    },
+    /// Compute every inventory under a folder, in parallel: one result file each (the tree
+    /// mirrored under --output) and a summary (OUTPUT/summary.csv and a table on stdout).
+    Batch {
+        /// The folder holding the inventories (searched at any depth).
+        #[arg(value_name = "FOLDER")]
+        root: PathBuf,
+        /// Which files are inventories, relative to FOLDER (`*` stays within a folder, `**`
+        /// crosses them); repeatable [default: **/*.yaml and **/*.yml].
+        #[arg(long = "glob", value_name = "PATTERN")]
+        globs: Vec<String>,
+        /// The folder to write into (created as needed; not the input folder itself).
+        #[arg(long, short, value_name = "FOLDER")]
+        output: PathBuf,
+        /// Extra factor base shared by every inventory; repeatable, later wins.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Format of each inventory's result.
+        #[arg(long, value_enum, default_value_t = BatchFormat::Json)]
+        format: BatchFormat,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
     },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {

@@ -5,6 +5,7 @@
 //! **render** (table, CSV, JSON, Markdown from the report).
 
 pub mod assignment;
+pub mod batch;
 pub mod breakdown;
 pub mod cli;
 pub mod cmd;

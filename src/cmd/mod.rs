@@ -1,5 +1,6 @@
 //! One file per command; each loads, computes and renders, printing nothing else.
 
+mod batch;
 mod check;
 mod compute;
 mod factors;
@@ -41,6 +42,22 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors,
             strict,
         } => check::run(&inventories, &factors, strict),
+        Command::Batch {
+            root,
+            globs,
+            output,
+            factors,
+            format,
+            lang,
+        } => batch::run(crate::batch::Options {
+            root,
+            globs,
+            output,
+            factors,
+            format,
+            lang: lang.into(),
+            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+        }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
     }

@@ -1,0 +1,700 @@
+//! `bilan batch`: every inventory under a folder, computed in parallel, each result written
+//! under the output folder mirroring the tree, and a summary (one row per inventory, sorted by
+//! path, the same bytes whatever the number of threads).
+//!
+//! One bad inventory never stops the others: its first error goes into the summary, all of
+//! them into [`Outcome::messages`]. The factor bases are parsed once for the whole run.
+
+use crate::cli::BatchFormat;
+use crate::cmd::{Bases, compute_one};
+use crate::error::{InputError, InputErrors};
+use crate::load::files;
+use crate::output::{self, Sink};
+use crate::post::Lang;
+use crate::render::{self, exact, human, rounded, rounded_f64, tonnes};
+use crate::report::Report;
+use anyhow::{Context, Result, bail};
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use rust_decimal::Decimal;
+use std::collections::{BTreeSet, HashMap};
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// The patterns used when none is given: YAML files at any depth.
+pub const DEFAULT_GLOBS: [&str; 2] = ["**/*.yaml", "**/*.yml"];
+
+/// The summary's file name in the output folder.
+pub const SUMMARY: &str = "summary.csv";
+
+/// What to compute and where to write it.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The folder searched for inventories.
+    pub root: PathBuf,
+    /// Patterns matched against paths relative to `root` (`/`-separated; `*` stays within a
+    /// folder, `**` crosses them); empty means [`DEFAULT_GLOBS`].
+    pub globs: Vec<String>,
+    /// The folder results and the summary are written into (created as needed).
+    pub output: PathBuf,
+    /// Extra factor bases shared by every inventory, in merge order.
+    pub factors: Vec<PathBuf>,
+    /// The format of each inventory's result.
+    pub format: BatchFormat,
+    /// Label language of the results and the summary table.
+    pub lang: Lang,
+    /// Show a progress bar on stderr.
+    pub progress: bool,
+}
+
+/// The figures of an inventory that computed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Figures {
+    /// The total, kgCO2e.
+    pub total_kgco2e: Decimal,
+    /// Scopes 1, 2 and 3, kgCO2e.
+    pub scopes_kgco2e: [Decimal; 3],
+    /// The code of the post with the most emissions (the first in code order on a tie); `None`
+    /// when nothing is emitted.
+    pub largest_post: Option<&'static str>,
+    /// The total's uncertainty α (0.11 for ±11 %).
+    pub uncertainty: f64,
+    /// Intensity ratios: indicator key → kgCO2e per unit.
+    pub ratios: Vec<(String, Decimal)>,
+    /// Number of warnings.
+    pub warnings: usize,
+}
+
+/// One inventory's line of the summary.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    /// Its path relative to the root, `/`-separated.
+    pub path: String,
+    /// The first folder under the root; for an inventory directly in the root, its
+    /// organisation's name.
+    pub client: String,
+    /// The organisation's name (empty when the inventory could not be read).
+    pub organisation: String,
+    /// The period's year.
+    pub year: Option<i32>,
+    /// Where its result was written.
+    pub output: PathBuf,
+    /// Its figures, or its first error.
+    pub result: Result<Figures, String>,
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct Outcome {
+    /// One row per inventory, sorted by path.
+    pub rows: Vec<Row>,
+    /// Every indicator key found, sorted: one ratio column each.
+    pub ratio_keys: Vec<String>,
+    /// Diagnostics for stderr (`error: …`, `warning: …`), in path order.
+    pub messages: Vec<String>,
+    /// Folders that could not be read while searching (each also in `messages`).
+    pub unreadable: usize,
+    /// The summary file written.
+    pub summary: PathBuf,
+    /// Wall-clock time of the run.
+    pub elapsed: Duration,
+}
+
+/// Finds, computes and writes every inventory under `options.root`; writes the summary CSV.
+///
+/// Errors only when nothing can be done (no inventory, unusable folders or factor bases); an
+/// inventory's own error is in its row.
+pub fn run(options: &Options) -> Result<Outcome> {
+    let start = Instant::now();
+    let root = &options.root;
+    if !root.is_dir() {
+        bail!(
+            "{} is not a folder: give the folder holding the inventories",
+            root.display()
+        );
+    }
+    let root_canonical = std::fs::canonicalize(root)
+        .with_context(|| format!("cannot read folder {}", root.display()))?;
+    let out_canonical = std::fs::canonicalize(&options.output).ok();
+    if out_canonical.as_ref() == Some(&root_canonical) {
+        bail!(
+            "--output {} is the input folder: choose another folder (results would mix with the inventories)",
+            options.output.display()
+        );
+    }
+    let globs = glob_set(&options.globs)?;
+    let mut messages = Vec::new();
+    let (paths, unreadable) = find(root, &globs, out_canonical.as_deref(), &mut messages);
+    if paths.is_empty() {
+        let patterns = patterns(&options.globs).join(", ");
+        bail!(
+            "no inventory under {} matches {patterns}{}",
+            root.display(),
+            if unreadable > 0 {
+                " (some folders could not be read)"
+            } else {
+                ""
+            }
+        );
+    }
+    let bases = Bases::load(&options.factors)?;
+    messages.extend(
+        bases
+            .defects()
+            .iter()
+            .map(|warning| format!("warning: {warning}")),
+    );
+    std::fs::create_dir_all(&options.output).with_context(|| {
+        format!(
+            "cannot create the output folder {}",
+            options.output.display()
+        )
+    })?;
+    let summary = options.output.join(SUMMARY);
+    let jobs = plan(paths, options);
+
+    let bar = progress_bar(jobs.len(), options.progress);
+    let done: Vec<(Row, Vec<String>)> = jobs
+        .par_iter()
+        .map(|job| {
+            let done = one(job, &bases, options);
+            bar.inc(1);
+            done
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut rows = Vec::with_capacity(done.len());
+    for (row, diagnostics) in done {
+        messages.extend(diagnostics);
+        rows.push(row);
+    }
+    let ratio_keys: Vec<String> = rows
+        .iter()
+        .filter_map(|row| row.result.as_ref().ok())
+        .flat_map(|figures| figures.ratios.iter().map(|(key, _)| key.clone()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let mut outcome = Outcome {
+        rows,
+        ratio_keys,
+        messages,
+        unreadable,
+        summary,
+        elapsed: Duration::ZERO,
+    };
+    output::write_atomically(&outcome.summary, outcome.csv().as_bytes())?;
+    outcome.elapsed = start.elapsed();
+    Ok(outcome)
+}
+
+fn patterns(globs: &[String]) -> Vec<String> {
+    if globs.is_empty() {
+        DEFAULT_GLOBS.iter().map(|g| (*g).to_string()).collect()
+    } else {
+        globs.to_vec()
+    }
+}
+
+fn glob_set(globs: &[String]) -> Result<GlobSet> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns(globs) {
+        let glob = GlobBuilder::new(&pattern)
+            .literal_separator(true)
+            .build()
+            .with_context(|| format!("--glob {pattern}: not a valid pattern"))?;
+        builder.add(glob);
+    }
+    builder.build().context("--glob: cannot build the patterns")
+}
+
+/// A path relative to the root, `/`-separated whatever the platform.
+fn slash_path(relative: &Path) -> String {
+    relative
+        .components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The files under `root` matching `globs`, relative to the root and sorted; the output folder
+/// is not searched. Folders that cannot be read are reported in `messages` and counted.
+fn find(
+    root: &Path,
+    globs: &GlobSet,
+    output: Option<&Path>,
+    messages: &mut Vec<String>,
+) -> (Vec<PathBuf>, usize) {
+    let mut found = Vec::new();
+    let mut unreadable = 0;
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            !(entry.depth() > 0
+                && entry.file_type().is_dir()
+                && output.is_some()
+                && std::fs::canonicalize(entry.path()).ok().as_deref() == output)
+        });
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                unreadable += 1;
+                let at = e
+                    .path()
+                    .map_or_else(|| root.display().to_string(), files::display);
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), ToString::to_string);
+                messages.push(format!("error: {at}: cannot search: {reason}"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(relative) = entry.path().strip_prefix(root) else {
+            continue;
+        };
+        if globs.is_match(slash_path(relative)) {
+            found.push(relative.to_path_buf());
+        }
+    }
+    found.sort();
+    (found, unreadable)
+}
+
+/// One inventory to compute.
+struct Job {
+    /// As read: root joined with `relative`.
+    path: PathBuf,
+    relative: PathBuf,
+    output: PathBuf,
+    /// Why its result cannot be written, found before computing.
+    conflict: Option<String>,
+}
+
+/// Output paths for the sorted inventories; a second inventory with the same output (`a.yaml`
+/// and `a.yml`), or one whose output would be the summary, is an error.
+fn plan(paths: Vec<PathBuf>, options: &Options) -> Vec<Job> {
+    let extension = match options.format {
+        BatchFormat::Json => "json",
+        BatchFormat::Csv => "csv",
+        BatchFormat::Md => "md",
+    };
+    let mut taken: HashMap<PathBuf, String> = HashMap::new();
+    paths
+        .into_iter()
+        .map(|relative| {
+            let target = relative.with_extension(extension);
+            let output = options.output.join(&target);
+            let conflict = if target == Path::new(SUMMARY) {
+                Some(format!(
+                    "its result would overwrite the summary {}: rename the file or use another --format",
+                    files::display(&output)
+                ))
+            } else if let Some(first) = taken.get(&target) {
+                Some(format!(
+                    "its result {} is already the result of {first}: rename one of them",
+                    files::display(&output)
+                ))
+            } else {
+                taken.insert(target, slash_path(&relative));
+                None
+            };
+            Job {
+                path: options.root.join(&relative),
+                relative,
+                output,
+                conflict,
+            }
+        })
+        .collect()
+}
+
+fn progress_bar(len: usize, visible: bool) -> ProgressBar {
+    if !visible {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len as u64);
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} inventories, {elapsed} (ETA {eta})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Computes, renders and writes one inventory; returns its summary row and its diagnostics.
+fn one(job: &Job, bases: &Bases, options: &Options) -> (Row, Vec<String>) {
+    let path = slash_path(&job.relative);
+    let name = files::display(&job.path);
+    let top_folder = (job.relative.components().count() > 1)
+        .then(|| job.relative.components().next())
+        .flatten()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let mut row = Row {
+        client: top_folder.clone().unwrap_or_default(),
+        path,
+        organisation: String::new(),
+        year: None,
+        output: job.output.clone(),
+        result: Err(String::new()),
+    };
+    let mut diagnostics = Vec::new();
+    if let Some(conflict) = &job.conflict {
+        diagnostics.push(format!("error: {name}: {conflict}"));
+        row.result = Err(conflict.clone());
+        return (row, diagnostics);
+    }
+    match compute_one(&job.path, bases) {
+        Err(errors) => {
+            diagnostics.extend(errors.0.iter().map(|e| diagnostic(e, &name)));
+            row.result = Err(first_message(&errors, &name));
+        }
+        Ok(report) => {
+            row.organisation.clone_from(&report.organisation.name);
+            if top_folder.is_none() {
+                row.client.clone_from(&report.organisation.name);
+            }
+            row.year = Some(report.period.year());
+            diagnostics.extend(report.warnings.iter().map(|w| match w.at {
+                Some(_) => format!("warning: {w}"),
+                None => format!("warning: {name}: {w}"),
+            }));
+            row.result = match write(job, &report, options) {
+                Ok(()) => Ok(figures(&report)),
+                Err(e) => {
+                    let message = format!("{e:#}");
+                    diagnostics.push(format!("error: {name}: {message}"));
+                    Err(message)
+                }
+            };
+        }
+    }
+    (row, diagnostics)
+}
+
+fn diagnostic(error: &InputError, name: &str) -> String {
+    if error.position.file.is_empty() {
+        format!("error: {name}: {error}")
+    } else {
+        format!("error: {error}")
+    }
+}
+
+/// The first error in one line, without the inventory's name (the summary's path says it).
+fn first_message(errors: &InputErrors, name: &str) -> String {
+    let Some(error) = errors.0.first() else {
+        return "failed".to_string();
+    };
+    let at = &error.position;
+    let message = error.message.lines().next().unwrap_or_default();
+    if *at.file != *name && !at.file.is_empty() {
+        format!("{at}: {message}")
+    } else {
+        match (at.line, at.column) {
+            (0, _) => message.to_string(),
+            (line, 0) => format!("{line}: {message}"),
+            (line, column) => format!("{line}:{column}: {message}"),
+        }
+    }
+}
+
+fn write(job: &Job, report: &Report, options: &Options) -> Result<()> {
+    let lang = options.lang;
+    let text = match options.format {
+        BatchFormat::Json => render::json::render(report, lang),
+        BatchFormat::Csv => render::csv::posts(report, lang),
+        BatchFormat::Md => render::markdown::render(report, lang),
+    };
+    if let Some(folder) = job.output.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("cannot create folder {}", folder.display()))?;
+    }
+    // The inputs it was computed from: the inventory and every factor file it used.
+    let bases_used: Vec<PathBuf> = report
+        .bases
+        .iter()
+        .map(|b| PathBuf::from(&b.name))
+        .collect();
+    let mut inputs: Vec<&Path> = vec![job.path.as_path()];
+    inputs.extend(bases_used.iter().map(PathBuf::as_path));
+    inputs.extend(options.factors.iter().map(PathBuf::as_path));
+    output::refuse_inputs(&Sink::File(&job.output), &inputs)?;
+    output::write_atomically(&job.output, text.as_bytes())
+}
+
+fn figures(report: &Report) -> Figures {
+    let mut scopes = [Decimal::ZERO; 3];
+    for scope in &report.scopes {
+        let index = usize::from(scope.scope.0).wrapping_sub(1);
+        if let Some(slot) = scopes.get_mut(index) {
+            *slot += scope.figure.kgco2e;
+        }
+    }
+    let mut largest: Option<(&'static str, Decimal)> = None;
+    for post in &report.posts {
+        let kg = post.figure.kgco2e;
+        if kg > Decimal::ZERO && largest.is_none_or(|(_, best)| kg > best) {
+            largest = Some((post.post.code(), kg));
+        }
+    }
+    Figures {
+        total_kgco2e: report.total.kgco2e,
+        scopes_kgco2e: scopes,
+        largest_post: largest.map(|(code, _)| code),
+        uncertainty: report.total.alpha(),
+        ratios: report
+            .ratios
+            .iter()
+            .map(|r| (r.indicator.key.clone(), r.kgco2e_per_unit))
+            .collect(),
+        warnings: report.warnings.len(),
+    }
+}
+
+/// The fixed columns of the summary CSV before the ratios.
+pub const CSV_HEAD: [&str; 10] = [
+    "path",
+    "client",
+    "organisation",
+    "year",
+    "total_tco2e",
+    "scope1_tco2e",
+    "scope2_tco2e",
+    "scope3_tco2e",
+    "largest_post",
+    "uncertainty",
+];
+
+/// The fixed columns of the summary CSV after the ratios.
+pub const CSV_TAIL: [&str; 3] = ["warnings", "status", "message"];
+
+impl Outcome {
+    /// Inventories that failed.
+    pub fn failed(&self) -> usize {
+        self.rows.iter().filter(|r| r.result.is_err()).count()
+    }
+
+    /// True when every inventory computed and every folder could be searched.
+    pub fn success(&self) -> bool {
+        self.failed() == 0 && self.unreadable == 0
+    }
+
+    /// The summary as CSV: [`CSV_HEAD`], `tco2e_per_<key>` for each ratio key, [`CSV_TAIL`].
+    /// Figures in tCO2e, exact; uncertainty as α to 6 decimals; ratios to the gram.
+    pub fn csv(&self) -> String {
+        let mut header: Vec<String> = CSV_HEAD.iter().map(|h| (*h).to_string()).collect();
+        header.extend(self.ratio_keys.iter().map(|k| format!("tco2e_per_{k}")));
+        header.extend(CSV_TAIL.iter().map(|h| (*h).to_string()));
+        let mut records = vec![header];
+        for row in &self.rows {
+            let mut cells = vec![
+                row.path.clone(),
+                row.client.clone(),
+                row.organisation.clone(),
+                row.year.map(|y| y.to_string()).unwrap_or_default(),
+            ];
+            match &row.result {
+                Ok(f) => {
+                    cells.push(exact(tonnes(f.total_kgco2e)));
+                    cells.extend(f.scopes_kgco2e.iter().map(|kg| exact(tonnes(*kg))));
+                    cells.push(f.largest_post.unwrap_or_default().to_string());
+                    cells.push(rounded_f64(f.uncertainty, 6));
+                    cells.extend(self.ratio_keys.iter().map(|key| {
+                        ratio(f, key).map_or_else(String::new, |kg| rounded(tonnes(kg), 6))
+                    }));
+                    cells.extend([f.warnings.to_string(), "ok".to_string(), String::new()]);
+                }
+                Err(message) => {
+                    cells.extend(std::iter::repeat_n(
+                        String::new(),
+                        6 + self.ratio_keys.len(),
+                    ));
+                    cells.extend([String::new(), "error".to_string(), message.clone()]);
+                }
+            }
+            records.push(cells);
+        }
+        csv_text(&records)
+    }
+
+    /// The summary as a table for people.
+    pub fn table(&self, lang: Lang) -> String {
+        let fr = lang == Lang::Fr;
+        let mut header: Vec<String> = if fr {
+            [
+                "Inventaire",
+                "Client",
+                "Année",
+                "tCO2e",
+                "Scope 1",
+                "Scope 2",
+                "Scope 3",
+                "Poste principal",
+                "Incertitude",
+            ]
+        } else {
+            [
+                "Inventory",
+                "Client",
+                "Year",
+                "tCO2e",
+                "Scope 1",
+                "Scope 2",
+                "Scope 3",
+                "Largest post",
+                "Uncertainty",
+            ]
+        }
+        .iter()
+        .map(|h| (*h).to_string())
+        .collect();
+        header.extend(self.ratio_keys.iter().map(|k| format!("tCO2e/{k}")));
+        header.push(if fr { "Avert." } else { "Warnings" }.to_string());
+        header.push(if fr { "Statut" } else { "Status" }.to_string());
+        let first_number = 3;
+        let status_column = header.len() - 1;
+        let mut table = Table::new();
+        table
+            .force_no_tty()
+            .load_style(presets::UTF8_FULL_CONDENSED);
+        table.set_header(header);
+        for row in &self.rows {
+            let mut cells = vec![
+                row.path.clone(),
+                row.client.clone(),
+                row.year.map(|y| y.to_string()).unwrap_or_default(),
+            ];
+            match &row.result {
+                Ok(f) => {
+                    cells.push(human(tonnes(f.total_kgco2e), 2, lang));
+                    cells.extend(f.scopes_kgco2e.iter().map(|kg| human(tonnes(*kg), 2, lang)));
+                    cells.push(f.largest_post.unwrap_or("–").to_string());
+                    cells.push(render::plus_minus(
+                        &crate::report::Figure {
+                            kgco2e: f.total_kgco2e,
+                            k: f.uncertainty + 1.0,
+                        },
+                        lang,
+                    ));
+                    cells.extend(self.ratio_keys.iter().map(|key| {
+                        ratio(f, key).map_or_else(String::new, |kg| human(tonnes(kg), 2, lang))
+                    }));
+                    cells.push(f.warnings.to_string());
+                    cells.push("ok".to_string());
+                }
+                Err(message) => {
+                    cells.extend(std::iter::repeat_n(
+                        String::new(),
+                        7 + self.ratio_keys.len(),
+                    ));
+                    let label = if fr { "erreur" } else { "error" };
+                    cells.push(format!("{label}: {message}"));
+                }
+            }
+            table.add_row(cells.into_iter().enumerate().map(|(i, text)| {
+                let cell = Cell::new(text);
+                if i >= first_number && i < status_column {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
+        let mut out = table.to_string();
+        out.push('\n');
+        out
+    }
+
+    /// One line for stderr: `12 inventories: 11 ok, 1 error, 3.2 s`.
+    pub fn tally(&self) -> String {
+        let n = self.rows.len();
+        let failed = self.failed();
+        let mut line = format!(
+            "{n} {}: {} ok, {failed} {}",
+            if n == 1 { "inventory" } else { "inventories" },
+            n - failed,
+            if failed == 1 { "error" } else { "errors" },
+        );
+        if self.unreadable > 0 {
+            line.push_str(&format!(
+                ", {} {} not searched",
+                self.unreadable,
+                if self.unreadable == 1 {
+                    "folder"
+                } else {
+                    "folders"
+                }
+            ));
+        }
+        line.push_str(&format!(", {:.1} s", self.elapsed.as_secs_f64()));
+        line
+    }
+}
+
+fn ratio(figures: &Figures, key: &str) -> Option<Decimal> {
+    figures
+        .ratios
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, kg)| *kg)
+}
+
+fn csv_text(records: &[Vec<String>]) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    for record in records {
+        // Writing to memory cannot fail but for a bug; an empty output would show it.
+        if writer.write_record(record).is_err() {
+            return String::new();
+        }
+    }
+    writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_use_slashes_and_globs_stay_within_folders() {
+        assert_eq!(slash_path(Path::new("acme/2025.yaml")), "acme/2025.yaml");
+        let defaults = glob_set(&[]).unwrap();
+        assert!(defaults.is_match("2025.yaml"));
+        assert!(defaults.is_match("acme/sub/2025.yml"));
+        assert!(!defaults.is_match("acme/factors.csv"));
+        let top = glob_set(&["*.yaml".to_string()]).unwrap();
+        assert!(top.is_match("2025.yaml"));
+        assert!(!top.is_match("acme/2025.yaml"));
+        assert!(glob_set(&["a[".to_string()]).is_err());
+    }
+
+    #[test]
+    fn first_messages_drop_the_inventory_name() {
+        let file: std::sync::Arc<str> = std::sync::Arc::from("root/a.yaml");
+        let at = crate::error::Position::new(&file, 5, 3);
+        let errors = InputErrors(vec![InputError::new(at, "unknown field `x`").help("h")]);
+        assert_eq!(
+            first_message(&errors, "root/a.yaml"),
+            "5:3: unknown field `x`"
+        );
+        assert_eq!(
+            first_message(&errors, "other.yaml"),
+            "root/a.yaml:5:3: unknown field `x`"
+        );
+    }
+}
