@@ -21,6 +21,7 @@ use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// The patterns used when none is given: YAML files at any depth.
@@ -156,14 +157,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
     let jobs = plan(paths, options);
 
     let bar = progress_bar(jobs.len(), options.progress);
-    let done: Vec<(Row, Vec<String>)> = jobs
-        .par_iter()
-        .map(|job| {
-            let done = one(job, &bases, options);
-            bar.inc(1);
-            done
-        })
-        .collect();
+    let done = compute_and_write(&jobs, &bases, options, &bar);
     bar.finish_and_clear();
 
     let mut rows = Vec::with_capacity(done.len());
@@ -332,8 +326,99 @@ fn progress_bar(len: usize, visible: bool) -> ProgressBar {
     bar
 }
 
-/// Computes, renders and writes one inventory; returns its summary row and its diagnostics.
-fn one(job: &Job, bases: &Bases, options: &Options) -> (Row, Vec<String>) {
+/// Threads writing results: a write ends with an fsync, which would otherwise hold a compute
+/// thread idle.
+const WRITERS: usize = 4;
+
+/// A rendered result on its way to its file.
+struct Pending {
+    /// Its job's index.
+    index: usize,
+    text: String,
+    /// The files it was computed from, never overwritten.
+    inputs: Vec<PathBuf>,
+}
+
+/// Computes and renders on rayon's pool while [`WRITERS`] threads write the results; returns
+/// each job's row and diagnostics, in job order.
+fn compute_and_write(
+    jobs: &[Job],
+    bases: &Bases,
+    options: &Options,
+    bar: &ProgressBar,
+) -> Vec<(Row, Vec<String>)> {
+    let (mut done, written) = std::thread::scope(|scope| {
+        // Bounded: at most this many rendered results wait in memory. Shared by the writers
+        // only, so were they all gone, sending would fail rather than block.
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Pending>(4 * WRITERS);
+        let receiver = Arc::new(Mutex::new(receiver));
+        let writers: Vec<_> = (0..WRITERS)
+            .map(|_| {
+                let receiver = Arc::clone(&receiver);
+                scope.spawn(move || {
+                    let mut results = Vec::new();
+                    loop {
+                        let next = receiver
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .recv();
+                        let Ok(pending) = next else { break };
+                        let result = jobs
+                            .get(pending.index)
+                            .map_or(Ok(()), |job| write(job, &pending));
+                        results.push((pending.index, result));
+                    }
+                    results
+                })
+            })
+            .collect();
+        drop(receiver);
+        let done: Vec<(Row, Vec<String>)> = jobs
+            .par_iter()
+            .enumerate()
+            .map_with(sender, |sender, (index, job)| {
+                let (row, diagnostics, pending) = one(index, job, bases, options);
+                if let Some(pending) = pending {
+                    // Fails only when every writer is gone (a bug): the row says so below.
+                    let _ = sender.send(pending);
+                }
+                bar.inc(1);
+                (row, diagnostics)
+            })
+            .collect();
+        let written: HashMap<usize, Result<()>> = writers
+            .into_iter()
+            .filter_map(|writer| writer.join().ok())
+            .flatten()
+            .collect();
+        (done, written)
+    });
+    for (index, (row, diagnostics)) in done.iter_mut().enumerate() {
+        if row.result.is_err() {
+            continue;
+        }
+        let error = match written.get(&index) {
+            Some(Ok(())) => continue,
+            Some(Err(e)) => format!("{e:#}"),
+            None => "the result was not written".to_string(),
+        };
+        let name = jobs
+            .get(index)
+            .map_or_else(String::new, |job| files::display(&job.path));
+        diagnostics.push(format!("error: {name}: {error}"));
+        row.result = Err(error);
+    }
+    done
+}
+
+/// Computes and renders one inventory; returns its summary row, its diagnostics and the
+/// result to write.
+fn one(
+    index: usize,
+    job: &Job,
+    bases: &Bases,
+    options: &Options,
+) -> (Row, Vec<String>, Option<Pending>) {
     let path = slash_path(&job.relative);
     let name = files::display(&job.path);
     let top_folder = (job.relative.components().count() > 1)
@@ -352,34 +437,42 @@ fn one(job: &Job, bases: &Bases, options: &Options) -> (Row, Vec<String>) {
     if let Some(conflict) = &job.conflict {
         diagnostics.push(format!("error: {name}: {conflict}"));
         row.result = Err(conflict.clone());
-        return (row, diagnostics);
+        return (row, diagnostics, None);
     }
-    match compute_one(&job.path, bases) {
+    let report = match compute_one(&job.path, bases) {
+        Ok(report) => report,
         Err(errors) => {
             diagnostics.extend(errors.0.iter().map(|e| diagnostic(e, &name)));
             row.result = Err(first_message(&errors, &name));
+            return (row, diagnostics, None);
         }
-        Ok(report) => {
-            row.organisation.clone_from(&report.organisation.name);
-            if top_folder.is_none() {
-                row.client.clone_from(&report.organisation.name);
-            }
-            row.year = Some(report.period.year());
-            diagnostics.extend(report.warnings.iter().map(|w| match w.at {
-                Some(_) => format!("warning: {w}"),
-                None => format!("warning: {name}: {w}"),
-            }));
-            row.result = match write(job, &report, options) {
-                Ok(()) => Ok(figures(&report)),
-                Err(e) => {
-                    let message = format!("{e:#}");
-                    diagnostics.push(format!("error: {name}: {message}"));
-                    Err(message)
-                }
-            };
-        }
+    };
+    row.organisation.clone_from(&report.organisation.name);
+    if top_folder.is_none() {
+        row.client.clone_from(&report.organisation.name);
     }
-    (row, diagnostics)
+    row.year = Some(report.period.year());
+    diagnostics.extend(report.warnings.iter().map(|w| match w.at {
+        Some(_) => format!("warning: {w}"),
+        None => format!("warning: {name}: {w}"),
+    }));
+    let lang = options.lang;
+    let text = match options.format {
+        BatchFormat::Json => render::json::render(&report, lang),
+        BatchFormat::Csv => render::csv::posts(&report, lang),
+        BatchFormat::Md => render::markdown::render(&report, lang),
+    };
+    // The inputs it was computed from: the inventory and every factor file it used.
+    let mut inputs = vec![job.path.clone()];
+    inputs.extend(report.bases.iter().map(|b| PathBuf::from(&b.name)));
+    inputs.extend(options.factors.iter().cloned());
+    row.result = Ok(figures(&report));
+    let pending = Pending {
+        index,
+        text,
+        inputs,
+    };
+    (row, diagnostics, Some(pending))
 }
 
 fn diagnostic(error: &InputError, name: &str) -> String {
@@ -408,28 +501,14 @@ fn first_message(errors: &InputErrors, name: &str) -> String {
     }
 }
 
-fn write(job: &Job, report: &Report, options: &Options) -> Result<()> {
-    let lang = options.lang;
-    let text = match options.format {
-        BatchFormat::Json => render::json::render(report, lang),
-        BatchFormat::Csv => render::csv::posts(report, lang),
-        BatchFormat::Md => render::markdown::render(report, lang),
-    };
+fn write(job: &Job, pending: &Pending) -> Result<()> {
     if let Some(folder) = job.output.parent() {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("cannot create folder {}", folder.display()))?;
     }
-    // The inputs it was computed from: the inventory and every factor file it used.
-    let bases_used: Vec<PathBuf> = report
-        .bases
-        .iter()
-        .map(|b| PathBuf::from(&b.name))
-        .collect();
-    let mut inputs: Vec<&Path> = vec![job.path.as_path()];
-    inputs.extend(bases_used.iter().map(PathBuf::as_path));
-    inputs.extend(options.factors.iter().map(PathBuf::as_path));
+    let inputs: Vec<&Path> = pending.inputs.iter().map(PathBuf::as_path).collect();
     output::refuse_inputs(&Sink::File(&job.output), &inputs)?;
-    output::write_atomically(&job.output, text.as_bytes())
+    output::write_atomically(&job.output, pending.text.as_bytes())
 }
 
 fn figures(report: &Report) -> Figures {

@@ -451,3 +451,27 @@ lines:
     assert!(b.contains("\"in/b/../shared.csv\""), "{b}");
     assert!(!b.contains("in/a/"), "{b}");
 }
+
+#[test]
+fn a_result_that_cannot_be_written_is_an_error_row() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a/2024.yaml"), SMALL);
+    write(&dir.path().join("in/b/2024.yaml"), SMALL);
+    // `out/a` is a file: the folder for a's result cannot be made.
+    write(&dir.path().join("out/a"), "in the way\n");
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 1);
+    assert!(dir.path().join("out/b/2024.json").is_file());
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    assert!(
+        summary
+            .contains("\na/2024.yaml,a,Gamma SARL,2024,,,,,,,,,error,cannot create folder out/a: "),
+        "{summary}"
+    );
+    assert!(
+        run.stderr
+            .starts_with("error: in/a/2024.yaml: cannot create folder out/a: "),
+        "{}",
+        run.stderr
+    );
+}

@@ -4,12 +4,17 @@
 use crate::batch::{self, Options};
 use crate::output::{self, Sink};
 use anyhow::Result;
+use std::io::Write;
 
 pub(crate) fn run(options: Options) -> Result<u8> {
     let outcome = batch::run(&options)?;
+    // Thousands of warnings are one write, not one each.
+    let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
     for message in &outcome.messages {
-        eprintln!("{message}");
+        let _ = writeln!(stderr, "{message}");
     }
+    let _ = stderr.flush();
+    drop(stderr);
     output::write(&Sink::Stdout, &outcome.table(options.lang))?;
     eprintln!("{}", outcome.tally());
     Ok(if outcome.success() { 0 } else { 1 })
