@@ -196,7 +196,9 @@ fn patterns(globs: &[String]) -> Vec<String> {
 fn glob_set(globs: &[String]) -> Result<GlobSet> {
     let mut builder = GlobSetBuilder::new();
     for pattern in patterns(globs) {
-        let glob = GlobBuilder::new(&pattern)
+        // Paths are matched relative to the root: `./x/*.yaml` means `x/*.yaml`.
+        let relative = pattern.trim_start_matches("./");
+        let glob = GlobBuilder::new(relative)
             .literal_separator(true)
             .build()
             .with_context(|| format!("--glob {pattern}: not a valid pattern"))?;
@@ -760,6 +762,11 @@ mod tests {
         assert!(top.is_match("2025.yaml"));
         assert!(!top.is_match("acme/2025.yaml"));
         assert!(glob_set(&["a[".to_string()]).is_err());
+        assert!(
+            glob_set(&["./acme/*.yaml".to_string()])
+                .unwrap()
+                .is_match("acme/2025.yaml")
+        );
     }
 
     #[test]
