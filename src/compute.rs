@@ -289,7 +289,8 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let k = uncertainty::k_product(k_activity, factor_k(line, &factor));
+        let k_factor = factor_k(line, &factor);
+        let k = uncertainty::k_product(k_activity, k_factor);
         Some(LineResult {
             id: line.id.clone(),
             label: line.label.clone(),
@@ -303,6 +304,8 @@ impl<'a> Engine<'a> {
                 kgco2e: emission,
                 k,
             },
+            k_activity,
+            k_factor,
             parts,
             amortization,
             destination,

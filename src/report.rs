@@ -133,6 +133,10 @@ pub struct LineResult {
     pub post: Post,
     /// Its emissions (whole line) and uncertainty.
     pub figure: Figure,
+    /// k of its activity data alone (`figure.k` combines it with `k_factor`, uncertainty.md §3).
+    pub k_activity: f64,
+    /// k of its emission factor alone.
+    pub k_factor: f64,
     /// Its parts by post, adding up to `figure.kgco2e`.
     pub parts: Vec<(Post, Decimal)>,
     /// Amortisation and whether it is over.
