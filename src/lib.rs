@@ -17,6 +17,7 @@ pub mod factor_base;
 pub mod gas;
 pub mod inventory;
 pub mod load;
+pub mod monte_carlo;
 pub mod number;
 pub mod output;
 pub mod post;
