@@ -27,4 +27,5 @@ pub mod search;
 pub mod text;
 pub mod trend;
 pub mod uncertainty;
+pub mod uncertainty_analysis;
 pub mod unit;
