@@ -118,10 +118,14 @@ fn advice(line: &LineResult, activity_part: f64) -> Advice {
 
 /// Ranks the report's lines (the `top` first) and posts by their share of the total's variance.
 pub fn analyse(report: &Report, top: usize) -> Analysis {
-    let lines = ranked(report.lines.iter().enumerate().filter_map(|(i, l)| {
-        (l.destination == Destination::Emissions)
-            .then(|| (i, term(to_f64(l.figure.kgco2e), l.figure.k)))
-    }));
+    let lines = ranked(
+        report
+            .lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.destination == Destination::Emissions)
+            .map(|(i, l)| (i, term(to_f64(l.figure.kgco2e), l.figure.k))),
+    );
     let contributing_lines = lines.len();
     let lines = lines
         .into_iter()
