@@ -1,6 +1,6 @@
 //! The command line, as clap parses it. Checked into a run by [`crate::cmd`].
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// bilan — Bilan Carbone® calculator: a YAML inventory and emission-factor bases in, the 22
@@ -55,6 +55,55 @@ impl From<LangArg> for crate::post::Lang {
     }
 }
 
+/// Correlation models of `compute --monte-carlo`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CorrelationArg {
+    /// One draw per line: comparable with the method's analytic interval.
+    Independent,
+    /// One draw per factor id per iteration, shared by every line using that factor.
+    SharedFactors,
+}
+
+impl From<CorrelationArg> for crate::monte_carlo::Correlation {
+    fn from(correlation: CorrelationArg) -> Self {
+        match correlation {
+            CorrelationArg::Independent => crate::monte_carlo::Correlation::Independent,
+            CorrelationArg::SharedFactors => crate::monte_carlo::Correlation::SharedFactors,
+        }
+    }
+}
+
+/// `compute`'s uncertainty options (table, Markdown, JSON; CSV for Monte Carlo).
+#[derive(Clone, Copy, Debug, Args)]
+#[command(next_help_heading = "Uncertainty")]
+pub struct UncertaintyArgs {
+    /// Also estimate the 95 % intervals by Monte Carlo simulation (log-normal draws).
+    #[arg(long)]
+    pub monte_carlo: bool,
+    /// Monte Carlo: number of draws (1 to 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = crate::monte_carlo::DEFAULT_DRAWS,
+          value_parser = parse_draws, requires = "monte_carlo")]
+    pub draws: usize,
+    /// Monte Carlo: seed of the ChaCha8 generator (the same seed gives the same figures).
+    #[arg(long, value_name = "S", default_value_t = crate::monte_carlo::DEFAULT_SEED,
+          requires = "monte_carlo")]
+    pub seed: u64,
+    /// Monte Carlo: how the lines' draws relate.
+    #[arg(long, value_enum, default_value_t = CorrelationArg::Independent, requires = "monte_carlo")]
+    pub correlation: CorrelationArg,
+    /// Rank the lines and posts that contribute most to the total's uncertainty, with advice.
+    #[arg(long)]
+    pub uncertainty_report: bool,
+}
+
+fn parse_draws(text: &str) -> Result<usize, String> {
+    let draws: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of draws (1 to 1000000)"))?;
+    crate::monte_carlo::check_draws(draws).map_err(|e| e.to_string())
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -81,6 +130,9 @@ pub enum Command {
         /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
         #[arg(long, value_enum, default_value_t = ByArg::Post)]
         by: ByArg,
+        /// Monte Carlo and the uncertainty report.
+        #[command(flatten)]
+        uncertainty: UncertaintyArgs,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {

@@ -2,10 +2,11 @@
 
 use super::{Bases, compute_one, print_warnings};
 use crate::breakdown::{self, By};
-use crate::cli::{ByArg, Format};
+use crate::cli::{ByArg, Format, UncertaintyArgs};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
@@ -17,6 +18,7 @@ pub(crate) struct Options<'a> {
     pub(crate) lang: Lang,
     pub(crate) lines: bool,
     pub(crate) by: ByArg,
+    pub(crate) uncertainty: UncertaintyArgs,
 }
 
 pub(crate) fn run(
@@ -44,6 +46,13 @@ pub(crate) fn run(
             "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
         );
     }
+    super::uncertainty::check(
+        &options.uncertainty,
+        options.format,
+        options.lines,
+        by.is_some(),
+        inventories.len(),
+    )?;
     let bases = Bases::load(factors)?;
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
@@ -56,20 +65,28 @@ pub(crate) fn run(
     print_warnings(&report.warnings);
     let text = match by {
         Some(by) => by_key(&report, by, &options),
-        None => single(&report, &options),
+        None => {
+            let extras = super::uncertainty::extras(&report, &options.uncertainty)?;
+            single(&report, &options, &extras)
+        }
     };
     output::write(&sink, &text)?;
     Ok(0)
 }
 
-fn single(report: &Report, options: &Options<'_>) -> String {
+fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
     let lang = options.lang;
     match options.format {
-        Format::Table => render::table::render(report, lang),
-        Format::Json => render::json::render(report, lang),
-        Format::Md => render::markdown::render(report, lang),
+        Format::Table => {
+            render::table::render(report, lang) + &render::uncertainty::table(report, extras, lang)
+        }
+        Format::Json => render::json::render_with(report, lang, extras),
+        Format::Md => {
+            render::markdown::render(report, lang)
+                + &render::uncertainty::markdown(report, extras, lang)
+        }
         Format::Csv if options.lines => render::csv::lines(report),
-        Format::Csv => render::csv::posts(report, lang),
+        Format::Csv => render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
     }
 }
 

@@ -4,6 +4,7 @@ mod check;
 mod compute;
 mod factors;
 mod posts;
+mod uncertainty;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputErrors;
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang,
             lines,
             by,
+            uncertainty,
         } => compute::run(
             &inventories,
             &factors,
@@ -33,6 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 lang: lang.into(),
                 lines,
                 by,
+                uncertainty,
             },
         ),
         Command::Check {

@@ -12,7 +12,7 @@ use std::str::FromStr;
 pub const SCHEMA: &str = "bilan.result/1";
 
 /// A number printed from its text: with serde_json's arbitrary precision it keeps every digit.
-struct Num(String);
+pub(super) struct Num(pub(super) String);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -267,6 +267,10 @@ struct Document<'a> {
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monte_carlo: Option<super::uncertainty::McJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uncertainty_analysis: Option<super::uncertainty::AnalysisJson<'a>>,
 }
 
 fn document(report: &Report, lang: Lang) -> Document<'_> {
@@ -340,14 +344,30 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
             })
             .collect(),
         warnings: report.warnings.iter().map(ToString::to_string).collect(),
+        monte_carlo: None,
+        uncertainty_analysis: None,
     }
 }
 
 /// The report as pretty-printed JSON text, ending with a newline.
 pub fn render(report: &Report, lang: Lang) -> String {
+    render_with(report, lang, &super::uncertainty::Extras::default())
+}
+
+/// The report as JSON with the `monte_carlo` and `uncertainty_analysis` blocks when present.
+pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Extras) -> String {
+    let mut document = document(report, lang);
+    document.monte_carlo = extras
+        .monte_carlo
+        .as_ref()
+        .map(|mc| super::uncertainty::monte_carlo_json(report, mc));
+    document.uncertainty_analysis = extras
+        .analysis
+        .as_ref()
+        .map(|a| super::uncertainty::analysis_json(report, a, lang));
     let mut bytes = Vec::new();
     // Serializing plain structs into memory cannot fail; an empty output would show a bug.
-    if serde_json::to_writer_pretty(&mut bytes, &document(report, lang)).is_err() {
+    if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
         return String::new();
     }
     bytes.push(b'\n');

@@ -7,6 +7,7 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod trend;
+pub mod uncertainty;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};
