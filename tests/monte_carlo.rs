@@ -106,7 +106,7 @@ fn a_sum_compares_with_the_analytic_interval() {
     for (r, tolerance) in [(moderate, 0.01), (wide, 0.07)] {
         let (low, high) = r.total.interval();
         let e = to_f64(r.total.kgco2e);
-        let mc = run(&r, 100_000, Correlation::Independent).total;
+        let mc = run(&r, 50_000, Correlation::Independent).total;
         for (m, a) in [(mc.p2_5, low), (mc.p97_5, high)] {
             // Monte Carlo sits at or above the analytic bound, within the tolerance.
             assert!(
