@@ -48,6 +48,9 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
         engine.errors.extend(errors);
     }
     let report = engine.aggregate(lines);
+    if let Some(report) = &report {
+        engine.errors.extend(published_gaps(inventory, report));
+    }
     if engine.errors.is_empty() {
         report.ok_or_else(|| {
             InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
@@ -55,6 +58,43 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     } else {
         Err(InputErrors(engine.errors))
     }
+}
+
+/// Published figures the computation moved away from (beyond their tolerance).
+fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
+    inventory
+        .published
+        .iter()
+        .filter_map(|p| {
+            let computed = match p.post {
+                Some(post) => report.posts.get(post.index())?.figure.kgco2e,
+                None => report.total.kgco2e,
+            };
+            let gap = (computed - p.kgco2e).abs();
+            let allowed = p.kgco2e.abs() * p.tolerance;
+            if gap <= allowed {
+                return None;
+            }
+            let what = p.post.map_or_else(|| "the total".to_string(), |post| format!("post {post}"));
+            let change = if p.kgco2e.is_zero() {
+                String::new()
+            } else {
+                format!(" ({:+.2} %)", (computed - p.kgco2e) / p.kgco2e * Decimal::ONE_HUNDRED)
+            };
+            Some(
+                InputError::new(
+                    p.at.clone(),
+                    format!(
+                        "{what} is now {} kgCO2e, published {} kgCO2e{change}: beyond the tolerance of {} %",
+                        computed.normalize(),
+                        p.kgco2e.normalize(),
+                        (p.tolerance * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                )
+                .help("if the change is intended, update `published:`; `bilan diff` shows what moved"),
+            )
+        })
+        .collect()
 }
 
 fn overflow(at: &Position) -> InputError {

@@ -282,6 +282,22 @@ pub struct Inventory {
     pub posts: Vec<PostDeclaration>,
     /// Activity lines, in file order.
     pub lines: Vec<Line>,
+    /// Published figures the computation must keep (`published:`).
+    pub published: Vec<Published>,
+}
+
+/// A published figure: the computed one must stay within `tolerance` of it (CI locks what was
+/// published).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The post, or `None` for the total.
+    pub post: Option<Post>,
+    /// The published kgCO2e.
+    pub kgco2e: Decimal,
+    /// Allowed relative gap (0.005 for 0.5 %).
+    pub tolerance: Decimal,
+    /// Where it is written.
+    pub at: Position,
 }
 
 #[cfg(test)]

@@ -386,3 +386,23 @@ fn inventory_factor_files_are_relative_to_the_inventory() {
         "{stdout}"
     );
 }
+
+#[test]
+fn published_figures_lock_the_results() {
+    // 21,340 kWh × 0.052 = 1,109.68 in total, 721.292 in 2.6.
+    let locked = |tolerance: &str| {
+        format!(
+            "{HEAD}published:\n  total_kgco2e: 1100\n  tolerance: {tolerance}\n  posts: {{ \"2.6\": 721.292 }}\nlines:\n{ELEC}"
+        )
+    };
+    let (code, stderr) = check(&locked("1%"));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, stderr) = check(&locked("0.5%"));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:5:17: the total is now 1109.68 kgCO2e, published 1100 kgCO2e (+0.88 %): beyond the tolerance of 0.5 %"),
+        "{stderr}"
+    );
+    let (code, _, _) = run_in(&locked("0.5%"), &["compute", "inv.yaml"]);
+    assert_eq!(code, 1);
+}

@@ -6,7 +6,7 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
     Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
-    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Purpose,
+    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published, Purpose,
 };
 use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
@@ -42,7 +42,18 @@ struct RawInventory {
     #[serde(default)]
     actions: Option<Spanned<serde::de::IgnoredAny>>,
     #[serde(default)]
-    published: Option<Spanned<serde::de::IgnoredAny>>,
+    published: Option<RawPublished>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublished {
+    #[serde(default)]
+    total_kgco2e: Option<Text>,
+    #[serde(default)]
+    tolerance: Option<Text>,
+    #[serde(default)]
+    posts: Option<Ordered<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -350,11 +361,7 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        for (key, value) in [
-            ("include", &raw.include),
-            ("actions", &raw.actions),
-            ("published", &raw.published),
-        ] {
+        for (key, value) in [("include", &raw.include), ("actions", &raw.actions)] {
             if let Some(value) = value {
                 let at = self.at(value);
                 self.error(
@@ -386,6 +393,7 @@ impl Checker {
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
         let lines = raw.lines.0;
+        let published = raw.published.map(|p| self.published(p)).unwrap_or_default();
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -396,7 +404,39 @@ impl Checker {
             defaults,
             posts,
             lines,
+            published,
         }
+    }
+
+    fn published(&mut self, raw: RawPublished) -> Vec<Published> {
+        let tolerance = match &raw.tolerance {
+            Some(t) => self.percent(t, "published.tolerance").unwrap_or_default(),
+            None => Decimal::ZERO,
+        };
+        let mut out = Vec::new();
+        if let Some(total) = &raw.total_kgco2e
+            && let Some(kgco2e) = self.decimal(total, "published.total_kgco2e")
+        {
+            out.push(Published {
+                post: None,
+                kgco2e,
+                tolerance,
+                at: self.at(total),
+            });
+        }
+        for (code, value) in raw.posts.map(|p| p.0).unwrap_or_default() {
+            let post = self.post_code(&code);
+            let kgco2e = self.decimal(&value, "published.posts");
+            if let (Some(post), Some(kgco2e)) = (post, kgco2e) {
+                out.push(Published {
+                    post: Some(post),
+                    kgco2e,
+                    tolerance,
+                    at: self.at(&value),
+                });
+            }
+        }
+        out
     }
 
     fn non_empty(&mut self, text: &Text, field: &str) -> String {
