@@ -94,6 +94,38 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Compare two results: each post's change and why (activity, factor, perimeter).
+    Diff {
+        /// The old result: an inventory (.yaml) or a result saved with `--format json`.
+        #[arg(value_name = "BEFORE")]
+        before: PathBuf,
+        /// The new result. Leave it out with --factors-old/--factors-new to see what a new
+        /// factor base changes on one inventory.
+        #[arg(value_name = "AFTER")]
+        after: Option<PathBuf>,
+        /// Extra factor base for both sides; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// The factor base before an upgrade (with --factors-new and one inventory).
+        #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
+        factors_old: Option<PathBuf>,
+        /// The factor base after an upgrade.
+        #[arg(long, value_name = "NEW.csv", requires = "factors_old")]
+        factors_new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+        /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
+        /// one post (overrides the general one); repeatable.
+        #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
+        fail_above: Vec<crate::diff::Threshold>,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -106,6 +138,23 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+}
+
+/// Reads `5%` or `3.9:10%`.
+fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
+    let (post, percent) = match text.split_once(':') {
+        Some((code, percent)) => {
+            let post = crate::post::Post::from_code(code)
+                .ok_or_else(|| format!("unknown post `{code}` (posts are 1.1 … 3.22)"))?;
+            (Some(post), percent)
+        }
+        None => (None, text),
+    };
+    let share = crate::number::parse_percent(percent)
+        .ok()
+        .filter(|s| !s.is_sign_negative())
+        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    Ok(crate::diff::Threshold { post, share })
 }
 
 /// `bilan factors …`.

@@ -79,7 +79,7 @@ fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
             let change = if p.kgco2e.is_zero() {
                 String::new()
             } else {
-                format!(" ({:+.2} %)", (computed - p.kgco2e) / p.kgco2e * Decimal::ONE_HUNDRED)
+                format!(" ({:+} %)", ((computed - p.kgco2e) / p.kgco2e * Decimal::ONE_HUNDRED).round_dp(2))
             };
             Some(
                 InputError::new(

@@ -9,6 +9,7 @@ pub mod breakdown;
 pub mod cli;
 pub mod cmd;
 pub mod compute;
+pub mod diff;
 pub mod embedded;
 pub mod energy_split;
 pub mod error;

@@ -2,6 +2,7 @@
 
 mod check;
 mod compute;
+mod diff;
 mod factors;
 mod posts;
 
@@ -40,6 +41,26 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors,
             strict,
         } => check::run(&inventories, &factors, strict),
+        Command::Diff {
+            before,
+            after,
+            factors,
+            factors_old,
+            factors_new,
+            format,
+            output,
+            lang,
+            fail_above,
+        } => diff::run(diff::Options {
+            before: &before,
+            after: after.as_deref(),
+            factors: &factors,
+            upgrade: factors_old.as_deref().zip(factors_new.as_deref()),
+            format,
+            output: output.as_deref(),
+            lang: lang.into(),
+            fail_above: &fail_above,
+        }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
     }

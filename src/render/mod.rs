@@ -3,6 +3,7 @@
 
 pub mod breakdown;
 pub mod csv;
+pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod table;
