@@ -14,7 +14,7 @@
 use crate::post::{Post, Scope};
 use crate::report::{Destination, Report};
 use rust_decimal::Decimal;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// One line of a result, as the diff needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -222,30 +222,28 @@ pub struct Diff {
     pub factors: Vec<FactorChange>,
 }
 
-/// Pairs lines: by the user's id, then by factor and label, in order.
+/// Pairs lines: by the user's id, then by factor and label, in order. Returns the pairs
+/// (before, after), the removed and the added lines' indices.
 fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
     let mut pairs = Vec::new();
-    let mut used_after = vec![false; after.len()];
-    let mut used_before = vec![false; before.len()];
+    let mut used_before = HashSet::new();
+    let mut used_after = HashSet::new();
     let by_id: HashMap<&str, usize> = after
         .iter()
         .enumerate()
         .filter(|(_, l)| l.has_own_id())
         .map(|(i, l)| (l.id.as_str(), i))
         .collect();
-    for (i, line) in before.iter().enumerate() {
-        if !line.has_own_id() {
-            continue;
-        }
+    for (i, line) in before.iter().enumerate().filter(|(_, l)| l.has_own_id()) {
         if let Some(&j) = by_id.get(line.id.as_str()) {
             pairs.push((i, j));
-            used_before[i] = true;
-            used_after[j] = true;
+            used_before.insert(i);
+            used_after.insert(j);
         }
     }
     let mut by_key: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
     for (j, line) in after.iter().enumerate().rev() {
-        if !used_after[j] {
+        if !used_after.contains(&j) {
             by_key
                 .entry((line.factor.as_str(), line.label.as_str()))
                 .or_default()
@@ -253,7 +251,7 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
         }
     }
     for (i, line) in before.iter().enumerate() {
-        if used_before[i] {
+        if used_before.contains(&i) {
             continue;
         }
         if let Some(j) = by_key
@@ -261,13 +259,17 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
             .and_then(Vec::pop)
         {
             pairs.push((i, j));
-            used_before[i] = true;
-            used_after[j] = true;
+            used_before.insert(i);
+            used_after.insert(j);
         }
     }
     pairs.sort_by_key(|(_, j)| *j);
-    let removed = (0..before.len()).filter(|i| !used_before[*i]).collect();
-    let added = (0..after.len()).filter(|j| !used_after[*j]).collect();
+    let removed = (0..before.len())
+        .filter(|i| !used_before.contains(i))
+        .collect();
+    let added = (0..after.len())
+        .filter(|j| !used_after.contains(j))
+        .collect();
     (pairs, removed, added)
 }
 
