@@ -372,7 +372,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
         for line in &lines {
             effects.add(&line.effects);
         }
-        lines.sort_by(|x, y| (y.after - y.before).abs().cmp(&(x.after - x.before).abs()));
+        lines.sort_by_key(|l| std::cmp::Reverse((l.after - l.before).abs()));
         lines.retain(|l| l.after != l.before);
         lines.truncate(TOP_LINES);
         posts.push(PostChange {
