@@ -284,6 +284,8 @@ pub struct Inventory {
     pub lines: Vec<Line>,
     /// Published figures the computation must keep (`published:`).
     pub published: Vec<Published>,
+    /// Files whose lines are added (`include:`), as written, with where.
+    pub includes: Vec<(String, Position)>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

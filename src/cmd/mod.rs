@@ -133,23 +133,10 @@ pub(crate) fn compute_one(
     path: &Path,
     bases: &Bases,
 ) -> Result<crate::report::Report, InputErrors> {
-    let (inventory, text) = files::read_inventory(path)?;
+    let (inventory, sources) = files::read_inventory(path)?;
     let base = bases.for_inventory(&inventory, path)?;
-    crate::compute::compute(&inventory, &base).map_err(|errors| {
-        InputErrors(
-            errors
-                .0
-                .into_iter()
-                .map(|e| {
-                    if e.snippet.is_none() && *e.position.file == *inventory.file {
-                        e.with_source(&text)
-                    } else {
-                        e
-                    }
-                })
-                .collect(),
-        )
-    })
+    crate::compute::compute(&inventory, &base)
+        .map_err(|errors| InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect()))
 }
 
 /// Prints warnings on stderr.

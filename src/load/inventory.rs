@@ -38,7 +38,7 @@ struct RawInventory {
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
     lines: CheckedLines,
     #[serde(default)]
-    include: Option<Spanned<serde::de::IgnoredAny>>,
+    include: Option<Vec<Text>>,
     #[serde(default)]
     actions: Option<Spanned<serde::de::IgnoredAny>>,
     #[serde(default)]
@@ -334,6 +334,61 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     }
 }
 
+/// A file named by an inventory's `include:`: lines only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIncluded {
+    lines: CheckedLines,
+}
+
+/// Reads the lines of a file named by `include:`. Their default ids continue the numbering
+/// after `lines_before` lines; `ids` holds the ids already taken (a repeat is an error).
+pub fn parse_included(
+    file: &str,
+    text: &str,
+    lines_before: usize,
+    ids: &mut HashSet<String>,
+) -> Result<Vec<Line>, InputErrors> {
+    let file: Arc<str> = Arc::from(file);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(
+            InputError::new(Position::file(&file), "the included file is empty")
+                .help("an included file holds `lines:` and their entries")
+                .into(),
+        );
+    }
+    let checker = Checker {
+        file: Arc::clone(&file),
+        errors: Vec::new(),
+        seen: std::mem::take(ids),
+        next_line: lines_before,
+    };
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
+    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+    let Some(checker) = checker else {
+        return Err(InputError::new(
+            Position::file(&file),
+            "internal error: lost the line checker",
+        )
+        .into());
+    };
+    *ids = checker.seen;
+    let raw = parsed?;
+    if checker.errors.is_empty() {
+        Ok(raw.lines.0)
+    } else {
+        Err(InputErrors(
+            checker
+                .errors
+                .into_iter()
+                .map(|e| e.with_source(text))
+                .collect(),
+        ))
+    }
+}
+
 struct Checker {
     file: Arc<str>,
     errors: Vec<InputError>,
@@ -361,7 +416,7 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        for (key, value) in [("include", &raw.include), ("actions", &raw.actions)] {
+        for (key, value) in [("actions", &raw.actions)] {
             if let Some(value) = value {
                 let at = self.at(value);
                 self.error(
@@ -393,6 +448,15 @@ impl Checker {
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
         let lines = raw.lines.0;
+        let includes = raw
+            .include
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                let at = self.at(&t);
+                (t.value, at)
+            })
+            .collect();
         let published = raw.published.map(|p| self.published(p)).unwrap_or_default();
         Inventory {
             file: self.file.to_string(),
@@ -405,6 +469,7 @@ impl Checker {
             posts,
             lines,
             published,
+            includes,
         }
     }
 
