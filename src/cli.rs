@@ -26,6 +26,21 @@ pub enum Format {
     Md,
 }
 
+/// Which framework `compute --view` reports in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The 22 posts of the Bilan Carbone® (default).
+    Bilan,
+    /// BEGES v5 / ISO 14064-1:2018: 6 categories, 22 posts.
+    #[value(name = "beges-v5")]
+    BegesV5,
+    /// GHG Protocol: scopes 1, 2 and the 15 scope 3 categories.
+    GhgProtocol,
+    /// ESRS E1-6 (CSRD): gross scopes 1, 2 (both methods), 3, total, intensity.
+    #[value(name = "esrs-e1")]
+    EsrsE1,
+}
+
 /// What `compute --by` breaks the posts down by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
@@ -81,6 +96,9 @@ pub enum Command {
         /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
         #[arg(long, value_enum, default_value_t = ByArg::Post)]
         by: ByArg,
+        /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
+        #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
+        view: ViewArg,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {

@@ -214,6 +214,8 @@ pub struct LinePositions {
     pub line: Position,
     /// `factor:`.
     pub factor: Position,
+    /// `market_factor:`.
+    pub market: Position,
     /// `unit:`.
     pub unit: Position,
     /// `post:` (or the line when absent).
@@ -251,6 +253,9 @@ pub struct Line {
     pub sold_products: bool,
     /// kWh PCI per kWh PCS.
     pub pci_per_pcs: Option<Decimal>,
+    /// The supplier-specific or residual-mix factor of an electricity or heat line, for the
+    /// market-based scope 2 (the location-based figure stays the Bilan Carbone one).
+    pub market_factor: Option<FactorRef>,
     /// Site tag.
     pub site: Option<String>,
     /// Free tags.

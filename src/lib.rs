@@ -28,3 +28,4 @@ pub mod text;
 pub mod trend;
 pub mod uncertainty;
 pub mod unit;
+pub mod view;

@@ -25,6 +25,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang,
             lines,
             by,
+            view,
         } => compute::run(
             &inventories,
             &factors,
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 lang: lang.into(),
                 lines,
                 by,
+                view,
             },
         ),
         Command::Check {

@@ -223,7 +223,7 @@ struct RawLine {
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
-    market_factor: Option<Spanned<serde::de::IgnoredAny>>,
+    market_factor: Option<Spanned<RawFactorRef>>,
 }
 
 /// A mapping kept in file order, keys spanned.
@@ -869,14 +869,6 @@ impl Checker {
             }
             Some(value)
         });
-        if let Some(market) = &raw.market_factor {
-            let mat = self.at(market);
-            self.error(
-                mat,
-                "`market_factor:` is reserved for a later version of bilan",
-                "remove it for now",
-            );
-        }
         let certainty = self.certainty(
             raw.uncertainty.as_ref(),
             raw.quality.as_ref(),
@@ -902,8 +894,22 @@ impl Checker {
                 FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?))
             }
         };
+        let (market_factor, market_at) = match raw.market_factor {
+            None => (None, Position::default()),
+            Some(market) => {
+                let market_at = self.at(&market);
+                let reference = match market.value {
+                    RawFactorRef::Id(id) => Some(FactorRef::Id(id)),
+                    RawFactorRef::Inline(inline) => self
+                        .inline_factor(&format!("{id}:market"), *inline, &market_at)
+                        .map(|f| FactorRef::Inline(Box::new(f))),
+                };
+                (reference, market_at)
+            }
+        };
         let positions = LinePositions {
             line: at.clone(),
+            market: market_at,
             factor: factor_at,
             unit: self.at(&raw.unit),
             post: raw.post.as_ref().map_or(at, |p| self.at(p)),
@@ -923,6 +929,7 @@ impl Checker {
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
             pci_per_pcs,
+            market_factor,
             site: raw.site,
             tags: raw.tags,
             comment: raw.comment,

@@ -8,6 +8,7 @@ pub mod json;
 pub mod markdown;
 pub mod table;
 pub mod trend;
+pub mod view;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};
