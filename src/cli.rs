@@ -144,6 +144,21 @@ pub enum Command {
         #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
         fail_above: Vec<crate::diff::Threshold>,
     },
+    /// Write the report for people: one self-contained HTML file with charts, printable on A4.
+    Report {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE.html")]
+        output: PathBuf,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.

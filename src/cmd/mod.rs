@@ -5,6 +5,7 @@ mod compute;
 mod diff;
 mod factors;
 mod posts;
+mod report;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputErrors;
@@ -63,6 +64,12 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang: lang.into(),
             fail_above: &fail_above,
         }),
+        Command::Report {
+            inventory,
+            output,
+            factors,
+            lang,
+        } => report::run(&inventory, &output, &factors, lang.into()),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
     }

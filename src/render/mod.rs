@@ -4,8 +4,10 @@
 pub mod breakdown;
 pub mod csv;
 pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod table;
 pub mod trend;
 pub mod view;
