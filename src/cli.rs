@@ -26,6 +26,21 @@ pub enum Format {
     Md,
 }
 
+/// Which framework `compute --view` reports in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The 22 posts of the Bilan Carbone® (default).
+    Bilan,
+    /// BEGES v5 / ISO 14064-1:2018: 6 categories, 22 posts.
+    #[value(name = "beges-v5")]
+    BegesV5,
+    /// GHG Protocol: scopes 1, 2 and the 15 scope 3 categories.
+    GhgProtocol,
+    /// ESRS E1-6 (CSRD): gross scopes 1, 2 (both methods), 3, total, intensity.
+    #[value(name = "esrs-e1")]
+    EsrsE1,
+}
+
 /// What `compute --by` breaks the posts down by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
@@ -133,6 +148,9 @@ pub enum Command {
         /// Monte Carlo and the uncertainty report.
         #[command(flatten)]
         uncertainty: UncertaintyArgs,
+        /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
+        #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
+        view: ViewArg,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {
@@ -146,6 +164,53 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Compare two results: each post's change and why (activity, factor, perimeter).
+    Diff {
+        /// The old result: an inventory (.yaml) or a result saved with `--format json`.
+        #[arg(value_name = "BEFORE")]
+        before: PathBuf,
+        /// The new result. Leave it out with --factors-old/--factors-new to see what a new
+        /// factor base changes on one inventory.
+        #[arg(value_name = "AFTER")]
+        after: Option<PathBuf>,
+        /// Extra factor base for both sides; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// The factor base before an upgrade (with --factors-new and one inventory).
+        #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
+        factors_old: Option<PathBuf>,
+        /// The factor base after an upgrade.
+        #[arg(long, value_name = "NEW.csv", requires = "factors_old")]
+        factors_new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+        /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
+        /// one post (overrides the general one); repeatable.
+        #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
+        fail_above: Vec<crate::diff::Threshold>,
+    },
+    /// Write the report for people: one self-contained HTML file with charts, printable on A4.
+    Report {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE.html")]
+        output: PathBuf,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -158,6 +223,23 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+}
+
+/// Reads `5%` or `3.9:10%`.
+fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
+    let (post, percent) = match text.split_once(':') {
+        Some((code, percent)) => {
+            let post = crate::post::Post::from_code(code)
+                .ok_or_else(|| format!("unknown post `{code}` (posts are 1.1 … 3.22)"))?;
+            (Some(post), percent)
+        }
+        None => (None, text),
+    };
+    let share = crate::number::parse_percent(percent)
+        .ok()
+        .filter(|s| !s.is_sign_negative())
+        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    Ok(crate::diff::Threshold { post, share })
 }
 
 /// `bilan factors …`.

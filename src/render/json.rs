@@ -55,6 +55,16 @@ impl Interval {
     }
 }
 
+/// Scope 2 under the market-based method, next to the location-based scope 2.
+#[derive(Serialize)]
+struct MarketScope2 {
+    kgco2e: Num,
+    uncertainty: Num,
+    low: Num,
+    high: Num,
+    lines_with_market_factor: usize,
+}
+
 #[derive(Serialize)]
 struct Period {
     start: String,
@@ -149,6 +159,18 @@ struct Line<'a> {
     site: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    market: Option<MarketLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct MarketLine<'a> {
+    factor: &'a str,
+    factor_name: &'a str,
+    factor_kgco2e: Num,
+    factor_source: &'a str,
+    kgco2e: Num,
+    uncertainty: Num,
 }
 
 impl<'a> Line<'a> {
@@ -182,6 +204,14 @@ impl<'a> Line<'a> {
             }),
             site: l.site.as_deref(),
             tags: &l.tags,
+            market: l.market.as_ref().map(|m| MarketLine {
+                factor: &m.factor.id,
+                factor_name: &m.factor.name,
+                factor_kgco2e: exact_num(m.factor.kgco2e),
+                factor_source: &m.factor.source,
+                kgco2e: exact_num(m.kgco2e),
+                uncertainty: Num(rounded_f64(m.k - 1.0, 6)),
+            }),
         }
     }
 }
@@ -264,6 +294,7 @@ struct Document<'a> {
     co2_biogenic_kgco2e: Num,
     #[serde(skip_serializing_if = "Option::is_none")]
     gases: Option<Gases>,
+    scope2_market_based: MarketScope2,
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
@@ -321,6 +352,16 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
         removals: ApartBlock::of(&report.removals, report),
         co2_biogenic_kgco2e: exact_num(report.co2_biogenic),
         gases: Gases::of(&report.gases),
+        scope2_market_based: {
+            let i = Interval::of(&report.scope2_market);
+            MarketScope2 {
+                kgco2e: i.kgco2e,
+                uncertainty: i.uncertainty,
+                low: i.low,
+                high: i.high,
+                lines_with_market_factor: report.market_lines,
+            }
+        },
         ratios: report
             .ratios
             .iter()
