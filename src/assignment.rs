@@ -243,6 +243,7 @@ mod tests {
             amortization: None,
             sold_products: false,
             pci_per_pcs: None,
+            market_factor: None,
             site: None,
             tags: vec![],
             comment: None,

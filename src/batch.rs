@@ -19,7 +19,7 @@ use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -160,10 +160,20 @@ pub fn run(options: &Options) -> Result<Outcome> {
     let done = compute_and_write(&jobs, &bases, options, &bar);
     bar.finish_and_clear();
 
+    // Files that an inventory includes (`include:`, lines only) are not inventories.
+    let included: HashSet<PathBuf> = done
+        .iter()
+        .flat_map(|(_, _, included)| included.iter().cloned())
+        .collect();
     let mut rows = Vec::with_capacity(done.len());
-    for (row, diagnostics) in done {
-        messages.extend(diagnostics);
-        rows.push(row);
+    for ((row, diagnostics, _), job) in done.into_iter().zip(&jobs) {
+        let is_included = !included.is_empty()
+            && row.result.is_err()
+            && std::fs::canonicalize(&job.path).is_ok_and(|p| included.contains(&p));
+        if !is_included {
+            messages.extend(diagnostics);
+            rows.push(row);
+        }
     }
     let ratio_keys: Vec<String> = rows
         .iter()
@@ -342,13 +352,13 @@ struct Pending {
 }
 
 /// Computes and renders on rayon's pool while [`WRITERS`] threads write the results; returns
-/// each job's row and diagnostics, in job order.
+/// each job's row, diagnostics and the files it includes, in job order.
 fn compute_and_write(
     jobs: &[Job],
     bases: &Bases,
     options: &Options,
     bar: &ProgressBar,
-) -> Vec<(Row, Vec<String>)> {
+) -> Vec<(Row, Vec<String>, Vec<PathBuf>)> {
     let (mut done, written) = std::thread::scope(|scope| {
         // Bounded: at most this many rendered results wait in memory. Shared by the writers
         // only, so were they all gone, sending would fail rather than block.
@@ -375,7 +385,7 @@ fn compute_and_write(
             })
             .collect();
         drop(receiver);
-        let done: Vec<(Row, Vec<String>)> = jobs
+        let done: Vec<(Row, Vec<String>, Vec<PathBuf>)> = jobs
             .par_iter()
             .enumerate()
             .map_with(sender, |sender, (index, job)| {
@@ -385,7 +395,7 @@ fn compute_and_write(
                     let _ = sender.send(pending);
                 }
                 bar.inc(1);
-                (row, diagnostics)
+                (row, diagnostics, included_by(&job.path))
             })
             .collect();
         let written: HashMap<usize, Result<()>> = writers
@@ -395,7 +405,7 @@ fn compute_and_write(
             .collect();
         (done, written)
     });
-    for (index, (row, diagnostics)) in done.iter_mut().enumerate() {
+    for (index, (row, diagnostics, _)) in done.iter_mut().enumerate() {
         if row.result.is_err() {
             continue;
         }
@@ -411,6 +421,27 @@ fn compute_and_write(
         row.result = Err(error);
     }
     done
+}
+
+/// The files an inventory includes, canonical. Read apart from the computation (which does not
+/// report them), and only for a file that mentions `include`.
+fn included_by(path: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Vec::new();
+    };
+    if !text.contains("include") {
+        return Vec::new();
+    }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let Ok(inventory) = crate::load::inventory::parse(&files::display(path), text) else {
+        return Vec::new();
+    };
+    let folder = path.parent().unwrap_or(Path::new(""));
+    inventory
+        .includes
+        .iter()
+        .filter_map(|(file, _)| std::fs::canonicalize(folder.join(file)).ok())
+        .collect()
 }
 
 /// Computes and renders one inventory; returns its summary row, its diagnostics and the

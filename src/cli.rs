@@ -1,6 +1,6 @@
 //! The command line, as clap parses it. Checked into a run by [`crate::cmd`].
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 /// bilan — Bilan Carbone® calculator: a YAML inventory and emission-factor bases in, the 22
@@ -37,6 +37,21 @@ pub enum BatchFormat {
     Md,
 }
 
+/// Which framework `compute --view` reports in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The 22 posts of the Bilan Carbone® (default).
+    Bilan,
+    /// BEGES v5 / ISO 14064-1:2018: 6 categories, 22 posts.
+    #[value(name = "beges-v5")]
+    BegesV5,
+    /// GHG Protocol: scopes 1, 2 and the 15 scope 3 categories.
+    GhgProtocol,
+    /// ESRS E1-6 (CSRD): gross scopes 1, 2 (both methods), 3, total, intensity.
+    #[value(name = "esrs-e1")]
+    EsrsE1,
+}
+
 /// What `compute --by` breaks the posts down by.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ByArg {
@@ -66,6 +81,55 @@ impl From<LangArg> for crate::post::Lang {
     }
 }
 
+/// Correlation models of `compute --monte-carlo`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CorrelationArg {
+    /// One draw per line: comparable with the method's analytic interval.
+    Independent,
+    /// One draw per factor id per iteration, shared by every line using that factor.
+    SharedFactors,
+}
+
+impl From<CorrelationArg> for crate::monte_carlo::Correlation {
+    fn from(correlation: CorrelationArg) -> Self {
+        match correlation {
+            CorrelationArg::Independent => crate::monte_carlo::Correlation::Independent,
+            CorrelationArg::SharedFactors => crate::monte_carlo::Correlation::SharedFactors,
+        }
+    }
+}
+
+/// `compute`'s uncertainty options (table, Markdown, JSON; CSV for Monte Carlo).
+#[derive(Clone, Copy, Debug, Args)]
+#[command(next_help_heading = "Uncertainty")]
+pub struct UncertaintyArgs {
+    /// Also estimate the 95 % intervals by Monte Carlo simulation (log-normal draws).
+    #[arg(long)]
+    pub monte_carlo: bool,
+    /// Monte Carlo: number of draws (1 to 1,000,000).
+    #[arg(long, value_name = "N", default_value_t = crate::monte_carlo::DEFAULT_DRAWS,
+          value_parser = parse_draws, requires = "monte_carlo")]
+    pub draws: usize,
+    /// Monte Carlo: seed of the ChaCha8 generator (the same seed gives the same figures).
+    #[arg(long, value_name = "S", default_value_t = crate::monte_carlo::DEFAULT_SEED,
+          requires = "monte_carlo")]
+    pub seed: u64,
+    /// Monte Carlo: how the lines' draws relate.
+    #[arg(long, value_enum, default_value_t = CorrelationArg::Independent, requires = "monte_carlo")]
+    pub correlation: CorrelationArg,
+    /// Rank the lines and posts that contribute most to the total's uncertainty, with advice.
+    #[arg(long)]
+    pub uncertainty_report: bool,
+}
+
+fn parse_draws(text: &str) -> Result<usize, String> {
+    let draws: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a number of draws (1 to 1000000)"))?;
+    crate::monte_carlo::check_draws(draws).map_err(|e| e.to_string())
+}
+
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -92,6 +156,12 @@ pub enum Command {
         /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
         #[arg(long, value_enum, default_value_t = ByArg::Post)]
         by: ByArg,
+        /// Monte Carlo and the uncertainty report.
+        #[command(flatten)]
+        uncertainty: UncertaintyArgs,
+        /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
+        #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
+        view: ViewArg,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {
@@ -128,6 +198,53 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
     },
+    /// Compare two results: each post's change and why (activity, factor, perimeter).
+    Diff {
+        /// The old result: an inventory (.yaml) or a result saved with `--format json`.
+        #[arg(value_name = "BEFORE")]
+        before: PathBuf,
+        /// The new result. Leave it out with --factors-old/--factors-new to see what a new
+        /// factor base changes on one inventory.
+        #[arg(value_name = "AFTER")]
+        after: Option<PathBuf>,
+        /// Extra factor base for both sides; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// The factor base before an upgrade (with --factors-new and one inventory).
+        #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
+        factors_old: Option<PathBuf>,
+        /// The factor base after an upgrade.
+        #[arg(long, value_name = "NEW.csv", requires = "factors_old")]
+        factors_new: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+        /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
+        /// one post (overrides the general one); repeatable.
+        #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
+        fail_above: Vec<crate::diff::Threshold>,
+    },
+    /// Write the report for people: one self-contained HTML file with charts, printable on A4.
+    Report {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// The HTML file to write.
+        #[arg(long, short, value_name = "FILE.html")]
+        output: PathBuf,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -140,6 +257,23 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+}
+
+/// Reads `5%` or `3.9:10%`.
+fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
+    let (post, percent) = match text.split_once(':') {
+        Some((code, percent)) => {
+            let post = crate::post::Post::from_code(code)
+                .ok_or_else(|| format!("unknown post `{code}` (posts are 1.1 … 3.22)"))?;
+            (Some(post), percent)
+        }
+        None => (None, text),
+    };
+    let share = crate::number::parse_percent(percent)
+        .ok()
+        .filter(|s| !s.is_sign_negative())
+        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    Ok(crate::diff::Threshold { post, share })
 }
 
 /// `bilan factors …`.

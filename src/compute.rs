@@ -7,10 +7,11 @@ use crate::factor::{Factor, FactorStatus};
 use crate::factor_base::FactorBase;
 use crate::gas;
 use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
+use crate::number::checked_sum;
 use crate::post::{Post, Scope};
 use crate::report::{
-    Apart, Destination, Figure, GasBreakdown, LineResult, PostResult, PostStatus, Ratio, Report,
-    ScopeResult, Warning, to_f64,
+    Apart, Destination, Figure, GasBreakdown, LineResult, Market, PostResult, PostStatus, Ratio,
+    Report, ScopeResult, Warning, to_f64,
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
@@ -48,6 +49,9 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
         engine.errors.extend(errors);
     }
     let report = engine.aggregate(lines);
+    if let Some(report) = &report {
+        engine.errors.extend(published_gaps(inventory, report));
+    }
     if engine.errors.is_empty() {
         report.ok_or_else(|| {
             InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
@@ -55,6 +59,43 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     } else {
         Err(InputErrors(engine.errors))
     }
+}
+
+/// Published figures the computation moved away from (beyond their tolerance).
+fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
+    inventory
+        .published
+        .iter()
+        .filter_map(|p| {
+            let computed = match p.post {
+                Some(post) => report.posts.get(post.index())?.figure.kgco2e,
+                None => report.total.kgco2e,
+            };
+            let gap = (computed - p.kgco2e).abs();
+            let allowed = p.kgco2e.abs() * p.tolerance;
+            if gap <= allowed {
+                return None;
+            }
+            let what = p.post.map_or_else(|| "the total".to_string(), |post| format!("post {post}"));
+            let change = if p.kgco2e.is_zero() {
+                String::new()
+            } else {
+                format!(" ({:+} %)", ((computed - p.kgco2e) / p.kgco2e * Decimal::ONE_HUNDRED).round_dp(2))
+            };
+            Some(
+                InputError::new(
+                    p.at.clone(),
+                    format!(
+                        "{what} is now {} kgCO2e, published {} kgCO2e{change}: beyond the tolerance of {} %",
+                        computed.normalize(),
+                        p.kgco2e.normalize(),
+                        (p.tolerance * Decimal::ONE_HUNDRED).normalize()
+                    ),
+                )
+                .help("if the change is intended, update `published:`; `bilan diff` shows what moved"),
+            )
+        })
+        .collect()
 }
 
 fn overflow(at: &Position) -> InputError {
@@ -102,7 +143,12 @@ impl<'a> Engine<'a> {
     }
 
     fn factor(&mut self, line: &'a Line) -> Option<Arc<Factor>> {
-        match &line.factor {
+        self.resolve(&line.factor, &line.at.factor)
+    }
+
+    /// The factor a reference names; an unknown id is an error at `at`.
+    fn resolve(&mut self, reference: &FactorRef, at: &Position) -> Option<Arc<Factor>> {
+        match reference {
             FactorRef::Inline(factor) => Some(Arc::new(factor.as_ref().clone())),
             FactorRef::Id(id) => {
                 let found = self.base.get(id);
@@ -122,16 +168,70 @@ impl<'a> Engine<'a> {
                         )
                     };
                     self.errors.push(
-                        InputError::new(
-                            line.at.factor.clone(),
-                            format!("unknown factor id `{id}`"),
-                        )
-                        .help(help),
+                        InputError::new(at.clone(), format!("unknown factor id `{id}`")).help(help),
                     );
                 }
                 found.cloned()
             }
         }
+    }
+
+    /// The market-based scope 2 figure of a line in 2.6 or 2.7 with a `market_factor:`: its
+    /// quantity × what of the market factor stays in the post (the whole factor when it has
+    /// no parts; supplier factors usually have none).
+    fn market(
+        &mut self,
+        line: &'a Line,
+        post: Post,
+        k_activity: f64,
+        scale: Decimal,
+    ) -> Option<Market> {
+        let reference = line.market_factor.as_ref()?;
+        let at = &line.at.market;
+        if !energy_split::is_grid(post) {
+            self.errors.push(
+                InputError::new(at.clone(), format!("`market_factor:` on a line in post {post}"))
+                    .help("a market factor applies to electricity (2.6) and heat or cooling (2.7) lines only"),
+            );
+            return None;
+        }
+        let factor = self.resolve(reference, at)?;
+        let year = self.inventory.period.year();
+        let from = self.unit(&line.unit);
+        let to = self.unit(factor.per_unit());
+        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+            Ok(c) => c.value,
+            Err(problem) => {
+                self.errors.push(InputError {
+                    position: at.clone(),
+                    ..unit_error(line, &factor, &problem)
+                });
+                return None;
+            }
+        };
+        // Amortised lines are not grid lines; `scale` is only a zero for a fully amortised one.
+        let converted = if scale.is_zero() {
+            Decimal::ZERO
+        } else {
+            converted
+        };
+        let whole = converted.checked_mul(factor.kgco2e);
+        let kgco2e = match energy_split::split(post, &factor, converted, whole.unwrap_or_default())
+        {
+            Ok(Some(split)) => split
+                .parts
+                .iter()
+                .filter(|(p, _)| *p == post)
+                .map(|(_, v)| *v)
+                .sum(),
+            Ok(None) => whole?,
+            Err(Overflow) => None?,
+        };
+        Some(Market {
+            k: uncertainty::k_product(k_activity, base_factor_k(&factor)),
+            kgco2e,
+            factor,
+        })
     }
 
     fn line(&mut self, line: &'a Line) -> Option<LineResult> {
@@ -289,7 +389,9 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let k = uncertainty::k_product(k_activity, factor_k(line, &factor));
+        let k_factor = factor_k(line, &factor);
+        let k = uncertainty::k_product(k_activity, k_factor);
+        let market = self.market(line, assignment.post, k_activity, scale);
         Some(LineResult {
             id: line.id.clone(),
             label: line.label.clone(),
@@ -303,11 +405,14 @@ impl<'a> Engine<'a> {
                 kgco2e: emission,
                 k,
             },
+            k_activity,
+            k_factor,
             parts,
             amortization,
             destination,
             co2_biogenic,
             gases,
+            market,
             quality_undeclared,
             site: line.site.clone(),
             tags: line.tags.clone(),
@@ -337,6 +442,9 @@ impl<'a> Engine<'a> {
         let mut biogenic = Decimal::ZERO;
         let mut post_gases = [GasBreakdown::default(); 22];
         let mut total_gases = GasBreakdown::default();
+        let mut market = Decimal::ZERO;
+        let mut market_k = SumUncertainty::default();
+        let mut market_lines = 0;
         for (index, line) in lines.iter().enumerate() {
             biogenic = biogenic.checked_add(line.co2_biogenic)?;
             let k = line.figure.k;
@@ -363,6 +471,24 @@ impl<'a> Engine<'a> {
             for (s, amount) in per_scope.iter().enumerate() {
                 *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*amount)?;
                 scope_k.get_mut(s)?.add(to_f64(*amount), k);
+            }
+            let scope2 = checked_sum(
+                line.parts
+                    .iter()
+                    .filter(|(p, _)| p.scope().0 == 2)
+                    .map(|(_, v)| *v),
+            )?;
+            match &line.market {
+                Some(m) => {
+                    market = market.checked_add(m.kgco2e)?;
+                    market_k.add(to_f64(m.kgco2e), m.k);
+                    market_lines += 1;
+                }
+                None if !scope2.is_zero() => {
+                    market = market.checked_add(scope2)?;
+                    market_k.add(to_f64(scope2), k);
+                }
+                None => {}
             }
             for (post, amounts) in &line.gases {
                 let breakdown = post_gases.get_mut(post.index())?;
@@ -486,6 +612,11 @@ impl<'a> Engine<'a> {
             removals: apart(removals),
             co2_biogenic: biogenic,
             gases: total_gases,
+            scope2_market: Figure {
+                kgco2e: market,
+                k: market_k.k(),
+            },
+            market_lines,
             ratios,
             warnings: std::mem::take(&mut self.warnings),
             bases: self.base.sources().to_vec(),
@@ -504,9 +635,14 @@ fn certainty_k(certainty: Certainty) -> f64 {
 /// k of a line's factor (uncertainty.md §1): the line's override, ADEME's stated percentage,
 /// the base's quality columns (reliability 5, absent criteria 3), else the default pedigree.
 fn factor_k(line: &Line, factor: &Factor) -> f64 {
-    if let Some(certainty) = line.factor_certainty {
-        return certainty_k(certainty);
+    match line.factor_certainty {
+        Some(certainty) => certainty_k(certainty),
+        None => base_factor_k(factor),
     }
+}
+
+/// k of a factor from what its base says (uncertainty.md §1, steps 2–4).
+fn base_factor_k(factor: &Factor) -> f64 {
     if let Some(percent) = factor.uncertainty.percent {
         return uncertainty::k_of_percent(to_f64(percent));
     }

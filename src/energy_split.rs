@@ -41,6 +41,11 @@ const TABLE: [(&[&str], Destination, Destination); 4] = [
     ),
 ];
 
+/// True for the grid posts, 2.6 electricity and 2.7 heat, steam or cooling.
+pub fn is_grid(post: Post) -> bool {
+    post == codes::ELECTRICITY || post == codes::HEAT
+}
+
 /// True for the posts whose lines are split.
 pub fn applies_to(post: Post) -> bool {
     [

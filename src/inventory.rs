@@ -214,6 +214,8 @@ pub struct LinePositions {
     pub line: Position,
     /// `factor:`.
     pub factor: Position,
+    /// `market_factor:`.
+    pub market: Position,
     /// `unit:`.
     pub unit: Position,
     /// `post:` (or the line when absent).
@@ -251,6 +253,9 @@ pub struct Line {
     pub sold_products: bool,
     /// kWh PCI per kWh PCS.
     pub pci_per_pcs: Option<Decimal>,
+    /// The supplier-specific or residual-mix factor of an electricity or heat line, for the
+    /// market-based scope 2 (the location-based figure stays the Bilan Carbone one).
+    pub market_factor: Option<FactorRef>,
     /// Site tag.
     pub site: Option<String>,
     /// Free tags.
@@ -282,6 +287,24 @@ pub struct Inventory {
     pub posts: Vec<PostDeclaration>,
     /// Activity lines, in file order.
     pub lines: Vec<Line>,
+    /// Published figures the computation must keep (`published:`).
+    pub published: Vec<Published>,
+    /// Files whose lines are added (`include:`), as written, with where.
+    pub includes: Vec<(String, Position)>,
+}
+
+/// A published figure: the computed one must stay within `tolerance` of it (CI locks what was
+/// published).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Published {
+    /// The post, or `None` for the total.
+    pub post: Option<Post>,
+    /// The published kgCO2e.
+    pub kgco2e: Decimal,
+    /// Allowed relative gap (0.005 for 0.5 %).
+    pub tolerance: Decimal,
+    /// Where it is written.
+    pub at: Position,
 }
 
 #[cfg(test)]

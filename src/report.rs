@@ -112,6 +112,17 @@ pub enum Destination {
     Removals,
 }
 
+/// A line's market-based scope 2 figure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Market {
+    /// The market factor (supplier-specific or residual mix).
+    pub factor: Arc<Factor>,
+    /// kgCO2e in the line's scope 2 post under the market-based method.
+    pub kgco2e: Decimal,
+    /// Its uncertainty k.
+    pub k: f64,
+}
+
 /// One computed line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineResult {
@@ -133,6 +144,10 @@ pub struct LineResult {
     pub post: Post,
     /// Its emissions (whole line) and uncertainty.
     pub figure: Figure,
+    /// k of its activity data alone (`figure.k` combines it with `k_factor`, uncertainty.md §3).
+    pub k_activity: f64,
+    /// k of its emission factor alone.
+    pub k_factor: f64,
     /// Its parts by post, adding up to `figure.kgco2e`.
     pub parts: Vec<(Post, Decimal)>,
     /// Amortisation and whether it is over.
@@ -143,6 +158,8 @@ pub struct LineResult {
     pub co2_biogenic: Decimal,
     /// Its gases by post, empty when the base gives none.
     pub gases: Vec<(Post, GasAmounts)>,
+    /// Its market-based scope 2 figure, when it has a `market_factor:`.
+    pub market: Option<Market>,
     /// True when no uncertainty or quality was declared for its activity data.
     pub quality_undeclared: bool,
     /// Site tag.
@@ -212,6 +229,11 @@ pub struct Report {
     pub co2_biogenic: Decimal,
     /// The total's gas breakdown.
     pub gases: GasBreakdown,
+    /// Scope 2 under the market-based method (GHG Protocol scope 2 guidance): lines with a
+    /// `market_factor:` use it, the others keep their location-based figure.
+    pub scope2_market: Figure,
+    /// How many lines have a market factor.
+    pub market_lines: usize,
     /// Intensity ratios.
     pub ratios: Vec<Ratio>,
     /// Warnings, in line order then general ones.

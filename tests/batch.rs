@@ -475,3 +475,31 @@ fn a_result_that_cannot_be_written_is_an_error_row() {
         run.stderr
     );
 }
+
+#[test]
+fn included_files_are_not_inventories() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        &dir.path().join("in/acme/2025.yaml"),
+        &format!("{SMALL}include: [achats-2025.yaml]\n"),
+    );
+    write(
+        &dir.path().join("in/acme/achats-2025.yaml"),
+        "lines:\n  - label: Électricité bis\n    factor: \"42513\"\n    quantity: 21340\n    unit: kWh\n    uncertainty: 5%\n",
+    );
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("1 inventory: 1 ok, 0 errors, "),
+        "{}",
+        run.stderr
+    );
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    // Twice 1,109.68 kg.
+    assert!(
+        summary.contains("\nacme/2025.yaml,acme,Gamma SARL,2024,2.21936,"),
+        "{summary}"
+    );
+    assert!(!summary.contains("achats"), "{summary}");
+    assert!(!dir.path().join("out/acme/achats-2025.json").exists());
+}

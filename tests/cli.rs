@@ -386,3 +386,75 @@ fn inventory_factor_files_are_relative_to_the_inventory() {
         "{stdout}"
     );
 }
+
+#[test]
+fn published_figures_lock_the_results() {
+    // 21,340 kWh × 0.052 = 1,109.68 in total, 721.292 in 2.6.
+    let locked = |tolerance: &str| {
+        format!(
+            "{HEAD}published:\n  total_kgco2e: 1100\n  tolerance: {tolerance}\n  posts: {{ \"2.6\": 721.292 }}\nlines:\n{ELEC}"
+        )
+    };
+    let (code, stderr) = check(&locked("1%"));
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (code, stderr) = check(&locked("0.5%"));
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:5:17: the total is now 1109.68 kgCO2e, published 1100 kgCO2e (+0.88 %): beyond the tolerance of 0.5 %"),
+        "{stderr}"
+    );
+    let (code, _, _) = run_in(&locked("0.5%"), &["compute", "inv.yaml"]);
+    assert_eq!(code, 1);
+}
+
+#[test]
+fn included_lines_are_added() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("achats")).unwrap();
+    std::fs::write(
+        dir.path().join("achats/2022.yaml"),
+        "lines:\n  - label: Infogérance\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n    uncertainty: 10%\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        format!("{HEAD}include: [achats/2022.yaml]\nlines:\n{ELEC}"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--lines"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // The included line follows the inventory's own (default id line-2): 10 k€ × 75 = 750,
+    // α = exp(2·sqrt((ln √1.1)² + (ln √1.8)²)) − 1 = 0.813872 (10 % activity, 80 % factor).
+    assert!(
+        stdout.ends_with("line-2,Infogérance,3.9,43445,10,k€,750,0.813872\n"),
+        "{stdout}"
+    );
+    // Errors point into the included file; a repeated id across files is an error.
+    std::fs::write(
+        dir.path().join("achats/2022.yaml"),
+        "lines:\n  - id: elec\n    label: Infogérance\n    factor: \"43445\"\n    quantity: -3\n    unit: k€\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("error: achats/2022.yaml:2:9: duplicate line id `elec`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("error: achats/2022.yaml:5:15: negative quantity `-3`"),
+        "{stderr}"
+    );
+    std::fs::remove_file(dir.path().join("achats/2022.yaml")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: inv.yaml:4:11: cannot include `achats/2022.yaml`: cannot open: no such file"
+        ),
+        "{stderr}"
+    );
+}

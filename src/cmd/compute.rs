@@ -2,11 +2,13 @@
 
 use super::{Bases, compute_one, print_warnings};
 use crate::breakdown::{self, By};
-use crate::cli::{ByArg, Format};
+use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::render::uncertainty::Extras;
 use crate::report::Report;
+use crate::view::Framework;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -17,6 +19,8 @@ pub(crate) struct Options<'a> {
     pub(crate) lang: Lang,
     pub(crate) lines: bool,
     pub(crate) by: ByArg,
+    pub(crate) uncertainty: UncertaintyArgs,
+    pub(crate) view: ViewArg,
 }
 
 pub(crate) fn run(
@@ -44,6 +48,29 @@ pub(crate) fn run(
             "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
         );
     }
+    super::uncertainty::check(
+        &options.uncertainty,
+        options.format,
+        options.lines,
+        by.is_some(),
+        inventories.len(),
+    )?;
+    let framework = match options.view {
+        ViewArg::Bilan => None,
+        ViewArg::BegesV5 => Some(Framework::BegesV5),
+        ViewArg::GhgProtocol => Some(Framework::GhgProtocol),
+        ViewArg::EsrsE1 => Some(Framework::EsrsE1),
+    };
+    if framework.is_some() && (options.lines || by.is_some() || inventories.len() > 1) {
+        bail!("--view applies to one inventory, without --lines or --by");
+    }
+    if framework.is_some()
+        && (options.uncertainty.monte_carlo || options.uncertainty.uncertainty_report)
+    {
+        bail!(
+            "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
+        );
+    }
     let bases = Bases::load(factors)?;
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
@@ -54,22 +81,42 @@ pub(crate) fn run(
     };
     let report = compute_one(inventory, &bases)?;
     print_warnings(&report.warnings);
-    let text = match by {
-        Some(by) => by_key(&report, by, &options),
-        None => single(&report, &options),
+    let text = match (by, framework) {
+        (Some(by), _) => by_key(&report, by, &options),
+        (None, Some(framework)) => in_view(&report, framework, &options),
+        (None, None) => {
+            let extras = super::uncertainty::extras(&report, &options.uncertainty)?;
+            single(&report, &options, &extras)
+        }
     };
     output::write(&sink, &text)?;
     Ok(0)
 }
 
-fn single(report: &Report, options: &Options<'_>) -> String {
+fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
     let lang = options.lang;
     match options.format {
-        Format::Table => render::table::render(report, lang),
-        Format::Json => render::json::render(report, lang),
-        Format::Md => render::markdown::render(report, lang),
+        Format::Table => {
+            render::table::render(report, lang) + &render::uncertainty::table(report, extras, lang)
+        }
+        Format::Json => render::json::render_with(report, lang, extras),
+        Format::Md => {
+            render::markdown::render(report, lang)
+                + &render::uncertainty::markdown(report, extras, lang)
+        }
         Format::Csv if options.lines => render::csv::lines(report),
-        Format::Csv => render::csv::posts(report, lang),
+        Format::Csv => render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
+    }
+}
+
+fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> String {
+    let view = crate::view::view(report, framework);
+    let lang = options.lang;
+    match options.format {
+        Format::Table => render::view::table(&view, report, lang),
+        Format::Md => render::view::markdown(&view, report, lang),
+        Format::Csv => render::view::csv(&view, lang),
+        Format::Json => render::view::json(&view, report, lang),
     }
 }
 

@@ -3,8 +3,11 @@
 mod batch;
 mod check;
 mod compute;
+mod diff;
 mod factors;
 mod posts;
+mod report;
+mod uncertainty;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputErrors;
@@ -26,6 +29,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang,
             lines,
             by,
+            uncertainty,
+            view,
         } => compute::run(
             &inventories,
             &factors,
@@ -35,6 +40,8 @@ pub fn run(cli: Cli) -> Result<u8> {
                 lang: lang.into(),
                 lines,
                 by,
+                uncertainty,
+                view,
             },
         ),
         Command::Check {
@@ -58,6 +65,32 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang: lang.into(),
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
         }),
+        Command::Diff {
+            before,
+            after,
+            factors,
+            factors_old,
+            factors_new,
+            format,
+            output,
+            lang,
+            fail_above,
+        } => diff::run(diff::Options {
+            before: &before,
+            after: after.as_deref(),
+            factors: &factors,
+            upgrade: factors_old.as_deref().zip(factors_new.as_deref()),
+            format,
+            output: output.as_deref(),
+            lang: lang.into(),
+            fail_above: &fail_above,
+        }),
+        Command::Report {
+            inventory,
+            output,
+            factors,
+            lang,
+        } => report::run(&inventory, &output, &factors, lang.into()),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
     }
@@ -135,23 +168,10 @@ pub(crate) fn compute_one(
     path: &Path,
     bases: &Bases,
 ) -> Result<crate::report::Report, InputErrors> {
-    let (inventory, text) = files::read_inventory(path)?;
+    let (inventory, sources) = files::read_inventory(path)?;
     let base = bases.for_inventory(&inventory, path)?;
-    crate::compute::compute(&inventory, &base).map_err(|errors| {
-        InputErrors(
-            errors
-                .0
-                .into_iter()
-                .map(|e| {
-                    if e.snippet.is_none() && *e.position.file == *inventory.file {
-                        e.with_source(&text)
-                    } else {
-                        e
-                    }
-                })
-                .collect(),
-        )
-    })
+    crate::compute::compute(&inventory, &base)
+        .map_err(|errors| InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect()))
 }
 
 /// Prints warnings on stderr.

@@ -79,8 +79,70 @@ pub fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
-/// Reads and checks an inventory file. Returns it with its text (for error snippets).
-pub fn read_inventory(path: &Path) -> Result<(Inventory, String), InputErrors> {
+/// The texts of the files an inventory was read from, to show the line an error points at.
+#[derive(Clone, Debug, Default)]
+pub struct Sources(Vec<(String, String)>);
+
+impl Sources {
+    /// Adds the source line to `error` when it points into one of the files.
+    pub fn annotate(&self, error: InputError) -> InputError {
+        if error.snippet.is_some() {
+            return error;
+        }
+        match self
+            .0
+            .iter()
+            .find(|(name, _)| **name == *error.position.file)
+        {
+            Some((_, text)) => error.with_source(text),
+            None => error,
+        }
+    }
+}
+
+/// Reads and checks an inventory file and the files it includes. Returns it with the texts
+/// (for error snippets).
+pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> {
+    let name = display(path);
+    let text = read_text(path)?;
+    let mut inventory = inventory::parse(&name, &text)?;
+    let mut sources = vec![(name, text)];
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let mut ids: std::collections::HashSet<String> =
+        inventory.lines.iter().map(|l| l.id.clone()).collect();
+    let mut errors = Vec::new();
+    for (file, at) in inventory.includes.clone() {
+        let included = folder.join(&file);
+        let text = match read_text(&included) {
+            Ok(text) => text,
+            Err(e) => {
+                let reason =
+                    e.0.first()
+                        .map_or_else(String::new, |e| format!(": {}", e.message));
+                errors.push(
+                    InputError::new(at, format!("cannot include `{file}`{reason}")).help(
+                        "the path is relative to the inventory; an included file holds `lines:`",
+                    ),
+                );
+                continue;
+            }
+        };
+        let name = display(&included);
+        match inventory::parse_included(&name, &text, inventory.lines.len(), &mut ids) {
+            Ok(lines) => inventory.lines.extend(lines),
+            Err(e) => errors.extend(e.0),
+        }
+        sources.push((name, text));
+    }
+    if errors.is_empty() {
+        Ok((inventory, Sources(sources)))
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
+/// Reads a UTF-8 text file (BOM removed).
+fn read_text(path: &Path) -> Result<String, InputErrors> {
     let name = display(path);
     let bytes = read(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
@@ -94,8 +156,7 @@ pub fn read_inventory(path: &Path) -> Result<(Inventory, String), InputErrors> {
         )
         .help("save the inventory as UTF-8 (most editors: \"Save with encoding\" → UTF-8)")
     })?;
-    let inventory = inventory::parse(&name, &text)?;
-    Ok((inventory, text))
+    Ok(text)
 }
 
 /// Reads one factor file (ADEME export or own CSV).

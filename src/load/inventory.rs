@@ -6,7 +6,7 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
     Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
-    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Purpose,
+    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published, Purpose,
 };
 use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
@@ -38,11 +38,22 @@ struct RawInventory {
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
     lines: CheckedLines,
     #[serde(default)]
-    include: Option<Spanned<serde::de::IgnoredAny>>,
+    include: Option<Vec<Text>>,
     #[serde(default)]
     actions: Option<Spanned<serde::de::IgnoredAny>>,
     #[serde(default)]
-    published: Option<Spanned<serde::de::IgnoredAny>>,
+    published: Option<RawPublished>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPublished {
+    #[serde(default)]
+    total_kgco2e: Option<Text>,
+    #[serde(default)]
+    tolerance: Option<Text>,
+    #[serde(default)]
+    posts: Option<Ordered<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -212,7 +223,7 @@ struct RawLine {
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
-    market_factor: Option<Spanned<serde::de::IgnoredAny>>,
+    market_factor: Option<Spanned<RawFactorRef>>,
 }
 
 /// A mapping kept in file order, keys spanned.
@@ -323,6 +334,61 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     }
 }
 
+/// A file named by an inventory's `include:`: lines only.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawIncluded {
+    lines: CheckedLines,
+}
+
+/// Reads the lines of a file named by `include:`. Their default ids continue the numbering
+/// after `lines_before` lines; `ids` holds the ids already taken (a repeat is an error).
+pub fn parse_included(
+    file: &str,
+    text: &str,
+    lines_before: usize,
+    ids: &mut HashSet<String>,
+) -> Result<Vec<Line>, InputErrors> {
+    let file: Arc<str> = Arc::from(file);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(
+            InputError::new(Position::file(&file), "the included file is empty")
+                .help("an included file holds `lines:` and their entries")
+                .into(),
+        );
+    }
+    let checker = Checker {
+        file: Arc::clone(&file),
+        errors: Vec::new(),
+        seen: std::mem::take(ids),
+        next_line: lines_before,
+    };
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
+    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+    let Some(checker) = checker else {
+        return Err(InputError::new(
+            Position::file(&file),
+            "internal error: lost the line checker",
+        )
+        .into());
+    };
+    *ids = checker.seen;
+    let raw = parsed?;
+    if checker.errors.is_empty() {
+        Ok(raw.lines.0)
+    } else {
+        Err(InputErrors(
+            checker
+                .errors
+                .into_iter()
+                .map(|e| e.with_source(text))
+                .collect(),
+        ))
+    }
+}
+
 struct Checker {
     file: Arc<str>,
     errors: Vec<InputError>,
@@ -350,11 +416,7 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        for (key, value) in [
-            ("include", &raw.include),
-            ("actions", &raw.actions),
-            ("published", &raw.published),
-        ] {
+        for (key, value) in [("actions", &raw.actions)] {
             if let Some(value) = value {
                 let at = self.at(value);
                 self.error(
@@ -386,6 +448,16 @@ impl Checker {
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
         let lines = raw.lines.0;
+        let includes = raw
+            .include
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| {
+                let at = self.at(&t);
+                (t.value, at)
+            })
+            .collect();
+        let published = raw.published.map(|p| self.published(p)).unwrap_or_default();
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -396,7 +468,40 @@ impl Checker {
             defaults,
             posts,
             lines,
+            published,
+            includes,
         }
+    }
+
+    fn published(&mut self, raw: RawPublished) -> Vec<Published> {
+        let tolerance = match &raw.tolerance {
+            Some(t) => self.percent(t, "published.tolerance").unwrap_or_default(),
+            None => Decimal::ZERO,
+        };
+        let mut out = Vec::new();
+        if let Some(total) = &raw.total_kgco2e
+            && let Some(kgco2e) = self.decimal(total, "published.total_kgco2e")
+        {
+            out.push(Published {
+                post: None,
+                kgco2e,
+                tolerance,
+                at: self.at(total),
+            });
+        }
+        for (code, value) in raw.posts.map(|p| p.0).unwrap_or_default() {
+            let post = self.post_code(&code);
+            let kgco2e = self.decimal(&value, "published.posts");
+            if let (Some(post), Some(kgco2e)) = (post, kgco2e) {
+                out.push(Published {
+                    post: Some(post),
+                    kgco2e,
+                    tolerance,
+                    at: self.at(&value),
+                });
+            }
+        }
+        out
     }
 
     fn non_empty(&mut self, text: &Text, field: &str) -> String {
@@ -764,14 +869,6 @@ impl Checker {
             }
             Some(value)
         });
-        if let Some(market) = &raw.market_factor {
-            let mat = self.at(market);
-            self.error(
-                mat,
-                "`market_factor:` is reserved for a later version of bilan",
-                "remove it for now",
-            );
-        }
         let certainty = self.certainty(
             raw.uncertainty.as_ref(),
             raw.quality.as_ref(),
@@ -797,8 +894,22 @@ impl Checker {
                 FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?))
             }
         };
+        let (market_factor, market_at) = match raw.market_factor {
+            None => (None, Position::default()),
+            Some(market) => {
+                let market_at = self.at(&market);
+                let reference = match market.value {
+                    RawFactorRef::Id(id) => Some(FactorRef::Id(id)),
+                    RawFactorRef::Inline(inline) => self
+                        .inline_factor(&format!("{id}:market"), *inline, &market_at)
+                        .map(|f| FactorRef::Inline(Box::new(f))),
+                };
+                (reference, market_at)
+            }
+        };
         let positions = LinePositions {
             line: at.clone(),
+            market: market_at,
             factor: factor_at,
             unit: self.at(&raw.unit),
             post: raw.post.as_ref().map_or(at, |p| self.at(p)),
@@ -818,6 +929,7 @@ impl Checker {
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
             pci_per_pcs,
+            market_factor,
             site: raw.site,
             tags: raw.tags,
             comment: raw.comment,

@@ -7,4 +7,5 @@ pub mod factor_csv;
 pub mod factors;
 pub mod files;
 pub mod inventory;
+pub mod result_json;
 pub mod yaml;

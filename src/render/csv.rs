@@ -23,6 +23,15 @@ fn write(rows: Vec<Vec<String>>) -> String {
 
 /// One row per post: `code,scope,name,status,kgco2e,share,uncertainty,low,high`.
 pub fn posts(report: &Report, lang: Lang) -> String {
+    posts_with(report, lang, None)
+}
+
+/// [`posts`], with `mc_mean,mc_median,mc_p2_5,mc_p97_5` after them when Monte Carlo was run.
+pub fn posts_with(
+    report: &Report,
+    lang: Lang,
+    monte_carlo: Option<&crate::monte_carlo::MonteCarlo>,
+) -> String {
     let mut rows = vec![
         [
             "code",
@@ -38,9 +47,12 @@ pub fn posts(report: &Report, lang: Lang) -> String {
         .map(String::from)
         .to_vec(),
     ];
+    if let (Some(_), Some(header)) = (monte_carlo, rows.first_mut()) {
+        header.extend(super::uncertainty::CSV_HEADER.map(String::from));
+    }
     for p in &report.posts {
         let (low, high) = bounds(&p.figure);
-        rows.push(vec![
+        let mut row = vec![
             p.post.code().to_string(),
             p.post.scope().0.to_string(),
             p.post.name(lang).to_string(),
@@ -50,7 +62,11 @@ pub fn posts(report: &Report, lang: Lang) -> String {
             rounded_f64(p.figure.alpha(), 6),
             low,
             high,
-        ]);
+        ];
+        if let Some(mc) = monte_carlo {
+            row.extend(super::uncertainty::csv_cells(mc.post(p.post)));
+        }
+        rows.push(row);
     }
     write(rows)
 }

@@ -12,7 +12,7 @@ use std::str::FromStr;
 pub const SCHEMA: &str = "bilan.result/1";
 
 /// A number printed from its text: with serde_json's arbitrary precision it keeps every digit.
-struct Num(String);
+pub(super) struct Num(pub(super) String);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -53,6 +53,16 @@ impl Interval {
             high: Num(rounded_f64(high, 3)),
         }
     }
+}
+
+/// Scope 2 under the market-based method, next to the location-based scope 2.
+#[derive(Serialize)]
+struct MarketScope2 {
+    kgco2e: Num,
+    uncertainty: Num,
+    low: Num,
+    high: Num,
+    lines_with_market_factor: usize,
 }
 
 #[derive(Serialize)]
@@ -149,6 +159,18 @@ struct Line<'a> {
     site: Option<&'a str>,
     #[serde(skip_serializing_if = "<[String]>::is_empty")]
     tags: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    market: Option<MarketLine<'a>>,
+}
+
+#[derive(Serialize)]
+struct MarketLine<'a> {
+    factor: &'a str,
+    factor_name: &'a str,
+    factor_kgco2e: Num,
+    factor_source: &'a str,
+    kgco2e: Num,
+    uncertainty: Num,
 }
 
 impl<'a> Line<'a> {
@@ -182,6 +204,14 @@ impl<'a> Line<'a> {
             }),
             site: l.site.as_deref(),
             tags: &l.tags,
+            market: l.market.as_ref().map(|m| MarketLine {
+                factor: &m.factor.id,
+                factor_name: &m.factor.name,
+                factor_kgco2e: exact_num(m.factor.kgco2e),
+                factor_source: &m.factor.source,
+                kgco2e: exact_num(m.kgco2e),
+                uncertainty: Num(rounded_f64(m.k - 1.0, 6)),
+            }),
         }
     }
 }
@@ -264,9 +294,14 @@ struct Document<'a> {
     co2_biogenic_kgco2e: Num,
     #[serde(skip_serializing_if = "Option::is_none")]
     gases: Option<Gases>,
+    scope2_market_based: MarketScope2,
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    monte_carlo: Option<super::uncertainty::McJson>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    uncertainty_analysis: Option<super::uncertainty::AnalysisJson<'a>>,
 }
 
 fn document(report: &Report, lang: Lang) -> Document<'_> {
@@ -317,6 +352,16 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
         removals: ApartBlock::of(&report.removals, report),
         co2_biogenic_kgco2e: exact_num(report.co2_biogenic),
         gases: Gases::of(&report.gases),
+        scope2_market_based: {
+            let i = Interval::of(&report.scope2_market);
+            MarketScope2 {
+                kgco2e: i.kgco2e,
+                uncertainty: i.uncertainty,
+                low: i.low,
+                high: i.high,
+                lines_with_market_factor: report.market_lines,
+            }
+        },
         ratios: report
             .ratios
             .iter()
@@ -340,14 +385,30 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
             })
             .collect(),
         warnings: report.warnings.iter().map(ToString::to_string).collect(),
+        monte_carlo: None,
+        uncertainty_analysis: None,
     }
 }
 
 /// The report as pretty-printed JSON text, ending with a newline.
 pub fn render(report: &Report, lang: Lang) -> String {
+    render_with(report, lang, &super::uncertainty::Extras::default())
+}
+
+/// The report as JSON with the `monte_carlo` and `uncertainty_analysis` blocks when present.
+pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Extras) -> String {
+    let mut document = document(report, lang);
+    document.monte_carlo = extras
+        .monte_carlo
+        .as_ref()
+        .map(|mc| super::uncertainty::monte_carlo_json(report, mc));
+    document.uncertainty_analysis = extras
+        .analysis
+        .as_ref()
+        .map(|a| super::uncertainty::analysis_json(report, a, lang));
     let mut bytes = Vec::new();
     // Serializing plain structs into memory cannot fail; an empty output would show a bug.
-    if serde_json::to_writer_pretty(&mut bytes, &document(report, lang)).is_err() {
+    if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
         return String::new();
     }
     bytes.push(b'\n');

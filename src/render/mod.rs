@@ -3,10 +3,15 @@
 
 pub mod breakdown;
 pub mod csv;
+pub mod diff;
+pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod svg;
 pub mod table;
 pub mod trend;
+pub mod uncertainty;
+pub mod view;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};

@@ -154,6 +154,28 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
             ));
         }
     }
+    if report.market_lines > 0 {
+        let location = report
+            .scopes
+            .iter()
+            .find(|s| s.scope.0 == 2)
+            .map(|s| s.figure.kgco2e)
+            .unwrap_or_default();
+        lines.push(match lang {
+            Lang::Fr => format!(
+                "Scope 2 « market-based » : {} tCO2e {} (« location-based », retenu au total : {} tCO2e)",
+                human(tonnes(report.scope2_market.kgco2e), 2, lang),
+                plus_minus(&report.scope2_market, lang),
+                human(tonnes(location), 2, lang)
+            ),
+            Lang::En => format!(
+                "Scope 2 market-based: {} tCO2e {} (location-based, in the total: {} tCO2e)",
+                human(tonnes(report.scope2_market.kgco2e), 2, lang),
+                plus_minus(&report.scope2_market, lang),
+                human(tonnes(location), 2, lang)
+            ),
+        });
+    }
     if !report.co2_biogenic.is_zero() {
         let label = if lang == Lang::Fr {
             "CO2 biogénique (hors total) :"

@@ -1,0 +1,92 @@
+//! `bilan diff`: two results (inventories or saved JSON), or one inventory under two factor
+//! bases; exit 3 when a change exceeds `--fail-above`.
+
+use super::{Bases, compute_one, print_warnings};
+use crate::cli::Format;
+use crate::diff::{self, Side, Threshold};
+use crate::load::{files, result_json};
+use crate::output::{self, Sink};
+use crate::post::Lang;
+use crate::render;
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+pub(crate) struct Options<'a> {
+    pub(crate) before: &'a Path,
+    pub(crate) after: Option<&'a Path>,
+    pub(crate) factors: &'a [PathBuf],
+    pub(crate) upgrade: Option<(&'a Path, &'a Path)>,
+    pub(crate) format: Format,
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) lang: Lang,
+    pub(crate) fail_above: &'a [Threshold],
+}
+
+/// One side: a saved JSON result as is, or an inventory computed now.
+fn side(path: &Path, bases: &Bases) -> Result<Side> {
+    let name = files::display(path);
+    let bytes = files::read(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    if result_json::looks_like(&text) {
+        return Ok(result_json::parse(&name, &text)?);
+    }
+    let report = compute_one(path, bases)?;
+    print_warnings(&report.warnings);
+    Ok(Side::from_report(&name, &report))
+}
+
+pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    let sink = Sink::new(options.output);
+    let mut inputs: Vec<&Path> = vec![options.before];
+    inputs.extend(options.after);
+    inputs.extend(options.factors.iter().map(PathBuf::as_path));
+    output::refuse_inputs(&sink, &inputs)?;
+    let (before, after) = match (options.after, options.upgrade) {
+        (Some(after), None) => {
+            let bases = Bases::load(options.factors)?;
+            (side(options.before, &bases)?, side(after, &bases)?)
+        }
+        (None, Some((old, new))) => {
+            let with = |extra: &Path| {
+                let mut files: Vec<PathBuf> = options.factors.to_vec();
+                files.push(extra.to_path_buf());
+                Bases::load(&files)
+            };
+            let (old_bases, new_bases) = (with(old)?, with(new)?);
+            let mut before = side(options.before, &old_bases)?;
+            let mut after = side(options.before, &new_bases)?;
+            before.name = files::display(old);
+            after.name = files::display(new);
+            (before, after)
+        }
+        (Some(_), Some(_)) => bail!(
+            "give two results, or one inventory with --factors-old and --factors-new, not both"
+        ),
+        (None, None) => bail!(
+            "give the new result too (`bilan diff BEFORE AFTER`), or --factors-old and --factors-new"
+        ),
+    };
+    let diff = diff::diff(&before, &after);
+    let lang = options.lang;
+    let text = match options.format {
+        Format::Table => render::diff::table(&diff, lang),
+        Format::Md => render::diff::markdown(&diff, lang),
+        Format::Csv => render::diff::csv(&diff, lang),
+        Format::Json => render::diff::json(&diff, lang),
+    };
+    output::write(&sink, &text)?;
+    let exceeded = diff::exceeded(&diff, options.fail_above);
+    for (what, share) in &exceeded {
+        let change = share.map_or_else(
+            || "appeared".to_string(),
+            |s| {
+                format!(
+                    "{:+} %",
+                    (s * rust_decimal::Decimal::ONE_HUNDRED).round_dp(2)
+                )
+            },
+        );
+        eprintln!("error: {what} changed by {change}, above --fail-above");
+    }
+    Ok(if exceeded.is_empty() { 0 } else { 3 })
+}

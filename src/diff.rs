@@ -1,0 +1,479 @@
+//! What changed between two results, and why (`bilan diff`). Pure: two [`Side`]s in, a
+//! [`Diff`] out.
+//!
+//! Every post's change splits into three effects that add up exactly to it:
+//! - **perimeter**: lines only in one result (added: +after, removed: −before);
+//! - **activity** and **factor**: for a line in both results (matched by id, else by factor
+//!   and label), with q its quantity in the factor's unit (after amortisation) and f its
+//!   emissions per unit in the post, the change q₁f₁ − q₀f₀ splits as
+//!   activity = (q₁ − q₀)·(f₀ + f₁)/2 and factor = (f₁ − f₀)·(q₀ + q₁)/2: the cross term
+//!   (q₁ − q₀)(f₁ − f₀) is shared half and half (the Shapley split of two factors), so neither
+//!   effect depends on which one is applied first. The factor effect is computed as the
+//!   change minus the activity effect, so the three add up to the change to the last digit.
+
+use crate::post::{Post, Scope};
+use crate::report::{Destination, Report};
+use rust_decimal::Decimal;
+use std::collections::{HashMap, HashSet};
+
+/// One line of a result, as the diff needs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideLine {
+    /// Line id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Factor id.
+    pub factor: String,
+    /// Factor name.
+    pub factor_name: String,
+    /// Factor unit (`kgCO2e/kWh`).
+    pub factor_unit: String,
+    /// Factor value, kgCO2e per unit.
+    pub factor_kgco2e: Decimal,
+    /// Units of the factor counted in the period (converted quantity, after amortisation).
+    pub quantity: Decimal,
+    /// Emissions by post.
+    pub parts: Vec<(Post, Decimal)>,
+}
+
+impl SideLine {
+    fn in_post(&self, post: Post) -> Decimal {
+        self.parts
+            .iter()
+            .filter(|(p, _)| *p == post)
+            .map(|(_, v)| *v)
+            .sum()
+    }
+
+    /// Ids `line-<n>` are given by position, not by the user: they are not used to match.
+    fn has_own_id(&self) -> bool {
+        !(self
+            .id
+            .strip_prefix("line-")
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
+    }
+}
+
+/// One result: from a computed report, or read back from its saved JSON.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Side {
+    /// What to call it (the file name).
+    pub name: String,
+    /// Its period, as text.
+    pub period: String,
+    /// The 22 posts' kgCO2e.
+    pub posts: Vec<Decimal>,
+    /// The lines in the total (avoided emissions and removals left out).
+    pub lines: Vec<SideLine>,
+}
+
+impl Side {
+    /// The side of a computed report.
+    pub fn from_report(name: &str, report: &Report) -> Side {
+        Side {
+            name: name.to_string(),
+            period: format!("{} – {}", report.period.start, report.period.end),
+            posts: report.posts.iter().map(|p| p.figure.kgco2e).collect(),
+            lines: report
+                .lines
+                .iter()
+                .filter(|l| l.destination == Destination::Emissions)
+                .map(|l| {
+                    let quantity = match l.amortization {
+                        Some((_, true)) => Decimal::ZERO,
+                        Some((a, false)) => l.converted_quantity / Decimal::from(a.years),
+                        None => l.converted_quantity,
+                    };
+                    SideLine {
+                        id: l.id.clone(),
+                        label: l.label.clone(),
+                        factor: l.factor.id.clone(),
+                        factor_name: l.factor.name.clone(),
+                        factor_unit: l.factor.unit.clone(),
+                        factor_kgco2e: l.factor.kgco2e,
+                        quantity,
+                        parts: l.parts.clone(),
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    fn post(&self, post: Post) -> Decimal {
+        self.posts.get(post.index()).copied().unwrap_or_default()
+    }
+}
+
+/// The three effects of a change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Effects {
+    /// Same factor, different quantity.
+    pub activity: Decimal,
+    /// Same activity, different factor value.
+    pub factor: Decimal,
+    /// Lines added or removed.
+    pub perimeter: Decimal,
+}
+
+impl Effects {
+    fn add(&mut self, other: &Effects) {
+        self.activity += other.activity;
+        self.factor += other.factor;
+        self.perimeter += other.perimeter;
+    }
+}
+
+/// How a line takes part in a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineStatus {
+    /// In both results.
+    Matched,
+    /// Only in the new one.
+    Added,
+    /// Only in the old one.
+    Removed,
+}
+
+/// One line's part of a post's change.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineChange {
+    /// Id (the new one's when matched).
+    pub id: String,
+    /// Label (the new one's when matched).
+    pub label: String,
+    /// Matched, added or removed.
+    pub status: LineStatus,
+    /// kgCO2e in the post before.
+    pub before: Decimal,
+    /// kgCO2e in the post after.
+    pub after: Decimal,
+    /// Its effects.
+    pub effects: Effects,
+}
+
+/// A before / after figure and its effects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    /// kgCO2e before.
+    pub before: Decimal,
+    /// kgCO2e after.
+    pub after: Decimal,
+    /// The effects, adding up to `after − before`.
+    pub effects: Effects,
+}
+
+impl Change {
+    /// after − before.
+    pub fn delta(&self) -> Decimal {
+        self.after - self.before
+    }
+
+    /// The change relative to `before`; `None` when `before` is 0.
+    pub fn share(&self) -> Option<Decimal> {
+        if self.before.is_zero() {
+            None
+        } else {
+            self.delta().checked_div(self.before)
+        }
+    }
+}
+
+/// A post's change with the lines behind it (largest first).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PostChange {
+    /// The post.
+    pub post: Post,
+    /// Its figures.
+    pub change: Change,
+    /// The lines that moved it, largest change first.
+    pub lines: Vec<LineChange>,
+}
+
+/// A factor whose value differs between the two results.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FactorChange {
+    /// Its id.
+    pub id: String,
+    /// Its name (the new one).
+    pub name: String,
+    /// Its unit.
+    pub unit: String,
+    /// kgCO2e per unit before.
+    pub before: Decimal,
+    /// kgCO2e per unit after.
+    pub after: Decimal,
+}
+
+/// The whole comparison.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diff {
+    /// The old result's name and period.
+    pub before: (String, String),
+    /// The new result's name and period.
+    pub after: (String, String),
+    /// The 22 posts.
+    pub posts: Vec<PostChange>,
+    /// The 3 scopes.
+    pub scopes: Vec<(Scope, Change)>,
+    /// The total.
+    pub total: Change,
+    /// Factors used in both whose value changed.
+    pub factors: Vec<FactorChange>,
+}
+
+/// Pairs lines: by the user's id, then by factor and label, in order. Returns the pairs
+/// (before, after), the removed and the added lines' indices.
+fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+    let mut pairs = Vec::new();
+    let mut used_before = HashSet::new();
+    let mut used_after = HashSet::new();
+    let by_id: HashMap<&str, usize> = after
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.has_own_id())
+        .map(|(i, l)| (l.id.as_str(), i))
+        .collect();
+    for (i, line) in before.iter().enumerate().filter(|(_, l)| l.has_own_id()) {
+        if let Some(&j) = by_id.get(line.id.as_str()) {
+            pairs.push((i, j));
+            used_before.insert(i);
+            used_after.insert(j);
+        }
+    }
+    let mut by_key: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (j, line) in after.iter().enumerate().rev() {
+        if !used_after.contains(&j) {
+            by_key
+                .entry((line.factor.as_str(), line.label.as_str()))
+                .or_default()
+                .push(j);
+        }
+    }
+    for (i, line) in before.iter().enumerate() {
+        if used_before.contains(&i) {
+            continue;
+        }
+        if let Some(j) = by_key
+            .get_mut(&(line.factor.as_str(), line.label.as_str()))
+            .and_then(Vec::pop)
+        {
+            pairs.push((i, j));
+            used_before.insert(i);
+            used_after.insert(j);
+        }
+    }
+    pairs.sort_by_key(|(_, j)| *j);
+    let removed = (0..before.len())
+        .filter(|i| !used_before.contains(i))
+        .collect();
+    let added = (0..after.len())
+        .filter(|j| !used_after.contains(j))
+        .collect();
+    (pairs, removed, added)
+}
+
+/// The effects of a matched line's change in one post.
+fn matched_effects(b: &SideLine, a: &SideLine, before: Decimal, after: Decimal) -> Effects {
+    let change = after - before;
+    // The old quantity in the new factor's unit (MWh → kWh; a price year is not a unit).
+    let per = |line: &SideLine| {
+        crate::unit::parse(line.factor_unit.split_once('/').map_or("", |(_, p)| p))
+    };
+    let q0 = crate::unit::convert(b.quantity, &per(b), &per(a), None, 0)
+        .ok()
+        .map(|c| c.value);
+    let activity = match q0 {
+        None => Decimal::ZERO,
+        Some(q0) if q0.is_zero() && a.quantity.is_zero() => Decimal::ZERO,
+        Some(q0) => activity_effect(q0, a.quantity, before, after),
+    };
+    Effects {
+        activity,
+        factor: change - activity,
+        perimeter: Decimal::ZERO,
+    }
+}
+
+/// (q₁ − q₀)·(f₀ + f₁)/2 with f = emissions / quantity (a side with no quantity takes the
+/// other side's f), rounded to 1e-12 kg.
+fn activity_effect(q0: Decimal, q1: Decimal, before: Decimal, after: Decimal) -> Decimal {
+    let per_unit = |e: Decimal, q: Decimal| if q.is_zero() { None } else { e.checked_div(q) };
+    let (f0, f1) = match (per_unit(before, q0), per_unit(after, q1)) {
+        (Some(f0), Some(f1)) => (f0, f1),
+        (Some(f), None) | (None, Some(f)) => (f, f),
+        (None, None) => (Decimal::ZERO, Decimal::ZERO),
+    };
+    // Checked: a pathological pair (huge quantity, tiny factor) gives its whole change to the
+    // factor effect rather than overflow.
+    q1.checked_sub(q0)
+        .zip(f0.checked_add(f1))
+        .and_then(|(dq, sf)| dq.checked_mul(sf))
+        .map_or(Decimal::ZERO, |v| (v / Decimal::TWO).round_dp(12))
+}
+
+/// How many lines to keep behind each post's change.
+pub const TOP_LINES: usize = 5;
+
+/// Compares `before` with `after`.
+pub fn diff(before: &Side, after: &Side) -> Diff {
+    let (pairs, removed, added) = pair(&before.lines, &after.lines);
+    let mut posts = Vec::new();
+    for post in Post::all() {
+        let mut lines = Vec::new();
+        for &(i, j) in &pairs {
+            let (Some(b), Some(a)) = (before.lines.get(i), after.lines.get(j)) else {
+                continue;
+            };
+            let (eb, ea) = (b.in_post(post), a.in_post(post));
+            if eb.is_zero() && ea.is_zero() {
+                continue;
+            }
+            lines.push(LineChange {
+                id: a.id.clone(),
+                label: a.label.clone(),
+                status: LineStatus::Matched,
+                before: eb,
+                after: ea,
+                effects: matched_effects(b, a, eb, ea),
+            });
+        }
+        let one_sided = removed
+            .iter()
+            .filter_map(|i| before.lines.get(*i).map(|l| (l, LineStatus::Removed)))
+            .chain(
+                added
+                    .iter()
+                    .filter_map(|j| after.lines.get(*j).map(|l| (l, LineStatus::Added))),
+            );
+        for (line, status) in one_sided {
+            let e = line.in_post(post);
+            if e.is_zero() {
+                continue;
+            }
+            let (b, a) = if status == LineStatus::Removed {
+                (e, Decimal::ZERO)
+            } else {
+                (Decimal::ZERO, e)
+            };
+            lines.push(LineChange {
+                id: line.id.clone(),
+                label: line.label.clone(),
+                status,
+                before: b,
+                after: a,
+                effects: Effects {
+                    perimeter: a - b,
+                    ..Effects::default()
+                },
+            });
+        }
+        let mut effects = Effects::default();
+        for line in &lines {
+            effects.add(&line.effects);
+        }
+        lines.sort_by_key(|l| std::cmp::Reverse((l.after - l.before).abs()));
+        lines.retain(|l| l.after != l.before);
+        lines.truncate(TOP_LINES);
+        posts.push(PostChange {
+            post,
+            change: Change {
+                before: before.post(post),
+                after: after.post(post),
+                effects,
+            },
+            lines,
+        });
+    }
+    let sum = |changes: &mut dyn Iterator<Item = &PostChange>| {
+        let mut total = Change {
+            before: Decimal::ZERO,
+            after: Decimal::ZERO,
+            effects: Effects::default(),
+        };
+        for c in changes {
+            total.before += c.change.before;
+            total.after += c.change.after;
+            total.effects.add(&c.change.effects);
+        }
+        total
+    };
+    let scopes = Scope::ALL
+        .iter()
+        .map(|s| (*s, sum(&mut posts.iter().filter(|p| p.post.scope() == *s))))
+        .collect();
+    let total = sum(&mut posts.iter());
+    Diff {
+        before: (before.name.clone(), before.period.clone()),
+        after: (after.name.clone(), after.period.clone()),
+        posts,
+        scopes,
+        total,
+        factors: factor_changes(before, after),
+    }
+}
+
+fn factor_changes(before: &Side, after: &Side) -> Vec<FactorChange> {
+    let old: HashMap<&str, &SideLine> = before
+        .lines
+        .iter()
+        .map(|l| (l.factor.as_str(), l))
+        .collect();
+    let mut seen = std::collections::BTreeMap::new();
+    for line in &after.lines {
+        if let Some(b) = old.get(line.factor.as_str())
+            && b.factor_kgco2e != line.factor_kgco2e
+        {
+            seen.entry(line.factor.clone())
+                .or_insert_with(|| FactorChange {
+                    id: line.factor.clone(),
+                    name: line.factor_name.clone(),
+                    unit: line.factor_unit.clone(),
+                    before: b.factor_kgco2e,
+                    after: line.factor_kgco2e,
+                });
+        }
+    }
+    seen.into_values().collect()
+}
+
+/// A `--fail-above` threshold: for one post, or (`None`) the total and every post.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Threshold {
+    /// The post it is for, or all.
+    pub post: Option<Post>,
+    /// The largest allowed relative change (0.05 for 5 %).
+    pub share: Decimal,
+}
+
+/// The figures whose change exceeds their threshold: (what, change share or `None` for a
+/// figure that appeared from 0).
+pub fn exceeded(diff: &Diff, thresholds: &[Threshold]) -> Vec<(String, Option<Decimal>)> {
+    let general = thresholds
+        .iter()
+        .find(|t| t.post.is_none())
+        .map(|t| t.share);
+    let over = |change: &Change, limit: Decimal| match change.share() {
+        Some(share) => share.abs() > limit,
+        None => !change.after.is_zero(),
+    };
+    let mut out = Vec::new();
+    if let Some(limit) = general
+        && over(&diff.total, limit)
+    {
+        out.push(("total".to_string(), diff.total.share()));
+    }
+    for p in &diff.posts {
+        let limit = thresholds
+            .iter()
+            .find(|t| t.post == Some(p.post))
+            .map(|t| t.share)
+            .or(general);
+        if let Some(limit) = limit
+            && over(&p.change, limit)
+        {
+            out.push((format!("post {}", p.post), p.change.share()));
+        }
+    }
+    out
+}

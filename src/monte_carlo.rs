@@ -1,0 +1,622 @@
+//! Monte Carlo uncertainty (uncertainty.md §5, IPCC 2006 Vol. 1 ch. 3 "Approach 2"), beyond the
+//! Bilan Carbone® method: every emission line is drawn log-normal around its value, the draws are
+//! summed to posts, scopes and total, and each aggregate is summarised by its mean, median and
+//! 2.5th / 97.5th percentiles. Pure: a report in, statistics out; no I/O.
+//!
+//! A quantity of central value x and uncertainty k is drawn as `x · exp(σ · Z)`, σ = ln(k) / 1.96,
+//! Z standard normal: its median is x and its 95 % interval `[x/k, x·k]`, as in §1–3.
+//! - [`Correlation::Independent`]: one Z per line, with the line's k (activity and factor
+//!   combined, §3): comparable with the analytic sum of §4.
+//! - [`Correlation::SharedFactors`]: per draw one Z per factor id, shared by every line using that
+//!   factor (scaled by each line's own factor σ), and one Z per line for its activity data:
+//!   `x · exp(σ_activity · Z_line + σ_factor · Z_factor)`.
+//!
+//! A line split across posts (energy split) scales all its parts by the same draw. Avoided
+//! emissions and removals are left out, as they are from the total.
+//!
+//! Reproducible by construction: the random numbers of draw `i` come from ChaCha8 seeded with
+//! `seed` (via `seed_from_u64`) on stream `i`, so a draw does not depend on which thread computes
+//! it or in what order; each draw sums its lines in file order, and statistics are taken over
+//! the draws in index order. Only the aggregates of each draw are kept (at most 26 numbers), never
+//! draws × lines.
+
+use crate::post::{Post, Scope};
+use crate::report::{Destination, Report, to_f64};
+use rand::SeedableRng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::fmt;
+
+/// Default number of draws.
+pub const DEFAULT_DRAWS: usize = 10_000;
+/// Default seed.
+pub const DEFAULT_SEED: u64 = 42;
+/// The most draws accepted: their aggregates are kept in memory (8 bytes × up to 26 per draw).
+pub const MAX_DRAWS: usize = 1_000_000;
+/// The random number generator, by name (reported with the results).
+pub const RNG: &str = "ChaCha8";
+
+/// The 97.5th percentile of the standard normal: σ = ln(k) / 1.96.
+const Z_975: f64 = 1.96;
+/// Draws per unit of parallel work (and per progress tick).
+const CHUNK: usize = 64;
+
+/// How the draws of different lines relate.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Correlation {
+    /// One draw per line (activity and factor together): comparable with the analytic method.
+    #[default]
+    Independent,
+    /// One draw per factor id per iteration, shared by the lines using it; activity data apart.
+    SharedFactors,
+}
+
+impl Correlation {
+    /// The stable name used in JSON and on the command line.
+    pub fn code(self) -> &'static str {
+        match self {
+            Correlation::Independent => "independent",
+            Correlation::SharedFactors => "shared-factors",
+        }
+    }
+}
+
+/// What to simulate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Settings {
+    /// Number of draws, 1 to [`MAX_DRAWS`].
+    pub draws: usize,
+    /// Seed of the generator.
+    pub seed: u64,
+    /// Correlation model.
+    pub correlation: Correlation,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            draws: DEFAULT_DRAWS,
+            seed: DEFAULT_SEED,
+            correlation: Correlation::Independent,
+        }
+    }
+}
+
+impl Settings {
+    /// Simulation passes: shared factors also run the independent model, for comparison.
+    pub fn passes(&self) -> u64 {
+        match self.correlation {
+            Correlation::Independent => 1,
+            Correlation::SharedFactors => 2,
+        }
+    }
+}
+
+/// A number of draws out of range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DrawsError {
+    /// Zero draws.
+    Zero,
+    /// More than [`MAX_DRAWS`].
+    TooMany(usize),
+}
+
+impl fmt::Display for DrawsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DrawsError::Zero => f.write_str("the number of Monte Carlo draws must be at least 1"),
+            DrawsError::TooMany(n) => write!(
+                f,
+                "{n} Monte Carlo draws is above the maximum of {MAX_DRAWS} (10,000 already give percentiles to about 1 %)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for DrawsError {}
+
+/// Checks a number of draws: 1 to [`MAX_DRAWS`].
+pub fn check_draws(draws: usize) -> Result<usize, DrawsError> {
+    match draws {
+        0 => Err(DrawsError::Zero),
+        n if n > MAX_DRAWS => Err(DrawsError::TooMany(n)),
+        n => Ok(n),
+    }
+}
+
+/// Statistics of one aggregate over the draws, kgCO2e.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Mean.
+    pub mean: f64,
+    /// Median.
+    pub median: f64,
+    /// 2.5th percentile.
+    pub p2_5: f64,
+    /// 97.5th percentile.
+    pub p97_5: f64,
+}
+
+impl Stats {
+    /// Width of the 95 % interval, `p97_5 − p2_5`.
+    pub fn width(&self) -> f64 {
+        self.p97_5 - self.p2_5
+    }
+}
+
+/// The result of a simulation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MonteCarlo {
+    /// What was simulated.
+    pub settings: Settings,
+    /// The total.
+    pub total: Stats,
+    /// The three scopes.
+    pub scopes: Vec<(Scope, Stats)>,
+    /// The posts that have emission lines, in code order.
+    pub posts: Vec<(Post, Stats)>,
+    /// Under shared factors: the total simulated with independent lines (same seed), to show
+    /// how much the correlation widens the interval.
+    pub independent_total: Option<Stats>,
+}
+
+impl MonteCarlo {
+    /// Under shared factors: the total's 95 % width over its width under independence.
+    pub fn width_ratio(&self) -> Option<f64> {
+        let independent = self.independent_total?;
+        let width = independent.width();
+        (width > 0.0).then(|| self.total.width() / width)
+    }
+
+    /// The statistics of one post, when it has emission lines.
+    pub fn post(&self, post: Post) -> Option<&Stats> {
+        self.posts.iter().find(|(p, _)| *p == post).map(|(_, s)| s)
+    }
+
+    /// The statistics of one scope.
+    pub fn scope(&self, scope: Scope) -> Option<&Stats> {
+        self.scopes
+            .iter()
+            .find(|(s, _)| *s == scope)
+            .map(|(_, s)| s)
+    }
+}
+
+/// Line draws a simulation makes (lines × draws × passes): how long it will take.
+pub fn work(report: &Report, settings: &Settings) -> u64 {
+    let lines = report
+        .lines
+        .iter()
+        .filter(|l| l.destination == Destination::Emissions && !l.figure.kgco2e.is_zero())
+        .count();
+    (lines as u64)
+        .saturating_mul(settings.draws as u64)
+        .saturating_mul(settings.passes())
+}
+
+/// Simulates the report's emissions.
+pub fn simulate(report: &Report, settings: &Settings) -> Result<MonteCarlo, DrawsError> {
+    simulate_with_progress(report, settings, &|_| {})
+}
+
+/// Simulates the report's emissions, calling `progress(n)` each time n more draws are done
+/// (from any thread; `settings.draws × settings.passes()` in all).
+pub fn simulate_with_progress(
+    report: &Report,
+    settings: &Settings,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<MonteCarlo, DrawsError> {
+    check_draws(settings.draws)?;
+    let model = Model::of(report);
+    let stats = model.run(settings, settings.correlation, progress);
+    let independent_total = match settings.correlation {
+        Correlation::Independent => None,
+        Correlation::SharedFactors => model
+            .run(settings, Correlation::Independent, progress)
+            .last()
+            .copied(),
+    };
+    let posts = model
+        .posts
+        .iter()
+        .zip(stats.iter())
+        .map(|(post, s)| (*post, *s))
+        .collect();
+    let first_scope = model.posts.len();
+    let scopes = Scope::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, scope)| {
+            let s = stats.get(first_scope + i).copied().unwrap_or_default();
+            (*scope, s)
+        })
+        .collect();
+    Ok(MonteCarlo {
+        settings: *settings,
+        total: stats.last().copied().unwrap_or_default(),
+        scopes,
+        posts,
+        independent_total,
+    })
+}
+
+/// σ of a log-normal quantity of uncertainty k.
+fn sigma(k: f64) -> f64 {
+    let s = k.ln() / Z_975;
+    if s.is_finite() && s > 0.0 { s } else { 0.0 }
+}
+
+/// One emission line, ready to draw.
+struct ModelLine {
+    sigma: f64,
+    sigma_activity: f64,
+    sigma_factor: f64,
+    /// Index of its factor id among the distinct ids.
+    factor: usize,
+    /// Its parts: (column of the post, kgCO2e).
+    parts: Vec<(usize, f64)>,
+}
+
+/// The report reduced to what the draws need. A draw's row holds the posts with lines (in code
+/// order), then the three scopes, then the total.
+struct Model {
+    lines: Vec<ModelLine>,
+    /// Distinct factor ids.
+    factors: usize,
+    /// The posts with emission parts, in code order: the first columns of a row.
+    posts: Vec<Post>,
+    /// The scope (0, 1, 2) of each post column.
+    post_scope: Vec<usize>,
+}
+
+impl Model {
+    fn of(report: &Report) -> Model {
+        let emitting = || {
+            report
+                .lines
+                .iter()
+                .filter(|l| l.destination == Destination::Emissions && !l.figure.kgco2e.is_zero())
+        };
+        let mut used = [false; 22];
+        for line in emitting() {
+            for (post, _) in &line.parts {
+                if let Some(u) = used.get_mut(post.index()) {
+                    *u = true;
+                }
+            }
+        }
+        let posts: Vec<Post> = Post::all()
+            .filter(|p| used.get(p.index()).copied().unwrap_or(false))
+            .collect();
+        let mut column = [0usize; 22];
+        for (c, post) in posts.iter().enumerate() {
+            if let Some(slot) = column.get_mut(post.index()) {
+                *slot = c;
+            }
+        }
+        let post_scope = posts
+            .iter()
+            .map(|p| usize::from(p.scope().0).saturating_sub(1))
+            .collect();
+        let mut factor_ids: HashMap<&str, usize> = HashMap::new();
+        let lines = emitting()
+            .map(|line| {
+                let next = factor_ids.len();
+                let factor = *factor_ids.entry(line.factor.id.as_str()).or_insert(next);
+                ModelLine {
+                    sigma: sigma(line.figure.k),
+                    sigma_activity: sigma(line.k_activity),
+                    sigma_factor: sigma(line.k_factor),
+                    factor,
+                    parts: line
+                        .parts
+                        .iter()
+                        .filter(|(_, kg)| !kg.is_zero())
+                        .map(|(post, kg)| {
+                            (column.get(post.index()).copied().unwrap_or(0), to_f64(*kg))
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        Model {
+            lines,
+            factors: factor_ids.len(),
+            posts,
+            post_scope,
+        }
+    }
+
+    /// Numbers per draw: the posts, three scopes, the total.
+    fn stride(&self) -> usize {
+        self.posts.len() + 4
+    }
+
+    /// Draws everything and summarises each column of the rows.
+    fn run(
+        &self,
+        settings: &Settings,
+        correlation: Correlation,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Vec<Stats> {
+        let stride = self.stride();
+        let base = ChaCha8Rng::seed_from_u64(settings.seed);
+        let mut rows = vec![0.0f64; settings.draws.saturating_mul(stride)];
+        rows.par_chunks_mut(CHUNK * stride)
+            .enumerate()
+            .for_each_init(
+                || (vec![0.0f64; self.factors], vec![0.0f64; self.posts.len()]),
+                |(z_factors, posts), (chunk, out)| {
+                    let mut done = 0;
+                    for (j, row) in out.chunks_mut(stride).enumerate() {
+                        let index = (chunk * CHUNK + j) as u64;
+                        self.draw(&base, index, correlation, z_factors, posts, row);
+                        done += 1;
+                    }
+                    progress(done);
+                },
+            );
+        (0..stride)
+            .into_par_iter()
+            .map(|column| {
+                let values: Vec<f64> = rows.iter().skip(column).step_by(stride).copied().collect();
+                summarise(values)
+            })
+            .collect()
+    }
+
+    /// Draw number `index` into `row`.
+    fn draw(
+        &self,
+        base: &ChaCha8Rng,
+        index: u64,
+        correlation: Correlation,
+        z_factors: &mut [f64],
+        posts: &mut [f64],
+        row: &mut [f64],
+    ) {
+        let mut rng = base.clone();
+        rng.set_stream(index);
+        posts.fill(0.0);
+        let mut add = |line: &ModelLine, multiplier: f64| {
+            for (column, kg) in &line.parts {
+                if let Some(sum) = posts.get_mut(*column) {
+                    *sum += kg * multiplier;
+                }
+            }
+        };
+        match correlation {
+            Correlation::Independent => {
+                for line in &self.lines {
+                    let z: f64 = StandardNormal.sample(&mut rng);
+                    add(line, (line.sigma * z).exp());
+                }
+            }
+            Correlation::SharedFactors => {
+                for z in z_factors.iter_mut() {
+                    *z = StandardNormal.sample(&mut rng);
+                }
+                for line in &self.lines {
+                    let z: f64 = StandardNormal.sample(&mut rng);
+                    let z_factor = z_factors.get(line.factor).copied().unwrap_or(0.0);
+                    add(
+                        line,
+                        (line.sigma_activity * z + line.sigma_factor * z_factor).exp(),
+                    );
+                }
+            }
+        }
+        let mut scopes = [0.0f64; 3];
+        let mut total = 0.0;
+        for (column, value) in posts.iter().enumerate() {
+            let scope = self.post_scope.get(column).copied().unwrap_or(0);
+            if let Some(s) = scopes.get_mut(scope) {
+                *s += value;
+            }
+            total += value;
+        }
+        for (slot, value) in row
+            .iter_mut()
+            .zip(posts.iter().chain(scopes.iter()).chain([total].iter()))
+        {
+            *slot = *value;
+        }
+    }
+}
+
+/// Mean (summed in draw order), median and 95 % percentiles of one aggregate's draws.
+fn summarise(mut values: Vec<f64>) -> Stats {
+    if values.is_empty() {
+        return Stats::default();
+    }
+    let mean = values.iter().sum::<f64>() / values.len() as f64;
+    values.sort_unstable_by(f64::total_cmp);
+    Stats {
+        mean,
+        median: quantile(&values, 0.5),
+        p2_5: quantile(&values, 0.025),
+        p97_5: quantile(&values, 0.975),
+    }
+}
+
+/// The p-quantile of sorted values, interpolating linearly between order statistics
+/// (position `(n − 1)·p`, the usual "type 7" definition of R and NumPy).
+pub fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let Some(last) = sorted.len().checked_sub(1) else {
+        return 0.0;
+    };
+    let h = last as f64 * p.clamp(0.0, 1.0);
+    let below = h.floor();
+    let i = below as usize;
+    let a = sorted.get(i).copied().unwrap_or(0.0);
+    let b = sorted.get(i + 1).copied().unwrap_or(a);
+    a + (h - below) * (b - a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::factor_base::FactorBase;
+
+    /// A report of inline-factor lines: (kgCO2e/kWh, factor %, activity %, kWh, factor id).
+    fn report(lines: &[(&str, &str, &str, u32, &str)]) -> Report {
+        let mut text =
+            String::from("bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n");
+        for (i, (value, factor_pct, activity_pct, quantity, id)) in lines.iter().enumerate() {
+            text.push_str(&format!(
+                "  - id: l{i}\n    label: L{i}\n    factor: {{ id: \"{id}\", name: F, kgco2e: {value}, unit: kgCO2e/kWh, source: test, uncertainty: {factor_pct} }}\n    quantity: {quantity}\n    unit: kWh\n    uncertainty: {activity_pct}\n    post: \"1.1\"\n"
+            ));
+        }
+        let inventory = crate::load::inventory::parse("t.yaml", &text).unwrap();
+        crate::compute::compute(&inventory, &FactorBase::default()).unwrap()
+    }
+
+    #[test]
+    fn quantiles_interpolate() {
+        let v = [1.0, 2.0, 3.0, 4.0, 5.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 1.0), 5.0);
+        assert_eq!(quantile(&v, 0.125), 1.5);
+        assert_eq!(quantile(&[], 0.5), 0.0);
+        assert_eq!(quantile(&[7.0], 0.975), 7.0);
+    }
+
+    #[test]
+    fn draws_are_checked() {
+        assert_eq!(check_draws(0), Err(DrawsError::Zero));
+        assert_eq!(check_draws(MAX_DRAWS), Ok(MAX_DRAWS));
+        assert_eq!(
+            check_draws(MAX_DRAWS + 1),
+            Err(DrawsError::TooMany(MAX_DRAWS + 1))
+        );
+        let r = report(&[("1", "10%", "5%", 100, "a")]);
+        let settings = Settings {
+            draws: 0,
+            ..Settings::default()
+        };
+        assert_eq!(simulate(&r, &settings), Err(DrawsError::Zero));
+    }
+
+    #[test]
+    fn a_certain_line_draws_itself() {
+        let r = report(&[("2", "0%", "0%", 50, "a")]);
+        let mc = simulate(&r, &Settings::default()).unwrap();
+        let exact = Stats {
+            mean: 100.0,
+            median: 100.0,
+            p2_5: 100.0,
+            p97_5: 100.0,
+        };
+        assert_eq!(mc.total, exact);
+        assert_eq!(mc.posts, vec![(crate::post::codes::STATIONARY, exact)]);
+        assert_eq!(mc.scope(Scope(1)), Some(&exact));
+        assert_eq!(mc.scope(Scope(3)), Some(&Stats::default()));
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_draws_in_any_pool() {
+        let r = report(&[
+            ("1", "10%", "5%", 100, "a"),
+            ("3", "50%", "20%", 40, "b"),
+            ("0.5", "30%", "80%", 900, "a"),
+        ]);
+        for correlation in [Correlation::Independent, Correlation::SharedFactors] {
+            let settings = Settings {
+                draws: 1_000,
+                seed: 7,
+                correlation,
+            };
+            let results: Vec<MonteCarlo> = [1, 3]
+                .iter()
+                .map(|threads| {
+                    rayon::ThreadPoolBuilder::new()
+                        .num_threads(*threads)
+                        .build()
+                        .unwrap()
+                        .install(|| simulate(&r, &settings).unwrap())
+                })
+                .collect();
+            assert_eq!(results[0], results[1]);
+            let other = simulate(
+                &r,
+                &Settings {
+                    seed: 8,
+                    ..settings
+                },
+            )
+            .unwrap();
+            assert_ne!(results[0].total, other.total);
+        }
+    }
+
+    #[test]
+    fn a_longer_run_extends_a_shorter_one() {
+        // Draw i depends only on (seed, i): the first draws of a longer run are the same draws.
+        let r = report(&[("1", "10%", "5%", 100, "a")]);
+        let draw = |draws| {
+            let settings = Settings {
+                draws,
+                ..Settings::default()
+            };
+            simulate(&r, &settings).unwrap().total
+        };
+        assert_eq!(draw(1), draw(1));
+        let one = draw(1);
+        assert_eq!(one.mean, one.median);
+        let model = Model::of(&r);
+        let base = ChaCha8Rng::seed_from_u64(DEFAULT_SEED);
+        let mut row = vec![0.0; model.stride()];
+        let mut posts = vec![0.0; model.posts.len()];
+        model.draw(
+            &base,
+            0,
+            Correlation::Independent,
+            &mut [0.0],
+            &mut posts,
+            &mut row,
+        );
+        assert_eq!(row.last().copied(), Some(one.mean));
+    }
+
+    #[test]
+    fn shared_factors_move_together() {
+        // Two lines of one factor known at ±40 %, activity exact: the total is one log-normal of
+        // k = 1.4 under shared factors, and narrower under independence.
+        let r = report(&[("1", "40%", "0%", 100, "f"), ("1", "40%", "0%", 300, "f")]);
+        let settings = Settings {
+            draws: 20_000,
+            seed: 1,
+            correlation: Correlation::SharedFactors,
+        };
+        let mc = simulate(&r, &settings).unwrap();
+        let close = |a: f64, b: f64| ((a - b) / b).abs() < 0.02;
+        assert!(close(mc.total.p2_5, 400.0 / 1.4), "{:?}", mc.total);
+        assert!(close(mc.total.p97_5, 400.0 * 1.4), "{:?}", mc.total);
+        assert!(close(mc.total.median, 400.0), "{:?}", mc.total);
+        let ratio = mc.width_ratio().unwrap();
+        assert!(ratio > 1.2, "{ratio}");
+        let independent = simulate(
+            &r,
+            &Settings {
+                correlation: Correlation::Independent,
+                ..settings
+            },
+        )
+        .unwrap();
+        assert_eq!(mc.independent_total, Some(independent.total));
+        assert_eq!(independent.width_ratio(), None);
+    }
+
+    #[test]
+    fn work_counts_line_draws() {
+        let r = report(&[("1", "10%", "5%", 100, "a"), ("1", "10%", "5%", 100, "b")]);
+        let settings = Settings {
+            correlation: Correlation::SharedFactors,
+            ..Settings::default()
+        };
+        assert_eq!(work(&r, &settings), 2 * 10_000 * 2);
+    }
+}

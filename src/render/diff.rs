@@ -1,0 +1,342 @@
+//! A diff as a table, Markdown (for a pull request), CSV or JSON.
+
+use super::{exact, human, percent, rounded, tonnes};
+use crate::diff::{Change, Diff, LineStatus};
+use crate::post::Lang;
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+fn header(lang: Lang) -> [&'static str; 9] {
+    match lang {
+        Lang::Fr => [
+            "Poste",
+            "Intitulé",
+            "Avant (t)",
+            "Après (t)",
+            "Écart (t)",
+            "Écart",
+            "Activité (t)",
+            "Facteur (t)",
+            "Périmètre (t)",
+        ],
+        Lang::En => [
+            "Post",
+            "Name",
+            "Before (t)",
+            "After (t)",
+            "Change (t)",
+            "Change",
+            "Activity (t)",
+            "Factor (t)",
+            "Perimeter (t)",
+        ],
+    }
+}
+
+fn signed(value: Decimal, lang: Lang) -> String {
+    let text = human(tonnes(value), 2, lang);
+    if value.is_sign_positive() && !text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+        format!("+{text}")
+    } else {
+        text
+    }
+}
+
+fn cells(code: String, name: &str, change: &Change, lang: Lang) -> Vec<String> {
+    vec![
+        code,
+        name.to_string(),
+        human(tonnes(change.before), 2, lang),
+        human(tonnes(change.after), 2, lang),
+        signed(change.delta(), lang),
+        change
+            .share()
+            .map_or_else(|| "–".to_string(), |s| percent(s, lang)),
+        signed(change.effects.activity, lang),
+        signed(change.effects.factor, lang),
+        signed(change.effects.perimeter, lang),
+    ]
+}
+
+/// Rows shown to people: posts that are non-zero on either side, each scope, the total.
+fn rows(diff: &Diff, lang: Lang) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    for (scope, change) in &diff.scopes {
+        for p in diff.posts.iter().filter(|p| p.post.scope() == *scope) {
+            if !(p.change.before.is_zero() && p.change.after.is_zero()) {
+                rows.push(cells(
+                    p.post.code().to_string(),
+                    p.post.name(lang),
+                    &p.change,
+                    lang,
+                ));
+            }
+        }
+        rows.push(cells(
+            format!("Scope {}", scope.0),
+            scope.name(lang),
+            change,
+            lang,
+        ));
+    }
+    rows.push(cells("Total".to_string(), "", &diff.total, lang));
+    rows
+}
+
+fn title(diff: &Diff, lang: Lang) -> String {
+    let (b, bp) = &diff.before;
+    let (a, ap) = &diff.after;
+    match lang {
+        Lang::Fr => format!("Écarts : {b} ({bp}) → {a} ({ap})"),
+        Lang::En => format!("Changes: {b} ({bp}) → {a} ({ap})"),
+    }
+}
+
+/// The lines behind each post's change, and the factors whose value changed.
+fn details(diff: &Diff, lang: Lang, bullet: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in diff.posts.iter().filter(|p| !p.lines.is_empty()) {
+        out.push(format!(
+            "{} {} ({} t):",
+            p.post.code(),
+            p.post.name(lang),
+            signed(p.change.delta(), lang)
+        ));
+        for l in &p.lines {
+            let how = match (l.status, lang) {
+                (LineStatus::Added, Lang::Fr) => "ajoutée".to_string(),
+                (LineStatus::Added, Lang::En) => "added".to_string(),
+                (LineStatus::Removed, Lang::Fr) => "retirée".to_string(),
+                (LineStatus::Removed, Lang::En) => "removed".to_string(),
+                (LineStatus::Matched, Lang::Fr) => format!(
+                    "activité {}, facteur {}",
+                    signed(l.effects.activity, lang),
+                    signed(l.effects.factor, lang)
+                ),
+                (LineStatus::Matched, Lang::En) => format!(
+                    "activity {}, factor {}",
+                    signed(l.effects.activity, lang),
+                    signed(l.effects.factor, lang)
+                ),
+            };
+            out.push(format!(
+                "{bullet}`{}` {}: {} t ({how})",
+                l.id,
+                l.label,
+                signed(l.after - l.before, lang)
+            ));
+        }
+    }
+    if !diff.factors.is_empty() {
+        out.push(match lang {
+            Lang::Fr => "Facteurs dont la valeur a changé :".to_string(),
+            Lang::En => "Factors whose value changed:".to_string(),
+        });
+        for f in &diff.factors {
+            let change = if f.before.is_zero() {
+                String::new()
+            } else {
+                format!(" ({})", percent((f.after - f.before) / f.before, lang))
+            };
+            out.push(format!(
+                "{bullet}{} {}: {} → {} {}{change}",
+                f.id,
+                f.name,
+                exact(f.before),
+                exact(f.after),
+                f.unit
+            ));
+        }
+    }
+    out
+}
+
+/// The diff as a table.
+pub fn table(diff: &Diff, lang: Lang) -> String {
+    let mut table = Table::new();
+    table
+        .force_no_tty()
+        .load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(header(lang));
+    for row in rows(diff, lang) {
+        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
+            let cell = Cell::new(text);
+            if i >= 2 {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    let mut out = format!("{}\n{table}\n", title(diff, lang));
+    for line in details(diff, lang, "  ") {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
+
+/// The diff as Markdown, for a pull request comment.
+pub fn markdown(diff: &Diff, lang: Lang) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("### {}\n\n", esc(&title(diff, lang)));
+    let header = header(lang);
+    out.push_str(&format!("| {} |\n", header.join(" | ")));
+    let align: Vec<&str> = (0..header.len())
+        .map(|i| if i >= 2 { "---:" } else { "---" })
+        .collect();
+    out.push_str(&format!("|{}|\n", align.join("|")));
+    for row in rows(diff, lang) {
+        let row: Vec<String> = row.iter().map(|c| esc(c)).collect();
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    let details = details(diff, lang, "  - ");
+    if !details.is_empty() {
+        out.push('\n');
+        for line in details {
+            let line = if line.starts_with("  - ") {
+                line
+            } else {
+                format!("- {line}")
+            };
+            out.push_str(&esc(&line));
+            out.push('\n');
+        }
+    }
+    out
+}
+
+/// The diff as CSV: every post, scope and the total, exact kgCO2e.
+pub fn csv(diff: &Diff, lang: Lang) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut ok = writer
+        .write_record([
+            "code",
+            "name",
+            "before",
+            "after",
+            "change",
+            "change_share",
+            "activity",
+            "factor",
+            "perimeter",
+        ])
+        .is_ok();
+    let mut record = |code: String, name: &str, c: &Change| {
+        ok &= writer
+            .write_record([
+                code,
+                name.to_string(),
+                exact(c.before),
+                exact(c.after),
+                exact(c.delta()),
+                c.share().map_or_else(String::new, |s| rounded(s, 6)),
+                exact(c.effects.activity),
+                exact(c.effects.factor),
+                exact(c.effects.perimeter),
+            ])
+            .is_ok();
+    };
+    for p in &diff.posts {
+        record(p.post.code().to_string(), p.post.name(lang), &p.change);
+    }
+    for (scope, c) in &diff.scopes {
+        record(format!("scope {}", scope.0), scope.name(lang), c);
+    }
+    record("total".to_string(), "Total", &diff.total);
+    match (ok, writer.into_inner()) {
+        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn number(text: String) -> Value {
+    text.parse::<serde_json::Number>()
+        .map_or(Value::Null, Value::Number)
+}
+
+fn change_json(c: &Change) -> Value {
+    json!({
+        "before": number(exact(c.before)),
+        "after": number(exact(c.after)),
+        "change": number(exact(c.delta())),
+        "change_share": c.share().map(|s| number(rounded(s, 6))),
+        "activity": number(exact(c.effects.activity)),
+        "factor": number(exact(c.effects.factor)),
+        "perimeter": number(exact(c.effects.perimeter)),
+    })
+}
+
+/// The diff as JSON (`bilan.diff/1`).
+pub fn json(diff: &Diff, lang: Lang) -> String {
+    let posts: Vec<Value> = diff
+        .posts
+        .iter()
+        .map(|p| {
+            let mut v = change_json(&p.change);
+            if let Value::Object(map) = &mut v {
+                map.insert("code".into(), json!(p.post.code()));
+                map.insert("name".into(), json!(p.post.name(lang)));
+                let lines: Vec<Value> = p
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        json!({
+                            "id": l.id,
+                            "label": l.label,
+                            "status": match l.status {
+                                LineStatus::Matched => "matched",
+                                LineStatus::Added => "added",
+                                LineStatus::Removed => "removed",
+                            },
+                            "before": number(exact(l.before)),
+                            "after": number(exact(l.after)),
+                            "activity": number(exact(l.effects.activity)),
+                            "factor": number(exact(l.effects.factor)),
+                            "perimeter": number(exact(l.effects.perimeter)),
+                        })
+                    })
+                    .collect();
+                map.insert("lines".into(), Value::Array(lines));
+            }
+            v
+        })
+        .collect();
+    let scopes: Vec<Value> = diff
+        .scopes
+        .iter()
+        .map(|(s, c)| {
+            let mut v = change_json(c);
+            if let Value::Object(map) = &mut v {
+                map.insert("scope".into(), json!(s.0));
+            }
+            v
+        })
+        .collect();
+    let factors: Vec<Value> = diff
+        .factors
+        .iter()
+        .map(|f| {
+            json!({
+                "id": f.id, "name": f.name, "unit": f.unit,
+                "before": number(exact(f.before)), "after": number(exact(f.after)),
+            })
+        })
+        .collect();
+    let value = json!({
+        "schema": "bilan.diff/1",
+        "unit": "kgCO2e",
+        "before": { "name": diff.before.0, "period": diff.before.1 },
+        "after": { "name": diff.after.0, "period": diff.after.1 },
+        "total": change_json(&diff.total),
+        "scopes": scopes,
+        "posts": posts,
+        "factors": factors,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}

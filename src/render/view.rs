@@ -1,0 +1,268 @@
+//! A framework's view (BEGES v5, GHG Protocol, ESRS E1-6): table, Markdown, CSV, JSON.
+
+use super::{bounds, exact, human, percent, plus_minus, rounded, rounded_f64, tonnes};
+use crate::post::Lang;
+use crate::report::{Figure, Report};
+use crate::view::{Framework, RowKind, View};
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+fn title(view: &View, report: &Report, lang: Lang) -> String {
+    let name = match (view.framework, lang) {
+        (Framework::BegesV5, Lang::Fr) => "BEGES v5 (ISO 14064-1:2018)",
+        (Framework::BegesV5, Lang::En) => "BEGES v5 (ISO 14064-1:2018)",
+        (Framework::GhgProtocol, _) => "GHG Protocol",
+        (Framework::EsrsE1, _) => "ESRS E1-6",
+    };
+    format!(
+        "{name} — {} ({} – {})",
+        report.organisation.name, report.period.start, report.period.end
+    )
+}
+
+fn share(figure: &Figure, total: Decimal) -> Decimal {
+    if total.is_zero() {
+        Decimal::ZERO
+    } else {
+        figure.kgco2e.checked_div(total).unwrap_or_default()
+    }
+}
+
+fn rows(view: &View, lang: Lang) -> Vec<Vec<String>> {
+    let mut rows: Vec<Vec<String>> = view
+        .rows
+        .iter()
+        .map(|r| {
+            let name = if lang == Lang::Fr { r.fr } else { r.en };
+            let empty = r.kind == RowKind::Item && r.lines == 0;
+            let mut row = vec![r.code.to_string(), name.to_string()];
+            if empty {
+                row.extend(["–".to_string(), "–".to_string(), "–".to_string()]);
+            } else {
+                let share = if r.kind == RowKind::Memo {
+                    "–".to_string()
+                } else {
+                    percent(share(&r.figure, view.total.kgco2e), lang)
+                };
+                row.extend([
+                    human(tonnes(r.figure.kgco2e), 2, lang),
+                    share,
+                    plus_minus(&r.figure, lang),
+                ]);
+            }
+            row
+        })
+        .collect();
+    let mut total = vec!["Total".to_string(), String::new()];
+    total.extend([
+        human(tonnes(view.total.kgco2e), 2, lang),
+        percent(
+            if view.total.kgco2e.is_zero() {
+                Decimal::ZERO
+            } else {
+                Decimal::ONE
+            },
+            lang,
+        ),
+        plus_minus(&view.total, lang),
+    ]);
+    rows.push(total);
+    rows
+}
+
+fn header(lang: Lang) -> [&'static str; 5] {
+    match lang {
+        Lang::Fr => ["Code", "Catégorie", "tCO2e", "Part", "Incertitude"],
+        Lang::En => ["Code", "Category", "tCO2e", "Share", "Uncertainty"],
+    }
+}
+
+fn notes(view: &View, lang: Lang) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some((label, location, market)) = &view.intensity {
+        out.push(match lang {
+            Lang::Fr => format!(
+                "Intensité GES par chiffre d'affaires net ({label}) : {} tCO2e/M€ (location-based), {} tCO2e/M€ (market-based)",
+                human(*location, 2, lang),
+                human(*market, 2, lang)
+            ),
+            Lang::En => format!(
+                "GHG intensity per net revenue ({label}): {} tCO2e/M€ (location-based), {} tCO2e/M€ (market-based)",
+                human(*location, 2, lang),
+                human(*market, 2, lang)
+            ),
+        });
+    }
+    if matches!(view.framework, Framework::GhgProtocol | Framework::EsrsE1) {
+        out.push(match lang {
+            Lang::Fr => "Biens d'équipement comptés en entier l'année d'acquisition (pas d'amortissement), d'où un total qui peut différer de celui du Bilan Carbone.".to_string(),
+            Lang::En => "Capital goods counted whole in their acquisition year (no amortisation), so the total may differ from the Bilan Carbone one.".to_string(),
+        });
+    }
+    out
+}
+
+/// The view as a table.
+pub fn table(view: &View, report: &Report, lang: Lang) -> String {
+    let mut table = Table::new();
+    table
+        .force_no_tty()
+        .load_style(presets::UTF8_FULL_CONDENSED);
+    table.set_header(header(lang));
+    for row in rows(view, lang) {
+        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
+            let cell = Cell::new(text);
+            if i >= 2 {
+                cell.set_alignment(CellAlignment::Right)
+            } else {
+                cell
+            }
+        }));
+    }
+    let mut out = format!("{}\n\n{table}\n", title(view, report, lang));
+    for note in notes(view, lang) {
+        out.push_str(&note);
+        out.push('\n');
+    }
+    out
+}
+
+/// The view as Markdown.
+pub fn markdown(view: &View, report: &Report, lang: Lang) -> String {
+    let esc = |s: &str| s.replace('|', "\\|");
+    let mut out = format!("## {}\n\n", esc(&title(view, report, lang)));
+    let header = header(lang);
+    out.push_str(&format!(
+        "| {} |\n|---|---|---:|---:|---:|\n",
+        header.join(" | ")
+    ));
+    for row in rows(view, lang) {
+        let row: Vec<String> = row.iter().map(|c| esc(c)).collect();
+        out.push_str(&format!("| {} |\n", row.join(" | ")));
+    }
+    for note in notes(view, lang) {
+        out.push_str(&format!("\n{}\n", esc(&note)));
+    }
+    out
+}
+
+/// The view as CSV: `code,name,kind,kgco2e,share,uncertainty,low,high`.
+pub fn csv(view: &View, lang: Lang) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut ok = writer
+        .write_record([
+            "code",
+            "name",
+            "kind",
+            "kgco2e",
+            "share",
+            "uncertainty",
+            "low",
+            "high",
+        ])
+        .is_ok();
+    let kind = |k: RowKind| match k {
+        RowKind::Item => "item",
+        RowKind::Subtotal(_) => "subtotal",
+        RowKind::Memo => "memo",
+    };
+    for r in &view.rows {
+        let (low, high) = bounds(&r.figure);
+        ok &= writer
+            .write_record([
+                r.code.to_string(),
+                if lang == Lang::Fr { r.fr } else { r.en }.to_string(),
+                kind(r.kind).to_string(),
+                exact(r.figure.kgco2e),
+                rounded(share(&r.figure, view.total.kgco2e), 6),
+                rounded_f64(r.figure.alpha(), 6),
+                low,
+                high,
+            ])
+            .is_ok();
+    }
+    let (low, high) = bounds(&view.total);
+    ok &= writer
+        .write_record([
+            "total".to_string(),
+            "Total".to_string(),
+            "total".to_string(),
+            exact(view.total.kgco2e),
+            "1".to_string(),
+            rounded_f64(view.total.alpha(), 6),
+            low,
+            high,
+        ])
+        .is_ok();
+    match (ok, writer.into_inner()) {
+        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+fn number(text: String) -> Value {
+    text.parse::<serde_json::Number>()
+        .map_or(Value::Null, Value::Number)
+}
+
+fn figure_json(figure: &Figure) -> Value {
+    let (low, high) = bounds(figure);
+    json!({
+        "kgco2e": number(exact(figure.kgco2e)),
+        "uncertainty": number(rounded_f64(figure.alpha(), 6)),
+        "low": number(low),
+        "high": number(high),
+    })
+}
+
+/// The view as JSON (`bilan.view/1`).
+pub fn json(view: &View, report: &Report, lang: Lang) -> String {
+    let rows: Vec<Value> = view
+        .rows
+        .iter()
+        .map(|r| {
+            let mut v = figure_json(&r.figure);
+            if let Value::Object(map) = &mut v {
+                map.insert("code".into(), json!(r.code));
+                map.insert(
+                    "name".into(),
+                    json!(if lang == Lang::Fr { r.fr } else { r.en }),
+                );
+                map.insert(
+                    "kind".into(),
+                    json!(match r.kind {
+                        RowKind::Item => "item",
+                        RowKind::Subtotal(_) => "subtotal",
+                        RowKind::Memo => "memo",
+                    }),
+                );
+                map.insert(
+                    "share".into(),
+                    number(rounded(share(&r.figure, view.total.kgco2e), 6)),
+                );
+            }
+            v
+        })
+        .collect();
+    let mut value = json!({
+        "schema": "bilan.view/1",
+        "view": view.framework.code(),
+        "organisation": report.organisation.name,
+        "period": { "start": report.period.start.to_string(), "end": report.period.end.to_string() },
+        "unit": "kgCO2e",
+        "total": figure_json(&view.total),
+        "rows": rows,
+    });
+    if let (Some((label, location, market)), Value::Object(map)) = (&view.intensity, &mut value) {
+        map.insert(
+            "intensity_per_net_revenue".into(),
+            json!({ "indicator": label, "unit": "tCO2e/M€", "location_based": number(rounded(*location, 6)), "market_based": number(rounded(*market, 6)) }),
+        );
+    }
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
