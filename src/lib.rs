@@ -4,6 +4,7 @@
 //! positions) → **compute** (a pure function: inventory + factor base → a report) →
 //! **render** (table, CSV, JSON, Markdown from the report).
 
+pub mod action;
 pub mod assignment;
 pub mod breakdown;
 pub mod cli;
