@@ -26,6 +26,7 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod text;
+pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
 pub mod unit;
