@@ -5,6 +5,7 @@ mod compute;
 mod diff;
 mod factors;
 mod posts;
+mod trajectory;
 
 use crate::cli::{Cli, Command};
 use crate::error::InputErrors;
@@ -60,6 +61,25 @@ pub fn run(cli: Cli) -> Result<u8> {
             output: output.as_deref(),
             lang: lang.into(),
             fail_above: &fail_above,
+        }),
+        Command::Trajectory {
+            inventory,
+            target,
+            until,
+            history,
+            factors,
+            format,
+            output,
+            lang,
+        } => trajectory::run(trajectory::Options {
+            inventory: &inventory,
+            target,
+            until,
+            history: &history,
+            factors: &factors,
+            format,
+            output: output.as_deref(),
+            lang: lang.into(),
         }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),

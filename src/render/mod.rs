@@ -7,6 +7,7 @@ pub mod diff;
 pub mod json;
 pub mod markdown;
 pub mod table;
+pub mod trajectory;
 pub mod trend;
 
 use crate::post::Lang;
