@@ -655,3 +655,18 @@ fn the_example_plan() {
         String::from_utf8(out.stdout).unwrap()
     );
 }
+
+#[test]
+fn the_readme_action_plan_checks() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = readme
+        .split("```yaml\n")
+        .find(|b| b.starts_with("actions:"))
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let text = format!("{}{}", HEAD.trim_end_matches("actions:\n"), block);
+    let (code, _, stderr) = run_in(&[("inv.yaml", &text)], &["check", "inv.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+}
