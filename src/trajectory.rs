@@ -313,7 +313,8 @@ pub struct MatrixCell {
     pub actions: Vec<String>,
 }
 
-/// Average annual reductions, as shares of the inventory's emissions a year, up to `horizon`.
+/// Average annual reductions, as shares of the inventory's emissions a year, up to `horizon`
+/// (the target's own rate is [`Target::rate_f64`]).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rates {
     /// The year the actions are all in full effect (at least the inventory's year + 1, at most
@@ -321,8 +322,6 @@ pub struct Rates {
     pub horizon: Option<i32>,
     /// What the actions give: (E − with actions at the horizon) / E / years.
     pub actions: Option<Decimal>,
-    /// The target's own rate (a share of its reference emissions a year).
-    pub target: f64,
     /// What reaching the target at the horizon takes: (E − target) / E / years.
     pub needed: Option<Decimal>,
 }
@@ -451,7 +450,7 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
             }
         })
         .collect();
-    let rates = rates(baseline, &target, &actions, &years, request.until);
+    let rates = rates(baseline, &actions, &years, request.until);
     let (matrix, unrated) = matrix(&actions);
     Ok(Trajectory {
         organisation: baseline.organisation.clone(),
@@ -582,8 +581,8 @@ fn plan_posts(
                 at: None,
                 message: format!(
                     "post {post}: its actions add up to {} kgCO2e a year, more than its {} kgCO2e; the reduction is capped at the post's emissions",
-                    crate::render::rounded(reduction, 3),
-                    crate::render::rounded(kgco2e, 3)
+                    reduction.round_dp(3).normalize(),
+                    kgco2e.round_dp(3).normalize()
                 ),
             });
         }
@@ -627,13 +626,7 @@ fn reduction_in(
         .fold(Decimal::ZERO, Decimal::saturating_add)
 }
 
-fn rates(
-    baseline: &Baseline,
-    target: &Target,
-    actions: &[ActionPlan],
-    years: &[YearRow],
-    until: i32,
-) -> Rates {
+fn rates(baseline: &Baseline, actions: &[ActionPlan], years: &[YearRow], until: i32) -> Rates {
     let year = baseline.inventory.year;
     let last = actions
         .iter()
@@ -652,7 +645,6 @@ fn rates(
     Rates {
         horizon,
         actions: horizon.and_then(|h| per_year(row(h)?.with_actions, h)),
-        target: target.rate_f64,
         needed: horizon.and_then(|h| per_year(row(h)?.target, h)),
     }
 }

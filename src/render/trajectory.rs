@@ -1,6 +1,6 @@
 //! The low-carbon trajectory: table, Markdown, CSV and JSON. Values only rounded here.
 
-use super::{exact, human, rounded, tonnes};
+use super::{exact, human, percent, rounded, tonnes};
 use crate::post::Lang;
 use crate::trajectory::{ActionPlan, Trajectory};
 use comfy_table::{Cell, CellAlignment, Table, presets};
@@ -84,11 +84,6 @@ fn signed_t(value: Option<Decimal>, lang: Lang) -> String {
             format!("+{text}")
         }
     })
-}
-
-/// A share for people: `30 %`, `12,5 %`.
-fn share(value: Decimal, lang: Lang) -> String {
-    super::percent(value, lang)
 }
 
 /// An annual reduction rate for people: a decrease reads `−4,2 %/an`.
@@ -231,7 +226,7 @@ fn rates(trajectory: &Trajectory, lang: Lang) -> Option<String> {
     let horizon = rates.horizon?;
     let year = trajectory.inventory.year;
     let actions = rates.actions.map_or_else(dash, |r| per_year(r, lang));
-    let target = per_year(rate_decimal(rates.target), lang);
+    let target = per_year(rate_decimal(trajectory.target.rate_f64), lang);
     let needed = rates.needed.map_or_else(dash, |r| per_year(r, lang));
     let name = trajectory.target.kind.name(lang);
     Some(match lang {
@@ -319,7 +314,7 @@ fn per_post(trajectory: &Trajectory, lang: Lang) -> Grid {
             });
             let part = on_post
                 .and_then(|r| r.share)
-                .map_or_else(dash, |s| share(s, lang));
+                .map_or_else(dash, |s| percent(s, lang));
             let score = |s: Option<u8>| s.map_or_else(dash, |v| v.to_string());
             rows.push(vec![
                 plan.post.code().to_string(),
@@ -334,17 +329,13 @@ fn per_post(trajectory: &Trajectory, lang: Lang) -> Grid {
                 a.action.status.label(lang).to_string(),
             ]);
         }
-        let total = match lang {
-            Lang::Fr => "Total",
-            Lang::En => "Total",
-        };
         let name = format!(
             "{} ({} tCO2e)",
             plan.post.name(lang),
             human(tonnes(plan.kgco2e), 2, lang)
         );
         let part = plan.share.map_or_else(dash, |s| {
-            let text = share(s, lang);
+            let text = percent(s, lang);
             match (plan.capped, lang) {
                 (true, Lang::Fr) => format!("{text} (plafonnée)"),
                 (true, Lang::En) => format!("{text} (capped)"),
@@ -353,7 +344,7 @@ fn per_post(trajectory: &Trajectory, lang: Lang) -> Grid {
         });
         rows.push(vec![
             plan.post.code().to_string(),
-            total.to_string(),
+            "Total".to_string(),
             name,
             t(Some(plan.capped_reduction), lang),
             part,
@@ -636,7 +627,7 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
         "rates": {
             "horizon": rates.horizon,
             "actions": rates.actions.map(|r| number(rounded(r, 6))),
-            "target": rates.target,
+            "target": target.rate_f64,
             "needed": rates.needed.map(|r| number(rounded(r, 6))),
         },
         "years": years,
