@@ -245,6 +245,36 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
     },
+    /// The low-carbon trajectory: a target path, the inventory with its action plan, earlier
+    /// inventories, year by year; the action matrix and the actions per post.
+    Trajectory {
+        /// The inventory projected, with its `actions:` (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// Target path: sbti-1.5 (4.2 %/yr from 2020), wb-2 (2.5 %/yr from 2020) or
+        /// custom:RATE (e.g. custom:5%, from the reference year).
+        #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
+        target: crate::trajectory::TargetKind,
+        /// The last year shown.
+        #[arg(long, value_name = "YEAR", default_value_t = 2050,
+              value_parser = clap::value_parser!(i32).range(1900..=2200))]
+        until: i32,
+        /// Earlier inventories (YAML or results saved with `--format json`).
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        history: Vec<PathBuf>,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of standard output.
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -274,6 +304,13 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
         .filter(|s| !s.is_sign_negative())
         .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
     Ok(crate::diff::Threshold { post, share })
+}
+
+/// Reads `sbti-1.5`, `wb-2` or `custom:5%`.
+fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
+    crate::trajectory::TargetKind::parse(text).ok_or_else(|| {
+        format!("`{text}` is not a target: use sbti-1.5, wb-2 or custom:RATE (e.g. custom:5%)")
+    })
 }
 
 /// `bilan factors …`.

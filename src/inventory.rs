@@ -291,6 +291,8 @@ pub struct Inventory {
     pub published: Vec<Published>,
     /// Files whose lines are added (`include:`), as written, with where.
     pub includes: Vec<(String, Position)>,
+    /// The action plan (`actions:`), in file order.
+    pub actions: Vec<crate::action::Action>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

@@ -4,6 +4,7 @@
 //! positions) → **compute** (a pure function: inventory + factor base → a report) →
 //! **render** (table, CSV, JSON, Markdown from the report).
 
+pub mod action;
 pub mod assignment;
 pub mod batch;
 pub mod breakdown;
@@ -27,6 +28,7 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod text;
+pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
 pub mod uncertainty_analysis;

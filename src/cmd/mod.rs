@@ -7,6 +7,7 @@ mod diff;
 mod factors;
 mod posts;
 mod report;
+mod trajectory;
 mod uncertainty;
 
 use crate::cli::{Cli, Command};
@@ -91,6 +92,25 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors,
             lang,
         } => report::run(&inventory, &output, &factors, lang.into()),
+        Command::Trajectory {
+            inventory,
+            target,
+            until,
+            history,
+            factors,
+            format,
+            output,
+            lang,
+        } => trajectory::run(trajectory::Options {
+            inventory: &inventory,
+            target,
+            until,
+            history: &history,
+            factors: &factors,
+            format,
+            output: output.as_deref(),
+            lang: lang.into(),
+        }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
     }

@@ -40,7 +40,7 @@ struct RawInventory {
     #[serde(default)]
     include: Option<Vec<Text>>,
     #[serde(default)]
-    actions: Option<Spanned<serde::de::IgnoredAny>>,
+    actions: Option<Vec<Spanned<super::actions::RawAction>>>,
     #[serde(default)]
     published: Option<RawPublished>,
 }
@@ -416,16 +416,6 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        for (key, value) in [("actions", &raw.actions)] {
-            if let Some(value) = value {
-                let at = self.at(value);
-                self.error(
-                    at,
-                    format!("`{key}:` is reserved for a later version of bilan"),
-                    format!("remove `{key}:` for now"),
-                );
-            }
-        }
         let organisation = Organisation {
             name: self.non_empty(&raw.organisation.name, "organisation.name"),
             id: raw.organisation.id.map(|t| t.value),
@@ -458,6 +448,10 @@ impl Checker {
             })
             .collect();
         let published = raw.published.map(|p| self.published(p)).unwrap_or_default();
+        let actions = raw
+            .actions
+            .map(|a| super::actions::check(&self.file, a, &mut self.errors))
+            .unwrap_or_default();
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -470,6 +464,7 @@ impl Checker {
             lines,
             published,
             includes,
+            actions,
         }
     }
 

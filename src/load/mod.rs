@@ -1,5 +1,6 @@
 //! Loaders: files → typed values. The only place that reads input files.
 
+mod actions;
 pub mod ademe;
 pub mod base_cache;
 pub mod encoding;

@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod svg;
 pub mod table;
+pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
 pub mod view;

@@ -1,0 +1,112 @@
+//! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
+//! → the year-by-year table, the rates, the action matrix and the actions per post.
+
+use super::{Bases, print_warnings};
+use crate::cli::Format;
+use crate::error::{InputError, InputErrors, Position};
+use crate::inventory::{Date, Inventory};
+use crate::load::{files, result_json};
+use crate::output::{self, Sink};
+use crate::post::Lang;
+use crate::render;
+use crate::report::Report;
+use crate::trajectory::{self, Baseline, Measured, Request, TargetKind};
+use anyhow::Result;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+pub(crate) struct Options<'a> {
+    pub(crate) inventory: &'a Path,
+    pub(crate) target: TargetKind,
+    pub(crate) until: i32,
+    pub(crate) history: &'a [PathBuf],
+    pub(crate) factors: &'a [PathBuf],
+    pub(crate) format: Format,
+    pub(crate) output: Option<&'a Path>,
+    pub(crate) lang: Lang,
+}
+
+pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    let sink = Sink::new(options.output);
+    let mut inputs: Vec<&Path> = vec![options.inventory];
+    inputs.extend(options.history.iter().map(PathBuf::as_path));
+    inputs.extend(options.factors.iter().map(PathBuf::as_path));
+    output::refuse_inputs(&sink, &inputs)?;
+    let bases = Bases::load(options.factors)?;
+    print_warnings(&bases.defects());
+    let (inventory, report) = compute(options.inventory, &bases)?;
+    print_warnings(&report.warnings);
+    let mut history = Vec::new();
+    let mut errors = Vec::new();
+    for path in options.history {
+        match measured(path, &bases) {
+            Ok(m) => history.push(m),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(InputErrors(errors).into());
+    }
+    let baseline = Baseline::from_report(&files::display(options.inventory), &report);
+    let trajectory = trajectory::trajectory(&Request {
+        baseline: &baseline,
+        history: &history,
+        actions: &inventory.actions,
+        target: options.target,
+        until: options.until,
+    })?;
+    print_warnings(&trajectory.warnings);
+    let lang = options.lang;
+    let text = match options.format {
+        Format::Table => render::trajectory::table(&trajectory, lang),
+        Format::Md => render::trajectory::markdown(&trajectory, lang),
+        Format::Csv => render::trajectory::csv(&trajectory),
+        Format::Json => render::trajectory::json(&trajectory, lang),
+    };
+    output::write(&sink, &text)?;
+    Ok(0)
+}
+
+/// Reads, checks and computes one inventory, keeping the inventory for its actions.
+fn compute(path: &Path, bases: &Bases) -> Result<(Inventory, Report), InputErrors> {
+    let (inventory, sources) = files::read_inventory(path)?;
+    let base = bases.for_inventory(&inventory, path)?;
+    let report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
+    })?;
+    Ok((inventory, report))
+}
+
+/// An earlier inventory's year and total: a saved JSON result as is, or an inventory computed
+/// now.
+fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
+    let name = files::display(path);
+    let bytes = files::read(path)?;
+    let text = String::from_utf8_lossy(&bytes);
+    if result_json::looks_like(&text) {
+        let side = result_json::parse(&name, &text)?;
+        let end = side.period.rsplit(' ').next().and_then(Date::parse);
+        let kgco2e = crate::number::checked_sum(side.posts.iter().copied());
+        let (Some(end), Some(kgco2e)) = (end, kgco2e) else {
+            let file: Arc<str> = Arc::from(name.as_str());
+            return Err(InputError::new(
+                Position::file(&file),
+                "not a bilan JSON result: no period end or no total",
+            )
+            .help("give an inventory (.yaml) or a result saved with `bilan compute --format json`")
+            .into());
+        };
+        return Ok(Measured {
+            name,
+            year: end.year,
+            kgco2e,
+        });
+    }
+    let (_, report) = compute(path, bases)?;
+    print_warnings(&report.warnings);
+    Ok(Measured {
+        name,
+        year: report.period.year(),
+        kgco2e: report.total.kgco2e,
+    })
+}

@@ -1,0 +1,647 @@
+//! The low-carbon trajectory: table, Markdown, CSV and JSON. Values only rounded here.
+
+use super::{exact, human, percent, rounded, tonnes};
+use crate::post::Lang;
+use crate::trajectory::{ActionPlan, Trajectory};
+use comfy_table::{Cell, CellAlignment, Table, presets};
+use rust_decimal::Decimal;
+use serde_json::{Value, json};
+
+/// A table: its header, its rows, and the columns aligned right.
+struct Grid {
+    header: Vec<String>,
+    rows: Vec<Vec<String>>,
+    /// The columns aligned right (numbers).
+    right: Vec<usize>,
+}
+
+impl Grid {
+    fn table(&self) -> String {
+        let mut table = Table::new();
+        table
+            .force_no_tty()
+            .load_style(presets::UTF8_FULL_CONDENSED);
+        table.set_header(self.header.clone());
+        for row in &self.rows {
+            table.add_row(row.iter().enumerate().map(|(i, text)| {
+                let cell = Cell::new(text);
+                if self.right.contains(&i) {
+                    cell.set_alignment(CellAlignment::Right)
+                } else {
+                    cell
+                }
+            }));
+        }
+        table.to_string()
+    }
+
+    fn markdown(&self) -> String {
+        let escape = |s: &String| s.replace('|', "\\|").replace('\n', " ");
+        let mut out = format!(
+            "| {} |\n",
+            self.header
+                .iter()
+                .map(escape)
+                .collect::<Vec<_>>()
+                .join(" | ")
+        );
+        let align: Vec<&str> = (0..self.header.len())
+            .map(|i| {
+                if self.right.contains(&i) {
+                    "---:"
+                } else {
+                    "---"
+                }
+            })
+            .collect();
+        out.push_str(&format!("|{}|\n", align.join("|")));
+        for row in &self.rows {
+            let cells: Vec<String> = row.iter().map(escape).collect();
+            out.push_str(&format!("| {} |\n", cells.join(" | ")));
+        }
+        out
+    }
+}
+
+fn dash() -> String {
+    "–".to_string()
+}
+
+/// tCO2e for people, or a dash.
+fn t(value: Option<Decimal>, lang: Lang) -> String {
+    value.map_or_else(dash, |v| human(tonnes(v), 2, lang))
+}
+
+/// A signed tCO2e for people (`+1,20`, `−0,35`).
+fn signed_t(value: Option<Decimal>, lang: Lang) -> String {
+    value.map_or_else(dash, |v| {
+        let text = human(tonnes(v.abs()), 2, lang);
+        if text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+            text
+        } else if v.is_sign_negative() {
+            format!("−{text}")
+        } else {
+            format!("+{text}")
+        }
+    })
+}
+
+/// An annual reduction rate for people: a decrease reads `−4,2 %/an`.
+fn per_year(rate: Decimal, lang: Lang) -> String {
+    let value = human((rate * Decimal::ONE_HUNDRED).abs(), 1, lang);
+    let sign = if value.chars().all(|c| !c.is_ascii_digit() || c == '0') {
+        ""
+    } else if rate.is_sign_negative() {
+        "+"
+    } else {
+        "−"
+    };
+    match lang {
+        Lang::Fr => format!("{sign}{value}\u{a0}%/an"),
+        Lang::En => format!("{sign}{value}%/yr"),
+    }
+}
+
+fn rate_decimal(rate: f64) -> Decimal {
+    Decimal::from_f64_retain(rate).unwrap_or_default()
+}
+
+fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
+    let inventory = &trajectory.inventory;
+    let target = &trajectory.target;
+    let reference = &trajectory.reference;
+    let mut lines = Vec::new();
+    let history: Vec<String> = trajectory
+        .history
+        .iter()
+        .map(|m| format!("{} ({} tCO2e)", m.year, human(tonnes(m.kgco2e), 2, lang)))
+        .collect();
+    let rate = per_year(rate_decimal(target.rate_f64), lang);
+    match lang {
+        Lang::Fr => {
+            lines.push(format!(
+                "Inventaire {} : {} tCO2e ({})",
+                inventory.year,
+                human(tonnes(inventory.kgco2e), 2, lang),
+                inventory.name
+            ));
+            if !history.is_empty() {
+                lines.push(format!("Historique : {}", history.join(", ")));
+            }
+            lines.push(format!(
+                "Cible : {}, référence {} ({} tCO2e) : {rate} à partir de {}",
+                target.kind.name(lang),
+                reference.year,
+                human(tonnes(reference.kgco2e), 2, lang),
+                target.from_year
+            ));
+            if target.budget_spent {
+                lines.push(format!(
+                    "  budget carbone 2020 déjà consommé en {} : cible nulle dès {}",
+                    reference.year,
+                    reference.year + 1
+                ));
+            } else if target.compensated {
+                lines.push(format!(
+                    "  taux relevé pour garder le budget carbone de la trajectoire partant de 2020 (émissions supposées constantes de 2020 à {})",
+                    reference.year
+                ));
+            }
+        }
+        Lang::En => {
+            lines.push(format!(
+                "Inventory {}: {} tCO2e ({})",
+                inventory.year,
+                human(tonnes(inventory.kgco2e), 2, lang),
+                inventory.name
+            ));
+            if !history.is_empty() {
+                lines.push(format!("History: {}", history.join(", ")));
+            }
+            lines.push(format!(
+                "Target: {}, reference {} ({} tCO2e): {rate} from {}",
+                target.kind.name(lang),
+                reference.year,
+                human(tonnes(reference.kgco2e), 2, lang),
+                target.from_year
+            ));
+            if target.budget_spent {
+                lines.push(format!(
+                    "  2020 carbon budget already spent by {}: target zero from {}",
+                    reference.year,
+                    reference.year + 1
+                ));
+            } else if target.compensated {
+                lines.push(format!(
+                    "  rate raised to keep the carbon budget of the path starting in 2020 (emissions taken as constant from 2020 to {})",
+                    reference.year
+                ));
+            }
+        }
+    }
+    lines
+}
+
+fn years(trajectory: &Trajectory, lang: Lang) -> Grid {
+    let header = match lang {
+        Lang::Fr => [
+            "Année",
+            "Cible (tCO2e)",
+            "Avec actions (tCO2e)",
+            "Réductions (tCO2e)",
+            "Inventaires (tCO2e)",
+            "Écart (tCO2e)",
+        ],
+        Lang::En => [
+            "Year",
+            "Target (tCO2e)",
+            "With actions (tCO2e)",
+            "Reductions (tCO2e)",
+            "Inventories (tCO2e)",
+            "Gap (tCO2e)",
+        ],
+    };
+    Grid {
+        header: header.iter().map(ToString::to_string).collect(),
+        rows: trajectory
+            .years
+            .iter()
+            .map(|row| {
+                vec![
+                    row.year.to_string(),
+                    t(row.target, lang),
+                    t(row.with_actions, lang),
+                    t(row.reduction, lang),
+                    t(row.measured, lang),
+                    signed_t(row.gap, lang),
+                ]
+            })
+            .collect(),
+        right: (1..6).collect(),
+    }
+}
+
+fn rates(trajectory: &Trajectory, lang: Lang) -> Option<String> {
+    let rates = &trajectory.rates;
+    let horizon = rates.horizon?;
+    let year = trajectory.inventory.year;
+    let actions = rates.actions.map_or_else(dash, |r| per_year(r, lang));
+    let target = per_year(rate_decimal(trajectory.target.rate_f64), lang);
+    let needed = rates.needed.map_or_else(dash, |r| per_year(r, lang));
+    let name = trajectory.target.kind.name(lang);
+    Some(match lang {
+        Lang::Fr => format!(
+            "Taux annuels moyens {year} → {horizon} : vos actions {actions} ; {name} {target} ; pour être sur la cible en {horizon} : {needed}"
+        ),
+        Lang::En => format!(
+            "Average annual rates {year} → {horizon}: your actions {actions}; {name} {target}; to be on target in {horizon}: {needed}"
+        ),
+    })
+}
+
+fn matrix(trajectory: &Trajectory, lang: Lang) -> Grid {
+    let mut header = vec![match lang {
+        Lang::Fr => "Impact \\ Facilité".to_string(),
+        Lang::En => "Impact \\ Ease".to_string(),
+    }];
+    header.extend((1..=5).map(|e: u8| e.to_string()));
+    let rows = (1..=5u8)
+        .rev()
+        .map(|impact| {
+            let mut row = vec![impact.to_string()];
+            row.extend((1..=5u8).map(|ease| {
+                trajectory
+                    .matrix
+                    .iter()
+                    .find(|c| c.impact == impact && c.ease == ease)
+                    .map_or_else(String::new, |c| c.actions.join(", "))
+            }));
+            row
+        })
+        .collect();
+    Grid {
+        header,
+        rows,
+        right: Vec::new(),
+    }
+}
+
+fn find<'a>(trajectory: &'a Trajectory, id: &str) -> Option<&'a ActionPlan> {
+    trajectory.actions.iter().find(|a| a.action.id == id)
+}
+
+fn per_post(trajectory: &Trajectory, lang: Lang) -> Grid {
+    let header = match lang {
+        Lang::Fr => [
+            "Poste",
+            "Action",
+            "Intitulé",
+            "Réduction (tCO2e/an)",
+            "Part du poste",
+            "Période",
+            "Impact",
+            "Facilité",
+            "Responsable",
+            "Statut",
+        ],
+        Lang::En => [
+            "Post",
+            "Action",
+            "Name",
+            "Reduction (tCO2e/yr)",
+            "Share of post",
+            "Period",
+            "Impact",
+            "Ease",
+            "Owner",
+            "Status",
+        ],
+    };
+    let mut rows = Vec::new();
+    for plan in &trajectory.posts {
+        for id in &plan.actions {
+            let Some(a) = find(trajectory, id) else {
+                continue;
+            };
+            let on_post = a.posts.iter().find(|r| r.post == plan.post);
+            let reduction = on_post.map_or_else(dash, |r| {
+                let text = t(Some(r.kgco2e), lang);
+                if a.projected {
+                    text
+                } else {
+                    format!("({text})")
+                }
+            });
+            let part = on_post
+                .and_then(|r| r.share)
+                .map_or_else(dash, |s| percent(s, lang));
+            let score = |s: Option<u8>| s.map_or_else(dash, |v| v.to_string());
+            rows.push(vec![
+                plan.post.code().to_string(),
+                a.action.id.clone(),
+                a.action.label.clone(),
+                reduction,
+                part,
+                a.action.period(lang),
+                score(a.action.impact),
+                score(a.action.ease),
+                a.action.owner.clone().unwrap_or_default(),
+                a.action.status.label(lang).to_string(),
+            ]);
+        }
+        let name = format!(
+            "{} ({} tCO2e)",
+            plan.post.name(lang),
+            human(tonnes(plan.kgco2e), 2, lang)
+        );
+        let part = plan.share.map_or_else(dash, |s| {
+            let text = percent(s, lang);
+            match (plan.capped, lang) {
+                (true, Lang::Fr) => format!("{text} (plafonnée)"),
+                (true, Lang::En) => format!("{text} (capped)"),
+                (false, _) => text,
+            }
+        });
+        rows.push(vec![
+            plan.post.code().to_string(),
+            "Total".to_string(),
+            name,
+            t(Some(plan.capped_reduction), lang),
+            part,
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+    }
+    Grid {
+        header: header.iter().map(ToString::to_string).collect(),
+        rows,
+        right: vec![3, 4, 6, 7],
+    }
+}
+
+/// The notes under the tables: actions not rated, reductions already in the inventory,
+/// warnings.
+fn notes(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
+    let mut notes = Vec::new();
+    if !trajectory.unrated.is_empty() {
+        let ids = trajectory.unrated.join(", ");
+        notes.push(match lang {
+            Lang::Fr => format!("Actions sans impact ou facilité : {ids}"),
+            Lang::En => format!("Actions without impact or ease: {ids}"),
+        });
+    }
+    let year = trajectory.inventory.year;
+    if trajectory
+        .actions
+        .iter()
+        .any(|a| !a.projected && a.action.reduction.is_some())
+    {
+        notes.push(match lang {
+            Lang::Fr => format!(
+                "Entre parenthèses : actions réalisées avant la fin de {year}, déjà dans l'inventaire, ni projetées ni comptées dans les totaux."
+            ),
+            Lang::En => format!(
+                "In parentheses: actions done by the end of {year}, already in the inventory, neither projected nor counted in the totals."
+            ),
+        });
+    }
+    if !trajectory.warnings.is_empty() {
+        let count = trajectory.warnings.len();
+        notes.push(match lang {
+            Lang::Fr => {
+                format!("Avertissements : {count} (détail sur la sortie d'erreur, et dans le JSON)")
+            }
+            Lang::En => format!("Warnings: {count} (details on stderr, and in the JSON)"),
+        });
+    }
+    notes
+}
+
+fn titles(lang: Lang) -> [&'static str; 3] {
+    match lang {
+        Lang::Fr => [
+            "Trajectoire bas carbone",
+            "Matrice des actions (impact × facilité de mise en œuvre)",
+            "Actions par poste",
+        ],
+        Lang::En => [
+            "Low-carbon trajectory",
+            "Action matrix (impact × ease of implementation)",
+            "Actions by post",
+        ],
+    }
+}
+
+/// The trajectory as tables.
+pub fn table(trajectory: &Trajectory, lang: Lang) -> String {
+    let [title, matrix_title, posts_title] = titles(lang);
+    let mut out = format!("{title} — {}\n", trajectory.organisation);
+    for line in intro(trajectory, lang) {
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out.push('\n');
+    out.push_str(&years(trajectory, lang).table());
+    out.push('\n');
+    if let Some(rates) = rates(trajectory, lang) {
+        out.push_str(&rates);
+        out.push('\n');
+    }
+    if !trajectory.actions.is_empty() {
+        out.push_str(&format!("\n{matrix_title}\n"));
+        out.push_str(&matrix(trajectory, lang).table());
+        out.push('\n');
+        out.push_str(&format!("\n{posts_title}\n"));
+        out.push_str(&per_post(trajectory, lang).table());
+        out.push('\n');
+    }
+    let notes = notes(trajectory, lang);
+    if !notes.is_empty() {
+        out.push('\n');
+    }
+    for note in notes {
+        out.push_str(&note);
+        out.push('\n');
+    }
+    out
+}
+
+/// The trajectory as Markdown.
+pub fn markdown(trajectory: &Trajectory, lang: Lang) -> String {
+    let [title, matrix_title, posts_title] = titles(lang);
+    let mut out = format!("## {title} — {}\n\n", trajectory.organisation);
+    for line in intro(trajectory, lang) {
+        match line.strip_prefix("  ") {
+            Some(detail) => out.push_str(&format!("  - {detail}\n")),
+            None => out.push_str(&format!("- {line}\n")),
+        }
+    }
+    out.push('\n');
+    out.push_str(&years(trajectory, lang).markdown());
+    if let Some(rates) = rates(trajectory, lang) {
+        out.push_str(&format!("\n**{rates}**\n"));
+    }
+    if !trajectory.actions.is_empty() {
+        out.push_str(&format!("\n### {matrix_title}\n\n"));
+        out.push_str(&matrix(trajectory, lang).markdown());
+        out.push_str(&format!("\n### {posts_title}\n\n"));
+        out.push_str(&per_post(trajectory, lang).markdown());
+    }
+    let notes = notes(trajectory, lang);
+    if !notes.is_empty() {
+        out.push('\n');
+    }
+    for note in notes {
+        out.push_str(&format!("{note}\n"));
+    }
+    out
+}
+
+/// Projected figures to the gram; measured ones exactly.
+fn gram(value: Decimal) -> String {
+    rounded(value, 3)
+}
+
+/// The year rows as CSV (kgCO2e; empty when not applicable).
+pub fn csv(trajectory: &Trajectory) -> String {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let mut ok = writer
+        .write_record([
+            "year",
+            "target_kgco2e",
+            "with_actions_kgco2e",
+            "reduction_kgco2e",
+            "measured_kgco2e",
+            "gap_kgco2e",
+        ])
+        .is_ok();
+    let cell = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map_or_else(String::new, f);
+    for row in &trajectory.years {
+        ok &= writer
+            .write_record([
+                row.year.to_string(),
+                cell(row.target, gram),
+                cell(row.with_actions, gram),
+                cell(row.reduction, gram),
+                cell(row.measured, exact),
+                cell(row.gap, gram),
+            ])
+            .is_ok();
+    }
+    match (ok, writer.into_inner()) {
+        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+/// JSON schema name of the trajectory.
+pub const SCHEMA: &str = "bilan.trajectory/1";
+
+/// The trajectory as JSON (`bilan.trajectory/1`).
+pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
+    // Numbers formatted by us always parse; `null` would show a bug.
+    let number = |text: String| {
+        text.parse::<serde_json::Number>()
+            .map_or(Value::Null, Value::Number)
+    };
+    let opt = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map(|v| number(f(v)));
+    let measured = |m: &crate::trajectory::Measured| json!({ "file": m.name, "year": m.year, "kgco2e": number(exact(m.kgco2e)) });
+    let target = &trajectory.target;
+    let rates = &trajectory.rates;
+    let actions: Vec<Value> = trajectory
+        .actions
+        .iter()
+        .map(|a| {
+            let action = &a.action;
+            let reduction = match action.reduction {
+                Some(crate::action::Reduction::Kgco2e(kg)) => {
+                    json!({ "kgco2e_per_year": number(exact(kg)) })
+                }
+                Some(crate::action::Reduction::Share(s)) => {
+                    json!({ "share_of_posts": number(exact(s)) })
+                }
+                None => Value::Null,
+            };
+            let end = match action.end {
+                crate::action::End::At(when) => Value::String(when.to_string()),
+                crate::action::End::After(_) | crate::action::End::StartYear => Value::Null,
+            };
+            let duration = match action.end {
+                crate::action::End::After(years) => number(exact(years)),
+                _ => Value::Null,
+            };
+            json!({
+                "id": action.id,
+                "label": action.label,
+                "posts": action.posts.iter().map(|p| p.code()).collect::<Vec<_>>(),
+                "reduction": reduction,
+                "start": action.start.to_string(),
+                "end": end,
+                "duration_years": duration,
+                "full_effect_year": action.full_year(),
+                "impact": action.impact,
+                "ease": action.ease,
+                "owner": action.owner,
+                "status": action.status.code(),
+                "comment": action.comment,
+                "projected": a.projected,
+                "kgco2e_per_year": number(gram(a.kgco2e)),
+                "by_post": a.posts.iter().map(|r| json!({
+                    "post": r.post.code(),
+                    "kgco2e_per_year": number(gram(r.kgco2e)),
+                    "share": r.share.map(|s| number(rounded(s, 6))),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let posts: Vec<Value> = trajectory
+        .posts
+        .iter()
+        .map(|p| {
+            json!({
+                "code": p.post.code(),
+                "name": p.post.name(lang),
+                "kgco2e": number(exact(p.kgco2e)),
+                "actions": p.actions,
+                "reduction_kgco2e_per_year": number(gram(p.reduction)),
+                "capped": p.capped,
+                "capped_reduction_kgco2e_per_year": number(gram(p.capped_reduction)),
+                "share": p.share.map(|s| number(rounded(s, 6))),
+            })
+        })
+        .collect();
+    let years: Vec<Value> = trajectory
+        .years
+        .iter()
+        .map(|row| {
+            json!({
+                "year": row.year,
+                "target_kgco2e": opt(row.target, gram),
+                "with_actions_kgco2e": opt(row.with_actions, gram),
+                "reduction_kgco2e": opt(row.reduction, gram),
+                "measured_kgco2e": opt(row.measured, exact),
+                "gap_kgco2e": opt(row.gap, gram),
+            })
+        })
+        .collect();
+    let value = json!({
+        "schema": SCHEMA,
+        "unit": "kgCO2e",
+        "organisation": trajectory.organisation,
+        "inventory": measured(&trajectory.inventory),
+        "history": trajectory.history.iter().map(measured).collect::<Vec<_>>(),
+        "target": {
+            "kind": target.kind.code(),
+            "name": target.kind.name(lang),
+            "reference": measured(&trajectory.reference),
+            "from_year": target.from_year,
+            "annual_rate": target.rate_f64,
+            "compensated": target.compensated,
+            "budget_spent": target.budget_spent,
+        },
+        "rates": {
+            "horizon": rates.horizon,
+            "actions": rates.actions.map(|r| number(rounded(r, 6))),
+            "target": target.rate_f64,
+            "needed": rates.needed.map(|r| number(rounded(r, 6))),
+        },
+        "years": years,
+        "actions": actions,
+        "posts": posts,
+        "matrix": trajectory.matrix.iter().map(|c| json!({
+            "impact": c.impact,
+            "ease": c.ease,
+            "actions": c.actions,
+        })).collect::<Vec<_>>(),
+        "unrated": trajectory.unrated,
+        "warnings": trajectory.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}

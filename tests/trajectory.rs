@@ -1,0 +1,672 @@
+//! The low-carbon trajectory: Bilan Carbone+'s reference values for the target paths and the
+//! action ramp, a plan computed by hand, and the command on good and bad input.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::float_cmp
+)]
+
+use assert_cmd::Command;
+use bilan::action::{Action, End, Reduction, Status, When};
+use bilan::error::Position;
+use bilan::post::Post;
+use bilan::trajectory::{
+    Baseline, Measured, Request, Target, TargetKind, Trajectory, TrajectoryError, trajectory,
+};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+fn d(text: &str) -> Decimal {
+    Decimal::from_str(text).unwrap()
+}
+
+fn post(code: &str) -> Post {
+    Post::from_code(code).unwrap()
+}
+
+fn baseline(year: i32, posts: &[(&str, &str)]) -> Baseline {
+    let posts: Vec<(Post, Decimal)> = posts.iter().map(|(c, kg)| (post(c), d(kg))).collect();
+    Baseline {
+        organisation: "Test".into(),
+        inventory: Measured {
+            name: format!("{year}.yaml"),
+            year,
+            kgco2e: posts.iter().map(|(_, kg)| *kg).sum(),
+        },
+        posts,
+    }
+}
+
+fn action(id: &str, posts: &[&str], reduction: Reduction, start: &str, end: End) -> Action {
+    Action {
+        id: id.into(),
+        label: id.into(),
+        posts: posts.iter().map(|c| post(c)).collect(),
+        reduction: Some(reduction),
+        start: When::parse(start).unwrap(),
+        end,
+        impact: None,
+        ease: None,
+        owner: None,
+        status: Status::Planned,
+        comment: None,
+        at: Position::default(),
+    }
+}
+
+fn until(year: &str) -> End {
+    End::At(When::parse(year).unwrap())
+}
+
+fn project(
+    baseline: &Baseline,
+    history: &[Measured],
+    actions: &[Action],
+    target: TargetKind,
+    last: i32,
+) -> Result<Trajectory, TrajectoryError> {
+    trajectory(&Request {
+        baseline,
+        history,
+        actions,
+        target,
+        until: last,
+    })
+}
+
+fn row(t: &Trajectory, year: i32) -> &bilan::trajectory::YearRow {
+    t.years.iter().find(|r| r.year == year).unwrap()
+}
+
+// --- Bilan Carbone+'s reference values (src/utils/trajectory.test.ts) -------------------------
+
+#[test]
+fn sbti_15_from_2020_reaches_34_in_2043_and_zero_from_2044() {
+    let target = Target::new(TargetKind::Sbti15, 2020, d("1000"));
+    assert_eq!(target.value(2020), Some(d("1000")));
+    assert_eq!(target.value(2021), Some(d("958")));
+    assert_eq!(target.value(2043), Some(d("34")));
+    assert_eq!(target.value(2044), Some(Decimal::ZERO));
+    assert_eq!(target.value(2050), Some(Decimal::ZERO));
+    assert_eq!(target.rate_f64, 0.042);
+    assert!(!target.compensated);
+}
+
+#[test]
+fn well_below_2_from_2020_reaches_250_in_2050_and_zero_in_2060() {
+    let target = Target::new(TargetKind::WellBelow2, 2020, d("1000"));
+    assert_eq!(target.value(2050), Some(d("250")));
+    assert_eq!(target.value(2059), Some(d("25")));
+    assert_eq!(target.value(2060), Some(Decimal::ZERO));
+}
+
+#[test]
+fn a_reference_before_2020_is_held_until_2020() {
+    let target = Target::new(TargetKind::Sbti15, 2018, d("1000"));
+    assert_eq!(target.value(2017), None);
+    assert_eq!(target.value(2018), Some(d("1000")));
+    assert_eq!(target.value(2020), Some(d("1000")));
+    assert_eq!(target.value(2021), Some(d("958")));
+}
+
+#[test]
+fn reference_2025_without_history_gets_the_compensated_rate() {
+    let target = Target::new(TargetKind::Sbti15, 2025, d("1000"));
+    assert!(target.compensated);
+    assert_eq!(target.from_year, 2025);
+    // Bilan Carbone+: COMPENSATED_LINEAR_REDUCTION_2025_15C = 7.241379310344829 (%/yr).
+    assert_eq!(target.rate_f64 * 100.0, 7.241379310344829);
+    assert_eq!(
+        format!("{:.15}", target.rate_f64 * 100.0),
+        "7.241379310344829"
+    );
+    // Exact rate for the values: 0.042 / (1 − 10 × 0.042) = 0.042 / 0.58.
+    assert_eq!(target.rate, d("0.042") / d("0.58"));
+    assert_eq!(target.value(2025), Some(d("1000")));
+    assert_eq!(
+        target.value(2026).unwrap().round_dp(6),
+        d("927.586207") // 1000 − 72.41379…
+    );
+    assert_eq!(target.value(2039), Some(Decimal::ZERO));
+
+    let wb2 = Target::new(TargetKind::WellBelow2, 2025, d("1000"));
+    // Bilan Carbone+: COMPENSATED_LINEAR_REDUCTION_2025_WB2C = 3.333333333333333 (%/yr).
+    assert_eq!(format!("{:.15}", wb2.rate_f64 * 100.0), "3.333333333333333");
+    assert_eq!(wb2.rate_f64, 1.0 / 30.0);
+    assert_eq!(wb2.value(2050).unwrap().round_dp(6), d("166.666667"));
+    assert_eq!(wb2.value(2055), Some(Decimal::ZERO));
+}
+
+#[test]
+fn a_spent_budget_falls_to_zero_the_next_year() {
+    // 1/0.042 − 2 × 12 < 1: less than a year of the 2020 budget left in 2032.
+    let target = Target::new(TargetKind::Sbti15, 2032, d("1000"));
+    assert!(target.budget_spent);
+    assert_eq!(target.value(2032), Some(d("1000")));
+    assert_eq!(target.value(2033), Some(Decimal::ZERO));
+}
+
+#[test]
+fn custom_5_percent_from_2024_gives_700_in_2030() {
+    let base = baseline(2024, &[("3.9", "1000")]);
+    let t = project(
+        &base,
+        &[],
+        &[],
+        TargetKind::parse("custom:5%").unwrap(),
+        2030,
+    )
+    .unwrap();
+    assert_eq!(t.target.from_year, 2024);
+    assert!(!t.target.compensated);
+    assert_eq!(row(&t, 2024).target, Some(d("1000")));
+    assert_eq!(row(&t, 2025).target, Some(d("950")));
+    assert_eq!(row(&t, 2030).target, Some(d("700")));
+    assert_eq!(t.years.last().unwrap().year, 2030);
+}
+
+#[test]
+fn an_action_of_100_over_2025_2030_gives_16_67_a_year() {
+    let base = baseline(2024, &[("3.13", "1000")]);
+    let actions = [action(
+        "a",
+        &["3.13"],
+        Reduction::Kgco2e(d("100")),
+        "2025",
+        until("2030"),
+    )];
+    let t = project(&base, &[], &actions, TargetKind::Sbti15, 2035).unwrap();
+    assert_eq!(row(&t, 2024).with_actions, Some(d("1000")));
+    for (year, sixths) in (2025..=2030).zip(1..) {
+        let reduction = row(&t, year).reduction.unwrap();
+        assert_eq!(
+            reduction.round_dp(2),
+            (d("100") * Decimal::from(sixths) / d("6")).round_dp(2)
+        );
+    }
+    assert_eq!(row(&t, 2025).reduction.unwrap().round_dp(2), d("16.67"));
+    assert_eq!(row(&t, 2026).reduction.unwrap().round_dp(2), d("33.33"));
+    assert_eq!(row(&t, 2030).with_actions, Some(d("900")));
+    assert_eq!(row(&t, 2035).with_actions, Some(d("900")));
+    // 100 of 1000 over 6 years: 1.67 %/yr on average up to 2030.
+    assert_eq!(t.rates.horizon, Some(2030));
+    assert_eq!(t.rates.actions.unwrap().round_dp(6), d("0.016667"));
+}
+
+// --- A plan computed by hand -------------------------------------------------------------------
+
+/// 2025: 3.13 emits 1000, 2.6 emits 500.
+/// - `train`: 600 kgCO2e/yr on 3.13, ramp 2026–2028 → 200, 400, 600;
+/// - `visio`: 50 % of 3.13 = 500, ramp 2027–2028 → 0, 250, 500;
+/// - `led`: 10 % of 2.6 = 50, all in 2026.
+///
+/// 3.13 reaches 200, 650, then 1100 in 2028, capped at its 1000: it never goes below zero.
+/// With actions: 2026 = 1500 − 200 − 50 = 1250; 2027 = 1500 − 650 − 50 = 800;
+/// 2028 on = 1500 − 1000 − 50 = 450.
+#[test]
+fn two_overlapping_actions_on_one_post_are_capped_at_its_emissions() {
+    let base = baseline(2025, &[("2.6", "500"), ("3.13", "1000")]);
+    let actions = [
+        action(
+            "train",
+            &["3.13"],
+            Reduction::Kgco2e(d("600")),
+            "2026",
+            until("2028"),
+        ),
+        action(
+            "visio",
+            &["3.13"],
+            Reduction::Share(d("0.5")),
+            "2027",
+            until("2028"),
+        ),
+        action(
+            "led",
+            &["2.6"],
+            Reduction::Share(d("0.1")),
+            "2026",
+            End::StartYear,
+        ),
+    ];
+    let t = project(&base, &[], &actions, TargetKind::Sbti15, 2030).unwrap();
+    let with = |y| row(&t, y).with_actions.unwrap();
+    assert_eq!(with(2025), d("1500"));
+    assert_eq!(with(2026), d("1250"));
+    assert_eq!(with(2027).round_dp(20), d("800"));
+    assert_eq!(with(2028), d("450"));
+    assert_eq!(with(2030), d("450"));
+    let travel = t.posts.iter().find(|p| p.post == post("3.13")).unwrap();
+    assert_eq!(travel.reduction, d("1100"));
+    assert!(travel.capped);
+    assert_eq!(travel.capped_reduction, d("1000"));
+    assert_eq!(travel.share, Some(Decimal::ONE));
+    assert_eq!(travel.actions, ["train", "visio"]);
+    assert!(
+        t.warnings.iter().any(|w| w
+            .message
+            .starts_with("post 3.13: its actions add up to 1100 kgCO2e")),
+        "{:?}",
+        t.warnings
+    );
+    // Reference 2025 (no history): the compensated 1.5 °C target, gap = with actions − target.
+    let r = row(&t, 2028);
+    assert_eq!(r.gap, Some(r.with_actions.unwrap() - r.target.unwrap()));
+}
+
+#[test]
+fn a_kgco2e_reduction_on_several_posts_is_split_by_their_emissions() {
+    let base = baseline(2025, &[("2.6", "500"), ("3.13", "1000")]);
+    let actions = [action(
+        "both",
+        &["3.13", "2.6"],
+        Reduction::Kgco2e(d("300")),
+        "2026",
+        End::StartYear,
+    )];
+    let t = project(&base, &[], &actions, TargetKind::Sbti15, 2027).unwrap();
+    let by_post: Vec<(&str, Decimal)> = t.actions[0]
+        .posts
+        .iter()
+        .map(|r| (r.post.code(), r.kgco2e))
+        .collect();
+    assert_eq!(by_post, [("3.13", d("200")), ("2.6", d("100"))]);
+    assert_eq!(row(&t, 2026).with_actions, Some(d("1200")));
+}
+
+#[test]
+fn done_actions_before_the_inventory_are_listed_not_projected() {
+    let base = baseline(2025, &[("2.6", "1000")]);
+    let mut before = action(
+        "before",
+        &["2.6"],
+        Reduction::Kgco2e(d("100")),
+        "2024",
+        End::StartYear,
+    );
+    before.status = Status::Done;
+    let mut after = action(
+        "after",
+        &["2.6"],
+        Reduction::Kgco2e(d("50")),
+        "2026",
+        End::StartYear,
+    );
+    after.status = Status::Done;
+    let t = project(&base, &[], &[before, after], TargetKind::Sbti15, 2027).unwrap();
+    assert!(!t.actions[0].projected);
+    assert!(t.actions[1].projected);
+    assert_eq!(row(&t, 2027).with_actions, Some(d("950")));
+}
+
+#[test]
+fn history_sets_the_reference_and_fills_the_inventories_column() {
+    let base = baseline(2022, &[("3.9", "1000")]);
+    let history = [Measured {
+        name: "2019.yaml".into(),
+        year: 2019,
+        kgco2e: d("800"),
+    }];
+    let t = project(&base, &history, &[], TargetKind::Sbti15, 2030).unwrap();
+    // The last inventory of 2020 or before is the reference, held until 2020.
+    assert_eq!(t.reference.year, 2019);
+    assert_eq!(t.years.first().unwrap().year, 2019);
+    assert_eq!(row(&t, 2019).measured, Some(d("800")));
+    assert_eq!(row(&t, 2020).target, Some(d("800")));
+    assert_eq!(row(&t, 2020).measured, None);
+    assert_eq!(row(&t, 2022).target, Some(d("732.8")));
+    assert_eq!(row(&t, 2022).measured, Some(d("1000")));
+    assert_eq!(row(&t, 2022).gap, Some(d("267.2")));
+
+    // All inventories after 2020: the earliest, with the compensated rate.
+    let base = baseline(2025, &[("3.9", "1000")]);
+    let history = [Measured {
+        name: "2022.yaml".into(),
+        year: 2022,
+        kgco2e: d("1200"),
+    }];
+    let t = project(&base, &history, &[], TargetKind::Sbti15, 2030).unwrap();
+    assert_eq!(t.reference.year, 2022);
+    assert_eq!(t.target.rate_f64, 1.0 / (1.0 / 0.042 - 4.0));
+    assert_eq!(t.years.first().unwrap().year, 2022);
+    assert_eq!(row(&t, 2022).target, Some(d("1200")));
+}
+
+#[test]
+fn impossible_requests_are_errors() {
+    let base = baseline(2025, &[("3.9", "1000")]);
+    let m = |name: &str, year| Measured {
+        name: name.into(),
+        year,
+        kgco2e: d("1"),
+    };
+    let e = project(&base, &[], &[], TargetKind::Sbti15, 2024).unwrap_err();
+    assert_eq!(e.0, "--until 2024 is before the inventory's year 2025");
+    let e = project(
+        &base,
+        &[m("a.yaml", 2022), m("b.yaml", 2022)],
+        &[],
+        TargetKind::Sbti15,
+        2030,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.0,
+        "a.yaml and b.yaml are both for 2022: give one inventory per year"
+    );
+    let e = project(
+        &base,
+        &[m("late.yaml", 2025)],
+        &[],
+        TargetKind::Sbti15,
+        2030,
+    )
+    .unwrap_err();
+    assert_eq!(
+        e.0,
+        "--history late.yaml is for 2025, not before the inventory projected (2025)"
+    );
+}
+
+#[test]
+fn targets_parse() {
+    assert_eq!(TargetKind::parse("sbti-1.5"), Some(TargetKind::Sbti15));
+    assert_eq!(TargetKind::parse("wb-2"), Some(TargetKind::WellBelow2));
+    assert_eq!(
+        TargetKind::parse("custom:5%"),
+        Some(TargetKind::Custom(d("0.05")))
+    );
+    assert_eq!(TargetKind::parse("custom:0%"), None);
+    assert_eq!(TargetKind::parse("custom:150%"), None);
+    assert_eq!(TargetKind::parse("2.5"), None);
+}
+
+// --- The command ---------------------------------------------------------------------------------
+
+const HEAD: &str = "bilan: 1
+organisation: { name: Test }
+period: { year: 2024 }
+lines:
+  - label: Électricité
+    factor: \"42513\"
+    quantity: 20000
+    unit: kWh
+    uncertainty: 5%
+actions:
+";
+
+fn run_in(files: &[(&str, &str)], args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// `bilan trajectory inv.yaml` with one action written `action`; its exit code and stderr.
+fn with_action(action: &str) -> (i32, String) {
+    let text = format!("{HEAD}{action}");
+    let (code, _, stderr) = run_in(&[("inv.yaml", &text)], &["trajectory", "inv.yaml"]);
+    (code, stderr)
+}
+
+const GOOD: &str = "  - id: led
+    label: Éclairage LED
+    post: \"2.6\"
+    reduction: 20%
+    start: 2025-Q3
+    end: 2026
+    impact: 2
+    ease: 5
+    owner: Services généraux
+    status: planned
+";
+
+#[test]
+fn a_good_action_projects() {
+    let (code, stderr) = with_action(GOOD);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+}
+
+fn first_error(stderr: &str) -> &str {
+    stderr.lines().next().unwrap_or("")
+}
+
+#[test]
+fn an_unknown_post_points_at_it() {
+    let (code, stderr) = with_action(&GOOD.replace("\"2.6\"", "\"2.8\""));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:13:11: unknown post `2.8`"
+    );
+    assert!(stderr.contains("= help: posts are: 1.1, 1.2"), "{stderr}");
+}
+
+#[test]
+fn a_reduction_above_100_percent_is_refused() {
+    let (code, stderr) = with_action(&GOOD.replace("20%", "120%"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:14:16: `reduction` must be above 0 % and at most 100 % of the post: `120%`"
+    );
+}
+
+#[test]
+fn an_action_ending_before_its_start_is_refused() {
+    let (code, stderr) = with_action(&GOOD.replace("end: 2026", "end: 2025-Q2"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:16:10: action `led` ends (end: 2025-Q2) before it starts (start: 2025-Q3)"
+    );
+}
+
+#[test]
+fn scores_outside_1_5_are_refused() {
+    let (code, stderr) = with_action(&GOOD.replace("impact: 2", "impact: 6"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:17:13: `impact` is outside 1–5: `6`"
+    );
+    let (code, stderr) = with_action(&GOOD.replace("ease: 5", "ease: 0"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:18:11: `ease` is outside 1–5: `0`"
+    );
+}
+
+#[test]
+fn an_unknown_status_is_refused() {
+    let (code, stderr) = with_action(&GOOD.replace("status: planned", "status: ongoing"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:20:13: unknown action status `ongoing`"
+    );
+    assert!(
+        stderr.contains("= help: use planned, started or done"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_quarter_is_refused() {
+    let (code, stderr) = with_action(&GOOD.replace("2025-Q3", "2025-Q5"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        first_error(&stderr),
+        "error: inv.yaml:15:12: `start` is not a year or a quarter: `2025-Q5`"
+    );
+}
+
+#[test]
+fn check_validates_actions_too() {
+    let text = format!(
+        "{HEAD}{}",
+        GOOD.replace("status: planned", "status: ongoing")
+    );
+    let (code, _, stderr) = run_in(&[("inv.yaml", &text)], &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:20:13: unknown action status"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let bad = GOOD
+        .replace("\"2.6\"", "\"9.9\"")
+        .replace("impact: 2", "impact: 9")
+        .replace("status: planned", "status: maybe");
+    let (code, stderr) = with_action(&bad);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.matches("error: inv.yaml:").count(), 3, "{stderr}");
+}
+
+#[test]
+fn history_and_formats() {
+    let earlier = HEAD.replace("2024", "2022").replace("20000", "25000");
+    let text = format!("{HEAD}{GOOD}");
+    let files = [
+        ("2024.yaml", text.as_str()),
+        ("2022.yaml", earlier.as_str()),
+    ];
+    let args = |format: &'static str| {
+        vec![
+            "trajectory",
+            "2024.yaml",
+            "--history",
+            "2022.yaml",
+            "--until",
+            "2030",
+            "--format",
+            format,
+        ]
+    };
+    let (code, json, stderr) = run_in(&files, &args("json"));
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(value["schema"], "bilan.trajectory/1");
+    assert_eq!(value["target"]["reference"]["year"], 2022);
+    assert_eq!(value["years"][0]["year"], 2022);
+    assert_eq!(value["years"].as_array().unwrap().len(), 9);
+    assert_eq!(value["actions"][0]["id"], "led");
+    assert_eq!(value["matrix"][0]["impact"], 2);
+    assert_eq!(value["matrix"][0]["ease"], 5);
+
+    let (code, csv, _) = run_in(&files, &args("csv"));
+    assert_eq!(code, 0);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("year,target_kgco2e,with_actions_kgco2e,reduction_kgco2e,measured_kgco2e,gap_kgco2e")
+    );
+    assert!(lines.next().unwrap().starts_with("2022,"));
+    assert_eq!(csv.lines().count(), 10);
+
+    let (code, md, _) = run_in(&files, &args("md"));
+    assert_eq!(code, 0);
+    assert!(
+        md.starts_with("## Trajectoire bas carbone — Test\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| Impact \\ Facilité | 1 | 2 | 3 | 4 | 5 |"),
+        "{md}"
+    );
+
+    // A saved JSON result works as history too.
+    let (_, saved, _) = run_in(&files, &["compute", "2022.yaml", "--format", "json"]);
+    let files = [("2024.yaml", text.as_str()), ("2022.json", saved.as_str())];
+    let (code, from_json, stderr) = run_in(
+        &files,
+        &[
+            "trajectory",
+            "2024.yaml",
+            "--history",
+            "2022.json",
+            "--until",
+            "2030",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let again: serde_json::Value = serde_json::from_str(&from_json).unwrap();
+    assert_eq!(again["years"], value["years"]);
+}
+
+#[test]
+fn bad_options_are_usage_errors() {
+    let text = format!("{HEAD}{GOOD}");
+    let (code, _, stderr) = run_in(
+        &[("inv.yaml", &text)],
+        &["trajectory", "inv.yaml", "--target", "3°C"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("use sbti-1.5, wb-2 or custom:RATE"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_in(
+        &[("inv.yaml", &text)],
+        &["trajectory", "inv.yaml", "--until", "2020"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: --until 2020 is before the inventory's year 2024\n"
+    );
+}
+
+#[test]
+fn the_example_plan() {
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .args([
+            "trajectory",
+            "examples/conseil-informatique.yaml",
+            "--until",
+            "2030",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!(
+        "conseil-informatique-table",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}
+
+#[test]
+fn the_readme_action_plan_checks() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let block = readme
+        .split("```yaml\n")
+        .find(|b| b.starts_with("actions:"))
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let text = format!("{}{}", HEAD.trim_end_matches("actions:\n"), block);
+    let (code, _, stderr) = run_in(&[("inv.yaml", &text)], &["check", "inv.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+}
