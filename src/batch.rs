@@ -80,7 +80,7 @@ pub struct Row {
     pub organisation: String,
     /// The period's year.
     pub year: Option<i32>,
-    /// Where its result was written.
+    /// Where its result is written (or would have been, on an error).
     pub output: PathBuf,
     /// Its figures, or its first error.
     pub result: Result<Figures, String>,
