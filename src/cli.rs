@@ -207,6 +207,12 @@ pub enum Command {
         /// Extra factor base; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
+        /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        history: Vec<PathBuf>,
+        /// The trajectory's target path: sbti-1.5, wb-2 or custom:RATE.
+        #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
+        target: crate::trajectory::TargetKind,
         /// Label language.
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,

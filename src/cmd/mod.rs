@@ -72,8 +72,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             inventory,
             output,
             factors,
+            history,
+            target,
             lang,
-        } => report::run(&inventory, &output, &factors, lang.into()),
+        } => report::run(report::Options {
+            inventory: &inventory,
+            output: &output,
+            factors: &factors,
+            history: &history,
+            target,
+            lang: lang.into(),
+        }),
         Command::Trajectory {
             inventory,
             target,
@@ -165,10 +174,20 @@ pub(crate) fn compute_one(
     path: &Path,
     bases: &Bases,
 ) -> Result<crate::report::Report, InputErrors> {
+    compute_with_inventory(path, bases).map(|(_, report)| report)
+}
+
+/// Like [`compute_one`], keeping the inventory (for its actions).
+pub(crate) fn compute_with_inventory(
+    path: &Path,
+    bases: &Bases,
+) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
     let (inventory, sources) = files::read_inventory(path)?;
     let base = bases.for_inventory(&inventory, path)?;
-    crate::compute::compute(&inventory, &base)
-        .map_err(|errors| InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect()))
+    let report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
+    })?;
+    Ok((inventory, report))
 }
 
 /// Prints warnings on stderr.
