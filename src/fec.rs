@@ -1116,13 +1116,14 @@ fn group_name(group: &Group) -> String {
 fn listed_row(out: &mut String, group: &Group, reason: Option<&str>) {
     let _ = write!(
         out,
-        "  {:<44} {:>12} k€  {:>5} lines",
-        group_name(group),
+        "  {:>12} k€ {:>5} {}  {}",
         keuro(group.net).to_string(),
-        group.lines
+        group.lines,
+        if group.lines == 1 { "line " } else { "lines" },
+        group_name(group)
     );
     if let Some(reason) = reason {
-        let _ = write!(out, "  {reason}");
+        let _ = write!(out, " — {reason}");
     }
     out.push('\n');
 }
@@ -1168,8 +1169,9 @@ pub fn summary(ledger: &Ledger, plan: &Plan, mapping: &Mapping, source: &Source<
             "mapped",
             totals.mapped,
             format!(
-                "{} lines written{}",
+                "{} line{} written{}",
                 plan.lines.len(),
+                if plan.lines.len() == 1 { "" } else { "s" },
                 if source.by_supplier {
                     ", per supplier"
                 } else {
@@ -1272,8 +1274,9 @@ pub fn render(ledger: &Ledger, plan: &Plan, mapping: &Mapping, source: &Source<'
         }
         let _ = write!(
             trace,
-            ", {} lines, net debit {} €; {}",
+            ", {} line{}, net debit {} €; {}",
             group.lines,
+            if group.lines == 1 { "" } else { "s" },
             group.net.normalize(),
             line.rule.describe()
         );
