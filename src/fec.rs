@@ -11,8 +11,9 @@ use crate::factor_base::FactorBase;
 use crate::inventory::{Date, Line, Period, Purpose};
 use crate::post::{Post, codes};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------------
@@ -237,6 +238,32 @@ pub struct Ledger {
     pub groups: Vec<Group>,
 }
 
+/// FxHash (rustc's hasher): the keys are short account numbers and entry numbers from a file
+/// the user chose, so speed matters and resistance to crafted collisions does not.
+#[derive(Default, Clone, Copy)]
+struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for chunk in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
+        }
+        for byte in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(SEED);
+        }
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
 /// At most this many malformed lines are reported.
 const MAX_ERRORS: usize = 50;
 
@@ -430,13 +457,13 @@ pub fn read(file: &str, text: &str, options: &ReadOptions<'_>) -> Result<Ledger,
         separator,
         columns: &columns,
         options,
-        accounts: HashMap::new(),
+        accounts: HashMap::default(),
         account_info: Vec::new(),
-        journals: HashMap::new(),
+        journals: HashMap::default(),
         opening: Vec::new(),
-        entries: HashMap::new(),
+        entries: HashMap::default(),
         entry_suppliers: Vec::new(),
-        suppliers: HashMap::new(),
+        suppliers: HashMap::default(),
         supplier_info: Vec::new(),
         postings: Vec::new(),
         errors: Vec::new(),
@@ -727,7 +754,7 @@ impl<'a> Reader<'a, '_> {
         let text = |s: &str| s.to_string();
         let mut groups: Vec<Group> = Vec::new();
         if self.options.suppliers {
-            let mut sums: HashMap<(u32, Option<u32>), (Decimal, usize)> = HashMap::new();
+            let mut sums: HashMap<(u32, Option<u32>), (Decimal, usize)> = HashMap::default();
             for posting in &self.postings {
                 let supplier = posting.supplier.or_else(|| {
                     match self.entry_suppliers.get(posting.entry as usize) {
