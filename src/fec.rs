@@ -1095,6 +1095,15 @@ fn share(part: Decimal, whole: Decimal) -> String {
         .map_or_else(|| "–".to_string(), |p| format!("{:.1} %", p.round_dp(1)))
 }
 
+/// `1 line`, `2 lines`.
+fn count(n: usize, what: &str) -> String {
+    if n == 1 {
+        format!("1 {what}")
+    } else {
+        format!("{n} {what}s")
+    }
+}
+
 /// The id of a group's line: `fec-6064`, `fec-6064-FOURN01`.
 pub fn line_id(group: &Group) -> String {
     match &group.supplier {
@@ -1172,16 +1181,20 @@ pub fn summary(ledger: &Ledger, plan: &Plan, mapping: &Mapping, source: &Source<
     let outside = ledger.rows - ledger.in_period;
     let _ = writeln!(
         out,
-        "bilan import fec {}: {} lines, {} dated {} – {} ({outside} outside, skipped)",
-        source.fec, ledger.rows, ledger.in_period, period.start, period.end
+        "bilan import fec {}: {}, {} dated {} – {} ({outside} outside, skipped)",
+        source.fec,
+        count(ledger.rows, "line"),
+        ledger.in_period,
+        period.start,
+        period.end
     );
     for journal in &ledger.opening {
         let _ = writeln!(
             out,
-            "journal {} ({}): {} lines skipped as opening balances (à-nouveaux)",
+            "journal {} ({}): {} skipped as opening balances (à-nouveaux)",
             journal.code,
             one_line(&journal.label),
-            journal.lines
+            count(journal.lines, "line")
         );
     }
     let _ = writeln!(out, "mapping: {}", mapping.files.join(" + "));
@@ -1196,9 +1209,8 @@ pub fn summary(ledger: &Ledger, plan: &Plan, mapping: &Mapping, source: &Source<
             "mapped",
             totals.mapped,
             format!(
-                "{} line{} written{}",
-                plan.lines.len(),
-                if plan.lines.len() == 1 { "" } else { "s" },
+                "{} written{}",
+                count(plan.lines.len(), "line"),
                 if source.by_supplier {
                     ", per supplier"
                 } else {
@@ -1301,9 +1313,8 @@ pub fn render(ledger: &Ledger, plan: &Plan, mapping: &Mapping, source: &Source<'
         }
         let _ = write!(
             trace,
-            ", {} line{}, net debit {} €; {}",
-            group.lines,
-            if group.lines == 1 { "" } else { "s" },
+            ", {}, net debit {} €; {}",
+            count(group.lines, "line"),
             group.net.normalize(),
             line.rule.describe()
         );

@@ -353,3 +353,26 @@ fn the_output_is_never_an_input_and_a_year_is_needed() {
     let (code, _, _) = run_at(dir.path(), &["import", "fec", TAB]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn the_readme_mapping_example_loads() {
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let mapping = readme
+        .split("```yaml\n")
+        .find(|block| block.starts_with("accounts:"))
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = folder();
+    std::fs::write(dir.path().join("mapping.yaml"), mapping).unwrap();
+    let (stdout, _) = import(
+        dir.path(),
+        &[TAB, "--year", "2025", "--mapping", "mapping.yaml"],
+    );
+    assert!(
+        stdout.contains("  - id: \"fec-62260000-FOURN06\"\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("  - id: \"fec-61850000\"\n"), "{stdout}");
+}
