@@ -1383,6 +1383,74 @@ mod tests {
         assert!(!is_opening("AC", "Achats"));
     }
 
+    fn period_2025() -> Period {
+        Period {
+            start: Date::new(2025, 1, 1).unwrap(),
+            end: Date::new(2025, 12, 31).unwrap(),
+        }
+    }
+
+    fn mapping() -> Mapping {
+        crate::load::fec::parse_mapping(
+            "m.yaml",
+            "accounts:\n  \"626\": { factor: \"43510\" }\n  \"6061\": { exclude: énergie }\nsuppliers:\n  EDF: { factor: \"43510\" }\n  ORANGE: { exclude: compté par le fournisseur }\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn montant_and_sens_are_read_and_suppliers_come_from_the_entry() {
+        let text = "\u{feff}JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|Montant|Sens\r\n\
+            AC|Achats|1|20250110|626|Télécoms|||100,50|D\r\n\
+            AC|Achats|1|20250110|401|Fournisseurs|ORANGE|Orange|100,50|C\r\n\
+            AC|Achats|2|20250210|626|Télécoms|||20|C\r\n\
+            AC|Achats|2|20250210|401|Fournisseurs|OVH|OVH|20|D\r\n\
+            AC|Achats|3|20250310|6061|Électricité|EDF|EDF|300|D\r\n";
+        let mapping = mapping();
+        let options = ReadOptions {
+            period: period_2025(),
+            suppliers: true,
+            mapping: &mapping,
+        };
+        let ledger = read("f.txt", text, &options).unwrap();
+        assert_eq!(ledger.separator, '|');
+        let sums: Vec<(String, Option<String>, String)> = ledger
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.account.clone(),
+                    g.supplier.as_ref().map(|s| s.num.clone()),
+                    g.net.to_string(),
+                )
+            })
+            .collect();
+        let expected = [
+            ("6061", Some("EDF"), "300"),
+            ("626", Some("ORANGE"), "100.50"),
+            ("626", Some("OVH"), "-20"),
+        ];
+        let expected: Vec<(String, Option<String>, String)> = expected
+            .iter()
+            .map(|(a, s, n)| (a.to_string(), s.map(str::to_string), n.to_string()))
+            .collect();
+        assert_eq!(sums, expected);
+        // Exclusions win over factors, by account (6061 despite EDF's factor) or by supplier.
+        let base = crate::embedded::base().unwrap();
+        let plan = plan(&ledger, &mapping, &Counted::default(), false, &base);
+        assert!(plan.lines.is_empty());
+        let excluded: Vec<&str> = plan
+            .excluded
+            .iter()
+            .map(|l| l.rule.as_ref().unwrap().key.as_str())
+            .collect();
+        assert_eq!(excluded, ["6061", "ORANGE"]);
+        // OVH has no rule: merged into the account line, a net credit.
+        assert_eq!(plan.credits.len(), 1);
+        assert_eq!(plan.credits[0].group.supplier, None);
+        assert_eq!(plan.totals.considered.to_string(), "400.50");
+    }
+
     #[test]
     fn strings_are_quoted() {
         assert_eq!(quote("a \"b\" \\ c\td"), "\"a \\\"b\\\" \\\\ c\\td\"");
