@@ -259,6 +259,43 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+    /// Turn other files into inventory lines.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+/// `bilan import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Purchases from the accounting ledger (FEC) → lines with monetary factors (YAML `lines:`,
+    /// for `include:`); a summary of what is mapped, excluded and unmapped on stderr.
+    Fec {
+        /// The FEC: 18 columns, tab- or pipe-separated, UTF-8 or Windows-1252.
+        #[arg(value_name = "FEC.txt")]
+        file: PathBuf,
+        /// Sum the entries dated in this year (default: the --inventory's period).
+        #[arg(long, required_unless_present = "inventory")]
+        year: Option<i32>,
+        /// Rules that override or extend the default mapping (account prefix → factor).
+        #[arg(long, value_name = "MAPPING.yaml")]
+        mapping: Option<PathBuf>,
+        /// One line per account and supplier (CompAuxNum) instead of one per account.
+        #[arg(long)]
+        by_supplier: bool,
+        /// The inventory the lines are for: what it counts physically (travel, freight) is
+        /// excluded, its period is the default, its `factors:` are known.
+        #[arg(long, value_name = "INVENTORY.yaml")]
+        inventory: Option<PathBuf>,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Write to this file instead of standard output (atomically; never onto an input).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
 }
 
 /// Reads `5%` or `3.9:10%`.

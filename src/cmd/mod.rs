@@ -4,6 +4,7 @@ mod check;
 mod compute;
 mod diff;
 mod factors;
+mod import;
 mod posts;
 mod report;
 mod trajectory;
@@ -104,6 +105,26 @@ pub fn run(cli: Cli) -> Result<u8> {
         }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
+        Command::Import {
+            command:
+                crate::cli::ImportCommand::Fec {
+                    file,
+                    year,
+                    mapping,
+                    by_supplier,
+                    inventory,
+                    factors,
+                    output,
+                },
+        } => import::fec(&import::FecOptions {
+            file: &file,
+            year,
+            mapping: mapping.as_deref(),
+            by_supplier,
+            inventory: inventory.as_deref(),
+            factors: &factors,
+            output: output.as_deref(),
+        }),
     }
 }
 

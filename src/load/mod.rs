@@ -5,6 +5,7 @@ pub mod ademe;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
+pub mod fec;
 pub mod files;
 pub mod inventory;
 pub mod result_json;
