@@ -241,6 +241,12 @@ pub enum Command {
         /// Extra factor base; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
+        /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
+        #[arg(long, value_name = "FILE", num_args = 1..)]
+        history: Vec<PathBuf>,
+        /// The trajectory's target path: sbti-1.5, wb-2 or custom:RATE.
+        #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
+        target: crate::trajectory::TargetKind,
         /// Label language.
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
@@ -286,6 +292,43 @@ pub enum Command {
         /// What to do.
         #[command(subcommand)]
         command: FactorsCommand,
+    },
+    /// Turn other files into inventory lines.
+    Import {
+        /// What to import.
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+}
+
+/// `bilan import …`.
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Purchases from the accounting ledger (FEC) → lines with monetary factors (YAML `lines:`,
+    /// for `include:`); a summary of what is mapped, excluded and unmapped on stderr.
+    Fec {
+        /// The FEC: 18 columns, tab- or pipe-separated, UTF-8 or Windows-1252.
+        #[arg(value_name = "FEC.txt")]
+        file: PathBuf,
+        /// Sum the entries dated in this year (default: the --inventory's period).
+        #[arg(long, required_unless_present = "inventory")]
+        year: Option<i32>,
+        /// Rules that override or extend the default mapping (account prefix → factor).
+        #[arg(long, value_name = "MAPPING.yaml")]
+        mapping: Option<PathBuf>,
+        /// One line per account and supplier (CompAuxNum) instead of one per account.
+        #[arg(long)]
+        by_supplier: bool,
+        /// The inventory the lines are for: what it counts physically (travel, freight) is
+        /// excluded, its period is the default, its `factors:` are known.
+        #[arg(long, value_name = "INVENTORY.yaml")]
+        inventory: Option<PathBuf>,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Write to this file instead of standard output (atomically; never onto an input).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
     },
 }
 

@@ -17,6 +17,7 @@ pub mod energy_split;
 pub mod error;
 pub mod factor;
 pub mod factor_base;
+pub mod fec;
 pub mod gas;
 pub mod inventory;
 pub mod load;

@@ -5,6 +5,7 @@ mod check;
 mod compute;
 mod diff;
 mod factors;
+mod import;
 mod posts;
 mod report;
 mod trajectory;
@@ -90,8 +91,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             inventory,
             output,
             factors,
+            history,
+            target,
             lang,
-        } => report::run(&inventory, &output, &factors, lang.into()),
+        } => report::run(report::Options {
+            inventory: &inventory,
+            output: &output,
+            factors: &factors,
+            history: &history,
+            target,
+            lang: lang.into(),
+        }),
         Command::Trajectory {
             inventory,
             target,
@@ -113,6 +123,26 @@ pub fn run(cli: Cli) -> Result<u8> {
         }),
         Command::Posts { lang } => posts::run(lang.into()),
         Command::Factors { command } => factors::run(command),
+        Command::Import {
+            command:
+                crate::cli::ImportCommand::Fec {
+                    file,
+                    year,
+                    mapping,
+                    by_supplier,
+                    inventory,
+                    factors,
+                    output,
+                },
+        } => import::fec(&import::FecOptions {
+            file: &file,
+            year,
+            mapping: mapping.as_deref(),
+            by_supplier,
+            inventory: inventory.as_deref(),
+            factors: &factors,
+            output: output.as_deref(),
+        }),
     }
 }
 
@@ -188,10 +218,20 @@ pub(crate) fn compute_one(
     path: &Path,
     bases: &Bases,
 ) -> Result<crate::report::Report, InputErrors> {
+    compute_with_inventory(path, bases).map(|(_, report)| report)
+}
+
+/// Like [`compute_one`], keeping the inventory (for its actions).
+pub(crate) fn compute_with_inventory(
+    path: &Path,
+    bases: &Bases,
+) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
     let (inventory, sources) = files::read_inventory(path)?;
     let base = bases.for_inventory(&inventory, path)?;
-    crate::compute::compute(&inventory, &base)
-        .map_err(|errors| InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect()))
+    let report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
+    })?;
+    Ok((inventory, report))
 }
 
 /// Prints warnings on stderr.

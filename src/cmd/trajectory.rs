@@ -1,15 +1,14 @@
 //! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
 //! → the year-by-year table, the rates, the action matrix and the actions per post.
 
-use super::{Bases, print_warnings};
+use super::{Bases, compute_one, compute_with_inventory, print_warnings};
 use crate::cli::Format;
 use crate::error::{InputError, InputErrors, Position};
-use crate::inventory::{Date, Inventory};
+use crate::inventory::Date;
 use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
-use crate::report::Report;
 use crate::trajectory::{self, Baseline, Measured, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -34,7 +33,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     output::refuse_inputs(&sink, &inputs)?;
     let bases = Bases::load(options.factors)?;
     print_warnings(&bases.defects());
-    let (inventory, report) = compute(options.inventory, &bases)?;
+    let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     print_warnings(&report.warnings);
     let mut history = Vec::new();
     let mut errors = Vec::new();
@@ -67,19 +66,9 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     Ok(0)
 }
 
-/// Reads, checks and computes one inventory, keeping the inventory for its actions.
-fn compute(path: &Path, bases: &Bases) -> Result<(Inventory, Report), InputErrors> {
-    let (inventory, sources) = files::read_inventory(path)?;
-    let base = bases.for_inventory(&inventory, path)?;
-    let report = crate::compute::compute(&inventory, &base).map_err(|errors| {
-        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
-    })?;
-    Ok((inventory, report))
-}
-
 /// An earlier inventory's year and total: a saved JSON result as is, or an inventory computed
 /// now.
-fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
+pub(crate) fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
     let name = files::display(path);
     let bytes = files::read(path)?;
     let text = String::from_utf8_lossy(&bytes);
@@ -102,7 +91,7 @@ fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
             kgco2e,
         });
     }
-    let (_, report) = compute(path, bases)?;
+    let report = compute_one(path, bases)?;
     print_warnings(&report.warnings);
     Ok(Measured {
         name,

@@ -6,6 +6,7 @@ pub mod base_cache;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
+pub mod fec;
 pub mod files;
 pub mod inventory;
 pub mod result_json;

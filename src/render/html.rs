@@ -4,6 +4,8 @@
 use super::{exact, human, percent, plus_minus, status_label, svg, tonnes};
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus, Report};
+use crate::trajectory::Trajectory;
+use crate::uncertainty_analysis::Analysis;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const STYLE: &str = r#"
@@ -25,6 +27,8 @@ tr.scope td { font-weight: bold; background: #f3f3f3; }
 tr.total td { font-weight: bold; border-top: 2px solid #111; }
 tr.quiet td { color: #555; }
 .chart { width: 100%; height: auto; }
+table.matrix { table-layout: fixed; }
+table.matrix td, table.matrix th { text-align: center; overflow-wrap: anywhere; }
 .note { color: #333; font-size: 9pt; }
 code { font-size: 8.5pt; word-break: break-all; }
 section { break-inside: avoid-page; }
@@ -45,6 +49,9 @@ struct Labels {
     gases: &'static str,
     method: &'static str,
     apart: &'static str,
+    uncertainty: &'static str,
+    trajectory: &'static str,
+    actions: &'static str,
 }
 
 const FR: Labels = Labels {
@@ -61,6 +68,9 @@ const FR: Labels = Labels {
     gases: "Gaz à effet de serre et CO2 biogénique",
     method: "Méthodologie",
     apart: "Hors total",
+    uncertainty: "Principales sources d'incertitude",
+    trajectory: "Trajectoire bas carbone",
+    actions: "Plan d'actions",
 };
 
 const EN: Labels = Labels {
@@ -77,14 +87,25 @@ const EN: Labels = Labels {
     gases: "Greenhouse gases and biogenic CO2",
     method: "Methodology",
     apart: "Not in the total",
+    uncertainty: "Largest sources of uncertainty",
+    trajectory: "Low-carbon trajectory",
+    actions: "Action plan",
 };
 
 fn t(kg: rust_decimal::Decimal, lang: Lang) -> String {
     human(tonnes(kg), 2, lang)
 }
 
+/// What the report shows beyond the computed inventory.
+pub struct Extras<'a> {
+    /// The lines and posts that weigh most in the total's uncertainty.
+    pub analysis: &'a Analysis,
+    /// The trajectory, when the inventory has actions or history was given.
+    pub trajectory: Option<&'a Trajectory>,
+}
+
 /// The whole report as an HTML document.
-pub fn render(report: &Report, lang: Lang) -> String {
+pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
     let l = if lang == Lang::Fr { &FR } else { &EN };
     let org = &report.organisation;
     let year = report.period.year();
@@ -132,14 +153,52 @@ pub fn render(report: &Report, lang: Lang) -> String {
                     h2 { (l.table) }
                     (posts_table(report, lang))
                 }
+                section #uncertainty { h2 { (l.uncertainty) } (uncertainty(report, extras.analysis, lang)) }
                 section #gases { h2 { (l.gases) } (gases(report, lang, l)) }
+                @if let Some(trajectory) = extras.trajectory {
+                    section #trajectory {
+                        h2 { (l.trajectory) }
+                        (svg::trajectory_chart(trajectory, lang))
+                        @if let Some(rates) = super::trajectory::rates(trajectory, lang) { p { (rates) } }
+                    }
+                    @if !trajectory.actions.is_empty() {
+                        section #actions { h2 { (l.actions) } (actions(trajectory, lang)) }
+                    }
+                }
                 section #method { h2 { (l.method) } (method(report, lang)) }
             }
         }
     };
-    let mut text = doc.into_string();
+    let mut text = one_block_per_line(&doc.into_string());
     text.push('\n');
     text
+}
+
+/// Block-level tags open on a new line, so the file reads (and diffs) line by line; a line
+/// break before a block element changes nothing on the page.
+fn one_block_per_line(html: &str) -> String {
+    const BLOCKS: [&str; 24] = [
+        "<head", "<body", "<meta", "<title", "<style", "<header", "<section", "<h1", "<h2", "<h3",
+        "<p", "<ul", "<li", "<table", "<thead", "<tbody", "<tr", "<div", "<svg", "<g>", "<rect",
+        "<line", "<path", "<text",
+    ];
+    let mut out = String::with_capacity(html.len() + html.len() / 20);
+    let mut rest = html;
+    while let Some(at) = rest.find('<') {
+        let (before, tag) = rest.split_at(at);
+        out.push_str(before);
+        let block = BLOCKS.iter().any(|b| {
+            tag.strip_prefix(b)
+                .is_some_and(|after| b.ends_with('>') || after.starts_with([' ', '>', '/']))
+        });
+        if block && !out.is_empty() && !out.ends_with('\n') {
+            out.push('\n');
+        }
+        out.push('<');
+        rest = tag.get(1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    out
 }
 
 fn posts_table(report: &Report, lang: Lang) -> Markup {
@@ -218,6 +277,149 @@ fn interval_t(figure: &Figure, lang: Lang) -> String {
         )
     };
     format!("{} – {}", tonnes_of(low), tonnes_of(high))
+}
+
+fn uncertainty(report: &Report, analysis: &Analysis, lang: Lang) -> Markup {
+    let header = match lang {
+        Lang::Fr => [
+            "Ligne",
+            "Poste",
+            "tCO2e",
+            "Incertitude",
+            "Qualité",
+            "Part de la variance",
+            "Que faire",
+        ],
+        Lang::En => [
+            "Line",
+            "Post",
+            "tCO2e",
+            "Uncertainty",
+            "Quality",
+            "Share of variance",
+            "What to do",
+        ],
+    };
+    html! {
+        @if analysis.lines.is_empty() {
+            p.note { @if lang == Lang::Fr { "Aucune ligne incertaine." } @else { "No uncertain line." } }
+        } @else {
+            table {
+                thead { tr { @for (i, h) in header.iter().enumerate() { th.num[(2..=5).contains(&i)] { (h) } } } }
+                tbody {
+                    @for c in &analysis.lines {
+                        @if let Some(line) = report.lines.get(c.line) {
+                            tr {
+                                td { (line.label) br; small { code { (line.id) } } }
+                                td { (line.post.code()) }
+                                td.num { (t(line.figure.kgco2e, lang)) }
+                                td.num { (plus_minus(&line.figure, lang)) }
+                                td.num { (super::uncertainty::quality(line.figure.k, lang)) }
+                                td.num { (share_f64(c.share, lang)) }
+                                td { @if let Some(advice) = c.advice { (super::uncertainty::advice_text(advice, lang)) } }
+                            }
+                        }
+                    }
+                }
+            }
+            p.note {
+                @if lang == Lang::Fr {
+                    "Ces " (analysis.lines.len()) " lignes font " (share_f64(analysis.listed_share(), lang)) " de la variance du total (" (analysis.contributing_lines) " lignes incertaines en tout). Réduire leur incertitude resserre le plus l'intervalle du total."
+                } @else {
+                    "These " (analysis.lines.len()) " lines make " (share_f64(analysis.listed_share(), lang)) " of the total's variance (" (analysis.contributing_lines) " uncertain lines in all). Reducing their uncertainty narrows the total's interval most."
+                }
+            }
+        }
+    }
+}
+
+fn share_f64(share: f64, lang: Lang) -> String {
+    percent(
+        rust_decimal::Decimal::from_f64_retain(share).unwrap_or_default(),
+        lang,
+    )
+}
+
+fn actions(trajectory: &Trajectory, lang: Lang) -> Markup {
+    let header = match lang {
+        Lang::Fr => [
+            "Action",
+            "Postes",
+            "Réduction",
+            "Période",
+            "Impact",
+            "Facilité",
+            "Statut",
+            "Porteur",
+        ],
+        Lang::En => [
+            "Action",
+            "Posts",
+            "Reduction",
+            "Period",
+            "Impact",
+            "Ease",
+            "Status",
+            "Owner",
+        ],
+    };
+    let score = |v: Option<u8>| v.map_or_else(|| "–".to_string(), |v| v.to_string());
+    html! {
+        table {
+            thead { tr { @for h in header { th { (h) } } } }
+            tbody {
+                @for plan in &trajectory.actions {
+                    @let a = &plan.action;
+                    tr.quiet[!plan.projected] {
+                        td { (a.label) br; small { code { (a.id) } } }
+                        td { (a.posts.iter().map(|p| p.code()).collect::<Vec<_>>().join(", ")) }
+                        td.num {
+                            @match a.reduction {
+                                Some(crate::action::Reduction::Kgco2e(kg)) => { (t(kg, lang)) " t/" @if lang == Lang::Fr { "an" } @else { "yr" } }
+                                Some(crate::action::Reduction::Share(s)) => { (percent(s, lang)) }
+                                None => { "–" }
+                            }
+                        }
+                        td {
+                            (a.start) " → "
+                            @match a.end {
+                                crate::action::End::At(when) => { (when) }
+                                crate::action::End::After(years) => { "+" (years.normalize()) @if lang == Lang::Fr { " an(s)" } @else { " yr" } }
+                                crate::action::End::StartYear => { (a.start.year) }
+                            }
+                        }
+                        td.num { (score(a.impact)) }
+                        td.num { (score(a.ease)) }
+                        td { (a.status.label(lang)) }
+                        td { (a.owner.as_deref().unwrap_or("")) }
+                    }
+                }
+            }
+        }
+        h3 { @if lang == Lang::Fr { "Matrice impact × facilité" } @else { "Impact × ease matrix" } }
+        table.matrix {
+            thead {
+                tr {
+                    th { @if lang == Lang::Fr { "Impact ↓ / facilité →" } @else { "Impact ↓ / ease →" } }
+                    @for ease in 1..=5u8 { th.num { (ease) } }
+                }
+            }
+            tbody {
+                @for impact in (1..=5u8).rev() {
+                    tr {
+                        th { (impact) }
+                        @for ease in 1..=5u8 {
+                            td.num {
+                                @if let Some(cell) = trajectory.matrix.iter().find(|c| c.impact == impact && c.ease == ease) {
+                                    (cell.actions.join(", "))
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn gases(report: &Report, lang: Lang, l: &Labels) -> Markup {

@@ -143,3 +143,91 @@ pub fn scopes_chart(report: &Report, lang: Lang) -> Markup {
         }
     }
 }
+
+/// The trajectory: the target path (dashed), the inventory with its actions (solid) and the
+/// measured inventories (squares), year by year.
+pub fn trajectory_chart(trajectory: &crate::trajectory::Trajectory, lang: Lang) -> Markup {
+    let years = &trajectory.years;
+    let value = |v: Option<Decimal>| v.map(crate::report::to_f64);
+    let max = years
+        .iter()
+        .flat_map(|r| [value(r.target), value(r.with_actions), value(r.measured)])
+        .flatten()
+        .fold(0.0_f64, f64::max)
+        .max(1e-9);
+    let (first, last) = match (years.first(), years.last()) {
+        (Some(a), Some(b)) => (a.year, b.year.max(a.year + 1)),
+        _ => (0, 1),
+    };
+    let (left, right, top, bottom) = (70.0, 700.0, 20.0, 250.0);
+    let x = |year: i32| left + (right - left) * f64::from(year - first) / f64::from(last - first);
+    let y = |kg: f64| bottom - (bottom - top) * kg / max;
+    let path = |pick: &dyn Fn(&crate::trajectory::YearRow) -> Option<Decimal>| -> String {
+        let mut d = String::new();
+        for row in years {
+            if let Some(v) = pick(row) {
+                let command = if d.is_empty() { 'M' } else { 'L' };
+                d.push_str(&format!(
+                    "{command}{} {} ",
+                    f(x(row.year)),
+                    f(y(crate::report::to_f64(v)))
+                ));
+            }
+        }
+        d
+    };
+    let target = path(&|r| r.target);
+    let actions = path(&|r| r.with_actions);
+    let (title, desc, l_target, l_actions, l_measured) = match lang {
+        Lang::Fr => (
+            "Trajectoire bas carbone (tCO2e)",
+            "Courbes par année : la trajectoire cible en tirets, les émissions avec le plan d'actions en trait plein, les inventaires mesurés en carrés.",
+            "Trajectoire cible",
+            "Avec le plan d'actions",
+            "Inventaires",
+        ),
+        Lang::En => (
+            "Low-carbon trajectory (tCO2e)",
+            "Lines by year: the target path dashed, emissions with the action plan solid, measured inventories as squares.",
+            "Target path",
+            "With the action plan",
+            "Inventories",
+        ),
+    };
+    let ticks: Vec<i32> = (first..=last)
+        .filter(|y| (y - first) % 5 == 0 || *y == last)
+        .collect();
+    html! {
+        svg.chart xmlns="http://www.w3.org/2000/svg" viewBox="0 0 720 310" role="img" aria-labelledby="trajectory-title trajectory-desc" {
+            title #trajectory-title { (title) }
+            desc #trajectory-desc { (desc) }
+            line x1=(f(left)) y1=(f(bottom)) x2=(f(right)) y2=(f(bottom)) stroke="#000" {}
+            line x1=(f(left)) y1=(f(top)) x2=(f(left)) y2=(f(bottom)) stroke="#000" {}
+            @for i in 0..=4 {
+                @let v = max * f64::from(i) / 4.0;
+                text x=(f(left - 6.0)) y=(f(y(v) + 4.0)) font-size="10" text-anchor="end" {
+                    (human(tonnes(Decimal::from_f64_retain(v).unwrap_or_default()), 1, lang))
+                }
+                line x1=(f(left)) y1=(f(y(v))) x2=(f(right)) y2=(f(y(v))) stroke="#ddd" {}
+            }
+            @for year in &ticks {
+                text x=(f(x(*year))) y=(f(bottom + 16.0)) font-size="10" text-anchor="middle" { (year) }
+            }
+            path d=(target) fill="none" stroke="#1f4e79" stroke-width="2" stroke-dasharray="6 4" {}
+            path d=(actions) fill="none" stroke="#c55a11" stroke-width="2.5" {}
+            @for row in years {
+                @if let Some(m) = row.measured {
+                    rect x=(f(x(row.year) - 4.0)) y=(f(y(crate::report::to_f64(m)) - 4.0)) width="8" height="8" fill="#000" {
+                        title { (row.year) " : " (human(tonnes(m), 2, lang)) " tCO2e" }
+                    }
+                }
+            }
+            line x1="80" y1="290" x2="110" y2="290" stroke="#1f4e79" stroke-width="2" stroke-dasharray="6 4" {}
+            text x="116" y="294" font-size="11" { (l_target) }
+            line x1="270" y1="290" x2="300" y2="290" stroke="#c55a11" stroke-width="2.5" {}
+            text x="306" y="294" font-size="11" { (l_actions) }
+            rect x="486" y="286" width="8" height="8" fill="#000" {}
+            text x="500" y="294" font-size="11" { (l_measured) }
+        }
+    }
+}

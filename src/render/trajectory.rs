@@ -221,7 +221,8 @@ fn years(trajectory: &Trajectory, lang: Lang) -> Grid {
     }
 }
 
-fn rates(trajectory: &Trajectory, lang: Lang) -> Option<String> {
+/// The average annual rates, in one sentence.
+pub(crate) fn rates(trajectory: &Trajectory, lang: Lang) -> Option<String> {
     let rates = &trajectory.rates;
     let horizon = rates.horizon?;
     let year = trajectory.inventory.year;
