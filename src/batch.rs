@@ -14,7 +14,6 @@ use crate::post::Lang;
 use crate::render::{self, exact, human, rounded, rounded_f64, tonnes};
 use crate::report::Report;
 use anyhow::{Context, Result, bail};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
@@ -636,7 +635,7 @@ impl Outcome {
             }
             records.push(cells);
         }
-        csv_text(&records)
+        crate::render::grid::csv(&records)
     }
 
     /// The summary as a table for people.
@@ -673,13 +672,9 @@ impl Outcome {
         header.extend(self.ratio_keys.iter().map(|k| format!("tCO2e/{k}")));
         header.push(if fr { "Avert." } else { "Warnings" }.to_string());
         header.push(if fr { "Statut" } else { "Status" }.to_string());
-        let first_number = 3;
-        let status_column = header.len() - 1;
-        let mut table = Table::new();
-        table
-            .force_no_tty()
-            .load_style(presets::UTF8_FULL_CONDENSED);
-        table.set_header(header);
+        // Numbers from the total to the warnings count; path, client, year and status left.
+        let right = (3..header.len() - 1).collect();
+        let mut rows = Vec::with_capacity(self.rows.len());
         for row in &self.rows {
             let mut cells = vec![
                 row.path.clone(),
@@ -713,16 +708,14 @@ impl Outcome {
                     cells.push(format!("{label}: {message}"));
                 }
             }
-            table.add_row(cells.into_iter().enumerate().map(|(i, text)| {
-                let cell = Cell::new(text);
-                if i >= first_number && i < status_column {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            }));
+            rows.push(cells);
         }
-        let mut out = table.to_string();
+        let mut out = crate::render::grid::Grid {
+            header,
+            rows,
+            right,
+        }
+        .table();
         out.push('\n');
         out
     }
@@ -759,23 +752,6 @@ fn ratio(figures: &Figures, key: &str) -> Option<Decimal> {
         .iter()
         .find(|(k, _)| k == key)
         .map(|(_, kg)| *kg)
-}
-
-fn csv_text(records: &[Vec<String>]) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    for record in records {
-        // Writing to memory cannot fail but for a bug; an empty output would show it.
-        if writer.write_record(record).is_err() {
-            return String::new();
-        }
-    }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
 }
 
 #[cfg(test)]

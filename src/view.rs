@@ -41,6 +41,17 @@ pub enum RowKind {
     Memo,
 }
 
+impl RowKind {
+    /// The stable name used in CSV and JSON.
+    pub fn code(self) -> &'static str {
+        match self {
+            RowKind::Item => "item",
+            RowKind::Subtotal(_) => "subtotal",
+            RowKind::Memo => "memo",
+        }
+    }
+}
+
 /// A row definition: code, French name, English name, kind.
 type Def = (&'static str, &'static str, &'static str, RowKind);
 

@@ -5,8 +5,8 @@ use crate::cli::FactorsCommand;
 use crate::factor::Factor;
 use crate::output::{self, Sink};
 use crate::render::exact;
+use crate::render::grid::Grid;
 use anyhow::{Result, bail};
-use comfy_table::{Table, presets};
 
 pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
     match command {
@@ -24,24 +24,32 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 eprintln!("no factor matches \"{query}\"");
                 return Ok(1);
             }
-            let mut table = Table::new();
-            table
-                .force_no_tty()
-                .load_style(presets::UTF8_FULL_CONDENSED);
-            table.set_header(["id", "name", "unit", "kgCO2e", "uncertainty", "status"]);
-            for f in found.iter().take(limit) {
-                table.add_row([
-                    f.id.clone(),
-                    f.name.clone(),
-                    f.unit.clone(),
-                    exact(f.kgco2e),
-                    f.uncertainty.percent.map_or_else(String::new, |p| {
-                        format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))
-                    }),
-                    f.status.label().to_string(),
-                ]);
-            }
-            let mut text = format!("{table}\n");
+            let rows = found
+                .iter()
+                .take(limit)
+                .map(|f| {
+                    vec![
+                        f.id.clone(),
+                        f.name.clone(),
+                        f.unit.clone(),
+                        exact(f.kgco2e),
+                        f.uncertainty.percent.map_or_else(String::new, |p| {
+                            format!("{}%", exact(p * rust_decimal::Decimal::ONE_HUNDRED))
+                        }),
+                        f.status.label().to_string(),
+                    ]
+                })
+                .collect();
+            let header = ["id", "name", "unit", "kgCO2e", "uncertainty", "status"];
+            let mut text = format!(
+                "{}\n",
+                Grid {
+                    header: header.map(String::from).to_vec(),
+                    rows,
+                    right: vec![]
+                }
+                .table()
+            );
             if found.len() > limit {
                 text.push_str(&format!("{} more (use --limit)\n", found.len() - limit));
             }

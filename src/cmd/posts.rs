@@ -2,25 +2,26 @@
 
 use crate::output::{self, Sink};
 use crate::post::{Lang, Post};
+use crate::render::grid::Grid;
 use anyhow::Result;
-use comfy_table::{Table, presets};
 
 pub(crate) fn run(lang: Lang) -> Result<u8> {
-    let mut table = Table::new();
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(match lang {
+    let header = match lang {
         Lang::Fr => ["Poste", "Scope", "Intitulé"],
         Lang::En => ["Post", "Scope", "Name"],
-    });
-    for post in Post::all() {
-        table.add_row([
-            post.code().to_string(),
-            post.scope().0.to_string(),
-            post.name(lang).to_string(),
-        ]);
-    }
-    output::write(&Sink::Stdout, &format!("{table}\n"))?;
+    };
+    let rows = Post::all()
+        .map(|post| {
+            vec![
+                post.code().to_string(),
+                post.scope().0.to_string(),
+                post.name(lang).to_string(),
+            ]
+        })
+        .collect();
+    output::write(
+        &Sink::Stdout,
+        &format!("{}\n", Grid::new(header, rows, 3).table()),
+    )?;
     Ok(0)
 }

@@ -1,8 +1,7 @@
 //! `bilan report`: the HTML report of one inventory, with its uncertainty analysis and, when it
 //! has actions or history, its trajectory.
 
-use super::{Bases, compute_with_inventory, print_warnings, trajectory::measured};
-use crate::error::InputErrors;
+use super::{Bases, compute_with_inventory, print_warnings, trajectory::history};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render::html::Extras;
@@ -35,17 +34,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     print_warnings(&report.warnings);
-    let mut history = Vec::new();
-    let mut errors = Vec::new();
-    for path in options.history {
-        match measured(path, &bases) {
-            Ok(m) => history.push(m),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(InputErrors(errors).into());
-    }
+    let history = history(options.history, &bases)?;
     let trajectory = if inventory.actions.is_empty() && history.is_empty() {
         None
     } else {

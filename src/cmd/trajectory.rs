@@ -35,17 +35,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     print_warnings(&report.warnings);
-    let mut history = Vec::new();
-    let mut errors = Vec::new();
-    for path in options.history {
-        match measured(path, &bases) {
-            Ok(m) => history.push(m),
-            Err(e) => errors.extend(e.0),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(InputErrors(errors).into());
-    }
+    let history = history(options.history, &bases)?;
     let baseline = Baseline::from_report(&files::display(options.inventory), &report);
     let trajectory = trajectory::trajectory(&Request {
         baseline: &baseline,
@@ -66,9 +56,26 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     Ok(0)
 }
 
+/// Earlier inventories' years and totals; every error of every file.
+pub(crate) fn history(paths: &[PathBuf], bases: &Bases) -> Result<Vec<Measured>, InputErrors> {
+    let mut history = Vec::new();
+    let mut errors = Vec::new();
+    for path in paths {
+        match measured(path, bases) {
+            Ok(m) => history.push(m),
+            Err(e) => errors.extend(e.0),
+        }
+    }
+    if errors.is_empty() {
+        Ok(history)
+    } else {
+        Err(InputErrors(errors))
+    }
+}
+
 /// An earlier inventory's year and total: a saved JSON result as is, or an inventory computed
 /// now.
-pub(crate) fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
+fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
     let name = files::display(path);
     let bytes = files::read(path)?;
     let text = String::from_utf8_lossy(&bytes);

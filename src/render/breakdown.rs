@@ -1,9 +1,9 @@
 //! The posts broken down by site or tag: table, Markdown, CSV and JSON.
 
+use super::grid::Grid;
 use super::{exact, human, tonnes};
 use crate::breakdown::{Breakdown, By};
 use crate::post::Lang;
-use comfy_table::{Cell, CellAlignment, Table, presets};
 
 fn by_name(by: By, lang: Lang) -> &'static str {
     match (by, lang) {
@@ -48,26 +48,14 @@ fn note(b: &Breakdown, lang: Lang) -> Option<&'static str> {
 
 /// The breakdown as a table.
 pub fn table(b: &Breakdown, lang: Lang) -> String {
-    let mut table = Table::new();
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header(b, lang));
-    for row in rows(b, lang) {
-        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text);
-            if i >= 2 {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
     let title = match lang {
         Lang::Fr => format!("Répartition par {}", by_name(b.by, lang)),
         Lang::En => format!("Breakdown by {}", by_name(b.by, lang)),
     };
-    let mut out = format!("{title}\n{table}\n");
+    let mut out = format!(
+        "{title}\n{}\n",
+        Grid::new(header(b, lang), rows(b, lang), 2).table()
+    );
     if let Some(note) = note(b, lang) {
         out.push_str(note);
         out.push('\n');
@@ -77,15 +65,7 @@ pub fn table(b: &Breakdown, lang: Lang) -> String {
 
 /// The breakdown as Markdown.
 pub fn markdown(b: &Breakdown, lang: Lang) -> String {
-    let header = header(b, lang);
-    let mut out = format!("| {} |\n", header.join(" | "));
-    let align: Vec<&str> = (0..header.len())
-        .map(|i| if i >= 2 { "---:" } else { "---" })
-        .collect();
-    out.push_str(&format!("|{}|\n", align.join("|")));
-    for row in rows(b, lang) {
-        out.push_str(&format!("| {} |\n", row.join(" | ").replace('|', "\\|")));
-    }
+    let mut out = Grid::new(header(b, lang), rows(b, lang), 2).markdown();
     if let Some(note) = note(b, lang) {
         out.push_str(&format!("\n{note}\n"));
     }
@@ -94,22 +74,18 @@ pub fn markdown(b: &Breakdown, lang: Lang) -> String {
 
 /// The breakdown as CSV: `code,name,<key>…` in kgCO2e, exact.
 pub fn csv(b: &Breakdown, lang: Lang) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
     let mut header = vec!["code".to_string(), "name".to_string()];
     header.extend(b.keys.iter().cloned());
-    let mut ok = writer.write_record(&header).is_ok();
-    for (post, values) in &b.posts {
+    let rows = b.posts.iter().map(|(post, values)| {
         let mut record = vec![post.code().to_string(), post.name(lang).to_string()];
         record.extend(values.iter().map(|v| exact(*v)));
-        ok &= writer.write_record(&record).is_ok();
-    }
+        record
+    });
     let mut total = vec!["total".to_string(), "Total".to_string()];
     total.extend(b.totals.iter().map(|v| exact(*v)));
-    ok &= writer.write_record(&total).is_ok();
-    match (ok, writer.into_inner()) {
-        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
-        _ => String::new(),
-    }
+    super::grid::csv(
+        std::iter::once(header)
+            .chain(rows)
+            .chain(std::iter::once(total)),
+    )
 }

@@ -4,23 +4,6 @@ use super::{bounds, exact, rounded, rounded_f64};
 use crate::post::Lang;
 use crate::report::Report;
 
-fn write(rows: Vec<Vec<String>>) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    for row in rows {
-        // Writing to memory cannot fail but for a bug; an empty output would show it.
-        if writer.write_record(&row).is_err() {
-            return String::new();
-        }
-    }
-    writer
-        .into_inner()
-        .ok()
-        .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default()
-}
-
 /// One row per post: `code,scope,name,status,kgco2e,share,uncertainty,low,high`.
 pub fn posts(report: &Report, lang: Lang) -> String {
     posts_with(report, lang, None)
@@ -68,7 +51,7 @@ pub fn posts_with(
         }
         rows.push(row);
     }
-    write(rows)
+    super::grid::csv(rows)
 }
 
 /// One row per line part: `line_id,label,post,factor,quantity,unit,kgco2e,uncertainty`.
@@ -101,5 +84,5 @@ pub fn lines(report: &Report) -> String {
             ]);
         }
     }
-    write(rows)
+    super::grid::csv(rows)
 }

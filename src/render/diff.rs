@@ -1,9 +1,9 @@
 //! A diff as a table, Markdown (for a pull request), CSV or JSON.
 
+use super::grid::{Grid, escape_markdown};
 use super::{exact, human, percent, rounded, tonnes};
 use crate::diff::{Change, Diff, LineStatus};
 use crate::post::Lang;
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -152,24 +152,13 @@ fn details(diff: &Diff, lang: Lang, bullet: &str) -> Vec<String> {
     out
 }
 
+fn grid(diff: &Diff, lang: Lang) -> Grid {
+    Grid::new(header(lang), rows(diff, lang), 2)
+}
+
 /// The diff as a table.
 pub fn table(diff: &Diff, lang: Lang) -> String {
-    let mut table = Table::new();
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header(lang));
-    for row in rows(diff, lang) {
-        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text);
-            if i >= 2 {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
-    let mut out = format!("{}\n{table}\n", title(diff, lang));
+    let mut out = format!("{}\n{}\n", title(diff, lang), grid(diff, lang).table());
     for line in details(diff, lang, "  ") {
         out.push_str(&line);
         out.push('\n');
@@ -179,18 +168,11 @@ pub fn table(diff: &Diff, lang: Lang) -> String {
 
 /// The diff as Markdown, for a pull request comment.
 pub fn markdown(diff: &Diff, lang: Lang) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("### {}\n\n", esc(&title(diff, lang)));
-    let header = header(lang);
-    out.push_str(&format!("| {} |\n", header.join(" | ")));
-    let align: Vec<&str> = (0..header.len())
-        .map(|i| if i >= 2 { "---:" } else { "---" })
-        .collect();
-    out.push_str(&format!("|{}|\n", align.join("|")));
-    for row in rows(diff, lang) {
-        let row: Vec<String> = row.iter().map(|c| esc(c)).collect();
-        out.push_str(&format!("| {} |\n", row.join(" | ")));
-    }
+    let mut out = format!(
+        "### {}\n\n{}",
+        escape_markdown(&title(diff, lang)),
+        grid(diff, lang).markdown()
+    );
     let details = details(diff, lang, "  - ");
     if !details.is_empty() {
         out.push('\n');
@@ -200,7 +182,7 @@ pub fn markdown(diff: &Diff, lang: Lang) -> String {
             } else {
                 format!("- {line}")
             };
-            out.push_str(&esc(&line));
+            out.push_str(&escape_markdown(&line));
             out.push('\n');
         }
     }
@@ -209,48 +191,45 @@ pub fn markdown(diff: &Diff, lang: Lang) -> String {
 
 /// The diff as CSV: every post, scope and the total, exact kgCO2e.
 pub fn csv(diff: &Diff, lang: Lang) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let mut ok = writer
-        .write_record([
-            "code",
-            "name",
-            "before",
-            "after",
-            "change",
-            "change_share",
-            "activity",
-            "factor",
-            "perimeter",
-        ])
-        .is_ok();
-    let mut record = |code: String, name: &str, c: &Change| {
-        ok &= writer
-            .write_record([
-                code,
-                name.to_string(),
-                exact(c.before),
-                exact(c.after),
-                exact(c.delta()),
-                c.share().map_or_else(String::new, |s| rounded(s, 6)),
-                exact(c.effects.activity),
-                exact(c.effects.factor),
-                exact(c.effects.perimeter),
-            ])
-            .is_ok();
+    let header = [
+        "code",
+        "name",
+        "before",
+        "after",
+        "change",
+        "change_share",
+        "activity",
+        "factor",
+        "perimeter",
+    ]
+    .map(String::from)
+    .to_vec();
+    let record = |code: String, name: &str, c: &Change| {
+        vec![
+            code,
+            name.to_string(),
+            exact(c.before),
+            exact(c.after),
+            exact(c.delta()),
+            c.share().map_or_else(String::new, |s| rounded(s, 6)),
+            exact(c.effects.activity),
+            exact(c.effects.factor),
+            exact(c.effects.perimeter),
+        ]
     };
-    for p in &diff.posts {
-        record(p.post.code().to_string(), p.post.name(lang), &p.change);
-    }
-    for (scope, c) in &diff.scopes {
-        record(format!("scope {}", scope.0), scope.name(lang), c);
-    }
-    record("total".to_string(), "Total", &diff.total);
-    match (ok, writer.into_inner()) {
-        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
-        _ => String::new(),
-    }
+    let mut rows = vec![header];
+    rows.extend(
+        diff.posts
+            .iter()
+            .map(|p| record(p.post.code().to_string(), p.post.name(lang), &p.change)),
+    );
+    rows.extend(
+        diff.scopes
+            .iter()
+            .map(|(scope, c)| record(format!("scope {}", scope.0), scope.name(lang), c)),
+    );
+    rows.push(record("total".to_string(), "Total", &diff.total));
+    super::grid::csv(rows)
 }
 
 fn number(text: String) -> Value {

@@ -1,10 +1,10 @@
 //! The table for people (comfy-table): header, the 22 posts with scope subtotals, the total
 //! with its 95 % interval, then ratios.
 
+use super::grid::Grid;
 use super::{human, percent, plus_minus, status_label, tonnes};
 use crate::post::Lang;
 use crate::report::{Figure, Report};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 
 /// What a row of the posts table is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,25 +232,10 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
 /// The report as a table for a terminal, ending with a newline.
 pub fn render(report: &Report, lang: Lang) -> String {
     let (header, rows) = rows(report, lang);
-    let mut table = Table::new();
-    // No terminal styling and no width detection: the same bytes wherever it is written.
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header);
-    for (_, cells) in rows {
-        table.add_row(cells.into_iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text);
-            if i >= 3 {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
+    let rows = rows.into_iter().map(|(_, cells)| cells).collect();
     let mut out = heading(report, lang).join("\n");
     out.push_str("\n\n");
-    out.push_str(&table.to_string());
+    out.push_str(&Grid::new(header, rows, 3).table());
     out.push('\n');
     for line in footer(report, lang) {
         out.push_str(&line);

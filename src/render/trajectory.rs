@@ -1,67 +1,11 @@
 //! The low-carbon trajectory: table, Markdown, CSV and JSON. Values only rounded here.
 
+use super::grid::{self, Grid};
 use super::{exact, human, percent, rounded, tonnes};
 use crate::post::Lang;
 use crate::trajectory::{ActionPlan, Trajectory};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
-
-/// A table: its header, its rows, and the columns aligned right.
-struct Grid {
-    header: Vec<String>,
-    rows: Vec<Vec<String>>,
-    /// The columns aligned right (numbers).
-    right: Vec<usize>,
-}
-
-impl Grid {
-    fn table(&self) -> String {
-        let mut table = Table::new();
-        table
-            .force_no_tty()
-            .load_style(presets::UTF8_FULL_CONDENSED);
-        table.set_header(self.header.clone());
-        for row in &self.rows {
-            table.add_row(row.iter().enumerate().map(|(i, text)| {
-                let cell = Cell::new(text);
-                if self.right.contains(&i) {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            }));
-        }
-        table.to_string()
-    }
-
-    fn markdown(&self) -> String {
-        let escape = |s: &String| s.replace('|', "\\|").replace('\n', " ");
-        let mut out = format!(
-            "| {} |\n",
-            self.header
-                .iter()
-                .map(escape)
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
-        let align: Vec<&str> = (0..self.header.len())
-            .map(|i| {
-                if self.right.contains(&i) {
-                    "---:"
-                } else {
-                    "---"
-                }
-            })
-            .collect();
-        out.push_str(&format!("|{}|\n", align.join("|")));
-        for row in &self.rows {
-            let cells: Vec<String> = row.iter().map(escape).collect();
-            out.push_str(&format!("| {} |\n", cells.join(" | ")));
-        }
-        out
-    }
-}
 
 fn dash() -> String {
     "–".to_string()
@@ -488,36 +432,28 @@ fn gram(value: Decimal) -> String {
 
 /// The year rows as CSV (kgCO2e; empty when not applicable).
 pub fn csv(trajectory: &Trajectory) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let mut ok = writer
-        .write_record([
-            "year",
-            "target_kgco2e",
-            "with_actions_kgco2e",
-            "reduction_kgco2e",
-            "measured_kgco2e",
-            "gap_kgco2e",
-        ])
-        .is_ok();
+    let header = [
+        "year",
+        "target_kgco2e",
+        "with_actions_kgco2e",
+        "reduction_kgco2e",
+        "measured_kgco2e",
+        "gap_kgco2e",
+    ]
+    .map(String::from)
+    .to_vec();
     let cell = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map_or_else(String::new, f);
-    for row in &trajectory.years {
-        ok &= writer
-            .write_record([
-                row.year.to_string(),
-                cell(row.target, gram),
-                cell(row.with_actions, gram),
-                cell(row.reduction, gram),
-                cell(row.measured, exact),
-                cell(row.gap, gram),
-            ])
-            .is_ok();
-    }
-    match (ok, writer.into_inner()) {
-        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
-        _ => String::new(),
-    }
+    let rows = trajectory.years.iter().map(|row| {
+        vec![
+            row.year.to_string(),
+            cell(row.target, gram),
+            cell(row.with_actions, gram),
+            cell(row.reduction, gram),
+            cell(row.measured, exact),
+            cell(row.gap, gram),
+        ]
+    });
+    grid::csv(std::iter::once(header).chain(rows))
 }
 
 /// JSON schema name of the trajectory.

@@ -1,9 +1,9 @@
 //! The trend of several periods: table, Markdown, CSV and JSON.
 
+use super::grid::Grid;
 use super::{exact, human, percent, rounded, tonnes};
 use crate::post::Lang;
 use crate::trend::{RowKind, Trend};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use serde_json::json;
 
 fn header(trend: &Trend, lang: Lang) -> Vec<String> {
@@ -45,65 +45,38 @@ fn cells(trend: &Trend, lang: Lang) -> Vec<Vec<String>> {
         .collect()
 }
 
+fn grid(trend: &Trend, lang: Lang) -> Grid {
+    Grid::new(header(trend, lang), cells(trend, lang), 2)
+}
+
 /// The trend as a table.
 pub fn table(trend: &Trend, lang: Lang) -> String {
-    let mut table = Table::new();
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header(trend, lang));
-    for row in cells(trend, lang) {
-        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text);
-            if i >= 2 {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
     let title = format!("Bilan Carbone® — {}", trend.organisations.join(" / "));
-    format!("{title}\n\n{table}\n")
+    format!("{title}\n\n{}\n", grid(trend, lang).table())
 }
 
 /// The trend as Markdown.
 pub fn markdown(trend: &Trend, lang: Lang) -> String {
-    let header = header(trend, lang);
-    let mut out = format!(
-        "## Bilan Carbone® — {}\n\n",
-        trend.organisations.join(" / ")
-    );
-    out.push_str(&format!("| {} |\n", header.join(" | ")));
-    let align: Vec<&str> = (0..header.len())
-        .map(|i| if i >= 2 { "---:" } else { "---" })
-        .collect();
-    out.push_str(&format!("|{}|\n", align.join("|")));
-    for row in cells(trend, lang) {
-        out.push_str(&format!("| {} |\n", row.join(" | ").replace('\n', " ")));
-    }
-    out
+    format!(
+        "## Bilan Carbone® — {}\n\n{}",
+        trend.organisations.join(" / "),
+        grid(trend, lang).markdown()
+    )
 }
 
 /// The trend as CSV: `code,name,<period>…,change,change_share` (kgCO2e).
 pub fn csv(trend: &Trend, lang: Lang) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
     let mut header = vec!["code".to_string(), "name".to_string()];
     header.extend(trend.periods.iter().cloned());
     header.extend(["change".to_string(), "change_share".to_string()]);
-    let mut ok = writer.write_record(&header).is_ok();
-    for row in &trend.rows {
+    let rows = trend.rows.iter().map(|row| {
         let mut record = vec![row.code(), row.name(lang).to_string()];
         record.extend(row.values.iter().map(|v| exact(*v)));
         record.push(exact(row.change));
         record.push(row.change_share.map_or_else(String::new, |s| rounded(s, 6)));
-        ok &= writer.write_record(&record).is_ok();
-    }
-    match (ok, writer.into_inner()) {
-        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
-        _ => String::new(),
-    }
+        record
+    });
+    super::grid::csv(std::iter::once(header).chain(rows))
 }
 
 /// The trend as JSON (`bilan.trend/1`).

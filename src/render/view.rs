@@ -1,10 +1,10 @@
 //! A framework's view (BEGES v5, GHG Protocol, ESRS E1-6): table, Markdown, CSV, JSON.
 
+use super::grid::{Grid, escape_markdown};
 use super::{bounds, exact, human, percent, plus_minus, rounded, rounded_f64, tonnes};
 use crate::post::Lang;
 use crate::report::{Figure, Report};
 use crate::view::{Framework, RowKind, View};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -103,24 +103,17 @@ fn notes(view: &View, lang: Lang) -> Vec<String> {
     out
 }
 
+fn grid(view: &View, lang: Lang) -> Grid {
+    Grid::new(header(lang), rows(view, lang), 2)
+}
+
 /// The view as a table.
 pub fn table(view: &View, report: &Report, lang: Lang) -> String {
-    let mut table = Table::new();
-    table
-        .force_no_tty()
-        .load_style(presets::UTF8_FULL_CONDENSED);
-    table.set_header(header(lang));
-    for row in rows(view, lang) {
-        table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-            let cell = Cell::new(text);
-            if i >= 2 {
-                cell.set_alignment(CellAlignment::Right)
-            } else {
-                cell
-            }
-        }));
-    }
-    let mut out = format!("{}\n\n{table}\n", title(view, report, lang));
+    let mut out = format!(
+        "{}\n\n{}\n",
+        title(view, report, lang),
+        grid(view, lang).table()
+    );
     for note in notes(view, lang) {
         out.push_str(&note);
         out.push('\n');
@@ -130,77 +123,57 @@ pub fn table(view: &View, report: &Report, lang: Lang) -> String {
 
 /// The view as Markdown.
 pub fn markdown(view: &View, report: &Report, lang: Lang) -> String {
-    let esc = |s: &str| s.replace('|', "\\|");
-    let mut out = format!("## {}\n\n", esc(&title(view, report, lang)));
-    let header = header(lang);
-    out.push_str(&format!(
-        "| {} |\n|---|---|---:|---:|---:|\n",
-        header.join(" | ")
-    ));
-    for row in rows(view, lang) {
-        let row: Vec<String> = row.iter().map(|c| esc(c)).collect();
-        out.push_str(&format!("| {} |\n", row.join(" | ")));
-    }
+    let mut out = format!(
+        "## {}\n\n{}",
+        escape_markdown(&title(view, report, lang)),
+        grid(view, lang).markdown()
+    );
     for note in notes(view, lang) {
-        out.push_str(&format!("\n{}\n", esc(&note)));
+        out.push_str(&format!("\n{}\n", escape_markdown(&note)));
     }
     out
 }
 
 /// The view as CSV: `code,name,kind,kgco2e,share,uncertainty,low,high`.
 pub fn csv(view: &View, lang: Lang) -> String {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let mut ok = writer
-        .write_record([
-            "code",
-            "name",
-            "kind",
-            "kgco2e",
-            "share",
-            "uncertainty",
-            "low",
-            "high",
-        ])
-        .is_ok();
-    let kind = |k: RowKind| match k {
-        RowKind::Item => "item",
-        RowKind::Subtotal(_) => "subtotal",
-        RowKind::Memo => "memo",
-    };
-    for r in &view.rows {
-        let (low, high) = bounds(&r.figure);
-        ok &= writer
-            .write_record([
-                r.code.to_string(),
-                if lang == Lang::Fr { r.fr } else { r.en }.to_string(),
-                kind(r.kind).to_string(),
-                exact(r.figure.kgco2e),
-                rounded(share(&r.figure, view.total.kgco2e), 6),
-                rounded_f64(r.figure.alpha(), 6),
-                low,
-                high,
-            ])
-            .is_ok();
-    }
-    let (low, high) = bounds(&view.total);
-    ok &= writer
-        .write_record([
-            "total".to_string(),
-            "Total".to_string(),
-            "total".to_string(),
-            exact(view.total.kgco2e),
-            "1".to_string(),
-            rounded_f64(view.total.alpha(), 6),
+    let header = [
+        "code",
+        "name",
+        "kind",
+        "kgco2e",
+        "share",
+        "uncertainty",
+        "low",
+        "high",
+    ]
+    .map(String::from)
+    .to_vec();
+    let row = |code: &str, name: &str, kind: &str, figure: &Figure, share: String| {
+        let (low, high) = bounds(figure);
+        vec![
+            code.to_string(),
+            name.to_string(),
+            kind.to_string(),
+            exact(figure.kgco2e),
+            share,
+            rounded_f64(figure.alpha(), 6),
             low,
             high,
-        ])
-        .is_ok();
-    match (ok, writer.into_inner()) {
-        (true, Ok(bytes)) => String::from_utf8(bytes).unwrap_or_default(),
-        _ => String::new(),
+        ]
+    };
+    let mut rows = vec![header];
+    for r in &view.rows {
+        let name = if lang == Lang::Fr { r.fr } else { r.en };
+        rows.push(row(
+            r.code,
+            name,
+            r.kind.code(),
+            &r.figure,
+            rounded(share(&r.figure, view.total.kgco2e), 6),
+        ));
     }
+    rows.push(row("total", "Total", "total", &view.total, "1".to_string()));
+    super::grid::csv(rows)
 }
 
 fn number(text: String) -> Value {
@@ -231,14 +204,7 @@ pub fn json(view: &View, report: &Report, lang: Lang) -> String {
                     "name".into(),
                     json!(if lang == Lang::Fr { r.fr } else { r.en }),
                 );
-                map.insert(
-                    "kind".into(),
-                    json!(match r.kind {
-                        RowKind::Item => "item",
-                        RowKind::Subtotal(_) => "subtotal",
-                        RowKind::Memo => "memo",
-                    }),
-                );
+                map.insert("kind".into(), json!(r.kind.code()));
                 map.insert(
                     "share".into(),
                     number(rounded(share(&r.figure, view.total.kgco2e), 6)),
