@@ -47,20 +47,36 @@ pub fn refuse_inputs(output: &Sink<'_>, inputs: &[&Path]) -> Result<()> {
 
 /// Writes `text` to the sink. A closed stdout (`| head`) is not an error.
 pub fn write(sink: &Sink<'_>, text: &str) -> Result<()> {
+    write_with(sink, |out| out.write_all(text.as_bytes()))
+}
+
+/// Lets `produce` write to the sink as it goes (a big result is never held whole in memory).
+pub fn write_with(
+    sink: &Sink<'_>,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     match sink {
         Sink::Stdout => {
-            let mut out = std::io::stdout().lock();
-            match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match produce(&mut out).and_then(|()| out.flush()) {
                 Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
                 other => other.context("cannot write to standard output"),
             }
         }
-        Sink::File(path) => write_atomically(path, text.as_bytes()),
+        Sink::File(path) => write_atomically_with(path, produce),
     }
 }
 
 /// Writes through a temporary file in the target's folder, then renames it into place.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
+    write_atomically_with(path, |out| out.write_all(bytes))
+}
+
+/// [`write_atomically`], with the content written by `produce`.
+pub fn write_atomically_with(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let folder = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
@@ -76,8 +92,14 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
         .suffix(".tmp")
         .tempfile_in(folder)
         .with_context(|| format!("cannot write in folder {}", folder.display()))?;
-    temp.write_all(bytes)
-        .and_then(|()| temp.as_file().sync_all())
+    {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        produce(&mut out)
+            .and_then(|()| out.flush())
+            .with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    temp.as_file()
+        .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;
     temp.persist(path)
         .map_err(|e| e.error)

@@ -86,6 +86,14 @@ pub(crate) fn run(
         (None, Some(framework)) => in_view(&report, framework, &options),
         (None, None) => {
             let extras = super::uncertainty::extras(&report, &options.uncertainty)?;
+            if options.format == Format::Json {
+                // Streamed: a million-line result is never held whole as text.
+                let lang = options.lang;
+                output::write_with(&sink, |out| {
+                    render::json::write_with(&report, lang, &extras, out)
+                })?;
+                return Ok(0);
+            }
             single(&report, &options, &extras)
         }
     };

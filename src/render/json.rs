@@ -397,6 +397,21 @@ pub fn render(report: &Report, lang: Lang) -> String {
 
 /// The report as JSON with the `monte_carlo` and `uncertainty_analysis` blocks when present.
 pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Extras) -> String {
+    let mut bytes = Vec::new();
+    // Serializing plain structs into memory cannot fail; an empty output would show a bug.
+    if write_with(report, lang, extras, &mut bytes).is_err() {
+        return String::new();
+    }
+    String::from_utf8(bytes).unwrap_or_default()
+}
+
+/// [`render_with`], written to `out` as it is serialized.
+pub fn write_with(
+    report: &Report,
+    lang: Lang,
+    extras: &super::uncertainty::Extras,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let mut document = document(report, lang);
     document.monte_carlo = extras
         .monte_carlo
@@ -406,11 +421,13 @@ pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Ext
         .analysis
         .as_ref()
         .map(|a| super::uncertainty::analysis_json(report, a, lang));
-    let mut bytes = Vec::new();
-    // Serializing plain structs into memory cannot fail; an empty output would show a bug.
-    if serde_json::to_writer_pretty(&mut bytes, &document).is_err() {
-        return String::new();
-    }
-    bytes.push(b'\n');
-    String::from_utf8(bytes).unwrap_or_default()
+    write_document(&document, out)
+}
+
+fn write_document(
+    document: &Document<'_>,
+    mut out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut out, document)?;
+    out.write_all(b"\n")
 }
