@@ -218,8 +218,6 @@ pub struct LinePositions {
     pub market: Position,
     /// `unit:`.
     pub unit: Position,
-    /// `post:` (or the line when absent).
-    pub post: Position,
 }
 
 /// One activity line: a quantity of something × a factor.

@@ -907,7 +907,6 @@ impl Checker {
             market: market_at,
             factor: factor_at,
             unit: self.at(&raw.unit),
-            post: raw.post.as_ref().map_or(at, |p| self.at(p)),
         };
         Some(Line {
             id,
