@@ -146,8 +146,10 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
 
 /// "Trainées de condensation" (contrails), however accented or cased.
 fn is_contrail(text: &str) -> bool {
+    // Most part names do not start with a t: skip the allocation of folding them.
     text.split_whitespace()
         .next()
+        .filter(|w| w.starts_with(['t', 'T']))
         .is_some_and(|w| crate::text::fold(w).starts_with("trainee"))
 }
 
