@@ -255,6 +255,26 @@ mod tests {
     }
 
     #[test]
+    fn contrails_stay_with_the_flight() {
+        let mut f = factor(
+            "2",
+            &[
+                ("Combustion", "1"),
+                ("Emissions fugitives", "0.8"),
+                ("Amont", "0.2"),
+            ],
+        );
+        if let Some(part) = f.parts.get_mut(1) {
+            part.name = "Traînées de condensation".into();
+        }
+        let s = split(codes::MOBILE, &f, d("10"), d("20")).unwrap().unwrap();
+        assert_eq!(
+            s.parts,
+            vec![(codes::MOBILE, d("18")), (codes::UPSTREAM_ENERGY, d("2"))]
+        );
+    }
+
+    #[test]
     fn unsplittable_and_off_total() {
         let f = factor("2", &[("Carburant (amont/combustion)", "2")]);
         let s = split(codes::MOBILE, &f, d("3"), d("6")).unwrap().unwrap();
