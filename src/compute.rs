@@ -327,10 +327,10 @@ impl<'a> Engine<'a> {
 
     fn aggregate(&mut self, lines: Vec<LineResult>) -> Option<Report> {
         let mut post_sums = [Decimal::ZERO; 22];
-        let mut post_k = [SumUncertainty::default(); 22];
+        let mut post_k: [SumUncertainty; 22] = Default::default();
         let mut post_lines = [0usize; 22];
         let mut scope_sums = [Decimal::ZERO; 3];
-        let mut scope_k = [SumUncertainty::default(); 3];
+        let mut scope_k: [SumUncertainty; 3] = Default::default();
         let mut total = Decimal::ZERO;
         let mut total_k = SumUncertainty::default();
         let mut apart: [(Decimal, SumUncertainty, Vec<usize>); 2] = Default::default();
