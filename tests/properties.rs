@@ -144,7 +144,7 @@ fn certainty() -> impl Strategy<Value = Certainty> {
 fn generated_factor() -> impl Strategy<Value = GeneratedFactor> {
     (
         0..GENERATED_UNITS.len(),
-        (1u64..=10_000_000, 0u32..=6),
+        (1u64..=1_000_000, 0u32..=6),
         prop::bool::weighted(0.15),
         prop::option::of(0u32..=200),
         0..CATEGORIES.len(),
@@ -167,7 +167,7 @@ fn line(factors: usize) -> impl Strategy<Value = LineSpec> {
     (
         0..KNOWN.len() + factors,
         0usize..3,
-        (0u64..=1_000_000_000_000, 0u32..=6),
+        (0u64..=1_000_000_000, 0u32..=6),
         certainty(),
         prop::option::of(0u32..=300),
         (0usize..3, 0usize..2),
@@ -339,6 +339,41 @@ fn report(spec: &Spec, order: &[usize], scale: u32) -> Report {
     compute(&inventory, &base(spec)).unwrap_or_else(|e| panic!("{e}\n{text}\n{}", base_csv(spec)))
 }
 
+/// True when no figure of `report` comes near a decimal's 28 significant digits. Beyond them
+/// rust_decimal rounds products and sums (inventory.md), and a rounded value shows up in the
+/// report with 27 digits or more: then exact equalities of sums and products can fail by one in
+/// the last digit, and the properties that need them are not checked for that case.
+fn within_precision(report: &Report) -> bool {
+    let limit = 10i128.pow(26);
+    let gases = |g: &bilan::report::GasBreakdown| {
+        let a = g.amounts;
+        [a.co2f, a.ch4f, a.ch4b, a.n2o, a.other, g.covered_kgco2e]
+    };
+    let mut values: Vec<Decimal> = vec![
+        report.total.kgco2e,
+        report.avoided.figure.kgco2e,
+        report.removals.figure.kgco2e,
+        report.co2_biogenic,
+    ];
+    values.extend(gases(&report.gases));
+    for post in &report.posts {
+        values.push(post.figure.kgco2e);
+        values.extend(gases(&post.gases));
+    }
+    for line in &report.lines {
+        values.extend([
+            line.figure.kgco2e,
+            line.converted_quantity,
+            line.co2_biogenic,
+        ]);
+        values.extend(line.parts.iter().map(|(_, v)| *v));
+        for (_, g) in &line.gases {
+            values.extend([g.co2f, g.ch4f, g.ch4b, g.n2o, g.other]);
+        }
+    }
+    values.iter().all(|v| v.mantissa().abs() < limit)
+}
+
 fn sum(values: impl IntoIterator<Item = Decimal>) -> Decimal {
     bilan::number::checked_sum(values).unwrap()
 }
@@ -369,9 +404,14 @@ fn json_without_line_order(report: &Report) -> serde_json::Value {
     json
 }
 
+/// 64 cases each (set PROPTEST_CASES for a longer run).
 fn config() -> Config {
+    let cases = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(64);
     Config {
-        cases: 64,
+        cases,
         failure_persistence: None,
         ..Config::default()
     }
@@ -380,20 +420,24 @@ fn config() -> Config {
 proptest! {
     #![proptest_config(config())]
 
-    /// The 22 posts partition the total, and so do the 3 scopes; the total is the sum of the
-    /// lines that are emissions (not avoided emissions or removals).
+    /// The 22 posts partition the total exactly, always; the 3 scopes, and the lines that are
+    /// emissions (not avoided emissions or removals), add up to it too.
     #[test]
     fn posts_partition_the_total(spec in spec()) {
         let report = report(&spec, &natural(&spec), 1);
         prop_assert_eq!(report.posts.len(), 22);
         prop_assert_eq!(sum(report.posts.iter().map(|p| p.figure.kgco2e)), report.total.kgco2e);
-        prop_assert_eq!(sum(report.scopes.iter().map(|s| s.figure.kgco2e)), report.total.kgco2e);
-        let emitted = report
-            .lines
-            .iter()
-            .filter(|l| l.destination == Destination::Emissions)
-            .map(|l| l.figure.kgco2e);
-        prop_assert_eq!(sum(emitted), report.total.kgco2e);
+        // The scopes are sums of their posts too; they add up to the total exactly unless a
+        // sum rounds (the total is the sum of the posts, not of the scopes).
+        if within_precision(&report) {
+            prop_assert_eq!(sum(report.scopes.iter().map(|s| s.figure.kgco2e)), report.total.kgco2e);
+            let emitted = report
+                .lines
+                .iter()
+                .filter(|l| l.destination == Destination::Emissions)
+                .map(|l| l.figure.kgco2e);
+            prop_assert_eq!(sum(emitted), report.total.kgco2e);
+        }
         let apart = |d: Destination| sum(report.lines.iter().filter(|l| l.destination == d).map(|l| l.figure.kgco2e));
         prop_assert_eq!(apart(Destination::Avoided), report.avoided.figure.kgco2e);
         prop_assert_eq!(apart(Destination::Removals), report.removals.figure.kgco2e);
@@ -403,6 +447,7 @@ proptest! {
     #[test]
     fn parts_add_up_to_their_line(spec in spec()) {
         let report = report(&spec, &natural(&spec), 1);
+        prop_assume!(within_precision(&report));
         for line in &report.lines {
             prop_assert_eq!(sum(line.parts.iter().map(|(_, v)| *v)), line.figure.kgco2e, "line {}", &line.id);
         }
@@ -413,6 +458,7 @@ proptest! {
     fn scaling_quantities_scales_emissions(spec in spec(), k in 2u32..=1000) {
         let one = report(&spec, &natural(&spec), 1);
         let scaled = report(&spec, &natural(&spec), k);
+        prop_assume!(within_precision(&one) && within_precision(&scaled));
         let k = Decimal::from(k);
         prop_assert_eq!(scaled.total.kgco2e, one.total.kgco2e * k);
         for (a, b) in one.posts.iter().zip(&scaled.posts) {
