@@ -432,11 +432,9 @@ impl<'a> Engine<'a> {
 
     fn aggregate(&mut self, lines: Vec<LineResult>) -> Option<Report> {
         let mut post_sums = [Decimal::ZERO; 22];
-        let mut post_k = [SumUncertainty::default(); 22];
+        let mut post_k: [SumUncertainty; 22] = Default::default();
         let mut post_lines = [0usize; 22];
-        let mut scope_sums = [Decimal::ZERO; 3];
-        let mut scope_k = [SumUncertainty::default(); 3];
-        let mut total = Decimal::ZERO;
+        let mut scope_k: [SumUncertainty; 3] = Default::default();
         let mut total_k = SumUncertainty::default();
         let mut apart: [(Decimal, SumUncertainty, Vec<usize>); 2] = Default::default();
         let mut biogenic = Decimal::ZERO;
@@ -469,7 +467,6 @@ impl<'a> Engine<'a> {
                 *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
             }
             for (s, amount) in per_scope.iter().enumerate() {
-                *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*amount)?;
                 scope_k.get_mut(s)?.add(to_f64(*amount), k);
             }
             let scope2 = checked_sum(
@@ -503,8 +500,18 @@ impl<'a> Engine<'a> {
                 total_gases.covered_kgco2e =
                     total_gases.covered_kgco2e.checked_add(line.figure.kgco2e)?;
             }
-            total = total.checked_add(line.figure.kgco2e)?;
             total_k.add(to_f64(line.figure.kgco2e), k);
+        }
+        // The scopes and the total are sums of the posts, so the posts partition them exactly
+        // even when a sum needs more than a decimal's 28 digits (rounding in another order, line
+        // by line, could differ in the last digit).
+        let total = crate::number::checked_sum(post_sums.iter().copied())?;
+        let mut scope_sums = [Decimal::ZERO; 3];
+        for post in Post::all() {
+            let s = usize::from(post.scope().0) - 1;
+            *scope_sums.get_mut(s)? = scope_sums
+                .get(s)?
+                .checked_add(*post_sums.get(post.index())?)?;
         }
         let share = |value: Decimal| {
             if total.is_zero() {
@@ -580,15 +587,28 @@ impl<'a> Engine<'a> {
                 ),
             });
         }
-        let ratios = self
-            .inventory
-            .indicators
-            .iter()
-            .map(|indicator| Ratio {
+        let inventory = self.inventory;
+        let mut ratios = Vec::with_capacity(inventory.indicators.len());
+        for indicator in &inventory.indicators {
+            // A tiny indicator (1e-28) can push the ratio out of range: an error, never 0.
+            let Some(kgco2e_per_unit) = total.checked_div(indicator.value) else {
+                self.errors.push(
+                    InputError::new(
+                        Position::file(&inventory.file.as_str().into()),
+                        format!(
+                            "the ratio per indicator `{}` exceeds the range of exact decimals (±7.9e28)",
+                            indicator.key
+                        ),
+                    )
+                    .help("check the indicator's value: it is far too small for this total"),
+                );
+                continue;
+            };
+            ratios.push(Ratio {
                 indicator: indicator.clone(),
-                kgco2e_per_unit: total.checked_div(indicator.value).unwrap_or_default(),
-            })
-            .collect();
+                kgco2e_per_unit,
+            });
+        }
         let [avoided, removals] = apart;
         let apart = |(sum, acc, lines): (Decimal, SumUncertainty, Vec<usize>)| Apart {
             figure: Figure {

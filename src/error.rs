@@ -40,6 +40,9 @@ impl fmt::Display for Position {
     }
 }
 
+/// The longest source line quoted under an error, in characters.
+const SNIPPET_CHARS: usize = 200;
+
 /// One problem found in the input, with its place and a hint to fix it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InputError {
@@ -76,7 +79,18 @@ impl InputError {
     pub fn with_source(mut self, text: &str) -> Self {
         if self.position.line > 0 {
             let index = usize::try_from(self.position.line - 1).unwrap_or(usize::MAX);
-            self.snippet = text.lines().nth(index).map(|l| l.trim_end().to_string());
+            // A very long line (minified YAML, a nesting bomb) is cut rather than echoed whole.
+            let column = usize::try_from(self.position.column).unwrap_or(usize::MAX);
+            self.snippet = text.lines().nth(index).and_then(|l| {
+                let l = l.trim_end();
+                match l.char_indices().nth(SNIPPET_CHARS) {
+                    None => Some(l.to_string()),
+                    Some((cut, _)) if column <= SNIPPET_CHARS => {
+                        Some(format!("{}…", l.get(..cut).unwrap_or("")))
+                    }
+                    Some(_) => None,
+                }
+            });
         }
         self
     }

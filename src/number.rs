@@ -1,7 +1,6 @@
 //! Exact decimal numbers read from their text: `0.1` is 0.1, `5,92E-3` is 0.00592.
 
 use rust_decimal::Decimal;
-use std::str::FromStr;
 
 /// Why a text is not a number we accept.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -44,19 +43,66 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, NumberError> {
         return Err(NumberError::NotANumber);
     }
     let text = text.strip_prefix('+').unwrap_or(text);
-    let parsed = if body.contains(['e', 'E']) {
-        let exponent = body.split(['e', 'E']).nth(1).unwrap_or("");
-        let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
-        if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
-            return Err(NumberError::NotANumber);
+    match text.split_once(['e', 'E']) {
+        Some((mantissa, exponent)) => {
+            let digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+            if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return Err(NumberError::NotANumber);
+            }
+            // An exponent beyond i64 is beyond any decimal too (zero aside).
+            let exponent = exponent.parse::<i64>().unwrap_or(i64::MAX);
+            let plain = without_exponent(mantissa, exponent).ok_or(NumberError::OutOfRange)?;
+            exact(&plain)
         }
-        let normalised = text.replace("e+", "e").replace("E+", "E");
-        Decimal::from_scientific(&normalised)
-    } else {
-        Decimal::from_str(text)
+        None => exact(text),
+    }
+}
+
+/// Parses plain decimal text exactly: more than a decimal holds (28 digits after the point,
+/// ±7.9e28) is out of range, never silently rounded.
+fn exact(text: &str) -> Result<Decimal, NumberError> {
+    // Trailing zeros after the point carry no value: drop them when they exceed the scale.
+    let text = match text.split_once('.') {
+        Some((_, fraction)) if fraction.len() > 28 => {
+            text.trim_end_matches('0').trim_end_matches('.')
+        }
+        _ => text,
     };
-    // The text is well formed, so a failure can only be the magnitude or the precision.
-    parsed.map_err(|_| NumberError::OutOfRange)
+    Decimal::from_str_exact(text).map_err(|_| NumberError::OutOfRange)
+}
+
+/// `mantissa × 10^exponent` written without exponent (`1.5`, 3 → `1500`), `None` when far out
+/// of a decimal's range. `mantissa` is digits with at most one `.`, maybe a leading `-`.
+fn without_exponent(mantissa: &str, exponent: i64) -> Option<String> {
+    let (sign, mantissa) = match mantissa.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", mantissa),
+    };
+    let (int, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let all = format!("{int}{fraction}");
+    let digits = all.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some("0".to_string());
+    }
+    // Where the point goes among `digits`.
+    let leading_zeros = i64::try_from(all.len() - digits.len()).ok()?;
+    let point = i64::try_from(int.len())
+        .ok()?
+        .checked_add(exponent)?
+        .checked_sub(leading_zeros)?;
+    if !(-40..=40).contains(&point) {
+        return None;
+    }
+    let len = i64::try_from(digits.len()).ok()?;
+    let zeros = |n: i64| "0".repeat(usize::try_from(n).unwrap_or(0));
+    Some(if point <= 0 {
+        format!("{sign}0.{}{digits}", zeros(-point))
+    } else if point >= len {
+        format!("{sign}{digits}{}", zeros(point - len))
+    } else {
+        let at = usize::try_from(point).ok()?;
+        format!("{sign}{}.{}", digits.get(..at)?, digits.get(at..)?)
+    })
 }
 
 /// Adds decimals, `None` on overflow (rust_decimal's `+` panics instead).
@@ -87,6 +133,7 @@ pub fn parse_percent(text: &str) -> Result<Decimal, NumberError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::str::FromStr;
 
     fn d(s: &str) -> Decimal {
         Decimal::from_str(s).unwrap()
@@ -120,6 +167,42 @@ mod tests {
         assert_eq!(
             parse_decimal("99999999999999999999999999999999"),
             Err(NumberError::OutOfRange)
+        );
+        for rounded in [
+            "1.00000000000000000000000000001",
+            "0.0000000000000000000000000000000001",
+            "1.00000000000000000000000000001e0",
+        ] {
+            assert_eq!(
+                parse_decimal(rounded),
+                Err(NumberError::OutOfRange),
+                "{rounded}"
+            );
+        }
+        assert_eq!(
+            parse_decimal("0.0000000000000000000000000001"),
+            Ok(Decimal::new(1, 28))
+        );
+        assert_eq!(parse_decimal("1e-28"), Ok(Decimal::new(1, 28)));
+        assert_eq!(parse_decimal("1e-29"), Err(NumberError::OutOfRange));
+        assert_eq!(parse_decimal("1.5e-28"), Err(NumberError::OutOfRange));
+        assert_eq!(
+            parse_decimal("7.9e28"),
+            Ok(d("79000000000000000000000000000"))
+        );
+        assert_eq!(parse_decimal("8e28"), Err(NumberError::OutOfRange));
+        assert_eq!(parse_decimal("0e99999999999999999999"), Ok(Decimal::ZERO));
+        assert_eq!(
+            parse_decimal("1e99999999999999999999"),
+            Err(NumberError::OutOfRange)
+        );
+        assert_eq!(parse_decimal("-0.00125e3"), Ok(d("-1.25")));
+        assert_eq!(parse_decimal("00012.5e-1"), Ok(d("1.25")));
+        assert_eq!(parse_decimal("1e5e3"), Err(NumberError::NotANumber));
+        // Zeros beyond 28 decimals carry nothing: still read.
+        assert_eq!(
+            parse_decimal("1.500000000000000000000000000000000"),
+            Ok(d("1.5"))
         );
     }
 

@@ -80,6 +80,17 @@ pub(crate) fn run(
         return trend(inventories, &bases, &options, &sink);
     };
     let report = compute_one(inventory, &bases)?;
+    // The inventory's own `factors:` files are inputs too (known once it is read).
+    let used: Vec<PathBuf> = report
+        .bases
+        .iter()
+        .filter(|b| b.kind != crate::factor::BaseKind::Embedded)
+        .map(|b| PathBuf::from(&b.name))
+        .collect();
+    output::refuse_inputs(
+        &sink,
+        &used.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
+    )?;
     print_warnings(&report.warnings);
     let text = match (by, framework) {
         (Some(by), _) => by_key(&report, by, &options),

@@ -89,6 +89,14 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
                     )
                     .help("write the uncertainty in percent, e.g. 10, or leave it empty")
                 })?;
+                // A negative percentage would make k ≤ 0 and every interval NaN.
+                if value.is_sign_negative() && !value.is_zero() {
+                    return Err(InputError::new(
+                        at(4),
+                        format!("column \"uncertainty\": `{text}` is negative"),
+                    )
+                    .help("write the uncertainty in percent, e.g. 10, or leave it empty"));
+                }
                 Some(value / rust_decimal::Decimal::ONE_HUNDRED)
             }
         };

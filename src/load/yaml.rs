@@ -89,6 +89,27 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some("an inventory starts with `bilan: 1`, then organisation, period and lines".into()),
         );
     }
+    if let Some(breach) = message.strip_prefix("budget breached: ") {
+        // The crate prints the breach with `Debug` (`Events { events: 100001 }`).
+        let what = match breach.split([' ', '{']).next().unwrap_or("") {
+            "Events" | "Nodes" => "the YAML expands to too many values (aliases?)",
+            "Aliases" => "the YAML uses too many aliases (more than 10,000 `*name`)",
+            "Anchors" => "the YAML defines too many anchors (more than 10,000 `&name`)",
+            "Depth" => "the YAML is nested too deep (more than 64 levels)",
+            "Documents" => "the file holds several YAML documents (`---`); an inventory is one",
+            _ => "the YAML exceeds bilan's limits",
+        };
+        return (
+            what.to_string(),
+            Some("the YAML expands too much (aliases or nesting); write the values out".into()),
+        );
+    }
+    if message.contains("recursion limit exceeded") {
+        return (
+            "the YAML is nested too deep".to_string(),
+            Some("the YAML expands too much (aliases or nesting); write the values out".into()),
+        );
+    }
     if message.contains("budget") || message.contains("limit") {
         return (
             message.to_string(),
