@@ -14,21 +14,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-/// Real factor ids of the embedded base with a unit each and what the line needs.
-const LINES: [(&str, &str, &str); 8] = [
-    ("42513", "kWh", ""),
-    ("43443", "k€", ""),
-    ("37142", "p.km", "purpose: business"),
-    ("43807", "p.km", "purpose: commute"),
-    (
-        "27002",
-        "unité",
-        "amortization: { acquired: 2023, years: 5 }",
-    ),
-    ("34650", "t", ""),
-    ("43647", "t.km", "direction: upstream"),
-    ("25775", "litre", "mobile: true"),
-];
+mod common;
 
 /// A synthetic inventory of `n` lines; `seed` varies its quantities.
 fn inventory(client: usize, year: usize, n: usize, seed: usize) -> String {
@@ -38,17 +24,7 @@ fn inventory(client: usize, year: usize, n: usize, seed: usize) -> String {
         "bilan: 1\norganisation: {{ name: Client {client} }}\nperiod: {{ year: {year} }}\nindicators:\n  etp: {{ label: ETP, value: {} }}\ndefaults: {{ uncertainty: 10% }}\nlines:\n",
         10 + client
     );
-    for i in 0..n {
-        let (factor, unit, extra) = LINES[(i + seed) % LINES.len()];
-        let quantity = (i * 31 + seed) % 997 + 1;
-        let _ = write!(
-            text,
-            "  - label: L{i}\n    factor: \"{factor}\"\n    quantity: {quantity}.5\n    unit: {unit}\n"
-        );
-        if !extra.is_empty() {
-            let _ = writeln!(text, "    {extra}");
-        }
-    }
+    common::push_lines(&mut text, n, seed);
     text
 }
 

@@ -1,16 +1,14 @@
 //! Files of `bilan import fec`: the FEC itself (UTF-8 or Windows-1252) and mapping files
 //! (YAML, every error at file:line:column), including the default mapping compiled in.
 
-use super::yaml::{self, Spanned};
+use super::yaml::{self, Ordered, Spanned};
 use super::{encoding, files};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor_base::FactorBase;
 use crate::fec::{Condition, Ledger, Mapping, ReadOptions, Rule};
 use crate::post::Post;
 use serde::Deserialize;
-use serde::de::{self, MapAccess, Visitor};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -67,29 +65,6 @@ struct RawRule {
     exclude: Option<Text>,
     #[serde(default)]
     when: Option<Text>,
-}
-
-/// A mapping kept in file order, keys spanned.
-struct Ordered<V>(Vec<(Text, V)>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
-            type Value = Ordered<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping of keys to rules")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Ordered(entries))
-            }
-        }
-        deserializer.deserialize_map(OrderedVisitor(std::marker::PhantomData))
-    }
 }
 
 /// Parses a mapping from its text; `file` names it in errors.

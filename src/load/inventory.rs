@@ -1,7 +1,7 @@
 //! YAML inventory → [`Inventory`]: the file's shape is checked by serde (unknown fields
 //! rejected), then every value is checked here, collecting all errors with their positions.
 
-use super::yaml::{self, Spanned};
+use super::yaml::{self, Ordered, Spanned};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
@@ -224,29 +224,6 @@ struct RawLine {
     comment: Option<String>,
     #[serde(default)]
     market_factor: Option<Spanned<RawFactorRef>>,
-}
-
-/// A mapping kept in file order, keys spanned.
-struct Ordered<V>(Vec<(Text, V)>);
-
-impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
-    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
-        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedVisitor<V> {
-            type Value = Ordered<V>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a mapping")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Ordered<V>, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(entry) = map.next_entry()? {
-                    entries.push(entry);
-                }
-                Ok(Ordered(entries))
-            }
-        }
-        deserializer.deserialize_map(OrderedVisitor(std::marker::PhantomData))
-    }
 }
 
 /// The lines, checked one by one as the parser reads them: a big inventory never holds its

@@ -8,6 +8,32 @@ use std::sync::Arc;
 
 pub use serde_saphyr::Spanned;
 
+/// A mapping kept in file order (serde's maps lose it), keys spanned.
+pub struct Ordered<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<'de, V: serde::Deserialize<'de>> serde::Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: serde::de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: serde::Deserialize<'de>> serde::de::Visitor<'de> for OrderedVisitor<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Ordered<V>, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        deserializer.deserialize_map(OrderedVisitor(std::marker::PhantomData))
+    }
+}
+
 /// Largest inventory accepted (inventory.md): 256 MB.
 pub const MAX_BYTES: usize = 256 * 1024 * 1024;
 
