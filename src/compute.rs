@@ -7,7 +7,6 @@ use crate::factor::{Factor, FactorStatus};
 use crate::factor_base::FactorBase;
 use crate::gas;
 use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
-use crate::number::checked_sum;
 use crate::post::{Post, Scope};
 use crate::report::{
     Apart, Destination, Figure, GasBreakdown, LineResult, Market, PostResult, PostStatus, Ratio,
@@ -431,77 +430,37 @@ impl<'a> Engine<'a> {
     }
 
     fn aggregate(&mut self, lines: Vec<LineResult>) -> Option<Report> {
-        let mut post_sums = [Decimal::ZERO; 22];
-        let mut post_k: [SumUncertainty; 22] = Default::default();
-        let mut post_lines = [0usize; 22];
-        let mut scope_k: [SumUncertainty; 3] = Default::default();
-        let mut total_k = SumUncertainty::default();
-        let mut apart: [(Decimal, SumUncertainty, Vec<usize>); 2] = Default::default();
-        let mut biogenic = Decimal::ZERO;
-        let mut post_gases = [GasBreakdown::default(); 22];
-        let mut total_gases = GasBreakdown::default();
-        let mut market = Decimal::ZERO;
-        let mut market_k = SumUncertainty::default();
-        let mut market_lines = 0;
-        for (index, line) in lines.iter().enumerate() {
-            biogenic = biogenic.checked_add(line.co2_biogenic)?;
-            let k = line.figure.k;
-            let slot = match line.destination {
-                Destination::Emissions => None,
-                Destination::Avoided => Some(0),
-                Destination::Removals => Some(1),
-            };
-            if let Some((sum, acc, indices)) = slot.and_then(|s| apart.get_mut(s)) {
-                *sum = sum.checked_add(line.figure.kgco2e)?;
-                acc.add(to_f64(line.figure.kgco2e), k);
-                indices.push(index);
-                continue;
-            }
-            let mut per_scope = [Decimal::ZERO; 3];
-            for (post, amount) in &line.parts {
-                let i = post.index();
-                *post_sums.get_mut(i)? = post_sums.get(i)?.checked_add(*amount)?;
-                post_k.get_mut(i)?.add(to_f64(*amount), k);
-                *post_lines.get_mut(i)? += 1;
-                let s = usize::from(post.scope().0) - 1;
-                *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
-            }
-            for (s, amount) in per_scope.iter().enumerate() {
-                scope_k.get_mut(s)?.add(to_f64(*amount), k);
-            }
-            let scope2 = checked_sum(
-                line.parts
-                    .iter()
-                    .filter(|(p, _)| p.scope().0 == 2)
-                    .map(|(_, v)| *v),
-            )?;
-            match &line.market {
-                Some(m) => {
-                    market = market.checked_add(m.kgco2e)?;
-                    market_k.add(to_f64(m.kgco2e), m.k);
-                    market_lines += 1;
+        // Lines are summed in fixed chunks in parallel, then the chunks in order: the same
+        // additions in the same order whatever the number of threads.
+        let chunks: Vec<Option<Totals>> = lines
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(c, chunk)| {
+                let mut totals = Totals::default();
+                for (i, line) in chunk.iter().enumerate() {
+                    totals.add(c * CHUNK + i, line)?;
                 }
-                None if !scope2.is_zero() => {
-                    market = market.checked_add(scope2)?;
-                    market_k.add(to_f64(scope2), k);
-                }
-                None => {}
-            }
-            for (post, amounts) in &line.gases {
-                let breakdown = post_gases.get_mut(post.index())?;
-                breakdown.amounts.add(amounts, false)?;
-                total_gases.amounts.add(amounts, false)?;
-            }
-            if !line.gases.is_empty() {
-                for (post, amount) in &line.parts {
-                    let breakdown = post_gases.get_mut(post.index())?;
-                    breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;
-                }
-                total_gases.covered_kgco2e =
-                    total_gases.covered_kgco2e.checked_add(line.figure.kgco2e)?;
-            }
-            total_k.add(to_f64(line.figure.kgco2e), k);
+                Some(totals)
+            })
+            .collect();
+        let mut totals = Totals::default();
+        for chunk in chunks {
+            totals.merge(chunk?)?;
         }
+        let Totals {
+            post_sums,
+            post_k,
+            post_lines,
+            scope_k,
+            total_k,
+            apart,
+            biogenic,
+            post_gases,
+            total_gases,
+            market,
+            market_k,
+            market_lines,
+        } = totals;
         // The scopes and the total are sums of the posts, so the posts partition them exactly
         // even when a sum needs more than a decimal's 28 digits (rounding in another order, line
         // by line, could differ in the last digit).
@@ -642,6 +601,126 @@ impl<'a> Engine<'a> {
             bases: self.base.sources().to_vec(),
             overrides: self.base.overrides().to_vec(),
         })
+    }
+}
+
+/// Lines per chunk of the parallel aggregation.
+const CHUNK: usize = 4096;
+
+/// The sums over some lines: posts, scopes, total, apart blocks, gases, market-based scope 2.
+#[derive(Default)]
+struct Totals {
+    post_sums: [Decimal; 22],
+    post_k: [SumUncertainty; 22],
+    post_lines: [usize; 22],
+    scope_k: [SumUncertainty; 3],
+    total_k: SumUncertainty,
+    apart: [(Decimal, SumUncertainty, Vec<usize>); 2],
+    biogenic: Decimal,
+    post_gases: [GasBreakdown; 22],
+    total_gases: GasBreakdown,
+    market: Decimal,
+    market_k: SumUncertainty,
+    market_lines: usize,
+}
+
+impl Totals {
+    /// Adds line `index`; `None` on decimal overflow.
+    fn add(&mut self, index: usize, line: &LineResult) -> Option<()> {
+        self.biogenic = self.biogenic.checked_add(line.co2_biogenic)?;
+        let k = line.figure.k;
+        let slot = match line.destination {
+            Destination::Emissions => None,
+            Destination::Avoided => Some(0),
+            Destination::Removals => Some(1),
+        };
+        if let Some((sum, acc, indices)) = slot.and_then(|s| self.apart.get_mut(s)) {
+            *sum = sum.checked_add(line.figure.kgco2e)?;
+            acc.add(to_f64(line.figure.kgco2e), k);
+            indices.push(index);
+            return Some(());
+        }
+        let mut per_scope = [Decimal::ZERO; 3];
+        for (post, amount) in &line.parts {
+            let i = post.index();
+            *self.post_sums.get_mut(i)? = self.post_sums.get(i)?.checked_add(*amount)?;
+            self.post_k.get_mut(i)?.add(to_f64(*amount), k);
+            *self.post_lines.get_mut(i)? += 1;
+            let s = usize::from(post.scope().0) - 1;
+            *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
+        }
+        for (s, amount) in per_scope.iter().enumerate() {
+            self.scope_k.get_mut(s)?.add(to_f64(*amount), k);
+        }
+        let scope2 = per_scope.get(1).copied().unwrap_or_default();
+        match &line.market {
+            Some(m) => {
+                self.market = self.market.checked_add(m.kgco2e)?;
+                self.market_k.add(to_f64(m.kgco2e), m.k);
+                self.market_lines += 1;
+            }
+            None if !scope2.is_zero() => {
+                self.market = self.market.checked_add(scope2)?;
+                self.market_k.add(to_f64(scope2), k);
+            }
+            None => {}
+        }
+        for (post, amounts) in &line.gases {
+            self.post_gases
+                .get_mut(post.index())?
+                .amounts
+                .add(amounts, false)?;
+            self.total_gases.amounts.add(amounts, false)?;
+        }
+        if !line.gases.is_empty() {
+            for (post, amount) in &line.parts {
+                let breakdown = self.post_gases.get_mut(post.index())?;
+                breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;
+            }
+            self.total_gases.covered_kgco2e = self
+                .total_gases
+                .covered_kgco2e
+                .checked_add(line.figure.kgco2e)?;
+        }
+        self.total_k.add(to_f64(line.figure.kgco2e), k);
+        Some(())
+    }
+
+    /// Adds the sums of later lines; `None` on decimal overflow.
+    fn merge(&mut self, other: Totals) -> Option<()> {
+        for i in 0..22 {
+            *self.post_sums.get_mut(i)? = self
+                .post_sums
+                .get(i)?
+                .checked_add(*other.post_sums.get(i)?)?;
+            self.post_k.get_mut(i)?.merge(other.post_k.get(i)?);
+            *self.post_lines.get_mut(i)? += other.post_lines.get(i)?;
+            let theirs = other.post_gases.get(i)?;
+            let ours = self.post_gases.get_mut(i)?;
+            ours.amounts.add(&theirs.amounts, false)?;
+            ours.covered_kgco2e = ours.covered_kgco2e.checked_add(theirs.covered_kgco2e)?;
+        }
+        for (ours, theirs) in self.scope_k.iter_mut().zip(&other.scope_k) {
+            ours.merge(theirs);
+        }
+        self.total_k.merge(&other.total_k);
+        for (ours, theirs) in self.apart.iter_mut().zip(other.apart) {
+            ours.0 = ours.0.checked_add(theirs.0)?;
+            ours.1.merge(&theirs.1);
+            ours.2.extend(theirs.2);
+        }
+        self.biogenic = self.biogenic.checked_add(other.biogenic)?;
+        self.total_gases
+            .amounts
+            .add(&other.total_gases.amounts, false)?;
+        self.total_gases.covered_kgco2e = self
+            .total_gases
+            .covered_kgco2e
+            .checked_add(other.total_gases.covered_kgco2e)?;
+        self.market = self.market.checked_add(other.market)?;
+        self.market_k.merge(&other.market_k);
+        self.market_lines += other.market_lines;
+        Some(())
     }
 }
 

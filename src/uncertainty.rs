@@ -97,6 +97,13 @@ impl SumUncertainty {
         }
     }
 
+    /// Adds the terms of `other` (exactly: the result does not depend on how terms were
+    /// grouped).
+    pub fn merge(&mut self, other: &SumUncertainty) {
+        self.total.merge(&other.total);
+        self.weighted.merge(&other.weighted);
+    }
+
     /// The k of the sum.
     pub fn k(&self) -> f64 {
         let total = self.total.value();
@@ -149,6 +156,16 @@ impl ExactSum {
         } else {
             // The running sum overflowed f64.
             self.special = Some(x);
+        }
+    }
+
+    /// Adds the terms of another exact sum.
+    fn merge(&mut self, other: &ExactSum) {
+        for partial in &other.partials {
+            self.add(*partial);
+        }
+        if let Some(special) = other.special {
+            self.special = Some(self.special.unwrap_or(0.0) + special);
         }
     }
 

@@ -307,3 +307,43 @@ fn undeclared_quality_counts_at_the_worst_case() {
         k_line(1.15, 1.10),
     );
 }
+
+#[test]
+fn a_big_inventory_gives_the_same_bytes_on_any_number_of_threads() {
+    // 10,000 lines (three chunks of the parallel aggregation): electricity, services, train.
+    let mut text = String::from(
+        "bilan: 1\norganisation: { name: Big }\nperiod: { year: 2021 }\ndefaults: { uncertainty: 10% }\nlines:\n",
+    );
+    let mut kwh = Decimal::ZERO;
+    for i in 0..10_000u32 {
+        let q = Decimal::from(i % 97 + 1) + Decimal::new(25, 2);
+        match i % 3 {
+            0 => {
+                kwh += q;
+                text.push_str(&format!("  - {{ label: E{i}, factor: \"42513\", quantity: {q}, unit: kWh }}\n"));
+            }
+            1 => text.push_str(&format!("  - {{ label: S{i}, factor: \"43443\", quantity: {q}, unit: k€ }}\n")),
+            _ => text.push_str(&format!("  - {{ label: T{i}, factor: \"37142\", quantity: {q}, unit: p.km, purpose: business }}\n")),
+        }
+    }
+    let inventory = inventory::parse("big.yaml", &text).unwrap();
+    let render = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let report = pool.install(|| compute(&inventory, &base())).unwrap();
+        (
+            report.posts[Post::from_code("2.6").unwrap().index()]
+                .figure
+                .kgco2e,
+            bilan::render::json::render(&report, bilan::post::Lang::Fr),
+        )
+    };
+    let (elec, one) = render(1);
+    // 2.6 holds Σ kWh × 0.0338 (the combustion part of 42513).
+    assert_eq!(elec, kwh * d("0.0338"));
+    for threads in [2, 3] {
+        assert!(render(threads).1 == one, "{threads} threads");
+    }
+}
