@@ -127,6 +127,17 @@ impl std::error::Error for InputError {}
 pub struct InputErrors(pub Vec<InputError>);
 
 impl InputErrors {
+    /// `Ok(value)` when `errors` is empty, else all of them, each with its line from `text`.
+    pub fn or_ok<T>(errors: Vec<InputError>, text: &str, value: T) -> Result<T, InputErrors> {
+        if errors.is_empty() {
+            Ok(value)
+        } else {
+            Err(InputErrors(
+                errors.into_iter().map(|e| e.with_source(text)).collect(),
+            ))
+        }
+    }
+
     /// One error.
     pub fn one(error: InputError) -> Self {
         InputErrors(vec![error])

@@ -9,7 +9,6 @@
     clippy::indexing_slicing
 )]
 
-use assert_cmd::Command;
 use bilan::compute::compute;
 use bilan::error::InputErrors;
 use bilan::load::{ademe, factor_csv, inventory};
@@ -25,19 +24,8 @@ period: { year: 2022 }
 const ELEC: &str = "  - { id: elec, label: Électricité, factor: \"42513\", quantity: 21340, unit: kWh, uncertainty: 5% }\n";
 
 /// Runs `bilan ARGS` in `dir`: (exit code, stdout, stderr).
-fn run_at(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_at;
 
 /// A temporary folder with `inv.yaml` = `text`.
 fn folder_with(text: &str) -> tempfile::TempDir {

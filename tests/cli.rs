@@ -7,9 +7,6 @@
     clippy::indexing_slicing
 )]
 
-use assert_cmd::Command;
-use std::path::Path;
-
 const HEAD: &str = "bilan: 1
 organisation: { name: Test }
 period: { year: 2022 }
@@ -22,19 +19,8 @@ fn run_in(text: &str, args: &[&str]) -> (i32, String, String) {
     run_at(dir.path(), args)
 }
 
-fn run_at(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_at;
 
 fn check(text: &str) -> (i32, String) {
     let (code, _, stderr) = run_in(text, &["check", "inv.yaml"]);

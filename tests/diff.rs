@@ -7,9 +7,6 @@
     clippy::indexing_slicing
 )]
 
-use assert_cmd::Command;
-use std::path::Path;
-
 const BEFORE: &str = "bilan: 1
 organisation: { name: Fokus IT }
 period: { year: 2024 }
@@ -73,19 +70,8 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_at as run;
 
 fn row<'a>(csv: &'a str, code: &str) -> &'a str {
     csv.lines()

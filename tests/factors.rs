@@ -7,24 +7,12 @@
     clippy::indexing_slicing
 )]
 
-use assert_cmd::Command;
 use std::path::Path;
 
 const EXTRACT: &str = "tests/fixtures/Base_Carbone_Test.csv";
 
-fn run(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_at as run;
 
 fn here() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -28,7 +28,6 @@
     clippy::indexing_slicing
 )]
 
-use assert_cmd::Command;
 use std::path::Path;
 
 const FIXTURES: &str = "tests/fixtures/fec";
@@ -44,19 +43,8 @@ fn folder() -> tempfile::TempDir {
     dir
 }
 
-fn run_at(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::run_at;
 
 fn import(dir: &Path, args: &[&str]) -> (String, String) {
     let mut all = vec!["import", "fec"];

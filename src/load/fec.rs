@@ -93,17 +93,7 @@ pub fn parse_mapping(file: &str, text: &str) -> Result<Mapping, InputErrors> {
     if let Some(suppliers) = raw.suppliers {
         mapping.suppliers = checker.rules(suppliers, false);
     }
-    if checker.errors.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(InputErrors(
-            checker
-                .errors
-                .into_iter()
-                .map(|e| e.with_source(text))
-                .collect(),
-        ))
-    }
+    InputErrors::or_ok(checker.errors, text, mapping)
 }
 
 struct Checker {

@@ -298,17 +298,7 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
         .into());
     };
     let inventory = checker.inventory(raw);
-    if checker.errors.is_empty() {
-        Ok(inventory)
-    } else {
-        Err(InputErrors(
-            checker
-                .errors
-                .into_iter()
-                .map(|e| e.with_source(text))
-                .collect(),
-        ))
-    }
+    InputErrors::or_ok(checker.errors, text, inventory)
 }
 
 /// A file named by an inventory's `include:`: lines only.
@@ -353,17 +343,7 @@ pub fn parse_included(
     };
     *ids = checker.seen;
     let raw = parsed?;
-    if checker.errors.is_empty() {
-        Ok(raw.lines.0)
-    } else {
-        Err(InputErrors(
-            checker
-                .errors
-                .into_iter()
-                .map(|e| e.with_source(text))
-                .collect(),
-        ))
-    }
+    InputErrors::or_ok(checker.errors, text, raw.lines.0)
 }
 
 struct Checker {
@@ -382,6 +362,25 @@ impl Checker {
 
     fn error(&mut self, at: Position, message: impl Into<String>, help: impl Into<String>) {
         self.errors.push(InputError::new(at, message).help(help));
+    }
+
+    /// One of the `choices` by name; an error naming them all otherwise.
+    fn choice<T: Copy>(&mut self, text: &Text, what: &str, choices: &[(&str, T)]) -> Option<T> {
+        let found = choices
+            .iter()
+            .find(|(name, _)| *name == text.value)
+            .map(|(_, value)| *value);
+        if found.is_none() {
+            let names: Vec<&str> = choices.iter().map(|(name, _)| *name).collect();
+            let help = match names.split_last() {
+                Some((last, [])) => format!("use {last}"),
+                Some((last, rest)) => format!("use {} or {last}", rest.join(", ")),
+                None => String::new(),
+            };
+            let at = self.at(text);
+            self.error(at, format!("unknown {what} `{}`", text.value), help);
+        }
+        found
     }
 
     fn inventory(&mut self, raw: RawInventory) -> Inventory {
@@ -795,37 +794,25 @@ impl Checker {
         }
         let post = raw.post.as_ref().and_then(|p| self.post_code(p));
         let purpose = raw.purpose.as_ref().and_then(|p| {
-            let value = match p.value.as_str() {
-                "business" => Some(Purpose::Business),
-                "commute" => Some(Purpose::Commute),
-                "visitors" => Some(Purpose::Visitors),
-                _ => None,
-            };
-            if value.is_none() {
-                let pat = self.at(p);
-                self.error(
-                    pat,
-                    format!("unknown purpose `{}`", p.value),
-                    "use business, commute or visitors",
-                );
-            }
-            value
+            self.choice(
+                p,
+                "purpose",
+                &[
+                    ("business", Purpose::Business),
+                    ("commute", Purpose::Commute),
+                    ("visitors", Purpose::Visitors),
+                ],
+            )
         });
         let direction = raw.direction.as_ref().and_then(|d| {
-            let value = match d.value.as_str() {
-                "upstream" => Some(Direction::Upstream),
-                "downstream" => Some(Direction::Downstream),
-                _ => None,
-            };
-            if value.is_none() {
-                let dat = self.at(d);
-                self.error(
-                    dat,
-                    format!("unknown direction `{}`", d.value),
-                    "use upstream or downstream",
-                );
-            }
-            value
+            self.choice(
+                d,
+                "direction",
+                &[
+                    ("upstream", Direction::Upstream),
+                    ("downstream", Direction::Downstream),
+                ],
+            )
         });
         let amortization = raw.amortization.as_ref().and_then(|a| self.amortization(a));
         let pci_per_pcs = raw.pci_per_pcs.as_ref().and_then(|p| {
