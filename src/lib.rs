@@ -4,6 +4,16 @@
 //! positions) → **compute** (a pure function: inventory + factor base → a report) →
 //! **render** (table, CSV, JSON, Markdown from the report).
 
+/// `eprintln!` that never panics: a closed standard error (`2>&1 | head -1`) is no failure,
+/// and a diagnostic that cannot be shown is dropped.
+#[macro_export]
+macro_rules! diagnostic {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod action;
 pub mod assignment;
 pub mod batch;

@@ -8,8 +8,11 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             match error.downcast_ref::<InputErrors>() {
-                Some(errors) => errors.0.iter().for_each(|e| eprintln!("error: {e}")),
-                None => eprintln!("error: {error:#}"),
+                Some(errors) => errors
+                    .0
+                    .iter()
+                    .for_each(|e| bilan::diagnostic!("error: {e}")),
+                None => bilan::diagnostic!("error: {error:#}"),
             }
             ExitCode::from(1)
         }

@@ -41,7 +41,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
             Err(errors) => {
                 failed = true;
                 for error in &errors.0 {
-                    eprintln!("error: {error}");
+                    crate::diagnostic!("error: {error}");
                 }
             }
         }
@@ -50,7 +50,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
         return Ok(1);
     }
     if strict && warned {
-        eprintln!("check --strict: warnings count as errors");
+        crate::diagnostic!("check --strict: warnings count as errors");
         return Ok(1);
     }
     Ok(0)

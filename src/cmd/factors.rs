@@ -21,7 +21,7 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             let query = text.join(" ");
             let found = crate::search::search(base.iter(), &query, unit.as_deref());
             if found.is_empty() {
-                eprintln!("no factor matches \"{query}\"");
+                crate::diagnostic!("no factor matches \"{query}\"");
                 return Ok(1);
             }
             let rows = found

@@ -36,9 +36,10 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
             let inventory = read_inventory(path, options.output)?;
             let base = bases.for_inventory(&inventory, path)?;
             if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-")) {
-                eprintln!(
+                crate::diagnostic!(
                     "warning: {}: the inventory already has line `{}` (imported from a FEC?): including the output too would count it twice",
-                    line.at.line, line.id
+                    line.at.line,
+                    line.id
                 );
             }
             (

@@ -237,6 +237,6 @@ pub(crate) fn compute_with_inventory(
 /// Prints warnings on stderr.
 pub(crate) fn print_warnings(warnings: &[Warning]) {
     for warning in warnings {
-        eprintln!("warning: {warning}");
+        crate::diagnostic!("warning: {warning}");
     }
 }
