@@ -425,7 +425,11 @@ fn compute_and_write(
 /// The files an inventory includes, canonical. Read apart from the computation (which does not
 /// report them), and only for a file that mentions `include`.
 fn included_by(path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    // Through the loader: only a regular file, never more than the cap.
+    let Ok(text) = files::read(path).map(String::from_utf8) else {
+        return Vec::new();
+    };
+    let Ok(text) = text else {
         return Vec::new();
     };
     if !text.contains("include") {

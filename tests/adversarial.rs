@@ -577,7 +577,7 @@ fn the_output_is_never_an_input_however_it_is_spelled() {
         );
         assert_eq!((code, stdout.as_str()), (1, ""), "{output}: {stderr}");
         assert!(
-            stderr.contains("is one of the inputs: refusing to overwrite it"),
+            stderr.contains("is the input ") && stderr.contains(": refusing to overwrite it"),
             "{output}: {stderr}"
         );
     }
@@ -651,5 +651,316 @@ fn a_folder_becoming_unwritable_keeps_the_previous_output() {
         );
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
         assert_eq!(leftovers(&folder), Vec::<String>::new());
+    }
+}
+
+// ---- Outputs that are inputs, devices, links; modes (issue 15) --------------------------
+
+#[cfg(unix)]
+#[test]
+fn an_output_hard_linked_to_an_input_is_refused_and_the_input_kept() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    let before = std::fs::read(dir.path().join("inv.yaml")).unwrap();
+    // Same file under another name: the path differs, the device and inode do not.
+    std::fs::hard_link(dir.path().join("inv.yaml"), dir.path().join("out.csv")).unwrap();
+    let (code, stdout, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "out.csv"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        "error: --output out.csv is the input inv.yaml: refusing to overwrite it (choose another file)\n"
+    );
+    assert_eq!(std::fs::read(dir.path().join("inv.yaml")).unwrap(), before);
+    // Through a symbolic link too.
+    std::os::unix::fs::symlink("inv.yaml", dir.path().join("link.json")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "link.json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("is the input inv.yaml"), "{stderr}");
+    assert_eq!(std::fs::read(dir.path().join("inv.yaml")).unwrap(), before);
+}
+
+/// Makes a device node with `mknod` in `dir`; `None` (the test says it is skipped) when the
+/// system does not allow it (not root, or a container without the capability).
+#[cfg(unix)]
+fn private_device(dir: &Path, name: &str, major_minor: (&str, &str)) -> Option<std::path::PathBuf> {
+    let path = dir.join(name);
+    let made = std::process::Command::new("mknod")
+        .arg(&path)
+        .args(["c", major_minor.0, major_minor.1])
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if made {
+        Some(path)
+    } else {
+        eprintln!(
+            "SKIPPED: mknod {} c {} {} is not permitted here (needs root / CAP_MKNOD): device cases not tested",
+            path.display(),
+            major_minor.0,
+            major_minor.1
+        );
+        None
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_device_is_written_through_never_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    // A private null device (1, 3), never the system's /dev/null.
+    let Some(null) = private_device(dir.path(), "null", ("1", "3")) else {
+        return;
+    };
+    let (code, stdout, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "null"]);
+    assert_eq!((code, stdout.as_str(), stderr.as_str()), (0, "", ""));
+    let kind = std::fs::symlink_metadata(&null).unwrap().file_type();
+    assert!(kind.is_char_device(), "{kind:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_fifo_is_written_through() {
+    use std::io::Read;
+    use std::os::unix::fs::FileTypeExt;
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    let fifo = dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            std::fs::File::open(fifo)
+                .unwrap()
+                .read_to_string(&mut text)
+                .unwrap();
+            text
+        })
+    };
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "pipe"],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (_, expected, _) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "csv"]);
+    assert_eq!(reader.join().unwrap(), expected);
+    assert!(
+        std::fs::symlink_metadata(&fifo)
+            .unwrap()
+            .file_type()
+            .is_fifo()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_output_link_keeps_the_link_and_replaces_its_target() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    std::fs::create_dir(dir.path().join("results")).unwrap();
+    std::fs::write(dir.path().join("results/2022.csv"), "old\n").unwrap();
+    std::os::unix::fs::symlink("results/2022.csv", dir.path().join("latest.csv")).unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "latest.csv"],
+    );
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    assert_eq!(
+        std::fs::read_link(dir.path().join("latest.csv")).unwrap(),
+        Path::new("results/2022.csv")
+    );
+    let (_, expected, _) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "csv"]);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("results/2022.csv")).unwrap(),
+        expected
+    );
+}
+
+/// Runs `bilan ARGS` in `dir` under `umask 022`: the exit code.
+#[cfg(unix)]
+fn run_with_umask(dir: &Path, umask: &str, args: &[&str]) -> i32 {
+    let bin = assert_cmd::cargo::cargo_bin("bilan");
+    std::process::Command::new("sh")
+        .current_dir(dir)
+        .arg("-c")
+        .arg(format!("umask {umask}; exec \"$0\" \"$@\""))
+        .arg(bin)
+        .args(args)
+        .status()
+        .unwrap()
+        .code()
+        .unwrap_or(-1)
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_get_0666_less_the_umask_and_a_replaced_file_keeps_its_mode() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    let mode = |name: &str| {
+        std::fs::metadata(dir.path().join(name))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o7777
+    };
+    assert_eq!(
+        run_with_umask(dir.path(), "022", &["compute", "inv.yaml", "-o", "a.json"]),
+        0
+    );
+    assert_eq!(mode("a.json"), 0o666 & !0o022); // 0644
+    assert_eq!(
+        run_with_umask(dir.path(), "077", &["compute", "inv.yaml", "-o", "b.json"]),
+        0
+    );
+    assert_eq!(mode("b.json"), 0o666 & !0o077); // 0600
+    std::fs::write(dir.path().join("c.json"), "old").unwrap();
+    std::fs::set_permissions(
+        dir.path().join("c.json"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    assert_eq!(
+        run_with_umask(dir.path(), "022", &["compute", "inv.yaml", "-o", "c.json"]),
+        0
+    );
+    assert_eq!(mode("c.json"), 0o640);
+    assert_ne!(std::fs::read(dir.path().join("c.json")).unwrap(), b"old");
+}
+
+// ---- Reading only regular files (issue 15) ----------------------------------------------
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_inventory_or_include_is_an_error_not_a_hang() {
+    let dir = folder_with(&format!("{HEAD}include: [pipe.yaml]\nlines:\n{ELEC}"));
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(dir.path().join("pipe.yaml"))
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "pipe.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: pipe.yaml: is a named pipe (FIFO), not a regular file"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: inv.yaml:4:11: cannot include `pipe.yaml`: is a named pipe (FIFO), not a regular file"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_inventory_or_base_is_an_error() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    // A private zero device (1, 5): endless bytes if it were read.
+    let Some(_) = private_device(dir.path(), "zero", ("1", "5")) else {
+        return;
+    };
+    let (code, _, stderr) = run_at(dir.path(), &["check", "zero"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: zero: is a device, not a regular file"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--factors", "zero"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: zero: is a device, not a regular file"),
+        "{stderr}"
+    );
+}
+
+// ---- Broken pipes (issue 15) ------------------------------------------------------------
+
+#[test]
+fn a_closed_stderr_or_stdout_is_no_panic() {
+    let dir = folder_with(&format!(
+        "{HEAD}lines:\n  - {{ id: x, label: X, factor: \"nope\", quantity: 1, unit: kWh }}\n  - {{ id: y, label: Y, factor: \"nope\", quantity: 1, unit: kWh }}\n"
+    ));
+    let bin = assert_cmd::cargo::cargo_bin("bilan");
+    for args in [
+        &["check", "inv.yaml"][..],
+        &["compute", "inv.yaml"][..],
+        &["posts"][..],
+    ] {
+        // Both ends closed before bilan starts: every write fails with EPIPE.
+        let (err_reader, err_writer) = std::io::pipe().unwrap();
+        let (out_reader, out_writer) = std::io::pipe().unwrap();
+        drop(err_reader);
+        drop(out_reader);
+        let status = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(out_writer)
+            .stderr(err_writer)
+            .status()
+            .unwrap();
+        // 1 for the bad inventory, 0 for `posts`; never 101 (a panic).
+        let expected = if args[0] == "posts" { 0 } else { 1 };
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+}
+
+#[test]
+fn an_output_onto_any_file_the_run_read_is_refused() {
+    // An included file, a `factors:` file of the inventory: known only once the inventory is read.
+    let dir = folder_with(&format!(
+        "{HEAD}include: [achats.yaml]\nfactors: [own.csv]\nlines:\n{ELEC}"
+    ));
+    let included =
+        "lines:\n  - { id: a, label: Achat, factor: \"42513\", quantity: 10, unit: kWh }\n";
+    std::fs::write(dir.path().join("achats.yaml"), included).unwrap();
+    let own = "id,name,unit,kgco2e,uncertainty,category,part,source\nown-1,Own,kgCO2e/kWh,0.1,10,Electricité,,test\n";
+    std::fs::write(dir.path().join("own.csv"), own).unwrap();
+    for (command, output, input) in [
+        ("compute", "achats.yaml", "achats.yaml"),
+        ("compute", "own.csv", "own.csv"),
+        ("report", "achats.yaml", "achats.yaml"),
+        ("trajectory", "achats.yaml", "achats.yaml"),
+    ] {
+        let (code, _, stderr) = run_at(dir.path(), &[command, "inv.yaml", "-o", output]);
+        assert_eq!(code, 1, "{command} -o {output}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "--output {output} is the input {input}: refusing to overwrite it"
+            )) || stderr.contains(&format!("is the input ./{input}")),
+            "{command} -o {output}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("achats.yaml")).unwrap(),
+            included
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("own.csv")).unwrap(),
+            own
+        );
     }
 }

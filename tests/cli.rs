@@ -314,10 +314,7 @@ fn output_is_written_atomically_and_never_onto_an_input() {
     std::fs::write(dir.path().join("inv.yaml"), lines(ELEC)).unwrap();
     let (code, _, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "inv.yaml"]);
     assert_eq!(code, 1);
-    assert!(
-        stderr.contains("is one of the inputs: refusing to overwrite it"),
-        "{stderr}"
-    );
+    assert!(stderr.contains(": refusing to overwrite it"), "{stderr}");
     assert_eq!(
         std::fs::read_to_string(dir.path().join("inv.yaml")).unwrap(),
         lines(ELEC)

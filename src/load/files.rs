@@ -27,25 +27,87 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
             .map_err(|e| InputError::new(at.clone(), format!("cannot read standard input: {e}")))?;
         return check_size(bytes, &at);
     }
-    let metadata = std::fs::metadata(path).map_err(|e| {
+    let not_found = |e: std::io::Error| {
         let help = if e.kind() == std::io::ErrorKind::NotFound {
             "check the path (relative paths start from the current directory, or from the inventory for `factors:`)"
         } else {
             "check the file's permissions"
         };
         InputError::new(at.clone(), format!("cannot open: {}", io_reason(&e))).help(help)
-    })?;
-    if metadata.is_dir() {
-        return Err(
-            InputError::new(at, "is a directory, not a file").help("give the path of a file")
-        );
-    }
+    };
+    // Checked before opening (opening a FIFO for reading would wait for a writer), then again
+    // on the opened file (the path may have changed in between).
+    let metadata = std::fs::metadata(path).map_err(not_found)?;
+    not_regular(&metadata, &at)?;
+    let file = {
+        use std::os::unix::fs::OpenOptionsExt;
+        std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(O_NONBLOCK)
+            .open(path)
+            .map_err(not_found)?
+    };
+    let metadata = file
+        .metadata()
+        .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
+    not_regular(&metadata, &at)?;
+    remember_input(path, &metadata);
     if metadata.len() > MAX_BYTES {
         return Err(too_big(&at, metadata.len()));
     }
-    let bytes = std::fs::read(path)
+    // The cap holds on the bytes read, whatever size the file claims.
+    let mut bytes = Vec::new();
+    file.take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
     check_size(bytes, &at)
+}
+
+/// Every file read by this process: (device, inode) → the path as given. An output is
+/// never written onto one of them (see `crate::output`).
+static INPUTS: std::sync::Mutex<Vec<((u64, u64), PathBuf)>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_input(path: &Path, metadata: &std::fs::Metadata) {
+    use std::os::unix::fs::MetadataExt;
+    if let Ok(mut inputs) = INPUTS.lock() {
+        let key = (metadata.dev(), metadata.ino());
+        if !inputs.iter().any(|(k, _)| *k == key) {
+            inputs.push((key, path.to_path_buf()));
+        }
+    }
+}
+
+/// The input read so far that is the file (device, inode), as its path was given.
+pub fn input_with_identity(identity: (u64, u64)) -> Option<PathBuf> {
+    let inputs = INPUTS.lock().ok()?;
+    inputs
+        .iter()
+        .find(|(key, _)| *key == identity)
+        .map(|(_, path)| path.clone())
+}
+
+/// `O_NONBLOCK` of Linux and the BSDs (opening a FIFO never waits; no effect on regular files).
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const O_NONBLOCK: i32 = 0o4000;
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const O_NONBLOCK: i32 = 0x0004;
+
+/// Only regular files are read: a directory, FIFO, device or socket is an error.
+fn not_regular(metadata: &std::fs::Metadata, at: &Position) -> Result<(), InputError> {
+    use std::os::unix::fs::FileTypeExt;
+    let kind = metadata.file_type();
+    let what = if kind.is_file() {
+        return Ok(());
+    } else if kind.is_dir() {
+        "is a directory, not a file"
+    } else if kind.is_fifo() {
+        "is a named pipe (FIFO), not a regular file"
+    } else if kind.is_char_device() || kind.is_block_device() {
+        "is a device, not a regular file"
+    } else {
+        "is not a regular file"
+    };
+    Err(InputError::new(at.clone(), what).help("give the path of a regular file"))
 }
 
 fn check_size(bytes: Vec<u8>, at: &Position) -> Result<Vec<u8>, InputError> {
