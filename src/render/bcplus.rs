@@ -103,6 +103,16 @@ pub fn yaml(source: &str, imported: &Imported) -> Result<String, String> {
     Ok(text)
 }
 
+/// Rows 4–7 of Bilan Carbone+'s template (`templateInfoLine1..4` of
+/// `apps/bilan-carbone/src/i18n/translations/fr/bc.json`, commit
+/// `949af9c48dff4589450bff7e3ff41fb9eeae0d7a`), verbatim; Bilan Carbone+ reads nothing above row 10.
+const INFO: [&str; 4] = [
+    "La ligne d'exemple présente dans ce template d'import ne sera pas importée dans le BC+. Les colonnes dont les en-têtes présentent des astérisques (*) doivent obligatoirement être complétées.",
+    "Par ailleurs, les qualités des colonnes M à Q seront utilisées préférentiellement à la qualité globale colonne L si toutes les colonnes sont complétées. La qualité globale sera alors recalculée dans l'outil.",
+    "(1) Ces colonnes sont conservées pour que vous puissiez exporter toutes les données d'une étude et la réimporter, mais ne sont pas utilisées lors de l'import,",
+    "car les données sont déjà présentes dans l'outil pour ce qui concerne le facteur d'émission, soit parce que l'outil recalcule le reste des valeurs (émissions, etc).",
+];
+
 /// The workbook Bilan Carbone+ imports: sheet `Sources d'émission`, its preamble (rows 1–9, as
 /// `buildEmissionSourcesSheet` in `services/serverFunctions/importEmissionSources.ts` lays it
 /// out), the 37 headers on row 10, one source per row from row 11.
@@ -119,15 +129,13 @@ pub fn xlsx(
     sheet.write_string(0, 1, organisation)?;
     sheet.write_string(1, 0, "Date du bilan")?;
     sheet.write_string(1, 1, start)?;
+    for (row, info) in (3u32..).zip(INFO) {
+        sheet.write_string(row, 0, info)?;
+    }
     sheet.write_string(
-        3,
+        7,
         0,
-        "Écrit par bilan : une source par ligne de l'inventaire ; valeur dans l'unité du facteur d'émission.",
-    )?;
-    sheet.write_string(
-        4,
-        0,
-        "Hypothèses DA : [bilan id=… post=… uncertainty=…] garde ce que Bilan Carbone+ n'a pas de colonne pour contenir.",
+        "Écrit par bilan : une source par ligne, valeur dans l'unité du facteur ; [bilan id=… post=… uncertainty=…] dans Hypothèses DA garde ce que Bilan Carbone+ n'a pas de colonne pour contenir.",
     )?;
     sheet.write_string(8, 6, "Donnée d'activité")?;
     sheet.write_string(8, 19, "Facteur d'émission")?;
