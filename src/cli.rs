@@ -293,6 +293,24 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+    /// Write a commented starter inventory (one line per common post, real factor ids of the
+    /// embedded base) that `bilan check` accepts. Never overwrites a file.
+    Init {
+        /// The file to create [default: YEAR.yaml]; `-` writes to standard output.
+        #[arg(value_name = "FILE.yaml")]
+        output: Option<PathBuf>,
+        /// The inventory's year [default: last year].
+        #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
+        year: Option<i16>,
+    },
+    /// Print a shell completion script: `bilan completions bash > /etc/bash_completion.d/bilan`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `bilan man > bilan.1 && man ./bilan.1`.
+    Man,
     /// Turn other files into inventory lines.
     Import {
         /// What to import.

@@ -444,3 +444,82 @@ fn included_lines_are_added() {
         "{stderr}"
     );
 }
+
+#[test]
+fn init_writes_a_starter_that_checks_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run_at(dir.path(), &["init", "--year", "2024"]);
+    assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
+    assert_eq!(
+        stderr,
+        "wrote 2024.yaml: fill in the quantities, then `bilan check 2024.yaml`\n"
+    );
+    let path = dir.path().join("2024.yaml");
+    let written = std::fs::read_to_string(&path).unwrap();
+    assert!(written.contains("period:\n  year: 2024"), "{written}");
+    assert!(written.contains("acquired: 2024"), "{written}");
+    assert!(!written.contains("{YEAR}") && !written.contains("{FILE}"));
+
+    // Every quantity is 0: the starter checks and computes to nothing, never to a made-up figure.
+    let (code, _, stderr) = run_at(dir.path(), &["check", "2024.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let (code, json, _) = run_at(dir.path(), &["compute", "2024.yaml", "--format", "json"]);
+    assert_eq!(code, 0);
+    assert!(json.contains("\"total\": {\n    \"kgco2e\": 0,"), "{json}");
+
+    // Filled in: 1,000 kWh of the 2024 French mix (43642, 0.0519 kgCO2e/kWh) = 51.9 kgCO2e.
+    let filled = written.replacen(
+        "factor: \"43642\"                 # Électricité 2024, mix moyen France → 2.6 (amont en 3.8)\n    quantity: 0",
+        "factor: \"43642\"\n    quantity: 1000",
+        1,
+    );
+    assert_ne!(filled, written);
+    std::fs::write(dir.path().join("filled.yaml"), &filled).unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "filled.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        json.contains("\"total\": {\n    \"kgco2e\": 51.9,"),
+        "{json}"
+    );
+
+    // A second init refuses and leaves the file as it was.
+    std::fs::write(&path, "mine\n").unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["init", "--year", "2024"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: 2024.yaml already exists: bilan init never overwrites a file (give another name, or `-` for standard output)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine\n");
+
+    // `-` writes to standard output.
+    let (code, stdout, _) = run_at(dir.path(), &["init", "-", "--year", "2023"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.starts_with("# Inventaire Bilan Carbone® 2023"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn completions_and_man_page_are_generated_from_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    for (shell, marker) in [
+        ("bash", "_bilan()"),
+        ("zsh", "#compdef bilan"),
+        ("fish", "complete -c bilan"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let (code, stdout, stderr) = run_at(dir.path(), &["completions", shell]);
+        assert_eq!(code, 0, "{shell}: {stderr}");
+        assert!(stdout.contains(marker), "{shell}: {stdout}");
+        assert!(stdout.contains("compute"), "{shell} completes the commands");
+    }
+    let (code, _, stderr) = run_at(dir.path(), &["completions", "tcsh"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, stdout, _) = run_at(dir.path(), &["man"]);
+    assert_eq!(code, 0);
+    assert!(stdout.starts_with(".ie \\n(.g .ds Aq"), "{stdout}");
+    assert!(stdout.contains(".TH bilan 1"), "{stdout}");
+    assert!(stdout.contains("compute"), "{stdout}");
+}

@@ -6,8 +6,10 @@ mod compute;
 mod diff;
 mod factors;
 mod import;
+mod init;
 mod posts;
 mod report;
+mod shell;
 mod trajectory;
 mod uncertainty;
 
@@ -122,6 +124,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang: lang.into(),
         }),
         Command::Posts { lang } => posts::run(lang.into()),
+        Command::Init { output, year } => init::run(output.as_deref(), year),
+        Command::Completions { shell } => shell::completions(shell),
+        Command::Man => shell::man(),
         Command::Factors { command } => factors::run(command),
         Command::Import {
             command:
