@@ -205,7 +205,11 @@ pub enum Command {
         before: PathBuf,
         /// The new result. Leave it out with --factors-old/--factors-new to see what a new
         /// factor base changes on one inventory.
-        #[arg(value_name = "AFTER")]
+        #[arg(
+            value_name = "AFTER",
+            required_unless_present = "factors_old",
+            conflicts_with = "factors_old"
+        )]
         after: Option<PathBuf>,
         /// Extra factor base for both sides; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]

@@ -166,3 +166,24 @@ impl fmt::Display for InputErrors {
 }
 
 impl std::error::Error for InputErrors {}
+
+/// A command line that asks for something that does not go together (`--lines` with a table):
+/// exit 2, like the errors clap finds itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Returns early with a [`Usage`] error: `usage!("--lines applies to --format csv")`.
+#[macro_export]
+macro_rules! usage {
+    ($($arg:tt)*) => {
+        return Err($crate::error::Usage(format!($($arg)*)).into())
+    };
+}

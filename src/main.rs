@@ -1,4 +1,4 @@
-use bilan::error::InputErrors;
+use bilan::error::{InputErrors, Usage};
 use clap::Parser;
 use std::process::ExitCode;
 
@@ -7,6 +7,10 @@ fn main() -> ExitCode {
     match bilan::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
+            if let Some(usage) = error.downcast_ref::<Usage>() {
+                eprintln!("error: {usage}\n\nFor more information, try '--help'.");
+                return ExitCode::from(2);
+            }
             match error.downcast_ref::<InputErrors>() {
                 Some(errors) => errors.0.iter().for_each(|e| eprintln!("error: {e}")),
                 None => eprintln!("error: {error:#}"),

@@ -523,3 +523,81 @@ fn completions_and_man_page_are_generated_from_the_command_line() {
     assert!(stdout.contains(".TH bilan 1"), "{stdout}");
     assert!(stdout.contains("compute"), "{stdout}");
 }
+
+#[test]
+fn options_that_do_not_go_together_are_usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), format!("{HEAD}lines:\n{ELEC}")).unwrap();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["diff", "inv.yaml"],
+            "required arguments were not provided",
+        ),
+        (
+            &[
+                "diff",
+                "inv.yaml",
+                "inv.yaml",
+                "--factors-old",
+                "a.csv",
+                "--factors-new",
+                "b.csv",
+            ],
+            "cannot be used with '--factors-old <OLD.csv>'",
+        ),
+        (
+            &["compute", "inv.yaml", "--lines"],
+            "error: --lines applies to --format csv; JSON always lists the lines\n",
+        ),
+        (
+            &[
+                "compute",
+                "inv.yaml",
+                "--view",
+                "ghg-protocol",
+                "--by",
+                "site",
+            ],
+            "error: --view applies to one inventory, without --lines or --by\n",
+        ),
+        (
+            &["compute", "inv.yaml", "--by", "site", "--format", "json"],
+            "error: --by applies to --format table, md or csv",
+        ),
+        (
+            &[
+                "compute", "inv.yaml", "inv.yaml", "--lines", "--format", "csv",
+            ],
+            "error: --lines and --by apply to one inventory, not to a trend of several\n",
+        ),
+        (
+            &["trajectory", "inv.yaml", "--until", "2010"],
+            "error: --until 2010 is before the inventory's year 2022: give a year from 2022 on\n",
+        ),
+    ];
+    for (args, message) in cases {
+        let (code, stdout, stderr) = run_at(dir.path(), args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+        assert!(
+            stderr.ends_with("For more information, try '--help'.\n"),
+            "{stderr}"
+        );
+        assert_eq!(stdout, "", "{args:?}");
+    }
+}
+
+#[test]
+fn the_report_is_html_and_says_how_to_get_a_pdf() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), format!("{HEAD}lines:\n{ELEC}")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["report", "inv.yaml", "-o", "bilan.PDF"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: --output bilan.PDF: the report is HTML, not PDF; write it to a .html file, then print it to PDF from a browser (A4, it is laid out for print)\n\nFor more information, try '--help'.\n"
+    );
+    assert!(!dir.path().join("bilan.PDF").exists());
+    let (code, _, stderr) = run_at(dir.path(), &["report", "inv.yaml", "-o", "bilan.html"]);
+    assert_eq!(code, 0, "{stderr}");
+}

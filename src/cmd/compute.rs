@@ -9,7 +9,7 @@ use crate::render;
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::view::Framework;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 /// How to present the result.
@@ -36,7 +36,7 @@ pub(crate) fn run(
         .collect();
     output::refuse_inputs(&sink, &inputs)?;
     if options.lines && options.format != Format::Csv {
-        bail!("--lines applies to --format csv; JSON always lists the lines");
+        crate::usage!("--lines applies to --format csv; JSON always lists the lines");
     }
     let by = match options.by {
         ByArg::Post => None,
@@ -44,7 +44,7 @@ pub(crate) fn run(
         ByArg::Tag => Some(By::Tag),
     };
     if by.is_some() && (options.lines || options.format == Format::Json) {
-        bail!(
+        crate::usage!(
             "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
         );
     }
@@ -62,12 +62,12 @@ pub(crate) fn run(
         ViewArg::EsrsE1 => Some(Framework::EsrsE1),
     };
     if framework.is_some() && (options.lines || by.is_some() || inventories.len() > 1) {
-        bail!("--view applies to one inventory, without --lines or --by");
+        crate::usage!("--view applies to one inventory, without --lines or --by");
     }
     if framework.is_some()
         && (options.uncertainty.monte_carlo || options.uncertainty.uncertainty_report)
     {
-        bail!(
+        crate::usage!(
             "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
         );
     }
@@ -75,7 +75,7 @@ pub(crate) fn run(
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
         if options.lines || by.is_some() {
-            bail!("--lines and --by apply to one inventory, not to a trend of several");
+            crate::usage!("--lines and --by apply to one inventory, not to a trend of several");
         }
         return trend(inventories, &bases, &options, &sink);
     };
