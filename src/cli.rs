@@ -63,6 +63,13 @@ pub enum ByArg {
     Tag,
 }
 
+/// What `--allow` lets through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Allow {
+    /// A trend of inventories of different organisations.
+    MixedOrganisations,
+}
+
 /// Label language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum LangArg {
@@ -162,6 +169,9 @@ pub enum Command {
         /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
         #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
         view: ViewArg,
+        /// Allow what is refused by default; repeatable.
+        #[arg(long, value_enum, value_name = "CODE")]
+        allow: Vec<Allow>,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {

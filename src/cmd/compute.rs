@@ -3,6 +3,7 @@
 use super::{Bases, compute_one, print_warnings};
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
+use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
@@ -21,6 +22,8 @@ pub(crate) struct Options<'a> {
     pub(crate) by: ByArg,
     pub(crate) uncertainty: UncertaintyArgs,
     pub(crate) view: ViewArg,
+    /// A trend may mix organisations (`--allow mixed-organisations`).
+    pub(crate) allow_mixed_organisations: bool,
 }
 
 pub(crate) fn run(
@@ -170,7 +173,19 @@ fn trend(
     if !errors.is_empty() {
         return Err(crate::error::InputErrors(errors).into());
     }
-    let trend = crate::trend::trend(&reports);
+    let trend = crate::trend::trend(&reports).map_err(|e| match e {
+        crate::trend::TrendError::SamePeriod(a, b) => anyhow::anyhow!(
+            "{} and {} cover the same period: a trend takes one inventory per period",
+            files::display(inventories.get(a).map_or(Path::new(""), PathBuf::as_path)),
+            files::display(inventories.get(b).map_or(Path::new(""), PathBuf::as_path)),
+        ),
+    })?;
+    if trend.organisations.len() > 1 && !options.allow_mixed_organisations {
+        anyhow::bail!(
+            "these inventories are of different organisations ({}): a trend compares one organisation over time (--allow mixed-organisations to compare them anyway)",
+            trend.organisations.join(", ")
+        );
+    }
     let lang = options.lang;
     let text = match options.format {
         Format::Table => render::trend::table(&trend, lang),

@@ -35,6 +35,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             by,
             uncertainty,
             view,
+            allow,
         } => compute::run(
             &inventories,
             &factors,
@@ -46,6 +47,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 by,
                 uncertainty,
                 view,
+                allow_mixed_organisations: allow.contains(&crate::cli::Allow::MixedOrganisations),
             },
         ),
         Command::Check {
