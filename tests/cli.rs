@@ -601,3 +601,21 @@ fn the_report_is_html_and_says_how_to_get_a_pdf() {
     let (code, _, stderr) = run_at(dir.path(), &["report", "inv.yaml", "-o", "bilan.html"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn a_search_emptied_by_the_unit_filter_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, stdout, stderr) = run_at(
+        dir.path(),
+        &["factors", "search", "gaz", "naturel", "--unit", "MWh"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    // The embedded base holds natural gas per kWh PCI, kWh PCS and m³ (37132, 37133, 37138) and
+    // compressed natural gas per kWh PCI, kg and m³ (27092, 27095, 27096).
+    assert_eq!(
+        stderr,
+        "no factor matches \"gaz naturel\"\n6 factors match without --unit MWh; their units: kgCO2e/kWh PCI, kgCO2e/kWh PCS, kgCO2e/kg, kgCO2e/m3\n"
+    );
+    let (code, _, stderr) = run_at(dir.path(), &["factors", "search", "zzzz", "--unit", "kWh"]);
+    assert_eq!((code, stderr.as_str()), (1, "no factor matches \"zzzz\"\n"));
+}
