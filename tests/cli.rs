@@ -619,3 +619,38 @@ fn a_search_emptied_by_the_unit_filter_says_so() {
     let (code, _, stderr) = run_at(dir.path(), &["factors", "search", "zzzz", "--unit", "kWh"]);
     assert_eq!((code, stderr.as_str()), (1, "no factor matches \"zzzz\"\n"));
 }
+
+#[test]
+fn a_ledger_with_no_entry_in_the_period_is_an_error_not_an_empty_import() {
+    let dir = tempfile::tempdir().unwrap();
+    let fec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/fec-2025.txt");
+    std::fs::write(dir.path().join("inv.yaml"), format!("{HEAD}lines:\n{ELEC}")).unwrap();
+    let (code, stdout, stderr) = run_at(
+        dir.path(),
+        &[
+            "import",
+            "fec",
+            fec,
+            "--inventory",
+            "inv.yaml",
+            "-o",
+            "achats.yaml",
+        ],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert_eq!(
+        stderr,
+        format!(
+            "error: {fec}: none of its 48 lines is dated in 2022-01-01 – 2022-12-31 (the period of --inventory): is it the ledger of another year? Give the right FEC, or --year\n"
+        )
+    );
+    assert!(!dir.path().join("achats.yaml").exists());
+    let (code, _, stderr) = run_at(dir.path(), &["import", "fec", fec, "--year", "2024"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("dated in 2024-01-01 – 2024-12-31 (--year)"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_at(dir.path(), &["import", "fec", fec, "--year", "2025"]);
+    assert_eq!(code, 0, "{stderr}");
+}

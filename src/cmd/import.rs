@@ -70,6 +70,21 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         mapping: &mapping,
     };
     let ledger = load::fec::read_fec(options.file, &read)?;
+    if ledger.in_period == 0 && ledger.rows > 0 {
+        // Lines of another year would give an empty file that looks like "no purchases".
+        bail!(
+            "{}: none of its {} lines is dated in {} – {} ({}): is it the ledger of another year? Give the right FEC, or --year",
+            ledger.file,
+            ledger.rows,
+            period.start,
+            period.end,
+            if options.year.is_some() {
+                "--year"
+            } else {
+                "the period of --inventory"
+            }
+        );
+    }
     let plan = fec::plan(&ledger, &mapping, &counted, options.by_supplier, &base);
     let source = Source {
         fec: &ledger.file,
