@@ -448,7 +448,7 @@ fn included_lines_are_added() {
 #[test]
 fn init_writes_a_starter_that_checks_and_never_overwrites() {
     let dir = tempfile::tempdir().unwrap();
-    let (code, stdout, stderr) = run_at(dir.path(), &["init", "--year", "2019"]);
+    let (code, stdout, stderr) = run_at(dir.path(), &["init", "--year", "2024"]);
     assert_eq!((code, stdout.as_str()), (0, ""), "{stderr}");
     assert_eq!(
         stderr,
@@ -484,7 +484,7 @@ fn init_writes_a_starter_that_checks_and_never_overwrites() {
 
     // A second init refuses and leaves the file as it was.
     std::fs::write(&path, "mine\n").unwrap();
-    let (code, _, stderr) = run_at(dir.path(), &["init", "--year", "2019"]);
+    let (code, _, stderr) = run_at(dir.path(), &["init", "--year", "2024"]);
     assert_eq!(code, 1);
     assert_eq!(
         stderr,
