@@ -11,6 +11,41 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// Fit tables to this many columns [default: the terminal's width (or COLUMNS) when
+    /// printing to a terminal; natural width into a file or a pipe].
+    #[arg(long, global = true, value_name = "COLUMNS",
+          value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+    /// Colour in tables: bold totals and scopes, dim empty posts [auto: on a terminal, unless
+    /// NO_COLOR is set].
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+}
+
+/// When to colour tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always (even into a pipe).
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Cli {
+    /// Whether the command's data goes to standard output (no `-o FILE`).
+    pub fn prints_to_stdout(&self) -> bool {
+        let to_stdout =
+            |output: &Option<PathBuf>| output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+        match &self.command {
+            Command::Compute { output, .. }
+            | Command::Diff { output, .. }
+            | Command::Trajectory { output, .. } => to_stdout(output),
+            Command::Report { .. } => false,
+            _ => true,
+        }
+    }
 }
 
 /// Output formats of `compute`.

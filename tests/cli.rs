@@ -654,3 +654,74 @@ fn a_ledger_with_no_entry_in_the_period_is_an_error_not_an_empty_import() {
     let (code, _, stderr) = run_at(dir.path(), &["import", "fec", fec, "--year", "2025"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// `compute` of the IT consultancy example with extra arguments: (exit code, stdout).
+fn compute_example(extra: &[&str]) -> (i32, String) {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/conseil-informatique.yaml"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut args = vec!["compute", example];
+    args.extend(extra);
+    let (code, stdout, _) = run_at(dir.path(), &args);
+    (code, stdout)
+}
+
+#[test]
+fn tables_fit_the_width_asked_for_numbers_never_cut() {
+    let widest = |text: &str| text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    let (code, natural) = compute_example(&[]);
+    assert_eq!(code, 0);
+    // Into a pipe: the natural width, as before.
+    assert_eq!(widest(natural.split("\n\n").nth(1).unwrap()), 135);
+    for width in [80usize, 200] {
+        let (code, fitted) = compute_example(&["--width", &width.to_string()]);
+        assert_eq!(code, 0);
+        let table = fitted.split("\n\n").nth(1).unwrap();
+        assert!(widest(table) <= width, "{width}: {table}");
+        // Every figure of the natural table is still there whole.
+        // (French puts a no-break space before %.)
+        for figure in [
+            "42,96",
+            "12,41",
+            "28,9\u{a0}%",
+            "±34\u{a0}%",
+            "100,0\u{a0}%",
+        ] {
+            assert!(
+                natural.contains(figure) && table.contains(figure),
+                "{figure}"
+            );
+        }
+        insta::assert_snapshot!(format!("compute-width-{width}"), table);
+    }
+    let (_, wide) = compute_example(&["--width", "200"]);
+    assert_eq!(
+        wide, natural,
+        "a table narrower than the width is unchanged"
+    );
+}
+
+#[test]
+fn colour_makes_totals_bold_and_empty_posts_dim_only_when_asked() {
+    let (_, plain) = compute_example(&[]);
+    assert!(!plain.contains('\x1b'));
+    let (_, coloured) = compute_example(&["--color", "always"]);
+    let line = |start: &str| {
+        coloured
+            .lines()
+            .find(|l| l.contains(start))
+            .unwrap()
+            .to_string()
+    };
+    assert!(line(" Total ").contains("\x1b[1m"), "{coloured}");
+    assert!(line(" Scope 2 ").contains("\x1b[1m"), "{coloured}");
+    assert!(line(" 1.1 ").contains("\x1b[2m"), "not applicable: dim");
+    assert!(
+        !line(" 2.6 ").contains('\x1b'),
+        "a post with figures is plain"
+    );
+    let (_, never) = compute_example(&["--color", "never"]);
+    assert_eq!(never, plain);
+}

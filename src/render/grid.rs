@@ -1,7 +1,37 @@
 //! A grid of text cells, printed as a terminal table (comfy-table), GitHub Markdown or CSV: the
 //! one place that knows those formats' details.
+//!
+//! Tables are the same bytes anywhere unless the command line says it prints to a terminal
+//! ([`set_terminal`]): then they fit its width (labels wrapped, numbers never cut) and, in
+//! colour, totals and scopes are bold and rows without figures dim.
 
-use comfy_table::{Cell, CellAlignment, Table, presets};
+use comfy_table::{
+    Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+use std::sync::OnceLock;
+
+/// How tables are laid out for a terminal.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Terminal {
+    /// The width to fit, in columns; `None` keeps every table at its natural width.
+    pub width: Option<u16>,
+    /// Bold totals and scope rows, dim rows without figures.
+    pub color: bool,
+}
+
+static TERMINAL: OnceLock<Terminal> = OnceLock::new();
+
+/// Sets, once for the process, how tables are laid out (the command line does it when it
+/// prints to a terminal or is given `--width` / `--color always`). Without it, tables are the
+/// same bytes anywhere.
+pub fn set_terminal(terminal: Terminal) {
+    // A second call is ignored: the first, made at start, decides.
+    let _ = TERMINAL.set(terminal);
+}
+
+fn terminal() -> Terminal {
+    TERMINAL.get().copied().unwrap_or_default()
+}
 
 /// A table: its header, its rows, and the columns aligned right (numbers).
 pub struct Grid {
@@ -29,24 +59,77 @@ impl Grid {
         }
     }
 
-    /// A terminal table, no styling and no width detection: the same bytes anywhere.
+    /// A terminal table: at its natural width and without styling (the same bytes anywhere),
+    /// unless [`set_terminal`] said otherwise.
     pub fn table(&self) -> String {
+        self.table_for(terminal())
+    }
+
+    /// The table laid out for `terminal`.
+    pub fn table_for(&self, terminal: Terminal) -> String {
         let mut table = Table::new();
         table
             .force_no_tty()
             .load_style(presets::UTF8_FULL_CONDENSED);
+        if terminal.color {
+            table.enforce_styling();
+        }
         table.set_header(self.header.clone());
         for row in &self.rows {
+            let style = if terminal.color {
+                self.style(row)
+            } else {
+                None
+            };
             table.add_row(row.iter().enumerate().map(|(i, text)| {
-                let cell = Cell::new(text);
+                let mut cell = Cell::new(text);
                 if self.right.contains(&i) {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
+                    cell = cell.set_alignment(CellAlignment::Right);
+                }
+                match style {
+                    Some(attribute) => cell.add_attribute(attribute),
+                    None => cell,
                 }
             }));
         }
+        if let Some(width) = terminal.width {
+            table
+                .set_content_arrangement(ContentArrangement::Dynamic)
+                .set_width(width);
+            // Numbers are never wrapped: a number column is at least as wide as its widest
+            // figure (its title may wrap).
+            for &i in &self.right {
+                let widest = self
+                    .rows
+                    .iter()
+                    .filter_map(|row| row.get(i))
+                    .map(|text| text.chars().count())
+                    .max()
+                    .unwrap_or(0);
+                if let Some(column) = table.column_mut(i) {
+                    column.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(
+                        u16::try_from(widest).unwrap_or(u16::MAX),
+                    )));
+                }
+            }
+        }
         table.to_string()
+    }
+
+    /// Bold for totals and scopes, dim for a row whose figures are all empty or `–`.
+    fn style(&self, row: &[String]) -> Option<Attribute> {
+        let first = row.first().map(String::as_str).unwrap_or_default();
+        if first == "Total" || first.starts_with("Scope") || first.starts_with("Total ") {
+            return Some(Attribute::Bold);
+        }
+        let figures: Vec<&str> = self
+            .right
+            .iter()
+            .filter_map(|&i| row.get(i))
+            .map(|t| t.trim())
+            .collect();
+        (!figures.is_empty() && figures.iter().all(|t| t.is_empty() || *t == "–"))
+            .then_some(Attribute::Dim)
     }
 
     /// A GitHub-flavoured Markdown table (`|` escaped, line breaks as spaces).
