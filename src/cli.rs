@@ -330,6 +330,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
     },
+    /// The audit trail of one line (or of one post, `3.9`): quantity → conversion →
+    /// amortisation → factor (id, base, row, value, uncertainty) → parts → posts (with the
+    /// rule) → its uncertainty and weight in the post's and the total's variance.
+    Explain {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// A line id, or a post code such as 3.9.
+        #[arg(value_name = "LINE|POST")]
+        id: String,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Output format: table or json.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.

@@ -15,6 +15,7 @@ pub mod diff;
 pub mod embedded;
 pub mod energy_split;
 pub mod error;
+pub mod explain;
 pub mod factor;
 pub mod factor_base;
 pub mod fec;

@@ -725,3 +725,100 @@ fn colour_makes_totals_bold_and_empty_posts_dim_only_when_asked() {
     let (_, never) = compute_example(&["--color", "never"]);
     assert_eq!(never, plain);
 }
+
+#[test]
+fn explain_rebuilds_a_split_line_and_an_amortised_good_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "bilan: 1
+organisation: { name: Test }
+period: { year: 2022 }
+lines:
+  - id: elec
+    label: Électricité
+    factor: \"42513\"
+    quantity: 1000
+    unit: kWh
+    uncertainty: 5%
+  - id: portables
+    label: Ordinateurs portables
+    factor: \"27002\"
+    quantity: 10
+    unit: unité
+    uncertainty: 20%
+    amortization: { acquired: 2021, years: 4 }
+";
+    std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
+    let json = |id: &str| -> serde_json::Value {
+        let (code, out, err) = run_at(dir.path(), &["explain", "inv.yaml", id, "--format", "json"]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let num = |v: &serde_json::Value| v.to_string().parse::<f64>().unwrap();
+
+    // 42513 (electricity 2022, 0.052 kgCO2e/kWh ±10 %): 1,000 kWh → 52 kg; the power-station
+    // combustion part 0.0338 stays in 2.6 (33.8 kg), 3.8 gets the rest (52 − 33.8 = 18.2).
+    let elec = json("elec");
+    let line = &elec["line"];
+    assert_eq!(line["at"], "inv.yaml:5:5");
+    assert_eq!(line["converted_quantity"].to_string(), "1000");
+    assert_eq!(line["factor"]["kgco2e"].to_string(), "0.052");
+    assert_eq!(line["kgco2e"].to_string(), "52");
+    assert_eq!(line["posts"][0]["post"], "2.6");
+    assert_eq!(line["posts"][0]["kgco2e"].to_string(), "33.8");
+    assert_eq!(line["posts"][1]["post"], "3.8");
+    assert_eq!(line["posts"][1]["kgco2e"].to_string(), "18.2");
+    assert_eq!(line["factor_parts"][0]["post"], "2.6");
+    assert_eq!(line["rule"], "Electricité > … → 2.6");
+    // ln k = √((ln 1.05)² + (ln 1.10)²)
+    let k_elec = ((1.05f64).ln().powi(2) + (1.10f64).ln().powi(2))
+        .sqrt()
+        .exp();
+    assert!((num(&line["k"]) - k_elec).abs() < 1e-6);
+
+    // 27002 (laptop, 156 kgCO2e/unit ±50 %), 10 bought in 2021 over 4 years: 2022 counts
+    // 10 / 4 = 2.5 units, 2.5 × 156 = 390 kg, all in 3.10 (amortised goods are not split).
+    let laptops = json("portables");
+    let line = &laptops["line"];
+    assert_eq!(line["counted_quantity"].to_string(), "2.5");
+    assert_eq!(line["amortization"]["years"], 4);
+    assert_eq!(line["kgco2e"].to_string(), "390");
+    assert_eq!(line["posts"][0]["post"], "3.10");
+    assert_eq!(line["posts"][0]["variance_share"].to_string(), "1");
+    let k_laptops = ((1.2f64).ln().powi(2) + (1.5f64).ln().powi(2)).sqrt().exp();
+    assert!((num(&line["k"]) - k_laptops).abs() < 1e-6);
+    // The total's variance: each line counts (E · ln √k)², whole.
+    let term = |e: f64, k: f64| (e * k.sqrt().ln()).powi(2);
+    let share = term(390.0, k_laptops) / (term(390.0, k_laptops) + term(52.0, k_elec));
+    assert!((num(&line["total_variance_share"]) - share).abs() < 1e-6);
+
+    // A post: its lines, largest first.
+    let post = json("3.8");
+    assert_eq!(post["post"]["kgco2e"].to_string(), "18.2");
+    assert_eq!(post["post"]["lines"][0]["id"], "elec");
+
+    // The table says the same in words.
+    let (code, table, _) = run_at(
+        dir.path(),
+        &["explain", "inv.yaml", "portables", "--lang", "en"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        table.starts_with("Line `portables` — Ordinateurs portables (inv.yaml:11:5)\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("acquired 2021, 4 years: 10 / 4 = 2.5 unité"),
+        "{table}"
+    );
+    assert!(table.contains("2.5 × 156 = 390 kgCO2e"), "{table}");
+
+    // An unknown id says which exist.
+    let (code, _, stderr) = run_at(dir.path(), &["explain", "inv.yaml", "portable"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.ends_with(
+            "\nerror: inv.yaml: no line `portable` and no post of that code; closest line ids: portables, elec\n"
+        ),
+        "{stderr}"
+    );
+}

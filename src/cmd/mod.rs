@@ -4,6 +4,7 @@ mod batch;
 mod check;
 mod compute;
 mod diff;
+mod explain;
 mod factors;
 mod import;
 mod init;
@@ -126,6 +127,19 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang: lang.into(),
         }),
         Command::Posts { lang } => posts::run(lang.into()),
+        Command::Explain {
+            inventory,
+            id,
+            factors,
+            format,
+            lang,
+        } => explain::run(explain::Options {
+            inventory: &inventory,
+            id: &id,
+            factors: &factors,
+            format,
+            lang: lang.into(),
+        }),
         Command::Init { output, year } => init::run(output.as_deref(), year),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
