@@ -822,3 +822,42 @@ lines:
         "{stderr}"
     );
 }
+
+#[test]
+fn french_diff_prints_factor_changes_with_decimal_commas() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = |value: &str| {
+        format!(
+            "id,name,unit,kgco2e,uncertainty,category,part,source\nX1,Chaudière test,kgCO2e/kWh,{value},10,Achats de services > Test,,essai\n"
+        )
+    };
+    std::fs::write(dir.path().join("old.csv"), base("0.25")).unwrap();
+    std::fs::write(dir.path().join("new.csv"), base("0.2")).unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        format!("{HEAD}lines:\n  - id: x\n    label: Test\n    factor: X1\n    quantity: 100\n    unit: kWh\n    uncertainty: 5%\n"),
+    )
+    .unwrap();
+    let args = [
+        "diff",
+        "inv.yaml",
+        "--factors-old",
+        "old.csv",
+        "--factors-new",
+        "new.csv",
+    ];
+    let (code, fr, stderr) = run_at(dir.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    // 0.25 → 0.2 is −20 %.
+    assert!(
+        fr.contains("X1 Chaudière test: 0,25 → 0,2 kgCO2e/kWh (-20,0\u{a0}%)"),
+        "{fr}"
+    );
+    let mut en_args = args.to_vec();
+    en_args.extend(["--lang", "en"]);
+    let (_, en, _) = run_at(dir.path(), &en_args);
+    assert!(
+        en.contains("X1 Chaudière test: 0.25 → 0.2 kgCO2e/kWh (-20.0%)"),
+        "{en}"
+    );
+}

@@ -9,14 +9,7 @@ use crate::post::Lang;
 use crate::report::Destination;
 use serde_json::json;
 
-/// An exact decimal, with a decimal comma in French.
-fn num(value: rust_decimal::Decimal, lang: Lang) -> String {
-    let text = exact(value);
-    match lang {
-        Lang::Fr => text.replace('.', ","),
-        Lang::En => text,
-    }
-}
+use super::exact_for as num;
 
 /// A share (0–1) as a percentage to one decimal.
 fn pct(share: f64, lang: Lang) -> String {

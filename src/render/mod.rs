@@ -29,6 +29,15 @@ pub fn exact(value: Decimal) -> String {
     }
 }
 
+/// A decimal printed exactly for people: [`exact`], with a decimal comma in French.
+pub fn exact_for(value: Decimal, lang: Lang) -> String {
+    let text = exact(value);
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 /// A decimal rounded half away from zero to `places`, printed without trailing zeros.
 pub fn rounded(value: Decimal, places: u32) -> String {
     exact(value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
