@@ -71,6 +71,21 @@ pub fn status_label(status: &PostStatus, lang: Lang) -> &'static str {
     }
 }
 
+/// A consolidation approach in words (`operational-control` → `contrôle opérationnel`); an
+/// unknown key as written.
+pub fn consolidation_label(key: &str, lang: Lang) -> String {
+    let label = match (key, lang) {
+        ("operational-control", Lang::Fr) => "contrôle opérationnel",
+        ("operational-control", Lang::En) => "operational control",
+        ("financial-control", Lang::Fr) => "contrôle financier",
+        ("financial-control", Lang::En) => "financial control",
+        ("equity-share", Lang::Fr) => "quote-part du capital",
+        ("equity-share", Lang::En) => "equity share",
+        _ => key,
+    };
+    label.to_string()
+}
+
 /// A number for people: thousands grouped, `places` decimals, French or English style.
 pub fn human(value: Decimal, places: u32, lang: Lang) -> String {
     let text = value
