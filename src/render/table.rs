@@ -93,7 +93,10 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
     ));
     let p = &report.perimeter;
     if let Some(c) = &p.consolidation {
-        lines.push(format!("{perimeter} {}", super::consolidation_label(c, lang)));
+        lines.push(format!(
+            "{perimeter} {}",
+            super::consolidation_label(c, lang)
+        ));
     }
     if !p.sites.is_empty() {
         lines.push(format!("{sites} {}", p.sites.join(", ")));
