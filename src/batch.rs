@@ -484,10 +484,26 @@ fn one(
         row.client.clone_from(&report.organisation.name);
     }
     row.year = Some(report.period.year());
-    diagnostics.extend(report.warnings.iter().map(|w| match w.at {
-        Some(_) => format!("warning: {w}"),
-        None => format!("warning: {name}: {w}"),
-    }));
+    // One line per inventory: a batch of hundreds would drown in the details, which
+    // `bilan check` (and a JSON result) give.
+    if !report.warnings.is_empty() && !crate::cmd::quiet() {
+        let mut codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let count = report.warnings.len();
+        diagnostics.push(match options.lang {
+            Lang::Fr => format!(
+                "warning: {name}: {count} avertissement{} ({}) ; le détail : bilan check {name}",
+                if count == 1 { "" } else { "s" },
+                codes.join(", ")
+            ),
+            Lang::En => format!(
+                "warning: {name}: {count} warning{} ({}); details: bilan check {name}",
+                if count == 1 { "" } else { "s" },
+                codes.join(", ")
+            ),
+        });
+    }
     let lang = options.lang;
     let text = match options.format {
         BatchFormat::Json => render::json::render(&report, lang),

@@ -14,6 +14,7 @@ use crate::report::{
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
+use crate::warning::Code;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -125,11 +126,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn warn(&mut self, at: &Position, message: String) {
-        self.warnings.push(Warning {
-            at: Some(at.clone()),
-            message,
-        });
+    /// The inventory file, for warnings about it as a whole.
+    fn file_position(&self) -> Position {
+        Position::file(&Arc::from(self.inventory.file.as_str()))
+    }
+
+    fn warn(&mut self, code: Code, at: &Position, en: String, fr: String) {
+        self.warnings
+            .push(Warning::new(code, Some(at.clone()), en, fr));
     }
 
     fn unit(&mut self, text: &str) -> Unit {
@@ -247,18 +251,30 @@ impl<'a> Engine<'a> {
         };
         if let Some(price_year) = converted.price_year_differs {
             self.warn(
+                Code::PriceYear,
                 &line.at.unit,
                 format!(
                     "line `{}`: factor {} prices euros of {price_year}, the period is {year}; convert the amount to {price_year} euros if inflation matters",
+                    line.id, factor.id
+                ),
+                format!(
+                    "ligne `{}` : le facteur {} est en euros de {price_year}, la période est {year} ; convertissez le montant en euros de {price_year} si l'inflation compte",
                     line.id, factor.id
                 ),
             );
         }
         if factor.status == FactorStatus::Archived {
             self.warn(
+                Code::ArchivedFactor,
                 &line.at.factor,
                 format!(
                     "line `{}`: factor {} is archived (\"{}\") in its base; prefer a valid factor",
+                    line.id,
+                    factor.id,
+                    factor.status.label()
+                ),
+                format!(
+                    "ligne `{}` : le facteur {} a le statut « {} » dans sa base ; préférez un facteur valide",
                     line.id,
                     factor.id,
                     factor.status.label()
@@ -274,9 +290,14 @@ impl<'a> Engine<'a> {
         };
         if assignment.capital_good_not_amortized {
             self.warn(
+                Code::NotAmortized,
                 &line.at.line,
                 format!(
                     "line `{}`: capital good not amortised: add amortization: {{acquired, years}}",
+                    line.id
+                ),
+                format!(
+                    "ligne `{}` : immobilisation non amortie : ajoutez amortization: {{acquired, years}}",
                     line.id
                 ),
             );
@@ -308,6 +329,7 @@ impl<'a> Engine<'a> {
         let destination = if emission.is_sign_negative() && !emission.is_zero() {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
+                Code::NegativeLine,
                 &line.at.line,
                 format!(
                     "line `{}` is negative ({} kgCO2e): reported apart in {}, not in the total",
@@ -317,6 +339,16 @@ impl<'a> Engine<'a> {
                         "removals"
                     } else {
                         "avoided emissions"
+                    }
+                ),
+                format!(
+                    "la ligne `{}` est négative ({} kgCO2e) : comptée à part dans les {}, hors total",
+                    line.id,
+                    emission.normalize().to_string().replace('.', ","),
+                    if removal {
+                        "absorptions"
+                    } else {
+                        "émissions évitées"
                     }
                 ),
             );
@@ -335,18 +367,30 @@ impl<'a> Engine<'a> {
                 Ok(Some(split)) => {
                     if split.unsplittable {
                         self.warn(
+                            Code::Unsplittable,
                             &line.at.factor,
                             format!(
                                 "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
+                                line.id, factor.id, assignment.post
+                            ),
+                            format!(
+                                "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
                                 line.id, factor.id, assignment.post
                             ),
                         );
                     }
                     if split.parts_off_total {
                         self.warn(
+                            Code::PartsOffTotal,
                             &line.at.factor,
                             format!(
                                 "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
+                                line.id,
+                                factor.id,
+                                crate::post::codes::UPSTREAM_ENERGY
+                            ),
+                            format!(
+                                "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
                                 line.id,
                                 factor.id,
                                 crate::post::codes::UPSTREAM_ENERGY
@@ -370,9 +414,14 @@ impl<'a> Engine<'a> {
             && factor.co2_biogenic().is_none()
         {
             self.warn(
+                Code::BiogenicMissing,
                 &line.at.factor,
                 format!(
                     "line `{}`: biomass fuel {} gives no biogenic CO2; it is missing from the biogenic total",
+                    line.id, factor.id
+                ),
+                format!(
+                    "ligne `{}` : le combustible biomasse {} ne donne pas de CO2 biogénique ; il manque au total biogénique",
                     line.id, factor.id
                 ),
             );
@@ -380,9 +429,15 @@ impl<'a> Engine<'a> {
         let (k_activity, quality_undeclared) = self.activity_k(line);
         if quality_undeclared {
             self.warn(
+                Code::UndeclaredQuality,
                 &line.at.line,
                 format!(
                     "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
+                    line.id,
+                    (k_activity - 1.0) * 100.0
+                ),
+                format!(
+                    "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
                     line.id,
                     (k_activity - 1.0) * 100.0
                 ),
@@ -507,13 +562,18 @@ impl<'a> Engine<'a> {
                 k: post_k.get(i)?.k(),
             };
             if lines_in > 0 && figure.alpha() > FLAG_ALPHA {
-                self.warnings.push(Warning {
-                    at: None,
-                    message: format!(
+                self.warnings.push(Warning::new(
+                    Code::PostUncertainty,
+                    Some(self.file_position()),
+                    format!(
                         "post {post} is uncertain at ±{:.0} % (above 20 %): document its factors and improve its main data",
                         figure.alpha() * 100.0
                     ),
-                });
+                    format!(
+                        "le poste {post} est incertain à ±{:.0} % (plus de 20 %) : documentez ses facteurs et améliorez ses données principales",
+                        figure.alpha() * 100.0
+                    ),
+                ));
             }
             posts.push(PostResult {
                 post,
@@ -538,13 +598,18 @@ impl<'a> Engine<'a> {
             .collect();
         let period = self.inventory.period;
         if !period.is_twelve_months() {
-            self.warnings.push(Warning {
-                at: None,
-                message: format!(
+            self.warnings.push(Warning::new(
+                Code::PeriodLength,
+                Some(self.file_position()),
+                format!(
                     "the period {} – {} is not 12 months: figures are not comparable with yearly inventories",
                     period.start, period.end
                 ),
-            });
+                format!(
+                    "la période {} – {} ne fait pas 12 mois : les chiffres ne se comparent pas à ceux d'inventaires annuels",
+                    period.start, period.end
+                ),
+            ));
         }
         let inventory = self.inventory;
         let mut ratios = Vec::with_capacity(inventory.indicators.len());
@@ -597,7 +662,14 @@ impl<'a> Engine<'a> {
             },
             market_lines,
             ratios,
-            warnings: std::mem::take(&mut self.warnings),
+            warnings: {
+                // The inventory's `allow:` silences its codes.
+                let allow = &self.inventory.allow;
+                let mut warnings = std::mem::take(&mut self.warnings);
+                warnings.retain(|w| !allow.contains(&w.code));
+                warnings
+            },
+            allowed: self.inventory.allow.clone(),
             bases: self.base.sources().to_vec(),
             overrides: self.base.overrides().to_vec(),
         })

@@ -52,6 +52,18 @@ pub struct Override {
     pub by: String,
 }
 
+/// True when two factors of one id say the same: value, unit, parts, gases, uncertainty,
+/// category and status (their file and row may differ).
+fn same_values(a: &Factor, b: &Factor) -> bool {
+    a.kgco2e == b.kgco2e
+        && a.unit == b.unit
+        && a.parts == b.parts
+        && a.gases == b.gases
+        && a.uncertainty == b.uncertainty
+        && a.category == b.category
+        && a.status == b.status
+}
+
 /// Factors by id, merged in order: a later base overrides an id of an earlier one.
 #[derive(Clone, Debug, Default)]
 pub struct FactorBase {
@@ -75,7 +87,9 @@ impl FactorBase {
         for factor in loaded.factors {
             if let Some(previous) = self.factors.get(&factor.id) {
                 let replaced = previous.origin.file.to_string();
-                if replaced != source_name {
+                // The same row in two bases (the embedded one and the full export) replaces
+                // nothing: only a change of value is an override worth reporting.
+                if replaced != source_name && !same_values(previous, &factor) {
                     self.overrides.push(Override {
                         id: factor.id.clone(),
                         replaced,

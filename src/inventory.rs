@@ -291,6 +291,8 @@ pub struct Inventory {
     pub includes: Vec<(String, Position)>,
     /// The action plan (`actions:`), in file order.
     pub actions: Vec<crate::action::Action>,
+    /// Warning codes the inventory silences (`allow:`).
+    pub allow: Vec<crate::warning::Code>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

@@ -36,3 +36,4 @@ pub mod uncertainty;
 pub mod uncertainty_analysis;
 pub mod unit;
 pub mod view;
+pub mod warning;

@@ -1,7 +1,6 @@
 //! The result of a computation: a plain value every renderer reads, none recomputes.
 
 use crate::assignment::Rule;
-use crate::error::Position;
 use crate::factor::Factor;
 use crate::factor_base::{BaseSource, Override};
 use crate::gas::GasAmounts;
@@ -186,23 +185,7 @@ pub struct Ratio {
     pub kgco2e_per_unit: Decimal,
 }
 
-/// Something the user should know; never changes a figure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// Where, when it concerns one place.
-    pub at: Option<Position>,
-    /// What.
-    pub message: String,
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.at {
-            Some(at) => write!(f, "{at}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
+pub use crate::warning::Warning;
 
 /// The whole result of one inventory.
 #[derive(Clone, Debug, PartialEq)]
@@ -238,6 +221,8 @@ pub struct Report {
     pub ratios: Vec<Ratio>,
     /// Warnings, in line order then general ones.
     pub warnings: Vec<Warning>,
+    /// The warning codes the inventory silences (`allow:`).
+    pub allowed: Vec<crate::warning::Code>,
     /// The factor files used, in merge order.
     pub bases: Vec<BaseSource>,
     /// Factor ids a later base overrode.

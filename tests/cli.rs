@@ -861,3 +861,123 @@ fn french_diff_prints_factor_changes_with_decimal_commas() {
         "{en}"
     );
 }
+
+#[test]
+fn warnings_have_codes_a_file_a_language_and_can_be_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 43445 prices euros of 2023; the period is 2022: a price-year warning. The line declares
+    // no uncertainty and there is no default: undeclared-quality, and 3.9 at ±152 %.
+    let text = format!(
+        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n"
+    );
+    std::fs::write(dir.path().join("inv.yaml"), &text).unwrap();
+    let (code, _, fr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 0);
+    assert!(fr.contains("warning: inv.yaml:9:11: ligne `conseil` : le facteur 43445 est en euros de 2023, la période est 2022 ; convertissez le montant en euros de 2023 si l'inflation compte [price-year]\n"), "{fr}");
+    assert!(
+        fr.contains("warning: inv.yaml: le poste 3.9 est incertain à ±"),
+        "{fr}"
+    );
+    assert!(fr.contains("[post-uncertainty]\n"), "{fr}");
+    let (_, _, en) = run_at(dir.path(), &["check", "inv.yaml", "--lang", "en"]);
+    assert!(
+        en.contains("warning: inv.yaml:9:11: line `conseil`: factor 43445 prices euros of 2023"),
+        "{en}"
+    );
+    assert!(
+        en.contains("warning: inv.yaml: post 3.9 is uncertain at ±"),
+        "{en}"
+    );
+
+    // --strict fails on them until each code is allowed, on the command line or in the file.
+    let (code, _, _) = run_at(dir.path(), &["check", "--strict", "inv.yaml"]);
+    assert_eq!(code, 1);
+    let all = [
+        "--allow",
+        "price-year",
+        "--allow",
+        "undeclared-quality",
+        "--allow",
+        "post-uncertainty",
+        "--allow",
+        "not-collected",
+    ];
+    let mut args = vec!["check", "--strict", "inv.yaml"];
+    args.extend(all);
+    let (code, _, stderr) = run_at(dir.path(), &args);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    std::fs::write(
+        dir.path().join("allowed.yaml"),
+        text.replace(
+            "lines:",
+            "allow: [price-year, undeclared-quality, post-uncertainty, not-collected]\nlines:",
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "--strict", "allowed.yaml"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+    let (_, json, _) = run_at(dir.path(), &["compute", "allowed.yaml", "--format", "json"]);
+    assert!(
+        json.contains("\"warnings\": [],\n  \"allowed_warnings\": [\n    \"price-year\","),
+        "{json}"
+    );
+
+    // --quiet keeps only errors.
+    let (code, _, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--quiet"]);
+    assert_eq!((code, stderr.as_str()), (0, ""));
+
+    // Unknown codes are errors where they are written.
+    std::fs::write(
+        dir.path().join("typo.yaml"),
+        text.replace("lines:", "allow: [price-yaer]\nlines:"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "typo.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: typo.yaml:4:9: unknown warning code `price-yaer`\n"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--allow", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown code `nope`: one of price-year, "),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_examples_pass_check_strict() {
+    let dir = tempfile::tempdir().unwrap();
+    for example in ["conseil-informatique", "cooperative", "pme-industrielle"] {
+        let path = format!("{}/examples/{example}.yaml", env!("CARGO_MANIFEST_DIR"));
+        let (code, _, stderr) = run_at(dir.path(), &["check", "--strict", &path]);
+        assert_eq!((code, stderr.as_str()), (0, ""), "{example}");
+    }
+}
+
+#[test]
+fn batch_prints_one_warning_line_per_inventory() {
+    let dir = tempfile::tempdir().unwrap();
+    let inv = format!(
+        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n"
+    );
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::write(dir.path().join("in/a.yaml"), &inv).unwrap();
+    std::fs::write(dir.path().join("in/b.yaml"), &inv).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["batch", "in", "-o", "out", "--lang", "en"]);
+    assert_eq!(code, 0, "{stderr}");
+    let warnings: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: in/a.yaml: 3 warnings (post-uncertainty, price-year, undeclared-quality); details: bilan check in/a.yaml",
+            "warning: in/b.yaml: 3 warnings (post-uncertainty, price-year, undeclared-quality); details: bilan check in/b.yaml",
+        ]
+    );
+    let (code, _, quiet) = run_at(dir.path(), &["batch", "in", "-o", "out2", "--quiet"]);
+    assert_eq!((code, quiet.as_str()), (0, ""));
+}

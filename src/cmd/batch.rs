@@ -16,6 +16,8 @@ pub(crate) fn run(options: Options) -> Result<u8> {
     let _ = stderr.flush();
     drop(stderr);
     output::write(&Sink::Stdout, &outcome.table(options.lang))?;
-    eprintln!("{}", outcome.tally());
+    if !super::quiet() {
+        eprintln!("{}", outcome.tally());
+    }
     Ok(if outcome.success() { 0 } else { 1 })
 }

@@ -25,6 +25,12 @@ use std::path::{Path, PathBuf};
 
 /// Runs a parsed command line; `Ok(code)` is the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
+    let _ = PRINTING.set(Printing {
+        lang: cli.lang(),
+        allow: cli.allowed_warnings(),
+        quiet: cli.quiet,
+    });
+    let mixed_organisations = cli.allow.contains(&crate::cli::Allow::MixedOrganisations);
     match cli.command {
         Command::Compute {
             inventories,
@@ -36,7 +42,6 @@ pub fn run(cli: Cli) -> Result<u8> {
             by,
             uncertainty,
             view,
-            allow,
         } => compute::run(
             &inventories,
             &factors,
@@ -48,13 +53,14 @@ pub fn run(cli: Cli) -> Result<u8> {
                 by,
                 uncertainty,
                 view,
-                allow_mixed_organisations: allow.contains(&crate::cli::Allow::MixedOrganisations),
+                allow_mixed_organisations: mixed_organisations,
             },
         ),
         Command::Check {
             inventories,
             factors,
             strict,
+            lang: _,
         } => check::run(&inventories, &factors, strict),
         Command::Batch {
             root,
@@ -209,9 +215,13 @@ impl Bases {
                     .source
                     .as_ref()
                     .map_or_else(String::new, |s| s.name.clone());
-                b.defects.iter().map(move |d| Warning {
-                    at: None,
-                    message: format!("{name}:{}: row skipped: {}", d.line, d.reason),
+                b.defects.iter().map(move |d| {
+                    Warning::new(
+                        crate::warning::Code::BaseRowSkipped,
+                        None,
+                        format!("{name}:{}: row skipped: {}", d.line, d.reason),
+                        format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
+                    )
                 })
             })
             .collect()
@@ -249,15 +259,53 @@ pub(crate) fn compute_with_inventory(
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
     let (inventory, sources) = files::read_inventory(path)?;
     let base = bases.for_inventory(&inventory, path)?;
-    let report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+    let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
     })?;
+    drop_allowed(&mut report.warnings);
     Ok((inventory, report))
 }
 
-/// Prints warnings on stderr.
+/// How diagnostics print, set once from the command line.
+struct Printing {
+    lang: crate::post::Lang,
+    allow: Vec<crate::warning::Code>,
+    quiet: bool,
+}
+
+static PRINTING: std::sync::OnceLock<Printing> = std::sync::OnceLock::new();
+
+/// The output language of the command.
+pub(crate) fn lang() -> crate::post::Lang {
+    PRINTING.get().map_or(crate::post::Lang::Fr, |p| p.lang)
+}
+
+/// True with `--quiet`: only errors go to stderr.
+pub(crate) fn quiet() -> bool {
+    PRINTING.get().is_some_and(|p| p.quiet)
+}
+
+/// Whether `--allow` silences this warning.
+pub(crate) fn allowed(warning: &Warning) -> bool {
+    PRINTING
+        .get()
+        .is_some_and(|p| p.allow.contains(&warning.code))
+}
+
+/// Drops the warnings `--allow` silences (the inventory's `allow:` is applied by the engine).
+pub(crate) fn drop_allowed(warnings: &mut Vec<Warning>) {
+    warnings.retain(|w| !allowed(w));
+}
+
+/// Prints warnings on stderr, in the command's language (none with `--quiet`, none that
+/// `--allow` silences).
 pub(crate) fn print_warnings(warnings: &[Warning]) {
-    for warning in warnings {
-        eprintln!("warning: {warning}");
+    if quiet() {
+        return;
+    }
+    // `warning:` stays as is (like `error:`): scripts grep it; the message is translated.
+    let lang = lang();
+    for warning in warnings.iter().filter(|w| !allowed(w)) {
+        eprintln!("warning: {}", warning.text(lang));
     }
 }

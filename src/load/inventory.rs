@@ -43,6 +43,8 @@ struct RawInventory {
     actions: Option<Vec<Spanned<super::actions::RawAction>>>,
     #[serde(default)]
     published: Option<RawPublished>,
+    #[serde(default)]
+    allow: Option<Vec<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -428,6 +430,24 @@ impl Checker {
             .actions
             .map(|a| super::actions::check(&self.file, a, &mut self.errors))
             .unwrap_or_default();
+        let mut allow = Vec::new();
+        for text in raw.allow.unwrap_or_default() {
+            match crate::warning::Code::parse(&text.value) {
+                Some(code) => allow.push(code),
+                None => {
+                    let at = self.at(&text);
+                    let codes: Vec<&str> = crate::warning::Code::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect();
+                    self.error(
+                        at,
+                        format!("unknown warning code `{}`", text.value),
+                        format!("allow: takes warning codes: {}", codes.join(", ")),
+                    );
+                }
+            }
+        }
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -441,6 +461,7 @@ impl Checker {
             published,
             includes,
             actions,
+            allow,
         }
     }
 

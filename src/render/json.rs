@@ -298,6 +298,8 @@ struct Document<'a> {
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    allowed_warnings: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     monte_carlo: Option<super::uncertainty::McJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,7 +386,8 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 sha256: &b.sha256,
             })
             .collect(),
-        warnings: report.warnings.iter().map(ToString::to_string).collect(),
+        warnings: report.warnings.iter().map(|w| w.text(lang)).collect(),
+        allowed_warnings: report.allowed.iter().map(|c| c.as_str()).collect(),
         monte_carlo: None,
         uncertainty_analysis: None,
     }

@@ -576,7 +576,7 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
             "actions": c.actions,
         })).collect::<Vec<_>>(),
         "unrated": trajectory.unrated,
-        "warnings": trajectory.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
