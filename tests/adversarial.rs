@@ -653,3 +653,157 @@ fn a_folder_becoming_unwritable_keeps_the_previous_output() {
         assert_eq!(leftovers(&folder), Vec::<String>::new());
     }
 }
+
+/// Makes a special file with `mknod`/`mkfifo` in a private folder; `None` (and a loud note)
+/// when this machine does not allow it.
+fn special(dir: &Path, name: &str, args: &[&str]) -> Option<std::path::PathBuf> {
+    let path = dir.join(name);
+    let (program, rest) = args.split_first().unwrap();
+    let ok = std::process::Command::new(program)
+        .args(rest)
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIPPED part of this test: `{program}` cannot make {name} here");
+        return None;
+    }
+    Some(path)
+}
+
+#[test]
+fn only_regular_files_are_read_a_fifo_never_hangs() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    // A FIFO with no writer: opening it for reading would block forever.
+    if let Some(fifo) = special(dir.path(), "fifo.yaml", &["mkfifo"]) {
+        let start = Instant::now();
+        let (code, _, stderr) = run_at(dir.path(), &["check", fifo.to_str().unwrap()]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("is a FIFO (named pipe), not a file"),
+            "{stderr}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(10));
+        // As a factor base and as an include too.
+        let (code, _, stderr) =
+            run_at(dir.path(), &["check", "inv.yaml", "--factors", "fifo.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("fifo.yaml: is a FIFO (named pipe), not a file"),
+            "{stderr}"
+        );
+        std::fs::write(
+            dir.path().join("inc.yaml"),
+            format!("{HEAD}include: [fifo.yaml]\nlines:\n{ELEC}"),
+        )
+        .unwrap();
+        let (code, _, stderr) = run_at(dir.path(), &["check", "inc.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("cannot include `fifo.yaml`: is a FIFO"),
+            "{stderr}"
+        );
+        // In a batch, a FIFO is not an inventory at all (only regular files are looked at).
+        let (code, _, stderr) = run_at(dir.path(), &["batch", ".", "-o", "out"]);
+        assert!(!stderr.contains("fifo.yaml:"), "{stderr}");
+        assert_eq!(
+            code, 1,
+            "inc.yaml includes the FIFO: an error row; {stderr}"
+        );
+    }
+    // A character device like /dev/zero (1,5), made in the private folder: never read.
+    let zero = dir.path().join("zero.csv");
+    let made = std::process::Command::new("mknod")
+        .args([zero.to_str().unwrap(), "c", "1", "5"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let (code, _, stderr) = run_at(
+            dir.path(),
+            &["check", "inv.yaml", "--factors", zero.to_str().unwrap()],
+        );
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("is a character device, not a file"),
+            "{stderr}"
+        );
+    } else {
+        eprintln!("SKIPPED part of this test: mknod of a character device is not allowed here");
+    }
+}
+
+#[test]
+fn batch_reads_nothing_outside_its_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "root:SECRET-HASH:19000:0:99999:7:::\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.path().join("theirs.yaml"),
+        format!("{HEAD}lines:\n{ELEC}"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(
+        input.join("a.yaml"),
+        format!("{HEAD}include: [{}]\nlines:\n{ELEC}", secret.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("b.yaml"),
+        format!("{HEAD}factors: [{}]\nlines:\n{ELEC}", secret.display()),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("theirs.yaml"), input.join("link.yaml"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path(), input.join("linked-folder")).unwrap();
+    let (code, stdout, stderr) = run_at(dir.path(), &["batch", "in", "-o", "out"]);
+    assert_eq!(code, 1);
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    for text in [&stdout, &stderr, &summary] {
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+    assert!(stderr.contains("cannot include `"), "{stderr}");
+    assert!(
+        stderr.contains("secret.yaml`: it is outside the folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in/link.yaml: skipped, a link leading outside in"),
+        "{stderr}"
+    );
+    assert!(
+        !summary.contains("link.yaml") && !summary.contains("linked-folder"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_file_included_twice_is_an_error() {
+    let dir = folder_with(&format!(
+        "{HEAD}include: [a.yaml, ./a.yaml]\nlines:\n{ELEC}"
+    ));
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "lines:\n  - { id: gaz, label: Gaz, factor: \"37133\", quantity: 1000, unit: kWh PCS, uncertainty: 5% }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:4:19: `./a.yaml` is included twice (also as `a.yaml`): its lines would count twice\n"),
+        "{stderr}"
+    );
+    let dir = folder_with(&format!("{HEAD}include: [inv.yaml]\nlines:\n{ELEC}"));
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("`inv.yaml` is the inventory itself: it cannot include itself"),
+        "{stderr}"
+    );
+}

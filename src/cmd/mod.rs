@@ -179,6 +179,8 @@ pub(crate) struct Bases {
     extra: Vec<LoadedBase>,
     shared: FactorBase,
     cache: BaseCache,
+    /// A canonical folder inventories may not read outside of (`batch`'s input folder).
+    within: Option<PathBuf>,
 }
 
 impl Bases {
@@ -203,7 +205,14 @@ impl Bases {
             extra: loaded,
             shared,
             cache: BaseCache::new(),
+            within: None,
         })
+    }
+
+    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
+    pub(crate) fn within(mut self, root: PathBuf) -> Bases {
+        self.within = Some(root);
+        self
     }
 
     /// Defective rows skipped in the `--factors` files, as warnings.
@@ -234,6 +243,17 @@ impl Bases {
         path: &Path,
     ) -> Result<FactorBase, InputErrors> {
         files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
+            if let Some(root) = &self.within
+                && !files::is_within(file, root)
+            {
+                return Err(crate::error::InputError::new(
+                    crate::error::Position::file(&std::sync::Arc::from(
+                        files::display(file).as_str(),
+                    )),
+                    format!("it is outside the folder {}", root.display()),
+                )
+                .help("batch reads only files inside its input folder (links leading out of it are not followed)"));
+            }
             self.cache.read(file)
         })
     }
@@ -257,7 +277,7 @@ pub(crate) fn compute_with_inventory(
     path: &Path,
     bases: &Bases,
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
-    let (inventory, sources) = files::read_inventory(path)?;
+    let (inventory, sources) = files::read_inventory_within(path, bases.within.as_deref())?;
     let base = bases.for_inventory(&inventory, path)?;
     let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
