@@ -315,7 +315,7 @@ fn output_is_written_atomically_and_never_onto_an_input() {
     let (code, _, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "inv.yaml"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("is one of the inputs: refusing to overwrite it"),
+        stderr.contains("an input of this run: refusing to overwrite it"),
         "{stderr}"
     );
     assert_eq!(

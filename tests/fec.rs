@@ -337,7 +337,7 @@ fn the_output_is_never_an_input_and_a_year_is_needed() {
         &["import", "fec", TAB, "--year", "2025", "-o", TAB],
     );
     assert_eq!(code, 1);
-    assert!(stderr.contains("is one of the inputs"), "{stderr}");
+    assert!(stderr.contains("an input of this run"), "{stderr}");
     let (code, _, _) = run_at(dir.path(), &["import", "fec", TAB]);
     assert_eq!(code, 2);
 }

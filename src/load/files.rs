@@ -41,12 +41,56 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     if opened.len() > MAX_BYTES {
         return Err(too_big(&at, opened.len()));
     }
+    remember(&opened, &name);
     let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
     (&mut file)
         .take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
     check_size(bytes, &at)
+}
+
+/// Every file this process has read: (device, inode) and the name it was read as. Outputs are
+/// checked against it, so `-o` can never replace an input of the run, however it was reached
+/// (an include, a `factors:` file, a history, a mapping).
+static INPUTS: std::sync::Mutex<Vec<(u64, u64, String)>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(unix)]
+fn remember(metadata: &std::fs::Metadata, name: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let mut inputs = INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !inputs
+        .iter()
+        .any(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+    {
+        inputs.push((metadata.dev(), metadata.ino(), name.to_string()));
+    }
+}
+
+#[cfg(not(unix))]
+fn remember(_: &std::fs::Metadata, _: &str) {}
+
+/// The name an input of this run was read as, when `path` is that same file (links followed).
+pub fn read_as(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path).ok()?;
+        let inputs = INPUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inputs
+            .iter()
+            .find(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+            .map(|(_, _, name)| name.clone())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
 #[cfg(unix)]
