@@ -76,12 +76,26 @@ impl InputError {
 
     /// Adds the source line the error points at, taken from `text`.
     #[must_use]
-    pub fn with_source(mut self, text: &str) -> Self {
+    pub fn with_source(self, text: &str) -> Self {
+        self.with_line(&Lines::new(text))
+    }
+
+    /// Adds the source line the error points at, found in `lines` in constant time.
+    #[must_use]
+    pub fn with_line(self, lines: &Lines<'_>) -> Self {
+        let line = usize::try_from(self.position.line.saturating_sub(1))
+            .ok()
+            .and_then(|index| lines.get(index));
+        self.with_line_text(line)
+    }
+
+    /// Adds `line`, the text of the line the error points at, as its snippet.
+    #[must_use]
+    pub fn with_line_text(mut self, line: Option<&str>) -> Self {
         if self.position.line > 0 {
-            let index = usize::try_from(self.position.line - 1).unwrap_or(usize::MAX);
             // A very long line (minified YAML, a nesting bomb) is cut rather than echoed whole.
             let column = usize::try_from(self.position.column).unwrap_or(usize::MAX);
-            self.snippet = text.lines().nth(index).and_then(|l| {
+            self.snippet = line.and_then(|l| {
                 let l = l.trim_end();
                 match l.char_indices().nth(SNIPPET_CHARS) {
                     None => Some(l.to_string()),
@@ -93,6 +107,54 @@ impl InputError {
             });
         }
         self
+    }
+}
+
+/// Where each line of a text starts, indexed once, so the line of each of 100,000 errors is
+/// found in constant time.
+#[derive(Clone, Debug, Default)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// Indexes `text`'s lines (`\n`, `\r\n`).
+    pub fn new(text: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(starts)
+    }
+
+    /// Line `index` (0-based) of `text` (the text indexed), without its line end; `None` past
+    /// the last line, as [`str::lines`].
+    pub fn line<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+        let start = *self.0.get(index)?;
+        if start >= text.len() {
+            return None;
+        }
+        let end = self.0.get(index + 1).map_or(text.len(), |next| next - 1);
+        let line = text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// A text and its [`LineStarts`].
+#[derive(Clone, Debug)]
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: LineStarts,
+}
+
+impl<'a> Lines<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            starts: LineStarts::new(text),
+        }
+    }
+
+    /// Line `index` (0-based).
+    pub fn get(&self, index: usize) -> Option<&'a str> {
+        self.starts.line(self.text, index)
     }
 }
 
@@ -132,8 +194,9 @@ impl InputErrors {
         if errors.is_empty() {
             Ok(value)
         } else {
+            let lines = Lines::new(text);
             Err(InputErrors(
-                errors.into_iter().map(|e| e.with_source(text)).collect(),
+                errors.into_iter().map(|e| e.with_line(&lines)).collect(),
             ))
         }
     }

@@ -73,6 +73,19 @@ pub fn write_with(
     produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match sink {
+        Sink::Stdout if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // On a terminal, control characters that came from input files (in a CSV cell, a
+            // title) are shown, never obeyed; only the colours of our own tables pass.
+            let mut text = Vec::new();
+            produce(&mut text).context("cannot write to standard output")?;
+            let text = String::from_utf8_lossy(&text);
+            let shown = terminal_safe(&text, crate::render::grid::colour_enabled());
+            let mut out = std::io::stdout().lock();
+            match out.write_all(shown.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write to standard output"),
+            }
+        }
         Sink::Stdout => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             match produce(&mut out).and_then(|()| out.flush()) {
@@ -181,5 +194,61 @@ fn write_through(
     match produce(&mut out).and_then(|()| out.flush()) {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other.with_context(|| format!("cannot write {}", path.display())),
+    }
+}
+
+/// `text` for a terminal: control characters escaped (`\u{1b}`), except line feeds, tabs and,
+/// when tables are coloured, the SGR colour sequences (`ESC [ 1 m`) they use.
+pub fn terminal_safe(text: &str, colours: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && colours
+            && let Some(sgr) = sgr_prefix(rest)
+        {
+            out.push_str(sgr);
+            rest = rest.get(sgr.len()..).unwrap_or("");
+            continue;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
+
+/// `ESC [ digits;… m` at the start of `text`, if any.
+fn sgr_prefix(text: &str) -> Option<&str> {
+    let body = text.strip_prefix("\u{1b}[")?;
+    let params = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(params) == Some(&b'm')).then(|| text.get(..2 + params + 1))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_our_colours_reach_the_terminal() {
+        assert_eq!(
+            terminal_safe("\u{1b}[1m Total \u{1b}[0m\n", true),
+            "\u{1b}[1m Total \u{1b}[0m\n"
+        );
+        assert_eq!(terminal_safe("\u{1b}[1mx", false), "\\u{1b}[1mx");
+        assert_eq!(
+            terminal_safe("Evil\u{1b}]0;pwned\u{7}\tx\r\n", true),
+            "Evil\\u{1b}]0;pwned\\u{7}\tx\\u{d}\n"
+        );
+        assert_eq!(
+            terminal_safe("\u{1b}[2J\u{1b}[31", true),
+            "\\u{1b}[2J\\u{1b}[31"
+        );
     }
 }

@@ -984,3 +984,89 @@ fn outputs_onto_devices_links_and_modes() {
             .starts_with("## ")
     );
 }
+
+#[test]
+fn spreadsheet_formulas_and_terminal_escapes_from_inputs_are_neutralised() {
+    let dir = folder_with(&format!(
+        "bilan: 1\norganisation: {{ name: \"Evil\\e]0;pwned\\a\" }}\nperiod: {{ year: 2022 }}\nlines:\n  - {{ id: \"=HYPERLINK(1)\", label: \"+cmd|' /C calc'!A0\", factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5%, site: \"@SUM(1)\" }}\n  - {{ id: neg, label: \"-2+3\", factor: \"42513\", quantity: 1, unit: kWh, uncertainty: 5%, tags: [\"\\ttab\", \"\\rcr\"] }}\n"
+    ));
+    let (code, csv, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--lines"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        csv.contains("\n'=HYPERLINK(1),'+cmd|' /C calc'!A0,2.6,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nneg,'-2+3,2.6,42513,1,kWh,0.0338,"), "{csv}");
+    // Numbers, negative ones too, stay numbers.
+    let (_, by_site, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--by", "site"],
+    );
+    assert!(by_site.contains("'@SUM(1)"), "{by_site}");
+    let (_, by_tag, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--by", "tag"],
+    );
+    assert!(
+        by_tag.starts_with("code,name,'\ttab,\"'\rcr\","),
+        "{by_tag:?}"
+    );
+    // Tables, warnings and errors show control characters, never send them.
+    let (_, table, warnings) = run_at(dir.path(), &["compute", "inv.yaml"]);
+    assert!(
+        table.starts_with("Bilan Carbone® — Evil\\u{1b}]0;pwned\\u{7}\n"),
+        "{table:?}"
+    );
+    for text in [&table, &warnings] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        format!("{HEAD}lines:\n  - {{ id: x, label: \"\\e[2Jboom\", factor: \"\\e[31m9\", quantity: 1, unit: kWh }}\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "bad.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("unknown factor id `\\u{1b}[31m9`"),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_ends_quietly() {
+    // `bilan … 2>&1 | head -1`: the pipe closes after the first line; no panic (exit 101).
+    let dir = folder_with(&format!(
+        "{HEAD}lines:\n  - {{ id: a, label: A, factor: \"1\", quantity: 1, unit: kWh }}\n  - {{ id: b, label: B, factor: \"2\", quantity: 1, unit: kWh }}\n"
+    ));
+    let bin = assert_cmd::cargo::cargo_bin("bilan");
+    for args in [
+        "check inv.yaml",
+        "compute inv.yaml",
+        "compute inv.yaml --format json",
+    ] {
+        let script = format!(
+            "'{}' {args} 2>&1 | head -c 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            bin.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(
+            status == "1" || status == "0",
+            "{args}: exit {status}, {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -55,7 +55,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
             Err(errors) => {
                 failed = true;
                 for error in &errors.0 {
-                    eprintln!("error: {error}");
+                    super::note!("error: {error}");
                 }
             }
         }
@@ -64,7 +64,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
         return Ok(1);
     }
     if strict && warned {
-        eprintln!("check --strict: warnings count as errors");
+        super::note!("check --strict: warnings count as errors");
         return Ok(1);
     }
     Ok(0)

@@ -38,9 +38,10 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
             if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-"))
                 && !super::quiet()
             {
-                eprintln!(
+                super::note!(
                     "warning: {}: the inventory already has line `{}` (imported from a FEC?): including the output too would count it twice",
-                    line.at.line, line.id
+                    line.at.line,
+                    line.id
                 );
             }
             (
@@ -93,7 +94,8 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         by_supplier: options.by_supplier,
     };
     if !super::quiet() {
-        eprint!("{}", fec::summary(&ledger, &plan, &mapping, &source));
+        let summary = fec::summary(&ledger, &plan, &mapping, &source);
+        super::note!("{}", summary.trim_end_matches('\n'));
     }
     output::write(&sink, &fec::render(&ledger, &plan, &mapping, &source))?;
     Ok(0)

@@ -21,6 +21,7 @@ use crate::load::base_cache::BaseCache;
 use crate::load::files;
 use crate::report::Warning;
 use anyhow::Result;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Runs a parsed command line; `Ok(code)` is the exit code.
@@ -286,6 +287,17 @@ pub(crate) fn compute_with_inventory(
     Ok((inventory, report))
 }
 
+/// Writes a diagnostic line to stderr: input text shown, never sent to the terminal, and a
+/// closed stderr (`bilan … 2>&1 | head -1`) ends quietly instead of panicking like `eprintln!`.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let text = format!($($arg)*);
+        let _ = writeln!(std::io::stderr(), "{}", $crate::text::printable(&text, true));
+    }};
+}
+pub(crate) use note;
+
 /// How diagnostics print, set once from the command line.
 struct Printing {
     lang: crate::post::Lang,
@@ -325,7 +337,10 @@ pub(crate) fn print_warnings(warnings: &[Warning]) {
     }
     // `warning:` stays as is (like `error:`): scripts grep it; the message is translated.
     let lang = lang();
+    let mut stderr = std::io::stderr().lock();
     for warning in warnings.iter().filter(|w| !allowed(w)) {
-        eprintln!("warning: {}", warning.text(lang));
+        let text = warning.text(lang);
+        // A closed stderr is not a panic; input text never drives the terminal.
+        let _ = writeln!(stderr, "warning: {}", crate::text::printable(&text, true));
     }
 }

@@ -188,7 +188,7 @@ pub fn display(path: &Path) -> String {
 
 /// The texts of the files an inventory was read from, to show the line an error points at.
 #[derive(Clone, Debug, Default)]
-pub struct Sources(Vec<(String, String)>);
+pub struct Sources(Vec<(String, String, crate::error::LineStarts)>);
 
 impl Sources {
     /// Adds the source line to `error` when it points into one of the files.
@@ -199,9 +199,13 @@ impl Sources {
         match self
             .0
             .iter()
-            .find(|(name, _)| **name == *error.position.file)
+            .find(|(name, _, _)| **name == *error.position.file)
         {
-            Some((_, text)) => error.with_source(text),
+            Some((_, text, starts)) => {
+                let index = usize::try_from(error.position.line.saturating_sub(1)).unwrap_or(0);
+                let line = starts.line(text, index);
+                error.with_line_text(line)
+            }
             None => error,
         }
     }
@@ -229,7 +233,8 @@ pub fn read_inventory_within(
     let name = display(path);
     let text = read_text(path)?;
     let mut inventory = inventory::parse(&name, &text)?;
-    let mut sources = vec![(name, text)];
+    let starts = crate::error::LineStarts::new(&text);
+    let mut sources = vec![(name, text, starts)];
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut ids: std::collections::HashSet<String> =
         inventory.lines.iter().map(|l| l.id.clone()).collect();
@@ -285,7 +290,8 @@ pub fn read_inventory_within(
             Ok(lines) => inventory.lines.extend(lines),
             Err(e) => errors.extend(e.0),
         }
-        sources.push((name, text));
+        let starts = crate::error::LineStarts::new(&text);
+        sources.push((name, text, starts));
     }
     if errors.is_empty() {
         Ok((inventory, Sources(sources)))
