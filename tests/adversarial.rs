@@ -987,9 +987,9 @@ fn outputs_onto_devices_links_and_modes() {
 
 #[test]
 fn spreadsheet_formulas_and_terminal_escapes_from_inputs_are_neutralised() {
-    let dir = folder_with(&format!(
-        "bilan: 1\norganisation: {{ name: \"Evil\\e]0;pwned\\a\" }}\nperiod: {{ year: 2022 }}\nlines:\n  - {{ id: \"=HYPERLINK(1)\", label: \"+cmd|' /C calc'!A0\", factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5%, site: \"@SUM(1)\" }}\n  - {{ id: neg, label: \"-2+3\", factor: \"42513\", quantity: 1, unit: kWh, uncertainty: 5%, tags: [\"\\ttab\", \"\\rcr\"] }}\n"
-    ));
+    let dir = folder_with(
+        "bilan: 1\norganisation: { name: \"Evil\\e]0;pwned\\a\" }\nperiod: { year: 2022 }\nlines:\n  - { id: \"=HYPERLINK(1)\", label: \"+cmd|' /C calc'!A0\", factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5%, site: \"@SUM(1)\" }\n  - { id: neg, label: \"-2+3\", factor: \"42513\", quantity: 1, unit: kWh, uncertainty: 5%, tags: [\"\\ttab\", \"\\rcr\"] }\n",
+    );
     let (code, csv, stderr) = run_at(
         dir.path(),
         &["compute", "inv.yaml", "--format", "csv", "--lines"],
