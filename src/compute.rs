@@ -52,6 +52,7 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     if let Some(report) = &report {
         engine.errors.extend(published_gaps(inventory, report));
     }
+    closest_hints(&mut engine.errors, base);
     if engine.errors.is_empty() {
         report.ok_or_else(|| {
             InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
@@ -96,6 +97,47 @@ fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
             )
         })
         .collect()
+}
+
+/// The start of an unknown factor id's message.
+const UNKNOWN_FACTOR: &str = "unknown factor id `";
+
+/// Adds "closest: …" to the unknown factor ids that will be printed (the first
+/// [`PER_FILE`](crate::error::PER_FILE)): the search is costly, and 20,000 unknown ids of a
+/// broken file must not take minutes.
+fn closest_hints(errors: &mut [InputError], base: &FactorBase) {
+    let mut hinted = 0;
+    for error in errors.iter_mut() {
+        let Some(id) = error
+            .message
+            .strip_prefix(UNKNOWN_FACTOR)
+            .and_then(|rest| rest.strip_suffix('`'))
+        else {
+            continue;
+        };
+        if error.help.is_some() {
+            continue;
+        }
+        let help = if hinted >= crate::error::PER_FILE {
+            "find factors with `bilan factors search TEXT`".to_string()
+        } else {
+            hinted += 1;
+            let closest: Vec<String> = base
+                .closest(id, 3)
+                .iter()
+                .map(|f| format!("{} ({})", f.id, f.name))
+                .collect();
+            if closest.is_empty() {
+                "no factor base is loaded".to_string()
+            } else {
+                format!(
+                    "closest: {}; find factors with `bilan factors search TEXT`",
+                    closest.join(", ")
+                )
+            }
+        };
+        error.help = Some(help);
+    }
 }
 
 fn overflow(at: &Position) -> InputError {
@@ -156,23 +198,11 @@ impl<'a> Engine<'a> {
             FactorRef::Id(id) => {
                 let found = self.base.get(id);
                 if found.is_none() {
-                    let closest: Vec<String> = self
-                        .base
-                        .closest(id, 3)
-                        .iter()
-                        .map(|f| format!("{} ({})", f.id, f.name))
-                        .collect();
-                    let help = if closest.is_empty() {
-                        "no factor base is loaded".to_string()
-                    } else {
-                        format!(
-                            "closest: {}; find factors with `bilan factors search TEXT`",
-                            closest.join(", ")
-                        )
-                    };
-                    self.errors.push(
-                        InputError::new(at.clone(), format!("unknown factor id `{id}`")).help(help),
-                    );
+                    // The "closest" hint is added after, for the errors that get printed.
+                    self.errors.push(InputError::new(
+                        at.clone(),
+                        format!("{UNKNOWN_FACTOR}{id}`"),
+                    ));
                 }
                 found.cloned()
             }

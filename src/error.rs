@@ -40,6 +40,9 @@ impl fmt::Display for Position {
     }
 }
 
+/// Errors printed per file; the rest are counted.
+pub const PER_FILE: usize = 100;
+
 /// The longest source line quoted under an error, in characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -199,6 +202,38 @@ impl InputErrors {
                 errors.into_iter().map(|e| e.with_line(&lines)).collect(),
             ))
         }
+    }
+
+    /// The errors as printed: each one, but after [`PER_FILE`] of one file a count of the rest
+    /// (100,000 errors of a broken file are not worth 100,000 screens).
+    pub fn printed(&self) -> Vec<String> {
+        let mut shown: Vec<(Arc<str>, usize)> = Vec::new();
+        let mut out = Vec::new();
+        for error in &self.0 {
+            let file = &error.position.file;
+            let count = match shown.iter_mut().find(|(f, _)| f == file) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    shown.push((Arc::clone(file), 1));
+                    1
+                }
+            };
+            if count <= PER_FILE {
+                out.push(error.to_string());
+            }
+        }
+        for (file, count) in shown {
+            if count > PER_FILE {
+                out.push(format!(
+                    "{file}: {} more errors not shown (fix the first ones and check again)",
+                    count - PER_FILE
+                ));
+            }
+        }
+        out
     }
 
     /// One error.

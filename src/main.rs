@@ -23,7 +23,7 @@ fn main() -> ExitCode {
                 return ExitCode::from(2);
             }
             match error.downcast_ref::<InputErrors>() {
-                Some(errors) => errors.0.iter().for_each(|e| print(e.to_string())),
+                Some(errors) => errors.printed().into_iter().for_each(print),
                 None => print(format!("{error:#}")),
             }
             ExitCode::from(1)

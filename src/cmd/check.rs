@@ -54,7 +54,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
             }
             Err(errors) => {
                 failed = true;
-                for error in &errors.0 {
+                for error in errors.printed() {
                     super::note!("error: {error}");
                 }
             }
