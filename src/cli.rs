@@ -482,10 +482,16 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
         }
         None => (None, text),
     };
-    let share = crate::number::parse_percent(percent)
-        .ok()
-        .filter(|s| !s.is_sign_negative())
-        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    let share = match crate::number::parse_percent(percent) {
+        Ok(share) if !share.is_sign_negative() => share,
+        Err(crate::number::NumberError::MissingPercent) => {
+            return Err(format!(
+                "`{percent}` needs a % sign: {}",
+                crate::number::percent_hint(percent)
+            ));
+        }
+        _ => return Err(format!("`{percent}` is not a percentage such as 5%")),
+    };
     Ok(crate::diff::Threshold { post, share })
 }
 

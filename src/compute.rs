@@ -198,6 +198,19 @@ impl<'a> Engine<'a> {
             FactorRef::Id(id) => {
                 let found = self.base.get(id);
                 if found.is_none() {
+                    if let Some((file, row, reason)) = self.base.defective(id) {
+                        // Never the value of an earlier base instead: the user supplied this one.
+                        self.errors.push(
+                            InputError::new(
+                                at.clone(),
+                                format!(
+                                    "factor `{id}`: its row in {file}:{row} is defective ({reason})"
+                                ),
+                            )
+                            .help("fix that row (bilan does not fall back to another base's value of the same id)"),
+                        );
+                        return None;
+                    }
                     // The "closest" hint is added after, for the errors that get printed.
                     self.errors.push(InputError::new(
                         at.clone(),

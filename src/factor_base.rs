@@ -24,6 +24,8 @@ pub struct BaseSource {
 pub struct SkippedRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
+    /// The factor id of the row, when it could be read.
+    pub id: Option<String>,
     /// Why it was skipped.
     pub reason: String,
 }
@@ -68,6 +70,9 @@ fn same_values(a: &Factor, b: &Factor) -> bool {
 #[derive(Clone, Debug, Default)]
 pub struct FactorBase {
     factors: HashMap<String, Arc<Factor>>,
+    /// Ids whose row in a later base was defective: (file, line, reason). A line using one is
+    /// an error; it never quietly takes the value of an earlier base.
+    defective: HashMap<String, (String, u64, String)>,
     sources: Vec<BaseSource>,
     overrides: Vec<Override>,
 }
@@ -84,7 +89,17 @@ impl FactorBase {
             .source
             .as_ref()
             .map_or_else(String::new, |s| s.name.clone());
+        for defect in &loaded.defects {
+            if let Some(id) = &defect.id {
+                self.factors.remove(id);
+                self.defective.insert(
+                    id.clone(),
+                    (source_name.clone(), defect.line, defect.reason.clone()),
+                );
+            }
+        }
         for factor in loaded.factors {
+            self.defective.remove(&factor.id);
             if let Some(previous) = self.factors.get(&factor.id) {
                 let replaced = previous.origin.file.to_string();
                 // The same row in two bases (the embedded one and the full export) replaces
@@ -107,6 +122,11 @@ impl FactorBase {
     /// The factor of this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Factor>> {
         self.factors.get(id)
+    }
+
+    /// Where this id's row was defective in the last base that had it: (file, line, reason).
+    pub fn defective(&self, id: &str) -> Option<&(String, u64, String)> {
+        self.defective.get(id)
     }
 
     /// Number of factors.

@@ -199,7 +199,7 @@ fn amortization_years_below_one() {
     assert_eq!(code, 1);
     assert!(
         stderr.starts_with(
-            "error: inv.yaml:11:44: `amortization.years` must be a whole number ≥ 1: `0`"
+            "error: inv.yaml:11:44: `amortization.years` must be a whole number from 1 to 100: `0`"
         ),
         "{stderr}"
     );
@@ -980,4 +980,91 @@ fn batch_prints_one_warning_line_per_inventory() {
     );
     let (code, _, quiet) = run_at(dir.path(), &["batch", "in", "-o", "out2", "--quiet"]);
     assert_eq!((code, quiet.as_str()), (0, ""));
+}
+
+#[test]
+fn no_silent_fallbacks() {
+    let dir = tempfile::tempdir().unwrap();
+    // A bare number where a percentage goes is ambiguous.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        lines(&ELEC.replace("uncertainty: 5%", "uncertainty: 0.05")),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: inv.yaml:10:18: `uncertainty` is a number without a % sign: `0.05`\n"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "= help: write 5% if 0.05 is a fraction, or 0.05% if it is already a percentage\n"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["diff", "inv.yaml", "inv.yaml", "--fail-above", "0.05"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`0.05` needs a % sign: write 5% if 0.05 is a fraction, or 0.05% if it is already a percentage"), "{stderr}");
+
+    std::fs::write(dir.path().join("inv.yaml"), lines(ELEC)).unwrap();
+
+    // An amortisation beyond any sensible period is an error, not a good counted whole.
+    std::fs::write(
+        dir.path().join("amort.yaml"),
+        lines("  - { id: pc, label: PC, factor: \"27002\", quantity: 1, unit: unité, uncertainty: 5%, amortization: { acquired: 2022, years: 4294967296 } }\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "amort.yaml"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: amort.yaml:5:125: `amortization.years` must be a whole number from 1 to 100: `4294967296`\n"), "{stderr}");
+
+    // Own factor CSV: a part given twice, or parts above the total.
+    let header = "id,name,unit,kgco2e,uncertainty,category,part,source\n";
+    std::fs::write(
+        dir.path().join("twice.csv"),
+        format!("{header}X,Gaz,kgCO2e/kWh,0.2,10,Combustibles > Fossiles,,s\nX,Gaz,kgCO2e/kWh,0.15,10,Combustibles > Fossiles,Combustion,s\nX,Gaz,kgCO2e/kWh,0.15,10,Combustibles > Fossiles,Combustion,s\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--factors", "twice.csv"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("twice.csv:4:1: part `Combustion` of factor `X` is given twice"),
+        "{stderr}"
+    );
+    std::fs::write(
+        dir.path().join("above.csv"),
+        format!("{header}X,Gaz,kgCO2e/kWh,0.2,10,Combustibles > Fossiles,,s\nX,Gaz,kgCO2e/kWh,0.15,10,Combustibles > Fossiles,Combustion,s\nX,Gaz,kgCO2e/kWh,0.1,10,Combustibles > Fossiles,Fuites,s\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--factors", "above.csv"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("above.csv:4:1: the parts of factor `X` add up to more than its total 0.2"),
+        "{stderr}"
+    );
+
+    // A defective row of a supplied base: the line never takes the embedded value instead.
+    let export = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/factors/base_carbone_v23.6_default.csv"
+    ))
+    .unwrap();
+    let mut rows = export.lines();
+    let header = rows.next().unwrap();
+    let element = rows.find(|r| r.starts_with("Elément;42513;")).unwrap();
+    let broken = element.replacen(";0,052;", ";1 000,5;", 1);
+    assert_ne!(broken, element);
+    std::fs::write(dir.path().join("base.csv"), format!("{header}\n{broken}\n")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--factors", "base.csv"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("error: inv.yaml:7:13: factor `42513`: its row in base.csv:2 is defective"),
+        "{stderr}"
+    );
 }

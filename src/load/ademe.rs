@@ -286,7 +286,9 @@ impl Col {
             NumberError::NotANumber => {
                 format!("column \"{}\": \"{text}\" is not a number", self.name)
             }
-            NumberError::OutOfRange => format!("column \"{}\": \"{text}\" is {e}", self.name),
+            NumberError::OutOfRange | NumberError::MissingPercent => {
+                format!("column \"{}\": \"{text}\" is {e}", self.name)
+            }
         })
     }
 
@@ -464,10 +466,14 @@ impl Loader<'_> {
             } else {
                 " (broken quoting or stray ';'?)".to_string()
             };
-            self.defect(
-                line,
-                format!("row has {} columns, expected {width}{spans}", record.len()),
-            );
+            let reason = format!("row has {} columns, expected {width}{spans}", record.len());
+            // Its id, when readable, is not taken from another base instead.
+            let id = self.columns.id.text(record).to_string();
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                self.defect(line, reason);
+            } else {
+                self.defect_of(line, &id, reason);
+            }
             return Ok(());
         }
         let id = self.columns.id.text(record);
@@ -516,7 +522,7 @@ impl Loader<'_> {
             Some(ElementType::SourceData) => self.skipped_source_data += 1,
             Some(ElementType::Factor) => match self.factor(record, id, line) {
                 Ok(factor) => self.factors.push(factor),
-                Err(reason) => self.defect(line, reason),
+                Err(reason) => self.defect_of(line, id, reason),
             },
             None => self.defect(
                 line,
@@ -556,7 +562,7 @@ impl Loader<'_> {
                 .entry(id.to_string())
                 .or_default()
                 .push((raw, part)),
-            Err(reason) => self.defect(line, reason),
+            Err(reason) => self.defect_of(line, id, reason),
         }
     }
 
@@ -659,10 +665,32 @@ impl Loader<'_> {
     }
 
     fn defect(&mut self, line: u64, reason: String) {
-        self.defects.push(SkippedRow { line, reason });
+        self.defects.push(SkippedRow {
+            line,
+            id: None,
+            reason,
+        });
+    }
+
+    /// A defective row of factor `id`: the factor is not loaded from this base at all (a
+    /// missing part would split it wrongly).
+    fn defect_of(&mut self, line: u64, id: &str, reason: String) {
+        self.defects.push(SkippedRow {
+            line,
+            id: Some(id.to_string()),
+            reason,
+        });
     }
 
     fn finish(mut self, rows: usize, bytes: &[u8]) -> LoadedBase {
+        let defective: std::collections::HashSet<&str> = self
+            .defects
+            .iter()
+            .filter_map(|d| d.id.as_deref())
+            .collect();
+        if !defective.is_empty() {
+            self.factors.retain(|f| !defective.contains(&f.id.as_str()));
+        }
         for factor in &mut self.factors {
             if let Some(parts) = self.parts.remove(&factor.id) {
                 factor.parts = parts.into_iter().map(|(_, part)| part).collect();
@@ -912,6 +940,7 @@ mod tests {
             base.defects,
             [SkippedRow {
                 line: 7,
+                id: Some("4".to_string()),
                 reason: "row has 8 columns, expected 28, spanning lines 7–8: unbalanced quote?"
                     .to_string()
             }]

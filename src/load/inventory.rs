@@ -20,6 +20,9 @@ use std::sync::Arc;
 
 type Text = Spanned<String>;
 
+/// The longest amortisation period accepted, in years.
+pub const MAX_AMORTIZATION_YEARS: u32 = 100;
+
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawInventory {
@@ -644,10 +647,16 @@ impl Checker {
             Ok(v) => v,
             Err(problem) => {
                 let at = self.at(text);
+                let help = match problem {
+                    crate::number::NumberError::MissingPercent => {
+                        crate::number::percent_hint(&text.value)
+                    }
+                    _ => "write a percentage such as 15%".to_string(),
+                };
                 self.error(
                     at,
                     format!("`{field}` is {problem}: `{}`", text.value),
-                    "write a percentage such as 15%",
+                    help,
                 );
                 return None;
             }
@@ -917,7 +926,14 @@ impl Checker {
     }
 
     fn amortization(&mut self, raw: &Spanned<RawAmortization>) -> Option<Amortization> {
-        let acquired = raw.value.acquired.value.trim().parse::<i32>().ok();
+        let acquired = raw
+            .value
+            .acquired
+            .value
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y));
         if acquired.is_none() {
             let at = self.at(&raw.value.acquired);
             self.error(
@@ -929,18 +945,20 @@ impl Checker {
                 "write the year the good was acquired, e.g. 2022",
             );
         }
-        let years = raw.value.years.value.trim().parse::<i64>().ok();
+        // Buildings are amortised over 50 years in the method; beyond 100 a figure is a typo,
+        // and a dropped amortisation would count the good whole.
+        let years = raw.value.years.value.trim().parse::<u32>().ok();
         let years = match years {
-            Some(y) if y >= 1 => u32::try_from(y).ok(),
+            Some(y) if (1..=MAX_AMORTIZATION_YEARS).contains(&y) => Some(y),
             _ => {
                 let at = self.at(&raw.value.years);
                 self.error(
                     at,
                     format!(
-                        "`amortization.years` must be a whole number ≥ 1: `{}`",
+                        "`amortization.years` must be a whole number from 1 to {MAX_AMORTIZATION_YEARS}: `{}`",
                         raw.value.years.value
                     ),
-                    "write the amortisation period in years, e.g. 5",
+                    "write the amortisation period in years, e.g. 5 (IT), 10 (furniture), 50 (buildings)",
                 );
                 None
             }
