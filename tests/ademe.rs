@@ -264,6 +264,7 @@ fn non_numeric_total_is_a_defect_with_row_and_column() {
         base.defects,
         [SkippedRow {
             line: 3,
+            id: Some("42513".to_string()),
             reason: "column \"Total poste non décomposé\": \"#N/A\" is not a number".to_string()
         }]
     );
