@@ -240,7 +240,9 @@ mod tests {
     fn reads_percentages() {
         assert_eq!(parse_percent("15%"), Ok(d("0.15")));
         assert_eq!(parse_percent("5 %"), Ok(d("0.05")));
-        assert_eq!(parse_percent("30"), Ok(d("0.3")));
+        assert_eq!(parse_percent("30"), Err(NumberError::MissingPercent));
+        assert_eq!(parse_percent("0.05"), Err(NumberError::MissingPercent));
+        assert_eq!(parse_percent("x"), Err(NumberError::NotANumber));
         assert_eq!(parse_percent("x%"), Err(NumberError::NotANumber));
     }
 }
