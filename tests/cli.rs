@@ -1045,7 +1045,7 @@ fn no_silent_fallbacks() {
     let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml", "--factors", "above.csv"]);
     assert_eq!(code, 1);
     assert!(
-        stderr.contains("above.csv:4:1: the parts of factor `X` add up to more than its total 0.2"),
+        stderr.contains("above.csv:4:1: the parts of factor `X` add up to more than its total 0.2 (beyond 0.5 %)"),
         "{stderr}"
     );
 

@@ -155,16 +155,20 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
                     .parts
                     .iter()
                     .try_fold(rust_decimal::Decimal::ZERO, |a, p| a.checked_add(p.kgco2e));
+                // Beyond the 0.5 % that rounding of published parts allows (as the export's).
+                let tolerance = factor.kgco2e.abs() * rust_decimal::Decimal::new(5, 3);
                 let above = match sum {
-                    Some(sum) if factor.kgco2e.is_sign_negative() => sum < factor.kgco2e,
-                    Some(sum) => sum > factor.kgco2e,
+                    Some(sum) if factor.kgco2e.is_sign_negative() => {
+                        sum < factor.kgco2e - tolerance
+                    }
+                    Some(sum) => sum > factor.kgco2e + tolerance,
                     None => true,
                 };
                 if above {
                     return Err(InputError::new(
                         Position::new(file, line, 1),
                         format!(
-                            "the parts of factor `{id}` add up to more than its total {}",
+                            "the parts of factor `{id}` add up to more than its total {} (beyond 0.5 %)",
                             factor.kgco2e.normalize()
                         ),
                     )
