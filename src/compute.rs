@@ -1,6 +1,6 @@
 //! The calculation engine: inventory + factor base → [`Report`]. Pure: no I/O, no printing.
 
-use crate::assignment::{self, AssignmentError};
+use crate::assignment::{self, AssignmentError, Modifier};
 use crate::energy_split::{self, Overflow};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus};
@@ -922,6 +922,41 @@ fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> 
             format!("line `{}` is freight (factor {}): say which way the goods go", line.id, factor.id),
         )
         .help("add `direction: upstream` (3.12) or `direction: downstream` (3.17)"),
+        AssignmentError::TransportRatioUnplaced => InputError::new(
+            line.at.line.clone(),
+            format!(
+                "line `{}` uses a monetary ratio of transport (factor {} \"{}\"): say whether it carries people or goods",
+                line.id, factor.id, factor.name
+            ),
+        )
+        .help("add `purpose: business|commute|visitors` (3.13, 3.22, 3.16) for people, or `direction: upstream|downstream` (3.12, 3.17) for goods"),
+        AssignmentError::Meaningless(modifier) => {
+            let (at, field, help) = match modifier {
+                Modifier::Purpose => (
+                    &line.at.purpose,
+                    "purpose",
+                    "`purpose:` places passenger transport and fuel for vehicles the organisation does not own; for hotel nights of business trips write `post: \"3.13\"`",
+                ),
+                Modifier::Direction => (
+                    &line.at.direction,
+                    "direction",
+                    "`direction:` places freight (3.12 upstream, 3.17 downstream); remove it here",
+                ),
+                Modifier::Mobile => (
+                    &line.at.mobile,
+                    "mobile",
+                    "`mobile:` marks fuel burnt in the organisation's own vehicles (1.2); fuel with `purpose:` is someone else's vehicle; remove it here",
+                ),
+            };
+            InputError::new(
+                at.clone().unwrap_or_else(|| line.at.line.clone()),
+                format!(
+                    "line `{}`: `{field}:` means nothing for factor {} (category \"{}\")",
+                    line.id, factor.id, factor.category
+                ),
+            )
+            .help(help)
+        }
         AssignmentError::NoRule => {
             let codes: Vec<&str> = Post::all().map(Post::code).collect();
             InputError::new(

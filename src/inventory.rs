@@ -218,6 +218,12 @@ pub struct LinePositions {
     pub market: Position,
     /// `unit:`.
     pub unit: Position,
+    /// `purpose:`, when given.
+    pub purpose: Option<Position>,
+    /// `direction:`, when given.
+    pub direction: Option<Position>,
+    /// `mobile:`, when given.
+    pub mobile: Option<Position>,
 }
 
 /// One activity line: a quantity of something × a factor.

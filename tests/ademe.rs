@@ -12,6 +12,7 @@ use bilan::factor::{Factor, FactorStatus};
 use bilan::factor_base::{LoadedBase, SkippedRow};
 use bilan::load::ademe::{self, SKIPPED_DUPLICATE, SKIPPED_SOURCE_DATA};
 use bilan::load::encoding::decode;
+use bilan::load::inventory;
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -392,4 +393,35 @@ fn search_the_extract() {
         )),
         ["28203"]
     );
+}
+
+#[test]
+fn road_biofuels_of_the_full_export_go_to_mobile_combustion() {
+    if !Path::new(FULL_EXPORT).is_file() {
+        eprintln!("skipped: {FULL_EXPORT} is absent");
+        return;
+    }
+    let bytes = std::fs::read(FULL_EXPORT).unwrap();
+    let base = load("Base_Carbone_V23.6.csv", &bytes).unwrap();
+    let line = |id: &str| {
+        let mut inventory = inventory::parse(
+            "inv.yaml",
+            &format!("bilan: 1\norganisation: {{ name: T }}\nperiod: {{ year: 2024 }}\nlines:\n  - {{ id: l, label: L, factor: \"{id}\", quantity: 1, unit: {}, uncertainty: 5% }}\n",
+                factor(&base, id).per_unit()),
+        )
+        .unwrap();
+        inventory.lines.truncate(1);
+        let mut merged = bilan::factor_base::FactorBase::new();
+        merged.merge(base.clone());
+        let report = bilan::compute::compute(&inventory, &merged).unwrap();
+        report.lines[0].post.code()
+    };
+    // Biodiesel (litre), bioethanol, BioGNC for road vehicles, BioGNL fuel, HVO 100: 1.2.
+    for id in ["14256", "14271", "28295", "27061", "37112"] {
+        assert_eq!(line(id), "1.2", "{id}");
+    }
+    // Biomethane injected in the gas network and wood pellets stay stationary.
+    for id in ["43576", "34942"] {
+        assert_eq!(line(id), "1.1", "{id}");
+    }
 }

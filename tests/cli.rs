@@ -1068,3 +1068,69 @@ fn no_silent_fallbacks() {
         "{stderr}"
     );
 }
+
+#[test]
+fn line_modifiers_only_where_they_mean_something() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |body: &str| {
+        std::fs::write(dir.path().join("m.yaml"), lines(body)).unwrap();
+        run_at(dir.path(), &["check", "m.yaml"])
+    };
+    // purpose: on electricity, direction: on a train ticket, mobile: on a purchase.
+    let (code, _, stderr) = check(&ELEC.replace(
+        "    uncertainty: 5%\n",
+        "    uncertainty: 5%\n    purpose: business\n",
+    ));
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: m.yaml:11:14: line `elec`: `purpose:` means nothing for factor 42513 (category \"Electricité > Mix réseau électrique > France continentale > Moyen\")\n"), "{stderr}");
+    let (code, _, stderr) = check(
+        "  - { id: tgv, label: TGV, factor: \"43256\", quantity: 1000, unit: p.km, uncertainty: 5%, purpose: business, direction: upstream }\n",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: m.yaml:5:120: line `tgv`: `direction:` means nothing for factor 43256"
+        ),
+        "{stderr}"
+    );
+    let (code, _, stderr) = check(
+        "  - { id: conseil, label: Conseil, factor: \"43445\", quantity: 10, unit: k€, uncertainty: 5%, mobile: true }\n",
+    );
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: m.yaml:5:102: line `conseil`: `mobile:` means nothing for factor 43445"
+        ),
+        "{stderr}"
+    );
+    // A monetary ratio of air transport needs to say who or what travels.
+    let (code, _, stderr) = check(
+        "  - { id: avion, label: Billets, factor: \"43565\", quantity: 10, unit: k€, uncertainty: 5% }\n",
+    );
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: m.yaml:5:5: line `avion` uses a monetary ratio of transport (factor 43565 \"Transports aériens - 2023\"): say whether it carries people or goods\n"), "{stderr}");
+
+    // With purpose: the air ratio goes to business travel; fuel for vehicles the organisation
+    // does not own goes whole to the trip's post (25775, diesel B7, 3.1 kgCO2e/L: 100 L → 310).
+    std::fs::write(
+        dir.path().join("ok.yaml"),
+        lines("  - { id: avion, label: Billets, factor: \"43565\", quantity: 10, unit: k€ (2023) HT, uncertainty: 5%, purpose: business }\n  - { id: gazole, label: Gazole des véhicules personnels, factor: \"25775\", quantity: 100, unit: litre, uncertainty: 5%, purpose: business }\n"),
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "ok.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let post = |code: &str| {
+        json["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["code"] == code)
+            .unwrap()["kgco2e"]
+            .to_string()
+    };
+    // 10 k€ × 914 = 9,140 and 310: 9,450 in 3.13; nothing in 1.2 or 3.8.
+    assert_eq!(post("3.13"), "9450");
+    assert_eq!(post("1.2"), "0");
+    assert_eq!(post("3.8"), "0");
+}

@@ -210,7 +210,7 @@ struct RawLine {
     #[serde(default)]
     direction: Option<Text>,
     #[serde(default)]
-    mobile: Option<bool>,
+    mobile: Option<Spanned<bool>>,
     #[serde(default)]
     amortization: Option<Spanned<RawAmortization>>,
     #[serde(default)]
@@ -901,6 +901,9 @@ impl Checker {
             market: market_at,
             factor: factor_at,
             unit: self.at(&raw.unit),
+            purpose: raw.purpose.as_ref().map(|p| self.at(p)),
+            direction: raw.direction.as_ref().map(|d| self.at(d)),
+            mobile: raw.mobile.as_ref().map(|m| self.at(m)),
         };
         Some(Line {
             id,
@@ -913,7 +916,7 @@ impl Checker {
             post,
             purpose,
             direction,
-            mobile: raw.mobile.unwrap_or(false),
+            mobile: raw.mobile.as_ref().is_some_and(|m| m.value),
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
             pci_per_pcs,
