@@ -469,6 +469,26 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
+        if assignment.post == crate::post::codes::HEAT
+            && factor.parts.is_empty()
+            && factor
+                .category
+                .trim_start()
+                .starts_with("Réseaux de chaleur")
+        {
+            self.warn(
+                Code::HeatNetworkUnsplit,
+                &line.at.factor,
+                format!(
+                    "line `{}`: heat network factor {} states no usable combustion value (none, or one above its life-cycle total); the whole total stays in 2.7 (its upstream part belongs in 3.8)",
+                    line.id, factor.id
+                ),
+                format!(
+                    "ligne `{}` : le facteur de réseau de chaleur {} ne donne pas de valeur de combustion utilisable (aucune, ou supérieure à son total ACV) ; tout le total reste en 2.7 (son amont relèverait du 3.8)",
+                    line.id, factor.id
+                ),
+            );
+        }
         let (k_activity, quality_undeclared) = self.activity_k(line);
         if quality_undeclared {
             self.warn(

@@ -23,6 +23,8 @@ pub enum Code {
     PartsOffTotal,
     /// A biomass fuel whose factor gives no biogenic CO2.
     BiogenicMissing,
+    /// A heat or cooling network factor stating no combustion value: the line stays whole in 2.7.
+    HeatNetworkUnsplit,
     /// A line with no declared uncertainty or quality (counted at the worst case).
     UndeclaredQuality,
     /// A post above ±20 % uncertainty.
@@ -49,7 +51,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the README's order.
-    pub const ALL: [Code; 18] = [
+    pub const ALL: [Code; 19] = [
         Code::PriceYear,
         Code::ArchivedFactor,
         Code::NotAmortized,
@@ -57,6 +59,7 @@ impl Code {
         Code::Unsplittable,
         Code::PartsOffTotal,
         Code::BiogenicMissing,
+        Code::HeatNetworkUnsplit,
         Code::UndeclaredQuality,
         Code::PostUncertainty,
         Code::PeriodLength,
@@ -80,6 +83,7 @@ impl Code {
             Code::Unsplittable => "unsplittable-factor",
             Code::PartsOffTotal => "parts-off-total",
             Code::BiogenicMissing => "biogenic-missing",
+            Code::HeatNetworkUnsplit => "heat-network-unsplit",
             Code::UndeclaredQuality => "undeclared-quality",
             Code::PostUncertainty => "post-uncertainty",
             Code::PeriodLength => "period-length",
