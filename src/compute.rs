@@ -150,6 +150,8 @@ fn overflow(at: &Position) -> InputError {
 
 struct Engine<'a> {
     inventory: &'a Inventory,
+    /// The shipped price index with the inventory's `price_index:` on top.
+    prices: crate::price_index::PriceIndex,
     base: &'a FactorBase,
     /// Parsed units by spelling: an inventory repeats a handful of units many times.
     units: HashMap<String, Unit>,
@@ -159,8 +161,13 @@ struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     fn new(inventory: &'a Inventory, base: &'a FactorBase) -> Self {
+        let mut prices = crate::price_index::PriceIndex::shipped();
+        for (year, change) in &inventory.price_index {
+            prices.set(*year, *change);
+        }
         Engine {
             inventory,
+            prices,
             base,
             units: HashMap::new(),
             errors: Vec::new(),
@@ -285,26 +292,37 @@ impl<'a> Engine<'a> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
-        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+        let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
             Ok(c) => c,
             Err(problem) => {
                 self.errors.push(unit_error(line, &factor, &problem));
                 return None;
             }
         };
-        if let Some(price_year) = converted.price_year_differs {
-            self.warn(
-                Code::PriceYear,
-                &line.at.unit,
-                format!(
-                    "line `{}`: factor {} prices euros of {price_year}, the period is {year}; convert the amount to {price_year} euros if inflation matters",
-                    line.id, factor.id
+        let mut price = None;
+        if let Some((from_year, to_year)) = converted.price_years {
+            match self.prices.convert(from_year, to_year) {
+                Ok(conversion) => {
+                    let Some(value) = converted.value.checked_mul(conversion.multiplier) else {
+                        self.errors.push(overflow(&line.at.unit));
+                        return None;
+                    };
+                    converted.value = value;
+                    price = Some(conversion);
+                }
+                Err(missing) => self.warn(
+                    Code::PriceYear,
+                    &line.at.unit,
+                    format!(
+                        "line `{}`: factor {} prices euros of {to_year}, the amount is in euros of {from_year}, and the price index has no change for {missing}: the amount is used as is; add it with `price_index: {{ \"{missing}\": 1.5% }}`",
+                        line.id, factor.id
+                    ),
+                    format!(
+                        "ligne `{}` : le facteur {} est en euros de {to_year}, le montant en euros de {from_year}, et l'indice des prix n'a pas l'évolution de {missing} : le montant est pris tel quel ; ajoutez-la avec `price_index: {{ \"{missing}\": 1.5% }}`",
+                        line.id, factor.id
+                    ),
                 ),
-                format!(
-                    "ligne `{}` : le facteur {} est en euros de {price_year}, la période est {year} ; convertissez le montant en euros de {price_year} si l'inflation compte",
-                    line.id, factor.id
-                ),
-            );
+            }
         }
         if factor.status == FactorStatus::Archived {
             self.warn(
@@ -516,6 +534,7 @@ impl<'a> Engine<'a> {
             quantity: line.quantity,
             unit: line.unit.clone(),
             converted_quantity: converted.value,
+            price,
             rule: assignment.rule,
             post: assignment.post,
             figure: Figure {

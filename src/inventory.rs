@@ -299,6 +299,8 @@ pub struct Inventory {
     pub actions: Vec<crate::action::Action>,
     /// Warning codes the inventory silences (`allow:`).
     pub allow: Vec<crate::warning::Code>,
+    /// Annual price changes the inventory adds to the shipped index (`price_index:`).
+    pub price_index: Vec<(i32, Decimal)>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

@@ -26,6 +26,7 @@ pub mod monte_carlo;
 pub mod number;
 pub mod output;
 pub mod post;
+pub mod price_index;
 pub mod render;
 pub mod report;
 pub mod search;

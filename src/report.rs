@@ -135,8 +135,10 @@ pub struct LineResult {
     pub quantity: Decimal,
     /// Its unit as written.
     pub unit: String,
-    /// The quantity in the factor's unit.
+    /// The quantity in the factor's unit (for money, in euros of the factor's price year).
     pub converted_quantity: Decimal,
+    /// The price-year conversion of a monetary amount, when one was made.
+    pub price: Option<crate::price_index::PriceConversion>,
     /// The assignment rule that placed it.
     pub rule: Rule,
     /// The post it was assigned to (before the energy split).

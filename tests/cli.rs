@@ -412,10 +412,11 @@ fn included_lines_are_added() {
         &["compute", "inv.yaml", "--format", "csv", "--lines"],
     );
     assert_eq!(code, 0, "{stderr}");
-    // The included line follows the inventory's own (default id line-2): 10 k€ × 75 = 750,
-    // α = exp(2·sqrt((ln √1.1)² + (ln √1.8)²)) − 1 = 0.813872 (10 % activity, 80 % factor).
+    // The included line follows the inventory's own (default id line-2): 10 k€ of 2022 are
+    // 10 × 1.04875 = 10.4875 k€ of 2023 (INSEE, +4.875 % in 2023), × 75 (43445, 2023 prices)
+    // = 786.5625; α = exp(2·sqrt((ln √1.1)² + (ln √1.8)²)) − 1 = 0.813872.
     assert!(
-        stdout.ends_with("line-2,Infogérance,3.9,43445,10,k€,750,0.813872\n"),
+        stdout.ends_with("line-2,Infogérance,3.9,43445,10,k€,786.5625,0.813872\n"),
         "{stdout}"
     );
     // Errors point into the included file; a repeated id across files is an error.
@@ -868,12 +869,12 @@ fn warnings_have_codes_a_file_a_language_and_can_be_allowed() {
     // 43445 prices euros of 2023; the period is 2022: a price-year warning. The line declares
     // no uncertainty and there is no default: undeclared-quality, and 3.9 at ±152 %.
     let text = format!(
-        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n"
+        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€ (2030) HT\n"
     );
     std::fs::write(dir.path().join("inv.yaml"), &text).unwrap();
     let (code, _, fr) = run_at(dir.path(), &["check", "inv.yaml"]);
     assert_eq!(code, 0);
-    assert!(fr.contains("warning: inv.yaml:9:11: ligne `conseil` : le facteur 43445 est en euros de 2023, la période est 2022 ; convertissez le montant en euros de 2023 si l'inflation compte [price-year]\n"), "{fr}");
+    assert!(fr.contains("warning: inv.yaml:9:11: ligne `conseil` : le facteur 43445 est en euros de 2023, le montant en euros de 2030, et l'indice des prix n'a pas l'évolution de 2026 : le montant est pris tel quel ; ajoutez-la avec `price_index: { \"2026\": 1.5% }` [price-year]\n"), "{fr}");
     assert!(
         fr.contains("warning: inv.yaml: le poste 3.9 est incertain à ±"),
         "{fr}"
@@ -881,7 +882,7 @@ fn warnings_have_codes_a_file_a_language_and_can_be_allowed() {
     assert!(fr.contains("[post-uncertainty]\n"), "{fr}");
     let (_, _, en) = run_at(dir.path(), &["check", "inv.yaml", "--lang", "en"]);
     assert!(
-        en.contains("warning: inv.yaml:9:11: line `conseil`: factor 43445 prices euros of 2023"),
+        en.contains("warning: inv.yaml:9:11: line `conseil`: factor 43445 prices euros of 2023, the amount is in euros of 2030, and the price index has no change for 2026"),
         "{en}"
     );
     assert!(
@@ -960,7 +961,7 @@ fn the_examples_pass_check_strict() {
 fn batch_prints_one_warning_line_per_inventory() {
     let dir = tempfile::tempdir().unwrap();
     let inv = format!(
-        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n"
+        "{HEAD}lines:\n  - id: conseil\n    label: Conseil\n    factor: \"43445\"\n    quantity: 10\n    unit: k€ (2030) HT\n"
     );
     std::fs::create_dir(dir.path().join("in")).unwrap();
     std::fs::write(dir.path().join("in/a.yaml"), &inv).unwrap();
@@ -1133,4 +1134,82 @@ fn line_modifiers_only_where_they_mean_something() {
     assert_eq!(post("3.13"), "9450");
     assert_eq!(post("1.2"), "0");
     assert_eq!(post("3.8"), "0");
+}
+
+#[test]
+fn monetary_amounts_are_brought_to_the_ratio_price_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    // 20 k€ of 2019 on 43445 (75 kgCO2e per k€ of 2023): × 1.00480 × 1.01642 × 1.05223 ×
+    // 1.04875 (INSEE's annual changes of 2020–2023, factors/price_index.csv), then × 75.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        lines("  - { id: conseil, label: Conseil, factor: \"43445\", quantity: 20, unit: keuro (2019) HT, uncertainty: 5% }\n"),
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let multiplier = d("1.00480") * d("1.01642") * d("1.05223") * d("1.04875");
+    let line = &json["lines"][0];
+    assert_eq!(line["price_conversion"]["from_year"], 2019);
+    assert_eq!(line["price_conversion"]["to_year"], 2023);
+    assert_eq!(
+        line["price_conversion"]["multiplier"].to_string(),
+        multiplier.normalize().to_string()
+    );
+    assert_eq!(
+        line["price_conversion"]["index"],
+        "INSEE IPC, annual average change (factors/price_index.csv)"
+    );
+    assert_eq!(
+        line["kgco2e"].to_string(),
+        (d("20") * multiplier * d("75")).normalize().to_string()
+    );
+    // About 1,690.5 kg instead of the 1,500 an unconverted amount would give.
+    assert!(
+        line["kgco2e"].to_string().starts_with("1690.5"),
+        "{}",
+        line["kgco2e"]
+    );
+
+    // The inventory's own changes replace the shipped ones (2021: +2 %, 2026: +1.5 %).
+    std::fs::write(
+        dir.path().join("own.yaml"),
+        format!("{HEAD}price_index: {{ \"2021\": 2%, \"2026\": -1.5% }}\nlines:\n  - {{ id: c, label: C, factor: \"43445\", quantity: 20, unit: keuro (2019) HT, uncertainty: 5% }}\n  - {{ id: f, label: F, factor: \"43445\", quantity: 10, unit: keuro (2026) HT, uncertainty: 5% }}\n"),
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "own.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let own = d("1.00480") * d("1.02") * d("1.05223") * d("1.04875");
+    assert_eq!(
+        json["lines"][0]["price_conversion"]["multiplier"].to_string(),
+        own.normalize().to_string()
+    );
+    assert_eq!(
+        json["lines"][0]["price_conversion"]["index"],
+        "INSEE IPC, annual average change (factors/price_index.csv) + the inventory's price_index:"
+    );
+    // 2026 → 2023: ÷ (1.02001 × 1.00943 × 0.985).
+    let back = rust_decimal::Decimal::ONE / (d("1.02001") * d("1.00943") * d("0.985"));
+    assert_eq!(
+        json["lines"][1]["price_conversion"]["multiplier"].to_string(),
+        back.normalize().to_string()
+    );
+
+    // A bare number is ambiguous here too.
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        format!("{HEAD}price_index: {{ \"2026\": 0.015 }}\nlines:\n{ELEC}"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "bad.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: bad.yaml:4:24: `price_index` is a number without a % sign: `0.015`\n"
+        ),
+        "{stderr}"
+    );
 }

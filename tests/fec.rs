@@ -137,21 +137,52 @@ lines:
         &["compute", "2025.yaml", "--format", "csv", "--lines"],
     );
     assert_eq!(code, 0, "{stderr}");
-    let expected = "line_id,label,post,factor,quantity,unit,kgco2e,uncertainty
-tgv,TGV,3.13,43256,10000,p.km,29.3,0.207723
-fec-21830000,Matériel de bureau et informatique,3.10,43420,3.6,k€,194.4,0.803642
-fec-60640000,Fournitures administratives,3.9,43370,1.3505,k€,482.1285,0.803642
-fec-62260000,Honoraires,3.9,43545,3,k€,201,0.803642
-fec-62600000,Téléphone et internet,3.9,43510,2.4,k€,326.4,0.803642
-fec-62700000,Frais bancaires,3.9,43530,0.0453,k€,3.171,0.803642
-";
+    // The amounts are euros of 2025, the ratios of 2023: each amount is brought to 2023 euros,
+    // ÷ (1.02001 × 1.00943) (INSEE, 2024 and 2025), before its ratio; 21830000 is amortised
+    // over 4 years. Computed here step by step as the method says.
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let to_2023 = rust_decimal::Decimal::ONE / (d("1.02001") * d("1.00943"));
+    let kg = |k_euros: &str, ratio: &str| d(k_euros) * to_2023 * d(ratio);
+    let lines = [
+        (
+            "fec-21830000,Matériel de bureau et informatique,3.10,43420,3.6,k€",
+            kg("3.6", "216") / d("4"),
+        ),
+        (
+            "fec-60640000,Fournitures administratives,3.9,43370,1.3505,k€",
+            kg("1.3505", "357"),
+        ),
+        ("fec-62260000,Honoraires,3.9,43545,3,k€", kg("3", "67")),
+        (
+            "fec-62600000,Téléphone et internet,3.9,43510,2.4,k€",
+            kg("2.4", "136"),
+        ),
+        (
+            "fec-62700000,Frais bancaires,3.9,43530,0.0453,k€",
+            kg("0.0453", "70"),
+        ),
+    ];
+    let mut expected = String::from(
+        "line_id,label,post,factor,quantity,unit,kgco2e,uncertainty\ntgv,TGV,3.13,43256,10000,p.km,29.3,0.207723\n",
+    );
+    let mut total = d("29.3");
+    for (head, kgco2e) in &lines {
+        expected.push_str(&format!("{head},{},0.803642\n", kgco2e.normalize()));
+        total += *kgco2e;
+    }
     assert_eq!(stdout, expected);
-    // 29.3 + 194.4 + 482.1285 + 201 + 326.4 + 3.171 = 1236.3995 kgCO2e.
+    // 29.3 + (194.4 + 482.1285 + 201 + 326.4 + 3.171) / 1.0296 ≈ 1,201.66 (1,236.40 unconverted).
+    assert!(total > d("1201") && total < d("1202"), "{total}");
     let (code, stdout, _) = run_at(dir.path(), &["compute", "2025.yaml", "--format", "json"]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["total"]["kgco2e"].to_string(), "1236.3995");
-    // Without the travel line, 6251 is mapped: + 1.5 k€ × 319 = 478.5 in 3.13.
+    assert_eq!(
+        json["total"]["kgco2e"].to_string(),
+        total.normalize().to_string()
+    );
+    assert_eq!(json["lines"][1]["price_conversion"]["from_year"], 2025);
+    assert_eq!(json["lines"][1]["price_conversion"]["to_year"], 2023);
+    // Without the travel line, 6251 is mapped: + 1.5 k€ (2025) × 319 in 3.13.
     std::fs::write(
         dir.path().join("2025.yaml"),
         "bilan: 1\norganisation: { name: Test FEC }\nperiod: { year: 2025 }\ndefaults: { uncertainty: 5% }\ninclude: [achats.yaml]\nlines: []\n",
@@ -163,8 +194,11 @@ fec-62700000,Frais bancaires,3.9,43530,0.0453,k€,3.171,0.803642
     );
     let (_, stdout, _) = run_at(dir.path(), &["compute", "2025.yaml", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    // 1236.3995 − 29.3 + 478.5
-    assert_eq!(json["total"]["kgco2e"].to_string(), "1685.5995");
+    let travel = kg("1.5", "319");
+    assert_eq!(
+        json["total"]["kgco2e"].to_string(),
+        (total - d("29.3") + travel).normalize().to_string()
+    );
 }
 
 #[test]

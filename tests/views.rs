@@ -26,19 +26,19 @@ lines:
       market_factor: { name: Contrat vert, kgco2e: 0.01, unit: kgCO2e/kWh, source: Garanties d'origine 2025 } }
   - { id: chaleur, label: Réseau de chaleur, factor: "36808", quantity: 1000, unit: kWh }
   - { id: carton, label: Carton, factor: "26737", quantity: 0.1, unit: t }
-  - { id: services, label: Services, factor: "43445", quantity: 10, unit: k€ }
+  - { id: services, label: Services, factor: "43445", quantity: 10, unit: k€ (2023) HT }
   - { id: pc, label: Portables, factor: "27002", quantity: 5, unit: unité, amortization: { acquired: 2025, years: 5 } }
   - { id: dechets, label: Déchets, factor: "34650", quantity: 1, unit: t }
   - { id: fret-amont, label: Fret amont, factor: "43647", quantity: 1000, unit: t.km, direction: upstream }
   - { id: tgv, label: TGV, factor: "37142", quantity: 1000, unit: p.km, purpose: business }
-  - { id: leasing-amont, label: Leasing amont, factor: "43445", quantity: 1, unit: k€, post: "3.14" }
-  - { id: placements, label: Placements, factor: "43445", quantity: 2, unit: k€, post: "3.15" }
+  - { id: leasing-amont, label: Leasing amont, factor: "43445", quantity: 1, unit: k€ (2023) HT, post: "3.14" }
+  - { id: placements, label: Placements, factor: "43445", quantity: 2, unit: k€ (2023) HT, post: "3.15" }
   - { id: visiteurs, label: Visiteurs, factor: "28000", quantity: 100, unit: p.km, purpose: visitors }
   - { id: fret-aval, label: Fret aval, factor: "43647", quantity: 2000, unit: t.km, direction: downstream }
   - { id: usage, label: Usage des produits, factor: "43014", quantity: 20, unit: kg, post: "3.18" }
   - { id: fin-de-vie, label: Fin de vie, factor: "34650", quantity: 0.5, unit: t, sold_products: true }
-  - { id: franchises, label: Franchises, factor: "43445", quantity: 3, unit: k€, post: "3.20" }
-  - { id: leasing-aval, label: Leasing aval, factor: "43445", quantity: 4, unit: k€, post: "3.21" }
+  - { id: franchises, label: Franchises, factor: "43445", quantity: 3, unit: k€ (2023) HT, post: "3.20" }
+  - { id: leasing-aval, label: Leasing aval, factor: "43445", quantity: 4, unit: k€ (2023) HT, post: "3.21" }
   - { id: domicile, label: Domicile-travail, factor: "43807", quantity: 100, unit: p.km, purpose: commute }
 "#;
 
@@ -240,7 +240,7 @@ fn a_market_factor_outside_scope_2_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let text = INVENTORY.replace(
         "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }",
-        "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }\n  - { id: x, label: X, factor: \"43445\", quantity: 1, unit: k€, market_factor: \"42513\" }",
+        "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }\n  - { id: x, label: X, factor: \"43445\", quantity: 1, unit: k€ (2023) HT, market_factor: \"42513\" }",
     );
     std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
     let out = Command::cargo_bin("bilan")
@@ -252,7 +252,7 @@ fn a_market_factor_outside_scope_2_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("error: inv.yaml:16:79: `market_factor:` on a line in post 3.9"),
+        stderr.contains("error: inv.yaml:16:89: `market_factor:` on a line in post 3.9"),
         "{stderr}"
     );
 }

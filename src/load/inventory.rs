@@ -48,6 +48,8 @@ struct RawInventory {
     published: Option<RawPublished>,
     #[serde(default)]
     allow: Option<Vec<Text>>,
+    #[serde(default)]
+    price_index: Option<Ordered<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -451,6 +453,28 @@ impl Checker {
                 }
             }
         }
+        let mut price_index = Vec::new();
+        for (year, change) in raw.price_index.map(|o| o.0).unwrap_or_default() {
+            let Some(year_value) = year
+                .value
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1950..=2200).contains(y))
+            else {
+                let at = self.at(&year);
+                self.error(
+                    at,
+                    format!("`price_index` key `{}` is not a year", year.value),
+                    "write the year the change is for, e.g. \"2026\": 1.2%",
+                );
+                continue;
+            };
+            let Some(value) = self.percent_signed(&change, "price_index") else {
+                continue;
+            };
+            price_index.push((year_value, value));
+        }
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -465,6 +489,7 @@ impl Checker {
             includes,
             actions,
             allow,
+            price_index,
         }
     }
 
@@ -640,6 +665,37 @@ impl Checker {
             });
         }
         out
+    }
+
+    /// A signed percentage (a price change may be negative), within ±100 %.
+    fn percent_signed(&mut self, text: &Text, field: &str) -> Option<Decimal> {
+        match parse_percent(&text.value) {
+            Ok(v) if v > -Decimal::ONE && v < Decimal::ONE => Some(v),
+            Ok(_) => {
+                let at = self.at(text);
+                self.error(
+                    at,
+                    format!("`{field}` is outside ±100 %: `{}`", text.value),
+                    "an annual price change is a percentage such as 2.1% or -0.5%",
+                );
+                None
+            }
+            Err(problem) => {
+                let at = self.at(text);
+                let help = match problem {
+                    crate::number::NumberError::MissingPercent => {
+                        crate::number::percent_hint(&text.value)
+                    }
+                    _ => "write an annual price change such as 2.1%".to_string(),
+                };
+                self.error(
+                    at,
+                    format!("`{field}` is {problem}: `{}`", text.value),
+                    help,
+                );
+                None
+            }
+        }
     }
 
     fn percent(&mut self, text: &Text, field: &str) -> Option<Decimal> {

@@ -63,6 +63,20 @@ pub fn line_table(e: &LineExplanation<'_>, at: Option<&str>, lang: Lang) -> Stri
             None => format!("{} {}", num(l.converted_quantity, lang), f.per_unit()),
         },
     ]);
+    if let Some(p) = &l.price {
+        rows.push(vec![
+            t("Année de prix", "Price year"),
+            format!(
+                "{} {} {} {} : × {} ({})",
+                t("euros de", "euros of"),
+                p.from,
+                t("→ euros de", "→ euros of"),
+                p.to,
+                num(p.multiplier, lang),
+                p.sources.join(" + ")
+            ),
+        ]);
+    }
     rows.push(vec![
         t("Amortissement", "Amortisation"),
         match &l.amortization {

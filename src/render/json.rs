@@ -149,6 +149,8 @@ struct Line<'a> {
     quantity: Num,
     unit: &'a str,
     converted_quantity: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price_conversion: Option<PriceLine>,
     rule: String,
     kgco2e: Num,
     uncertainty: Num,
@@ -161,6 +163,15 @@ struct Line<'a> {
     tags: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     market: Option<MarketLine<'a>>,
+}
+
+/// The price-year conversion of a monetary amount.
+#[derive(Serialize)]
+struct PriceLine {
+    from_year: i32,
+    to_year: i32,
+    multiplier: Num,
+    index: String,
 }
 
 #[derive(Serialize)]
@@ -186,6 +197,12 @@ impl<'a> Line<'a> {
             quantity: exact_num(l.quantity),
             unit: &l.unit,
             converted_quantity: exact_num(l.converted_quantity),
+            price_conversion: l.price.as_ref().map(|p| PriceLine {
+                from_year: p.from,
+                to_year: p.to,
+                multiplier: exact_num(p.multiplier),
+                index: p.sources.join(" + "),
+            }),
             rule: l.rule.to_string(),
             kgco2e: exact_num(l.figure.kgco2e),
             uncertainty: alpha(&l.figure),
