@@ -471,6 +471,12 @@ pub fn sub_post(label: &str) -> Option<&'static SubPost> {
         .find(|s| fold(s.fr) == folded || fold(s.en) == folded || s.key.to_lowercase() == folded)
 }
 
+/// True for the Immobilisations sub-posts, whose emission Bilan Carbone+ divides by the
+/// depreciation period (`hasDeprecationPeriod`, `apps/bilan-carbone/src/utils/study.ts`).
+pub fn is_capital(sub: &SubPost) -> bool {
+    sub.post_fr == IMMOS
+}
+
 /// The sub-post by enum key.
 pub fn by_key(key: &str) -> Option<&'static SubPost> {
     SUB_POSTS.iter().find(|s| s.key == key)

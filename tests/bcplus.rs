@@ -142,7 +142,7 @@ fn a_bcplus_export_imports_with_the_expected_posts() {
     let (code, yaml, err) = run_at(dir.path(), &["import", "bcplus", fixture.to_str().unwrap()]);
     assert_eq!(code, 0, "{err}");
     assert!(
-        err.contains("4 lines imported, 2 sources not mapped"),
+        err.contains("4 lines imported, 3 sources not mapped"),
         "{err}"
     );
     assert!(

@@ -349,7 +349,18 @@ fn parse_row(file: &Arc<str>, row: &Row) -> Result<Result<ImportedLine, Unmapped
     }
     let years = parse_number(file, row, col::DEPRECIATION, "depreciation period")?;
     let acquired = parse_number(file, row, col::ACQUIRED, "acquisition year")?;
+    // Bilan Carbone+ divides by the depreciation period only for the Immobilisations sub-posts
+    // (`hasDeprecationPeriod`, `apps/bilan-carbone/src/utils/study.ts`;
+    // `getEmissionSourceEmission`, `services/emissionSource.ts`); elsewhere I and J change nothing.
     let amortization = match (acquired, years) {
+        _ if !bcplus::is_capital(sub) => None,
+        (_, None) => None,
+        (None, Some(_)) => {
+            return Ok(Err(unmapped(
+                col::ACQUIRED,
+                "a depreciation period without an acquisition year: `amortization:` needs the year (add it in Bilan Carbone+)".into(),
+            )));
+        }
         (Some(a), Some(y)) => {
             let a = i32::try_from(a.trunc().mantissa())
                 .ok()
@@ -367,7 +378,6 @@ fn parse_row(file: &Arc<str>, row: &Row) -> Result<Result<ImportedLine, Unmapped
                 }
             }
         }
-        _ => None,
     };
     let site = Some(cell(row, col::SITE).to_string()).filter(|s| !s.is_empty());
     let tags = cell(row, col::TAG)
