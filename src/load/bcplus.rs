@@ -281,14 +281,19 @@ fn parse_row(file: &Arc<str>, row: &Row) -> Result<Result<ImportedLine, Unmapped
         None => match bcplus::post_of(sub, cell(row, col::CARACTERISATION)) {
             Some(post) => post,
             None => {
-                return Ok(Err(unmapped(
-                    col::SUB_POST,
+                let c = cell(row, col::CARACTERISATION);
+                let reason = if c.is_empty() {
                     format!(
-                        "sub-post `{}` with characterisation `{}` has no post among the 22",
-                        sub.fr,
-                        cell(row, col::CARACTERISATION)
-                    ),
-                )));
+                        "sub-post `{}` needs a characterisation to have a post (`Opéré, procédé` → 1.3, `Opéré, fugitive` → 1.4, `Opéré, CAS` → 1.5)",
+                        sub.fr
+                    )
+                } else {
+                    format!(
+                        "sub-post `{}` characterised `{c}` has no post among the 22",
+                        sub.fr
+                    )
+                };
+                return Ok(Err(unmapped(col::SUB_POST, reason)));
             }
         },
     };
