@@ -259,6 +259,9 @@ pub enum ConversionError {
     HeatingValueMissing(HeatingValue),
     /// PCI ↔ PCS needs `pci_per_pcs:` on the line.
     PciPerPcsMissing,
+    /// A kWh PCI or PCS quantity against a factor per bare kWh: which one the factor means is
+    /// not stated, and the two differ by about 10 % for natural gas.
+    HeatingValueUnstated(HeatingValue),
     /// A TTC amount against an HT factor.
     TaxIncluded,
     /// The result does not fit an exact decimal.
@@ -332,7 +335,8 @@ fn heating(
     pci_per_pcs: Option<Decimal>,
 ) -> Result<Decimal, ConversionError> {
     match (from, to) {
-        (_, None) => Ok(value),
+        (None, None) => Ok(value),
+        (Some(stated), None) => Err(ConversionError::HeatingValueUnstated(stated)),
         (None, Some(wanted)) => Err(ConversionError::HeatingValueMissing(wanted)),
         (Some(a), Some(b)) if a == b => Ok(value),
         (Some(HeatingValue::Pcs), Some(HeatingValue::Pci)) => {
