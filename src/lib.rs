@@ -4,19 +4,12 @@
 //! positions) → **compute** (a pure function: inventory + factor base → a report) →
 //! **render** (table, CSV, JSON, Markdown from the report).
 
-/// `eprintln!` that never panics: a closed standard error (`2>&1 | head -1`) is no failure,
-/// and a diagnostic that cannot be shown is dropped.
-#[macro_export]
-macro_rules! diagnostic {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        let _ = writeln!(std::io::stderr(), $($arg)*);
-    }};
-}
-
 pub mod action;
 pub mod assignment;
 pub mod batch;
+pub mod bcplus;
+pub mod bcplus_export;
+pub mod bcplus_units;
 pub mod breakdown;
 pub mod cli;
 pub mod cmd;
@@ -25,6 +18,7 @@ pub mod diff;
 pub mod embedded;
 pub mod energy_split;
 pub mod error;
+pub mod explain;
 pub mod factor;
 pub mod factor_base;
 pub mod fec;
@@ -35,6 +29,7 @@ pub mod monte_carlo;
 pub mod number;
 pub mod output;
 pub mod post;
+pub mod price_index;
 pub mod render;
 pub mod report;
 pub mod search;
@@ -45,3 +40,4 @@ pub mod uncertainty;
 pub mod uncertainty_analysis;
 pub mod unit;
 pub mod view;
+pub mod warning;

@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Where results go.
 #[derive(Debug)]
@@ -24,21 +24,16 @@ impl<'a> Sink<'a> {
     }
 }
 
-/// Refuses an output path that is one of the inputs: same file (device and inode, after
-/// links), or the same path when neither exists yet. The error names the input.
+/// Refuses an output path that is one of the inputs: the same file by identity (device and
+/// inode, links followed), whatever the spelling.
 pub fn refuse_inputs(output: &Sink<'_>, inputs: &[&Path]) -> Result<()> {
     let Sink::File(out) = output else {
         return Ok(());
     };
-    let out_identity = identity(out);
     for input in inputs {
-        let same = match (out_identity, identity(input)) {
-            (Some(a), Some(b)) => a == b,
-            _ => out == input,
-        };
-        if same {
+        if same_file(out, input) {
             bail!(
-                "--output {} is the input {}: refusing to overwrite it (choose another file)",
+                "--output {} is {}, an input of this run: refusing to overwrite it (choose another file)",
                 out.display(),
                 input.display()
             );
@@ -47,10 +42,24 @@ pub fn refuse_inputs(output: &Sink<'_>, inputs: &[&Path]) -> Result<()> {
     Ok(())
 }
 
-/// The real identity of a file (device, inode), links followed; `None` when it does not exist.
-fn identity(path: &Path) -> Option<(u64, u64)> {
-    use std::os::unix::fs::MetadataExt;
-    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+/// Whether two paths are the same existing file (device and inode after links; on other
+/// platforms, the same canonical path).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (std::fs::metadata(a), std::fs::metadata(b)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 /// Writes `text` to the sink. A closed stdout (`| head`) is not an error.
@@ -64,6 +73,19 @@ pub fn write_with(
     produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
     match sink {
+        Sink::Stdout if std::io::IsTerminal::is_terminal(&std::io::stdout()) => {
+            // On a terminal, control characters that came from input files (in a CSV cell, a
+            // title) are shown, never obeyed; only the colours of our own tables pass.
+            let mut text = Vec::new();
+            produce(&mut text).context("cannot write to standard output")?;
+            let text = String::from_utf8_lossy(&text);
+            let shown = terminal_safe(&text, crate::render::grid::colour_enabled());
+            let mut out = std::io::stdout().lock();
+            match out.write_all(shown.as_bytes()).and_then(|()| out.flush()) {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.context("cannot write to standard output"),
+            }
+        }
         Sink::Stdout => {
             let mut out = std::io::BufWriter::new(std::io::stdout().lock());
             match produce(&mut out).and_then(|()| out.flush()) {
@@ -82,141 +104,151 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// [`write_atomically`], with the content written by `produce`.
 ///
-/// What `path` is decides how it is written:
-/// - a symbolic link: its target is replaced and the link kept;
-/// - a character device, FIFO or socket (`/dev/null`, `/proc/self/fd/1`, a named pipe): written
-///   through, never renamed over;
-/// - a regular file: a temporary file beside it, with its mode (and owner where possible), is
-///   renamed over it;
-/// - nothing: a new file with mode `0666` less the umask.
+/// - A regular file (or a link to one) is replaced through a temporary file in its folder,
+///   renamed into place: a failure leaves the previous content. The replaced file keeps its
+///   mode (and owner, where allowed); a link keeps pointing at it.
+/// - A new file gets the usual `0666 & ~umask`.
+/// - A character device, a FIFO or a socket (`/dev/null`, `/proc/self/fd/1`, a named pipe) is
+///   written through, never renamed over.
 pub fn write_atomically_with(
     path: &Path,
     produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<()> {
-    use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
-    let target = resolve_links(path)?;
-    let existing = match std::fs::metadata(&target) {
-        Ok(m) => Some(m),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-        Err(e) => return Err(e).with_context(|| format!("cannot write {}", path.display())),
-    };
-    if let Some(m) = &existing {
-        use std::os::unix::fs::MetadataExt;
-        // Whatever the run read (includes, `factors:` files, history, mapping…) stays as it was.
-        if let Some(input) = crate::load::files::input_with_identity((m.dev(), m.ino())) {
-            bail!(
-                "--output {} is the input {}: refusing to overwrite it (choose another file)",
-                path.display(),
-                input.display()
-            );
-        }
-        let kind = m.file_type();
-        if kind.is_dir() {
+    if let Some(input) = crate::load::files::read_as(path) {
+        bail!(
+            "--output {} is {input}, an input of this run: refusing to overwrite it (choose another file)",
+            path.display()
+        );
+    }
+    let existing = std::fs::metadata(path).ok();
+    if let Some(metadata) = &existing {
+        if metadata.is_dir() {
             bail!(
                 "--output {} is a directory: give a file name",
                 path.display()
             );
         }
-        if kind.is_char_device() || kind.is_fifo() || kind.is_socket() {
-            let file = std::fs::OpenOptions::new()
-                .write(true)
-                .open(&target)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            let mut out = std::io::BufWriter::new(file);
-            return produce(&mut out)
-                .and_then(|()| out.flush())
-                .with_context(|| format!("cannot write {}", path.display()));
-        }
-        if !kind.is_file() {
-            bail!(
-                "--output {} is not a regular file (a block device?): give a file name",
-                path.display()
-            );
+        if !metadata.is_file() {
+            return write_through(path, produce);
         }
     }
+    // Replace what a link points at, not the link.
+    let target = match &existing {
+        Some(_) => std::fs::canonicalize(path)
+            .with_context(|| format!("cannot resolve {}", path.display()))?,
+        None => path.to_path_buf(),
+    };
     let folder = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
+        _ => std::path::PathBuf::from("."),
     };
-    let stem = target
-        .file_name()
-        .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
-    let mut attempt = 0u32;
-    let (temp_path, file) = loop {
-        let candidate = folder.join(format!(
-            ".bilan-{}-{}-{attempt}.tmp",
-            std::process::id(),
-            stem.chars().take(40).collect::<String>()
-        ));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o666)
-            .open(&candidate)
-        {
-            Ok(file) => break (candidate, file),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot write in folder {}", folder.display()));
-            }
-        }
-    };
-    let guard = TempFile(temp_path);
-    if let Some(m) = &existing {
-        keep_mode_and_owner(&file, m)
-            .with_context(|| format!("cannot give {} its mode", path.display()))?;
-    }
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".bilan-").suffix(".tmp");
+    #[cfg(unix)]
     {
-        let mut out = std::io::BufWriter::new(&file);
+        use std::os::unix::fs::PermissionsExt;
+        // The kernel applies the umask: 0644 under the usual 022, as any new file.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    let mut temp = builder
+        .tempfile_in(&folder)
+        .with_context(|| format!("cannot write in folder {}", folder.display()))?;
+    {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
         produce(&mut out)
             .and_then(|()| out.flush())
             .with_context(|| format!("cannot write {}", path.display()))?;
     }
-    file.sync_all()
+    if let Some(metadata) = &existing {
+        keep_mode_and_owner(temp.as_file(), metadata);
+    }
+    temp.as_file()
+        .sync_all()
         .with_context(|| format!("cannot write {}", path.display()))?;
-    std::fs::rename(&guard.0, &target)
+    temp.persist(&target)
+        .map_err(|e| e.error)
         .with_context(|| format!("cannot replace {}", path.display()))?;
-    std::mem::forget(guard);
     Ok(())
 }
 
-/// The file a path leads to after its symbolic links (the path itself when it is no link, or
-/// a link to a file not created yet).
-fn resolve_links(path: &Path) -> Result<PathBuf> {
-    let mut current = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&current) {
-            Ok(m) if m.file_type().is_symlink() => {
-                let link = std::fs::read_link(&current)
-                    .with_context(|| format!("cannot read link {}", current.display()))?;
-                current = match current.parent() {
-                    Some(parent) if link.is_relative() => parent.join(link),
-                    _ => link,
-                };
-            }
-            _ => return Ok(current),
-        }
+/// Gives the new file the replaced one's mode, and its owner where allowed (as root).
+fn keep_mode_and_owner(file: &std::fs::File, replaced: &std::fs::Metadata) {
+    let _ = file.set_permissions(replaced.permissions());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let _ = std::os::unix::fs::fchown(file, Some(replaced.uid()), Some(replaced.gid()));
     }
-    bail!("--output {}: too many levels of links", path.display())
 }
 
-/// Gives the new file the mode of the file it replaces, and its owner when allowed (root).
-fn keep_mode_and_owner(file: &std::fs::File, old: &std::fs::Metadata) -> std::io::Result<()> {
-    use std::os::unix::fs::MetadataExt;
-    // Only root may give a file away; anyone else keeps owning the new file. The mode comes
-    // after, as a change of owner clears the set-id bits.
-    let _ = std::os::unix::fs::fchown(file, Some(old.uid()), Some(old.gid()));
-    file.set_permissions(old.permissions())
+/// Writes into a device, FIFO or socket as it is.
+fn write_through(
+    path: &Path,
+    produce: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    match produce(&mut out).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.with_context(|| format!("cannot write {}", path.display())),
+    }
 }
 
-/// A temporary file removed when dropped before being renamed into place.
-struct TempFile(PathBuf);
+/// `text` for a terminal: control characters escaped (`\u{1b}`), except line feeds, tabs and,
+/// when tables are coloured, the SGR colour sequences (`ESC [ 1 m`) they use.
+pub fn terminal_safe(text: &str, colours: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '\u{1b}'
+            && colours
+            && let Some(sgr) = sgr_prefix(rest)
+        {
+            out.push_str(sgr);
+            rest = rest.get(sgr.len()..).unwrap_or("");
+            continue;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+        rest = rest.get(c.len_utf8()..).unwrap_or("");
+    }
+    out
+}
 
-impl Drop for TempFile {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+/// `ESC [ digits;… m` at the start of `text`, if any.
+fn sgr_prefix(text: &str) -> Option<&str> {
+    let body = text.strip_prefix("\u{1b}[")?;
+    let params = body
+        .bytes()
+        .take_while(|b| b.is_ascii_digit() || *b == b';')
+        .count();
+    (body.as_bytes().get(params) == Some(&b'm')).then(|| text.get(..2 + params + 1))?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn only_our_colours_reach_the_terminal() {
+        assert_eq!(
+            terminal_safe("\u{1b}[1m Total \u{1b}[0m\n", true),
+            "\u{1b}[1m Total \u{1b}[0m\n"
+        );
+        assert_eq!(terminal_safe("\u{1b}[1mx", false), "\\u{1b}[1mx");
+        assert_eq!(
+            terminal_safe("Evil\u{1b}]0;pwned\u{7}\tx\r\n", true),
+            "Evil\\u{1b}]0;pwned\\u{7}\tx\\u{d}\n"
+        );
+        assert_eq!(
+            terminal_safe("\u{1b}[2J\u{1b}[31", true),
+            "\\u{1b}[2J\\u{1b}[31"
+        );
     }
 }

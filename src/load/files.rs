@@ -15,7 +15,9 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// `-` means standard input.
 pub const STDIN: &str = "-";
 
-/// Reads a whole file (or stdin for `-`), refusing directories and files above 256 MB.
+/// Reads a whole file (or stdin for `-`). Only a regular file is read: a directory, a FIFO,
+/// a device or a socket is an error (a FIFO would hang the run, `/dev/zero` never ends); the
+/// bytes actually read are capped at 256 MB, whatever size the file claims.
 pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     let name: Arc<str> = Arc::from(display(path).as_str());
     let at = Position::file(&name);
@@ -27,87 +29,130 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
             .map_err(|e| InputError::new(at.clone(), format!("cannot read standard input: {e}")))?;
         return check_size(bytes, &at);
     }
-    let not_found = |e: std::io::Error| {
-        let help = if e.kind() == std::io::ErrorKind::NotFound {
-            "check the path (relative paths start from the current directory, or from the inventory for `factors:`)"
-        } else {
-            "check the file's permissions"
-        };
-        InputError::new(at.clone(), format!("cannot open: {}", io_reason(&e))).help(help)
-    };
-    // Checked before opening (opening a FIFO for reading would wait for a writer), then again
-    // on the opened file (the path may have changed in between).
-    let metadata = std::fs::metadata(path).map_err(not_found)?;
-    not_regular(&metadata, &at)?;
-    let file = {
-        use std::os::unix::fs::OpenOptionsExt;
-        std::fs::OpenOptions::new()
-            .read(true)
-            .custom_flags(O_NONBLOCK)
-            .open(path)
-            .map_err(not_found)?
-    };
-    let metadata = file
+    let metadata = std::fs::metadata(path).map_err(|e| cannot_open(&at, &e))?;
+    not_regular(&metadata.file_type(), &at)?;
+    // Opened without blocking, so a file swapped for a FIFO after the check cannot hang the
+    // open; what was opened is checked again.
+    let mut file = open_nonblocking(path).map_err(|e| cannot_open(&at, &e))?;
+    let opened = file
         .metadata()
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
-    not_regular(&metadata, &at)?;
-    remember_input(path, &metadata);
-    if metadata.len() > MAX_BYTES {
-        return Err(too_big(&at, metadata.len()));
+    not_regular(&opened.file_type(), &at)?;
+    if opened.len() > MAX_BYTES {
+        return Err(too_big(&at, opened.len()));
     }
-    // The cap holds on the bytes read, whatever size the file claims.
-    let mut bytes = Vec::new();
-    file.take(MAX_BYTES + 1)
+    remember(&opened, &name);
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
+    (&mut file)
+        .take(MAX_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
     check_size(bytes, &at)
 }
 
-/// Every file read by this process: (device, inode) → the path as given. An output is
-/// never written onto one of them (see `crate::output`).
-static INPUTS: std::sync::Mutex<Vec<((u64, u64), PathBuf)>> = std::sync::Mutex::new(Vec::new());
+/// Every file this process has read: (device, inode) and the name it was read as. Outputs are
+/// checked against it, so `-o` can never replace an input of the run, however it was reached
+/// (an include, a `factors:` file, a history, a mapping).
+static INPUTS: std::sync::Mutex<Vec<(u64, u64, String)>> = std::sync::Mutex::new(Vec::new());
 
-fn remember_input(path: &Path, metadata: &std::fs::Metadata) {
+#[cfg(unix)]
+fn remember(metadata: &std::fs::Metadata, name: &str) {
     use std::os::unix::fs::MetadataExt;
-    if let Ok(mut inputs) = INPUTS.lock() {
-        let key = (metadata.dev(), metadata.ino());
-        if !inputs.iter().any(|(k, _)| *k == key) {
-            inputs.push((key, path.to_path_buf()));
-        }
+    let mut inputs = INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !inputs
+        .iter()
+        .any(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+    {
+        inputs.push((metadata.dev(), metadata.ino(), name.to_string()));
     }
 }
 
-/// The input read so far that is the file (device, inode), as its path was given.
-pub fn input_with_identity(identity: (u64, u64)) -> Option<PathBuf> {
-    let inputs = INPUTS.lock().ok()?;
-    inputs
-        .iter()
-        .find(|(key, _)| *key == identity)
-        .map(|(_, path)| path.clone())
+#[cfg(not(unix))]
+fn remember(_: &std::fs::Metadata, _: &str) {}
+
+/// The name an input of this run was read as, when `path` is that same file (links followed).
+pub fn read_as(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path).ok()?;
+        let inputs = INPUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inputs
+            .iter()
+            .find(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+            .map(|(_, _, name)| name.clone())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
 }
 
-/// `O_NONBLOCK` of Linux and the BSDs (opening a FIFO never waits; no effect on regular files).
-#[cfg(any(target_os = "linux", target_os = "android"))]
-const O_NONBLOCK: i32 = 0o4000;
-#[cfg(not(any(target_os = "linux", target_os = "android")))]
-const O_NONBLOCK: i32 = 0x0004;
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
 
-/// Only regular files are read: a directory, FIFO, device or socket is an error.
-fn not_regular(metadata: &std::fs::Metadata, at: &Position) -> Result<(), InputError> {
-    use std::os::unix::fs::FileTypeExt;
-    let kind = metadata.file_type();
-    let what = if kind.is_file() {
-        return Ok(());
-    } else if kind.is_dir() {
-        "is a directory, not a file"
-    } else if kind.is_fifo() {
-        "is a named pipe (FIFO), not a regular file"
-    } else if kind.is_char_device() || kind.is_block_device() {
-        "is a device, not a regular file"
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn cannot_open(at: &Position, e: &std::io::Error) -> InputError {
+    let help = if e.kind() == std::io::ErrorKind::NotFound {
+        "check the path (relative paths start from the current directory, or from the inventory for `factors:`)"
     } else {
-        "is not a regular file"
+        "check the file's permissions"
     };
-    Err(InputError::new(at.clone(), what).help("give the path of a regular file"))
+    InputError::new(at.clone(), format!("cannot open: {}", io_reason(e))).help(help)
+}
+
+/// An error unless `kind` is a regular file.
+fn not_regular(kind: &std::fs::FileType, at: &Position) -> Result<(), InputError> {
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_kind(kind)
+    };
+    let help = if kind.is_dir() {
+        "give the path of a file"
+    } else {
+        "bilan reads regular files only: copy the data into a file first"
+    };
+    Err(InputError::new(at.clone(), format!("is {what}, not a file")).help(help))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "not a regular file"
 }
 
 fn check_size(bytes: Vec<u8>, at: &Position) -> Result<Vec<u8>, InputError> {
@@ -143,7 +188,7 @@ pub fn display(path: &Path) -> String {
 
 /// The texts of the files an inventory was read from, to show the line an error points at.
 #[derive(Clone, Debug, Default)]
-pub struct Sources(Vec<(String, String)>);
+pub struct Sources(Vec<(String, String, crate::error::LineStarts)>);
 
 impl Sources {
     /// Adds the source line to `error` when it points into one of the files.
@@ -154,9 +199,13 @@ impl Sources {
         match self
             .0
             .iter()
-            .find(|(name, _)| **name == *error.position.file)
+            .find(|(name, _, _)| **name == *error.position.file)
         {
-            Some((_, text)) => error.with_source(text),
+            Some((_, text, starts)) => {
+                let index = usize::try_from(error.position.line.saturating_sub(1)).unwrap_or(0);
+                let line = starts.line(text, index);
+                error.with_line_text(line)
+            }
             None => error,
         }
     }
@@ -165,16 +214,63 @@ impl Sources {
 /// Reads and checks an inventory file and the files it includes. Returns it with the texts
 /// (for error snippets).
 pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> {
+    read_inventory_within(path, None)
+}
+
+/// Whether `path` lies inside the folder `root` (canonical), links resolved. A path that does
+/// not resolve is not known to be outside: reading it gives its own error.
+pub fn is_within(path: &Path, root: &Path) -> bool {
+    std::fs::canonicalize(path).map_or(true, |p| p.starts_with(root))
+}
+
+/// [`read_inventory`], refusing included files outside `within` (a canonical folder) when
+/// given: `batch` reads nothing outside its input folder, so an inventory cannot pull in (and
+/// quote in an error) a file of someone else's.
+pub fn read_inventory_within(
+    path: &Path,
+    within: Option<&Path>,
+) -> Result<(Inventory, Sources), InputErrors> {
     let name = display(path);
     let text = read_text(path)?;
     let mut inventory = inventory::parse(&name, &text)?;
-    let mut sources = vec![(name, text)];
+    let starts = crate::error::LineStarts::new(&text);
+    let mut sources = vec![(name, text, starts)];
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut ids: std::collections::HashSet<String> =
         inventory.lines.iter().map(|l| l.id.clone()).collect();
     let mut errors = Vec::new();
+    // Files already read, by real identity: the inventory itself, then each include.
+    let mut seen: Vec<(PathBuf, String)> = std::fs::canonicalize(path)
+        .map(|p| vec![(p, String::new())])
+        .unwrap_or_default();
     for (file, at) in inventory.includes.clone() {
         let included = folder.join(&file);
+        if let Some(root) = within
+            && !is_within(&included, root)
+        {
+            errors.push(
+                InputError::new(
+                    at,
+                    format!("cannot include `{file}`: it is outside the folder {}", root.display()),
+                )
+                .help("batch reads only files inside its input folder (links leading out of it are not followed)"),
+            );
+            continue;
+        }
+        if let Ok(real) = std::fs::canonicalize(&included) {
+            if let Some((_, first)) = seen.iter().find(|(p, _)| *p == real) {
+                let message = if first.is_empty() {
+                    format!("`{file}` is the inventory itself: it cannot include itself")
+                } else {
+                    format!(
+                        "`{file}` is included twice (also as `{first}`): its lines would count twice"
+                    )
+                };
+                errors.push(InputError::new(at, message).help("list each file once in include:"));
+                continue;
+            }
+            seen.push((real, file.clone()));
+        }
         let text = match read_text(&included) {
             Ok(text) => text,
             Err(e) => {
@@ -194,7 +290,8 @@ pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> 
             Ok(lines) => inventory.lines.extend(lines),
             Err(e) => errors.extend(e.0),
         }
-        sources.push((name, text));
+        let starts = crate::error::LineStarts::new(&text);
+        sources.push((name, text, starts));
     }
     if errors.is_empty() {
         Ok((inventory, Sources(sources)))
