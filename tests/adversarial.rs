@@ -1070,3 +1070,51 @@ fn a_closed_stderr_or_stdout_ends_quietly() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn an_output_hard_linked_to_an_input_is_refused_and_the_input_kept() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    let before = std::fs::read(dir.path().join("inv.yaml")).unwrap();
+    // The same file under another name: the paths differ, the device and inode do not.
+    std::fs::hard_link(dir.path().join("inv.yaml"), dir.path().join("out.csv")).unwrap();
+    let (code, stdout, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "out.csv"],
+    );
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(
+        stderr.contains("--output out.csv is inv.yaml, an input of this run"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(dir.path().join("inv.yaml")).unwrap(), before);
+}
+
+#[test]
+fn stdout_and_stderr_closed_before_the_run_are_no_panic() {
+    // Both pipes' read ends are closed before bilan starts, so every write fails with EPIPE
+    // (no race with a `head` that may or may not have exited yet).
+    let dir = folder_with(&format!(
+        "{HEAD}lines:\n  - {{ id: x, label: X, factor: \"nope\", quantity: 1, unit: kWh }}\n"
+    ));
+    let bin = assert_cmd::cargo::cargo_bin("bilan");
+    for (args, expected) in [
+        (&["check", "inv.yaml"][..], 1),
+        (&["compute", "inv.yaml"][..], 1),
+        (&["posts"][..], 0),
+    ] {
+        let (err_reader, err_writer) = std::io::pipe().unwrap();
+        let (out_reader, out_writer) = std::io::pipe().unwrap();
+        drop(err_reader);
+        drop(out_reader);
+        let status = std::process::Command::new(&bin)
+            .current_dir(dir.path())
+            .args(args)
+            .stdout(out_writer)
+            .stderr(err_writer)
+            .status()
+            .unwrap();
+        // 1 for the bad inventory, 0 for `posts`; never 101 (a panic).
+        assert_eq!(status.code(), Some(expected), "{args:?}");
+    }
+}
