@@ -9,5 +9,6 @@ pub mod factors;
 pub mod fec;
 pub mod files;
 pub mod inventory;
+pub mod line_tables;
 pub mod result_json;
 pub mod yaml;
