@@ -460,7 +460,9 @@ impl Checker {
         match &self.sheet {
             None => Position::new(&self.file, row, column),
             Some(sheet) => {
-                let cell = if column == 0 {
+                let cell = if row == 0 {
+                    format!("{}!{sheet}", self.file)
+                } else if column == 0 {
                     format!("{}!{sheet}!{row}:{row}", self.file)
                 } else {
                     format!("{}!{sheet}!{}{row}", self.file, column_letters(column))
