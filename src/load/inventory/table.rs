@@ -292,7 +292,7 @@ struct RawRow {
     post: Option<Text>,
     purpose: Option<Text>,
     direction: Option<Text>,
-    mobile: Option<bool>,
+    mobile: Option<Spanned<bool>>,
     acquired: Option<Text>,
     years: Option<Text>,
     sold_products: Option<bool>,
@@ -343,7 +343,7 @@ impl RawRow {
                     }
                 };
                 if key == "mobile" {
-                    self.mobile = Some(value);
+                    self.mobile = Some(Spanned::new(value, text.referenced, text.defined));
                 } else {
                     self.sold_products = Some(value);
                 }
