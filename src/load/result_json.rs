@@ -9,9 +9,10 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// True when `text` looks like a saved result rather than an inventory.
+/// True when `text` looks like a saved result rather than an inventory: JSON (a YAML
+/// inventory never starts with `{`), with or without its `schema`, which [`parse`] checks.
 pub fn looks_like(text: &str) -> bool {
-    text.trim_start().starts_with('{') && text.contains("\"schema\"")
+    text.trim_start().starts_with('{')
 }
 
 fn wrong(file: &Arc<str>, what: &str) -> InputError {
@@ -34,7 +35,14 @@ fn edited(file: &Arc<str>, what: &str) -> InputError {
 fn decimal(file: &Arc<str>, value: &Value, what: &str) -> Result<Decimal, InputError> {
     match value {
         Value::Number(n) => parse_decimal(&n.to_string()).map_err(|_| wrong(file, what)),
-        _ => Err(wrong(file, what)),
+        Value::String(s) => Err(wrong(
+            file,
+            &format!(
+                "{what} is the string \"{s}\" where a number goes (write {s}, without quotes)"
+            ),
+        )),
+        Value::Null => Err(wrong(file, &format!("{what} is missing"))),
+        _ => Err(wrong(file, &format!("{what} is not a number"))),
     }
 }
 
@@ -52,6 +60,15 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         )
     })?;
     let schema = text(&root, "schema");
+    if schema.is_empty() {
+        return Err(wrong(
+            &file,
+            &format!(
+                "it has no `schema` (a result saved by bilan says \"schema\": \"{}\")",
+                crate::render::json::SCHEMA
+            ),
+        ));
+    }
     if schema != crate::render::json::SCHEMA {
         return Err(wrong(
             &file,
