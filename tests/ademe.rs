@@ -234,12 +234,13 @@ fn a_complete_last_row_without_final_newline_is_fine() {
 
 #[test]
 fn wrong_separator_is_an_error() {
-    let text = file_of(&[108]).replace(';', ",");
-    let error = load("commas.csv", text.as_bytes()).unwrap_err();
-    assert_eq!(error.position.to_string(), "commas.csv:1");
+    // `,` is data-fair's separator and reads; a tab is refused.
+    let text = file_of(&[108]).replace(';', "\t");
+    let error = load("tabs.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(error.position.to_string(), "tabs.csv:1");
     assert_eq!(
         error.message,
-        "wrong separator: expected ';' (the Base Carbone export layout), found ','"
+        "wrong separator: expected ';' or ',', found tab"
     );
 }
 
@@ -391,4 +392,203 @@ fn search_the_extract() {
         )),
         ["28203"]
     );
+}
+
+// ---- The same export in every shape ADEME serves it ----
+
+const XLSX_EXPORT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/basecarbone-v23.6-xlsx/Base_Carbone_V23.6-v2.xlsx"
+);
+
+/// The extract's records (header first), decoded from Windows-1252.
+fn fixture_records() -> Vec<Vec<String>> {
+    let bytes = std::fs::read(FIXTURE).unwrap();
+    let text = decode(&Arc::from(FIXTURE), &bytes).unwrap();
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A decimal-comma number of the export (`0,052`, `4,74E-3`, `2935`), with a point instead.
+fn with_point(cell: &str) -> Option<String> {
+    let number = cell.replacen(',', ".", 1);
+    let valid = !number.is_empty()
+        && number
+            .trim_start_matches('-')
+            .split(['E', 'e'])
+            .enumerate()
+            .all(|(i, piece)| {
+                let piece = if i == 1 {
+                    piece.trim_start_matches('-')
+                } else {
+                    piece
+                };
+                !piece.is_empty()
+                    && piece.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && piece.matches('.').count() <= usize::from(i == 0)
+            });
+    valid.then_some(number)
+}
+
+/// The extract as data-fair serves it in CSV: `_` for spaces in column names, `,` between
+/// fields, decimal points, UTF-8.
+fn data_fair_csv() -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    for (i, record) in fixture_records().iter().enumerate() {
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| match i {
+                0 => c.replace(' ', "_"),
+                _ => with_point(c).unwrap_or_else(|| c.clone()),
+            })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+/// The extract as data-fair JSON lines: one object a row, numbers as JSON numbers, empty
+/// cells left out.
+fn data_fair_json_lines() -> String {
+    let records = fixture_records();
+    let header: Vec<String> = records[0].iter().map(|c| c.replace(' ', "_")).collect();
+    let mut text = String::new();
+    for record in &records[1..] {
+        let mut object = serde_json::Map::new();
+        object.insert("_i".into(), serde_json::json!(1));
+        for (key, cell) in header.iter().zip(record) {
+            let value = match with_point(cell) {
+                Some(n) => serde_json::Value::Number(n.parse().unwrap()),
+                None if cell.is_empty() => continue,
+                None => serde_json::Value::String(cell.clone()),
+            };
+            object.insert(key.clone(), value);
+        }
+        text.push_str(&serde_json::Value::Object(object).to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// The factors without their line (the shapes number their rows differently).
+fn without_lines(base: &LoadedBase) -> Vec<Factor> {
+    base.factors
+        .iter()
+        .cloned()
+        .map(|mut f| {
+            f.origin.line = 0;
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn data_fair_csv_gives_the_same_factors() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let bytes = data_fair_csv();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with("Type_Ligne,Identifiant_de_l'élément,Structure,"));
+    assert!(text.contains(",0.052,"), "decimal points");
+    let fair = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", &bytes).unwrap();
+    // 53 of the extract's rows are `Elément` rows of type "Facteur d'émission" (counted with
+    // Python's csv module on the fixture).
+    assert_eq!(official.factors.len(), 53);
+    assert_eq!(fair.factors, official.factors);
+    assert_eq!(fair.skipped, official.skipped);
+    assert!(fair.defects.is_empty(), "{:?}", fair.defects);
+    // 42513: 0,052 in the official file, 0.052 here.
+    assert_eq!(factor(&fair, "42513").kgco2e, d("0.052"));
+}
+
+#[test]
+fn data_fair_csv_with_semicolons_and_decimal_commas_reads_too() {
+    // data-fair's `sep=;` option, decimal commas kept, UTF-8 with underscores.
+    let records = fixture_records();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for (i, record) in records.iter().enumerate() {
+        let cells: Vec<String> = match i {
+            0 => record.iter().map(|c| c.replace(' ', "_")).collect(),
+            _ => record.clone(),
+        };
+        writer.write_record(&cells).unwrap();
+    }
+    let bytes = writer.into_inner().unwrap();
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let fair = load("Base_Carbone_Test.csv", &bytes).unwrap();
+    assert_eq!(fair.factors, official.factors);
+}
+
+#[test]
+fn data_fair_json_lines_give_the_same_factors() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let text = data_fair_json_lines();
+    let fair = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", text.as_bytes()).unwrap();
+    assert_eq!(without_lines(&fair), without_lines(&official));
+    assert!(fair.defects.is_empty(), "{:?}", fair.defects);
+    // Positions are JSON lines: the extract's first row (line 2) is the first object.
+    assert_eq!(factor(&fair, "20591").origin.line, 1);
+    assert_eq!(factor(&official, "20591").origin.line, 2);
+
+    // One page of the API's `lines` reads the same.
+    let objects: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let page = serde_json::json!({ "total": objects.len(), "results": objects }).to_string();
+    let paged = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", page.as_bytes()).unwrap();
+    assert_eq!(without_lines(&paged), without_lines(&official));
+}
+
+#[test]
+fn broken_json_line_is_an_error_at_its_line() {
+    let text = data_fair_json_lines();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"Type_Ligne\": \"Elément\",";
+    let broken = lines.join("\n");
+    let error = bilan::load::factors::load_bytes("fair.jsonl", broken.as_bytes()).unwrap_err();
+    // The object is cut at the end of the line: its 26th byte ("Elément" has a 2-byte é).
+    assert_eq!(error.position.to_string(), "fair.jsonl:3:26");
+    assert!(
+        error.message.starts_with("invalid JSON: "),
+        "{}",
+        error.message
+    );
+}
+
+#[test]
+fn xlsx_export_gives_the_factors_of_the_csv() {
+    if !Path::new(XLSX_EXPORT).exists() || !Path::new(FULL_EXPORT).exists() {
+        eprintln!("skipped: the V23.6 exports are not in ../shared");
+        return;
+    }
+    let started = std::time::Instant::now();
+    let xlsx = bilan::load::factors::load_bytes(
+        "Base_Carbone_V23.6.xlsx",
+        &std::fs::read(XLSX_EXPORT).unwrap(),
+    )
+    .unwrap();
+    eprintln!("xlsx read in {:?}", started.elapsed());
+    let csv = load(
+        "Base_Carbone_V23.6.csv",
+        &std::fs::read(FULL_EXPORT).unwrap(),
+    )
+    .unwrap();
+    assert!(xlsx.defects.is_empty(), "{:?}", xlsx.defects);
+    assert_eq!(xlsx.source.as_ref().unwrap().rows, 18_616);
+    assert_eq!(xlsx.factors.len(), csv.factors.len());
+    for (x, c) in xlsx.factors.iter().zip(&csv.factors) {
+        // Same value and same written digits (so results print the same).
+        assert_eq!(x.kgco2e.to_string(), c.kgco2e.to_string(), "{}", c.id);
+        let mut x = x.clone();
+        x.origin = c.origin.clone();
+        assert_eq!(&x, c, "{}", c.id);
+    }
 }

@@ -74,24 +74,38 @@ const EXTRA_GAS_VALUES: [&str; 5] = [
 ];
 
 /// True when `header_line` (the first line of a file) is an ADEME Base Carbone header,
-/// whatever its separator.
+/// whatever its separator, with spaces in column names or the `_` of the data-fair API.
 pub fn looks_like(header_line: &str) -> bool {
     // "Identifiant de l'élément" without its accents, which re-encoded files may have lost.
-    header_line.contains("Type Ligne") && header_line.contains("Identifiant de l")
+    let header = header_line.replace('_', " ");
+    header.contains("Type Ligne") && header.contains("Identifiant de l")
 }
 
-/// Reads an ADEME Base Carbone CSV export. `file` names it in errors, positions and
-/// provenance; a version such as `V23.6` in the file name goes into each factor's `source`.
+/// Reads an ADEME Base Carbone CSV export: the official download (`;`, decimal commas,
+/// Windows-1252) or the data-fair API's CSV (`,` or `;`, `_` in column names, UTF-8, decimal
+/// points). `file` names it in errors, positions and provenance; a version such as `V23.6` in
+/// the file name goes into each factor's `source`.
 pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     let text = decode(file, bytes)?;
-    let text: &str = &text;
+    load_text(file, &text, bytes, None)
+}
+
+/// Reads the export from its decoded `text` (`bytes` are the file's, for its digest).
+/// `lines`, when given, holds the file line of each data record (for a converted file: JSON
+/// lines, a spreadsheet's rows), used in positions instead of the text's own.
+pub(crate) fn load_text(
+    file: &Arc<str>,
+    text: &str,
+    bytes: &[u8],
+    lines: Option<&[u64]>,
+) -> Result<LoadedBase, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
-    check_separator(file, text)?;
+    let separator = separator(file, text)?;
 
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -129,6 +143,10 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
         });
         let end = usize::try_from(reader.position().byte()).unwrap_or(start);
         let (start, line) = skip_line_ends(text, start, end, line);
+        let line = match lines {
+            Some(lines) => lines.get(rows - 1).copied().unwrap_or(line),
+            None => line,
+        };
         last = (line, record.len());
         loader.row(&record, width, line, start..end)?;
     }
@@ -176,13 +194,17 @@ fn skip_line_ends(text: &str, start: usize, end: usize, line: u64) -> (usize, u6
     (start + lead, line + u64::try_from(newlines).unwrap_or(0))
 }
 
-/// Refuses a header line without `;`, naming the separator it seems to use.
-fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
+/// The separator of the header line: `;` (the official download, and data-fair on request)
+/// or `,` (data-fair's default); anything else is refused, naming what it seems to use.
+fn separator(file: &Arc<str>, text: &str) -> Result<u8, InputError> {
     let header = text.split('\n').next().unwrap_or("");
     if header.contains(';') {
-        return Ok(());
+        return Ok(b';');
     }
-    let found = [(',', "','"), ('\t', "tab"), ('|', "'|'")]
+    if header.contains(',') {
+        return Ok(b',');
+    }
+    let found = [('\t', "tab"), ('|', "'|'")]
         .into_iter()
         .map(|(c, name)| (header.matches(c).count(), name))
         .filter(|(count, _)| *count > 0)
@@ -190,7 +212,7 @@ fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
         .map_or_else(String::new, |(_, name)| format!(", found {name}"));
     Err(InputError::new(
         Position::new(file, 1, 0),
-        format!("wrong separator: expected ';' (the Base Carbone export layout){found}"),
+        format!("wrong separator: expected ';' or ','{found}"),
     )
     .help("export the file again with ';' as separator, as the official download does"))
 }
@@ -349,16 +371,20 @@ impl Columns {
     /// Finds the columns in the header; lists the required ones that are missing. Required
     /// are those without which a factor cannot be read; descriptive ones may be absent.
     fn find(header: &ByteRecord) -> Result<Columns, Vec<&'static str>> {
-        let names: Vec<&str> = header
+        // The data-fair API writes `_` for the spaces of column names.
+        let names: Vec<String> = header
             .iter()
             .map(|h| {
                 let h = std::str::from_utf8(h).unwrap_or("");
-                h.trim().trim_start_matches('\u{feff}')
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .replace('_', " ")
+                    .replace('\u{2019}', "'")
             })
             .collect();
         let folded: Vec<String> = names.iter().map(|h| fold(h)).collect();
         let index = |name: &str| {
-            names.iter().position(|h| *h == name).or_else(|| {
+            names.iter().position(|h| h == name).or_else(|| {
                 let wanted = fold(name);
                 folded.iter().position(|h| *h == wanted)
             })

@@ -2,7 +2,9 @@
 
 mod actions;
 pub mod ademe;
+pub mod ademe_xlsx;
 pub mod base_cache;
+pub mod data_fair;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
