@@ -342,6 +342,17 @@ impl<'a> Engine<'a> {
                             ),
                         );
                     }
+                    for kind in &split.unknown_kinds {
+                        self.warn(
+                            &line.at.factor,
+                            format!(
+                                "line `{}`: factor {} has a part of a type bilan does not know (\"{kind}\": a newer Base Carbone?); it is counted in {} with the upstream parts",
+                                line.id,
+                                factor.id,
+                                crate::post::codes::UPSTREAM_ENERGY
+                            ),
+                        );
+                    }
                     if split.parts_off_total {
                         self.warn(
                             &line.at.factor,
