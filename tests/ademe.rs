@@ -567,11 +567,11 @@ fn broken_json_line_is_an_error_at_its_line() {
 /// names such as `0,335`) become floats written with 17 significant digits, the rest inline
 /// strings, and trailing empty cells are not stored.
 fn extract_as_xlsx() -> Vec<u8> {
-    xlsx_of(&fixture_records())
+    xlsx_of(&fixture_records(), "Base_Carbone_Test")
 }
 
 /// A minimal `.xlsx` holding `records` (see [`extract_as_xlsx`]).
-fn xlsx_of(records: &[Vec<String>]) -> Vec<u8> {
+fn xlsx_of(records: &[Vec<String>], sheet_name: &str) -> Vec<u8> {
     use std::io::Write;
     let mut sheet = String::from(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
@@ -625,7 +625,7 @@ fn xlsx_of(records: &[Vec<String>]) -> Vec<u8> {
         ),
         (
             "xl/workbook.xml",
-            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Base_Carbone_Test" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_string(),
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#.replace("{sheet_name}", sheet_name),
         ),
         (
             "xl/_rels/workbook.xml.rels",
@@ -659,6 +659,17 @@ fn xlsx_of_the_extract_gives_the_same_factors() {
             .collect::<Vec<_>>()
     };
     assert_eq!(digits(&xlsx), digits(&official));
+    // A file renamed by the user: the version comes from the sheet, named after the CSV.
+    let renamed = xlsx_of(&fixture_records(), "Base_Carbone_V23.6");
+    let renamed = bilan::load::factors::load_bytes("export.xlsx", &renamed).unwrap();
+    assert_eq!(
+        renamed.source.as_ref().unwrap().version.as_deref(),
+        Some("V23.6")
+    );
+    assert_eq!(
+        factor(&renamed, "42513").source,
+        "ADEME Base Carbone V23.6 id 42513"
+    );
     // 0,243 is 0.24299999999999999 in the sheet and 0.243 again here.
     assert_eq!(format!("{:.16e}", 0.243_f64), "2.4299999999999999e-1");
 }
@@ -668,7 +679,8 @@ fn xlsx_without_a_base_carbone_sheet_is_an_error() {
     // The same workbook with a header that names no Base Carbone column.
     let mut records = fixture_records();
     records[0][0] = "Type".to_string();
-    let error = bilan::load::factors::load_bytes("b.xlsx", &xlsx_of(&records)).unwrap_err();
+    let error = bilan::load::factors::load_bytes("b.xlsx", &xlsx_of(&records, "Base_Carbone_Test"))
+        .unwrap_err();
     assert_eq!(error.position.to_string(), "b.xlsx");
     assert_eq!(
         error.message,

@@ -87,7 +87,7 @@ pub fn looks_like(header_line: &str) -> bool {
 /// the file name goes into each factor's `source`.
 pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     let text = decode(file, bytes)?;
-    load_text(file, &text, bytes, None)
+    load_text(file, &text, bytes, None, None)
 }
 
 /// Reads the export from its decoded `text` (`bytes` are the file's, for its digest).
@@ -98,6 +98,7 @@ pub(crate) fn load_text(
     text: &str,
     bytes: &[u8],
     lines: Option<&[u64]>,
+    content_version: Option<String>,
 ) -> Result<LoadedBase, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(Position::file(file), "empty file"));
@@ -115,9 +116,10 @@ pub(crate) fn load_text(
     }
     let columns = Columns::find(&record).map_err(|missing| missing_columns(file, &missing))?;
     let width = record.len();
-    let source_prefix = match version_in(file) {
-        Some(version) => format!("ADEME Base Carbone {version} id "),
-        None => "ADEME Base Carbone id ".to_string(),
+    let version = version_in(file).or(content_version);
+    let source_prefix = match &version {
+        Some(version) => format!("{} {version} id ", base_name(file)),
+        None => format!("{} id ", base_name(file)),
     };
 
     let mut loader = Loader {
@@ -125,6 +127,7 @@ pub(crate) fn load_text(
         text,
         columns,
         source_prefix,
+        version,
         factors: Vec::new(),
         elements: HashMap::new(),
         parts: HashMap::new(),
@@ -228,8 +231,21 @@ fn missing_columns(file: &Arc<str>, missing: &[&str]) -> InputError {
     )
 }
 
+/// The base a file in the Base Carbone columns holds, from its name: NegaOctet and the AIB
+/// residual mixes are published in the same columns; anything else is the Base Carbone.
+fn base_name(file: &str) -> &'static str {
+    let name = fold(file.rsplit(['/', '\\']).next().unwrap_or(file));
+    if name.contains("negaoctet") {
+        "NegaOctet"
+    } else if name.contains("aib") && name.contains("residual") {
+        "AIB European Residual Mixes"
+    } else {
+        "ADEME Base Carbone"
+    }
+}
+
 /// The version (`V23.6`) in a file name such as `Base_Carbone_V23.6.csv`.
-fn version_in(file: &str) -> Option<String> {
+pub(crate) fn version_in(file: &str) -> Option<String> {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let mut previous = None;
     for (i, c) in name.char_indices() {
@@ -457,6 +473,7 @@ struct Loader<'a> {
     text: &'a str,
     columns: Columns,
     source_prefix: String,
+    version: Option<String>,
     factors: Vec<Factor>,
     /// Every `Elément` id seen (factors or not), to catch duplicates.
     elements: HashMap<String, Seen>,
@@ -711,6 +728,7 @@ impl Loader<'_> {
             rows,
             factors: self.factors.len(),
             sha256: super::factors::sha256_hex(bytes),
+            version: self.version,
         };
         LoadedBase {
             source: Some(source),
@@ -780,6 +798,20 @@ mod tests {
         for (cell, name) in cases {
             assert_eq!(unquote(cell), name, "{cell}");
         }
+    }
+
+    #[test]
+    fn other_bases_in_the_same_columns_keep_their_name() {
+        let base = load_str("NegaOctet_V1.1.csv", ELEC).unwrap();
+        assert_eq!(base.factors[0].source, "NegaOctet V1.1 id 42513");
+        let base = load_str("aib_residual_mix_2023.csv", ELEC).unwrap();
+        assert_eq!(
+            base.factors[0].source,
+            "AIB European Residual Mixes id 42513"
+        );
+        let base = load_str("export.csv", ELEC).unwrap();
+        assert_eq!(base.factors[0].source, "ADEME Base Carbone id 42513");
+        assert_eq!(base.source.unwrap().version, None);
     }
 
     #[test]

@@ -39,7 +39,9 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
             .unwrap_or_default();
         if ademe::looks_like(&header.join(";")) {
             let first_row = range.start().map_or(0, |(row, _)| row);
-            return load_range(file, bytes, &range, first_row);
+            // Saved from the CSV, the sheet is named after it: `Base_Carbone_V23.6`.
+            let version = ademe::version_in(&name);
+            return load_range(file, bytes, &range, first_row, version);
         }
         sheets.push(name);
     }
@@ -58,6 +60,7 @@ fn load_range(
     bytes: &[u8],
     range: &calamine::Range<Data>,
     first_row: u32,
+    version: Option<String>,
 ) -> Result<LoadedBase, InputError> {
     let mut writer = csv::WriterBuilder::new()
         .delimiter(b';')
@@ -76,7 +79,7 @@ fn load_range(
     }
     let csv = writer.into_inner().map_err(|e| csv_error(&e))?;
     let csv = String::from_utf8(csv).map_err(|e| csv_error(&e))?;
-    ademe::load_text(file, &csv, bytes, Some(&lines))
+    ademe::load_text(file, &csv, bytes, Some(&lines), version)
 }
 
 /// A cell as the CSV export writes it: numbers as their shortest exact decimal.

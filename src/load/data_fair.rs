@@ -55,7 +55,7 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
         .map_err(|e| InputError::new(Position::file(file), e.to_string()))?;
     let csv =
         String::from_utf8(csv).map_err(|e| InputError::new(Position::file(file), e.to_string()))?;
-    ademe::load_text(file, &csv, bytes, Some(&lines))
+    ademe::load_text(file, &csv, bytes, Some(&lines), None)
 }
 
 /// A cell's text: strings as they are, numbers as written (exact), nothing for null.

@@ -268,6 +268,8 @@ struct Base<'a> {
     rows: usize,
     factors: usize,
     sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
 }
 
 /// Lines serialized one at a time, never all held as JSON values.
@@ -382,6 +384,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 rows: b.rows,
                 factors: b.factors,
                 sha256: &b.sha256,
+                version: b.version.as_deref(),
             })
             .collect(),
         warnings: report.warnings.iter().map(ToString::to_string).collect(),
