@@ -382,4 +382,19 @@ pub enum FactorsCommand {
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
     },
+    /// The factors added, removed and changed (value, unit, parts) between two bases.
+    Diff {
+        /// The old base (any format `--factors` reads).
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The new base.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
 }

@@ -17,6 +17,7 @@ pub mod energy_split;
 pub mod error;
 pub mod factor;
 pub mod factor_base;
+pub mod factor_diff;
 pub mod fec;
 pub mod gas;
 pub mod inventory;

@@ -23,7 +23,7 @@ impl Serialize for Num {
     }
 }
 
-fn exact_num(value: Decimal) -> Num {
+pub(super) fn exact_num(value: Decimal) -> Num {
     Num(exact(value))
 }
 

@@ -4,6 +4,7 @@
 pub mod breakdown;
 pub mod csv;
 pub mod diff;
+pub mod factor_diff;
 pub mod grid;
 pub mod html;
 pub mod json;
