@@ -809,3 +809,63 @@ fn lines_in_later_units_compute_with_the_new_part_type_as_combustion() {
         "warning: later_units.yaml:8:13: line `elec`: factor 42513 has a part of a type bilan does not know (\"Stockage\": a newer Base Carbone?); it is counted in 3.8 with the upstream parts"
     ), "{stderr}");
 }
+
+#[test]
+fn every_shape_gives_byte_identical_results_on_the_examples() {
+    let examples = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
+    let shapes: [(&str, Vec<u8>); 4] = [
+        ("csv", std::fs::read(FIXTURE).unwrap()),
+        ("data-fair-csv", data_fair_csv()),
+        ("data-fair-json", data_fair_json_lines().into_bytes()),
+        ("xlsx", extract_as_xlsx()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    // Each shape under the same file name in its own folder: the format is read from the
+    // content, and the name is what results cite.
+    for (shape, bytes) in &shapes {
+        std::fs::create_dir(dir.path().join(shape)).unwrap();
+        std::fs::write(dir.path().join(shape).join("Base_Carbone_Test"), bytes).unwrap();
+    }
+    let mut compared = 0;
+    for example in std::fs::read_dir(examples).unwrap() {
+        let example = example.unwrap().path();
+        if example.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        for format in ["json", "csv", "md"] {
+            let outputs: Vec<String> = shapes
+                .iter()
+                .map(|(shape, _)| {
+                    let out = assert_cmd::Command::cargo_bin("bilan")
+                        .unwrap()
+                        .current_dir(dir.path().join(shape))
+                        .arg("compute")
+                        .arg(&example)
+                        .args(["--factors", "Base_Carbone_Test", "--format", format])
+                        .output()
+                        .unwrap();
+                    assert_eq!(out.status.code(), Some(0), "{shape} {example:?}");
+                    // The bytes differ, so does their digest; nothing else may.
+                    String::from_utf8(out.stdout)
+                        .unwrap()
+                        .lines()
+                        .filter(|l| !l.contains("\"sha256\""))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect();
+            if format == "json" {
+                // Lines do use factors of the extract (not only the embedded base's).
+                assert!(
+                    outputs[0].contains("\"factor_source\": \"ADEME Base Carbone id "),
+                    "{example:?}"
+                );
+            }
+            for (output, (shape, _)) in outputs.iter().zip(&shapes) {
+                assert_eq!(output, &outputs[0], "{shape} {example:?} {format}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 9, "3 examples × 3 formats");
+}

@@ -77,7 +77,11 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut diff = diff::diff(&before, &after);
     if let Some((old, new)) = &factor_bases {
         let used = |id: &str| {
-            before.lines.iter().chain(&after.lines).any(|l| l.factor == id)
+            before
+                .lines
+                .iter()
+                .chain(&after.lines)
+                .any(|l| l.factor == id)
         };
         diff.factors = diff::factor_value_changes(old.iter(), new.iter(), used);
     }
