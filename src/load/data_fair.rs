@@ -67,8 +67,11 @@ fn cell(value: Option<&Value>) -> String {
     }
 }
 
+/// A JSON object and the line it is on.
+type Row = (u64, Map<String, Value>);
+
 /// The objects of the file with their line: one per line, or those of one document.
-fn objects(file: &Arc<str>, text: &str) -> Result<Vec<(u64, Map<String, Value>)>, InputError> {
+fn objects(file: &Arc<str>, text: &str) -> Result<Vec<Row>, InputError> {
     let error = |line: u64, e: &serde_json::Error| {
         InputError::new(
             Position::new(file, line, u64::try_from(e.column()).unwrap_or(0)),
