@@ -23,10 +23,11 @@ const TABLE: [(&[&str], Destination, Destination); 4] = [
         &[
             "Combustion",
             "Combustion à la centrale",
-            // New in V23.9, with `?` for the apostrophe in ADEME's file; Bilan Carbone+ maps it
-            // to the post of combustion (`beges.config.ts`).
+            // Base Carbone V23.9 (hydropower reservoirs), with the `?` its export writes for
+            // the apostrophe; Bilan Carbone+ books it with the combustion.
             "Autres émissions liées à la consommation d?électricité (barrage?)",
             "Autres émissions liées à la consommation d'électricité (barrage)",
+            "Autres émissions liées à la consommation d’électricité (barrage)",
         ],
         Destination::Stays,
         Destination::Stays,
@@ -47,30 +48,6 @@ const TABLE: [(&[&str], Destination, Destination); 4] = [
         Destination::To(codes::CAPITAL_GOODS),
     ),
 ];
-
-/// The other part types of Base Carbone V23.6, which go to 3.8; a type in neither list (a
-/// newer base) goes to 3.8 too, with a warning.
-const UPSTREAM: [&str; 9] = [
-    "Amont",
-    "Transport et distribution",
-    "Energie",
-    "Transport",
-    "Intrants",
-    "Collecte",
-    "Traitement",
-    "Incinération",
-    "Autre",
-];
-
-/// True when `kind` is a part type `bilan` knows (V23.6's, and V23.9's new one).
-pub fn is_known_kind(kind: &str) -> bool {
-    let kind = kind.trim();
-    TABLE
-        .iter()
-        .flat_map(|(kinds, _, _)| kinds.iter())
-        .chain(UPSTREAM.iter())
-        .any(|k| k.eq_ignore_ascii_case(kind))
-}
 
 /// True for the grid posts, 2.6 electricity and 2.7 heat, steam or cooling.
 pub fn is_grid(post: Post) -> bool {
@@ -97,8 +74,6 @@ pub struct Split {
     pub unsplittable: bool,
     /// The parts differ from the total by more than 0.5 % of |total|.
     pub parts_off_total: bool,
-    /// Part types `bilan` does not know, placed in 3.8 (file order, each once).
-    pub unknown_kinds: Vec<String>,
 }
 
 /// Splits `emission` (= `quantity` × factor total) of a line placed in `post`.
@@ -157,7 +132,6 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
                 parts: whole(),
                 unsplittable: true,
                 parts_off_total,
-                unknown_kinds: Vec::new(),
             });
         };
         if target != codes::UPSTREAM_ENERGY {
@@ -171,17 +145,10 @@ fn split_parts(post: Post, factor: &Factor, quantity: Decimal, emission: Decimal
         add(&mut placed, codes::UPSTREAM_ENERGY, remainder)?;
     }
     placed.sort_by_key(|(p, _)| *p);
-    let mut unknown_kinds: Vec<String> = Vec::new();
-    for part in &factor.parts {
-        if !is_known_kind(&part.kind) && !unknown_kinds.contains(&part.kind) {
-            unknown_kinds.push(part.kind.clone());
-        }
-    }
     Some(Split {
         parts: placed,
         unsplittable: false,
         parts_off_total,
-        unknown_kinds,
     })
 }
 

@@ -630,10 +630,10 @@ fn bad_options_are_usage_errors() {
         &[("inv.yaml", &text)],
         &["trajectory", "inv.yaml", "--until", "2020"],
     );
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: --until 2020 is before the inventory's year 2024\n"
+        "error: --until 2020 is before the inventory's year 2024: give a year from 2024 on\n\nFor more information, try '--help'.\n"
     );
 }
 
