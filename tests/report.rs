@@ -13,6 +13,7 @@ fn report(example: &str, dir: &Path, lang: &str) -> PathBuf {
     let out = dir.join(format!("{example}-{lang}.html"));
     let status = Command::cargo_bin("bilan")
         .unwrap()
+        .env("SOURCE_DATE_EPOCH", "1767225600")
         .args([
             "report",
             &format!("examples/{example}.yaml"),

@@ -98,6 +98,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             history,
             target,
             lang,
+            logo,
         } => report::run(report::Options {
             inventory: &inventory,
             output: &output,
@@ -105,6 +106,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             history: &history,
             target,
             lang: lang.into(),
+            logo: logo.as_deref(),
         }),
         Command::Trajectory {
             inventory,
