@@ -10,7 +10,12 @@ use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 
 fn report(example: &str, dir: &Path, lang: &str) -> PathBuf {
-    let out = dir.join(format!("{example}-{lang}.html"));
+    report_with(example, dir, lang, &[])
+}
+
+/// The example's report; `extra` are more arguments (`--history FILE`).
+fn report_with(example: &str, dir: &Path, lang: &str, extra: &[&str]) -> PathBuf {
+    let out = dir.join(format!("{example}-{lang}-{}.html", extra.len()));
     let status = Command::cargo_bin("bilan")
         .unwrap()
         .env("SOURCE_DATE_EPOCH", "1767225600")
@@ -22,6 +27,7 @@ fn report(example: &str, dir: &Path, lang: &str) -> PathBuf {
             "--lang",
             lang,
         ])
+        .args(extra)
         .output()
         .unwrap();
     assert!(
@@ -153,5 +159,185 @@ fn a_real_browser_renders_the_charts() {
     );
     if let Ok(keep) = std::env::var("BILAN_KEEP_SCREENSHOT") {
         std::fs::copy(&png, keep).unwrap();
+    }
+}
+
+/// The example one year earlier (same lines, period moved back a year), for `--history`.
+fn year_before(example: &str, dir: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(format!("examples/{example}.yaml")).unwrap();
+    let earlier = [
+        ("year: 2021", "year: 2020"),
+        (
+            "start: 2023-01-01\n  end: 2023-12-31",
+            "start: 2022-01-01\n  end: 2022-12-31",
+        ),
+        ("year: 2023", "year: 2022"),
+    ]
+    .iter()
+    .find(|(from, _)| text.contains(from))
+    .map(|(from, to)| text.replacen(from, to, 1))
+    .unwrap();
+    let path = dir.join(format!("{example}-before.yaml"));
+    std::fs::write(&path, earlier).unwrap();
+    path
+}
+
+/// A program on the PATH.
+fn on_path(name: &str) -> Option<PathBuf> {
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Grey pixels of a PNG as rows (0 black – 255 white).
+fn grey_rows(png_path: &Path) -> Vec<Vec<u8>> {
+    let decoder = png::Decoder::new(std::io::BufReader::new(
+        std::fs::File::open(png_path).unwrap(),
+    ));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    let channels = info.color_type.samples();
+    pixels[..info.buffer_size()]
+        .chunks(info.line_size)
+        .map(|row| {
+            row.chunks(channels)
+                .map(|p| *p.iter().take(3).min().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn every_example_prints_on_a4_without_blank_pages() {
+    let (Some(browser), Some(pdftoppm), Some(pdftotext)) =
+        (chromium(), on_path("pdftoppm"), on_path("pdftotext"))
+    else {
+        eprintln!(
+            "SKIPPED: chromium not found (or pdftoppm/pdftotext of poppler-utils): .ci/run installs them with apt-get when it can"
+        );
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let profile = dir.path().join("profile");
+    for example in ["conseil-informatique", "pme-industrielle", "cooperative"] {
+        let before = year_before(example, dir.path());
+        let mut pages_without = 0;
+        for history in [false, true] {
+            let extra = if history {
+                vec!["--history", before.to_str().unwrap()]
+            } else {
+                vec![]
+            };
+            let html = report_with(example, dir.path(), "fr", &extra);
+            let pdf = dir.path().join(format!("{example}-{history}.pdf"));
+            let run = std::process::Command::new(&browser)
+                .args([
+                    "--headless",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--no-first-run",
+                    "--no-pdf-header-footer",
+                ])
+                .arg(format!("--user-data-dir={}", profile.display()))
+                .arg(format!("--print-to-pdf={}", pdf.display()))
+                .arg(format!("file://{}", html.display()))
+                .output()
+                .unwrap();
+            assert!(
+                pdf.is_file(),
+                "no PDF: {}",
+                String::from_utf8_lossy(&run.stderr)
+            );
+            let prefix = dir.path().join(format!("{example}-{history}-page"));
+            let ok = std::process::Command::new(&pdftoppm)
+                .args(["-r", "30", "-gray", "-png"])
+                .arg(&pdf)
+                .arg(&prefix)
+                .status()
+                .unwrap();
+            assert!(ok.success());
+            let mut pages: Vec<PathBuf> = std::fs::read_dir(dir.path())
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| {
+                    p.file_name()
+                        .unwrap()
+                        .to_str()
+                        .unwrap()
+                        .starts_with(&format!("{example}-{history}-page"))
+                })
+                .collect();
+            pages.sort();
+            let count = pages.len();
+            // The summary page, the posts, zoom, sites and tables, uncertainty, gases, method:
+            // a handful of A4 pages, not one per chart.
+            assert!(
+                (4..=12).contains(&count),
+                "{example} history={history}: {count} pages"
+            );
+            for (i, page) in pages.iter().enumerate() {
+                let rows = grey_rows(page);
+                let height = rows.len();
+                // A4 at 30 dpi is 248 × 351 pixels.
+                assert!(
+                    (345..=355).contains(&height),
+                    "{example}: page {} is {height} px high, not A4",
+                    i + 1
+                );
+                // The footer sits in the bottom margin (16 mm of 297): look above it.
+                let body = height * 92 / 100;
+                let inked: Vec<usize> = (0..body)
+                    .filter(|y| rows[*y].iter().any(|p| *p < 128))
+                    .collect();
+                let last = inked.last().copied().unwrap_or(0);
+                assert!(
+                    !inked.is_empty(),
+                    "{example} history={history}: page {} is blank",
+                    i + 1
+                );
+                if i + 1 < count {
+                    // Not the last page: filled at least half way down (no page left mostly
+                    // blank by a chart pushed to the next).
+                    assert!(
+                        last * 2 >= body,
+                        "{example} history={history}: page {} ends at {last} of {body} px",
+                        i + 1
+                    );
+                }
+            }
+            let text = |first: usize, last: usize| {
+                let out = std::process::Command::new(&pdftotext)
+                    .args(["-f", &first.to_string(), "-l", &last.to_string()])
+                    .arg(&pdf)
+                    .arg("-")
+                    .output()
+                    .unwrap();
+                String::from_utf8(out.stdout).unwrap()
+            };
+            // The summary is page 1 alone; page numbers and the footer on every page.
+            let first = text(1, 1);
+            assert!(
+                first.contains("À retenir") && first.contains("Total des émissions"),
+                "{first}"
+            );
+            assert!(!first.contains("Émissions par poste"), "{first}");
+            let squeezed = |t: &str| t.split_whitespace().collect::<String>();
+            assert!(squeezed(&first).contains(&format!("1/{count}")), "{first}");
+            assert!(first.contains("Généré le 2026-01-01 par bilan"), "{first}");
+            assert!(squeezed(&text(count, count)).contains(&format!("{count}/{count}")));
+            assert!(text(2, 2).starts_with("Émissions par poste"));
+            if history {
+                assert!(text(1, count).contains("Évolution depuis l'inventaire précédent"));
+                assert!(
+                    count >= pages_without,
+                    "{example}: {count} pages with history, {pages_without} without"
+                );
+            } else {
+                pages_without = count;
+            }
+        }
     }
 }
