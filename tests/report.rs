@@ -51,7 +51,19 @@ fn snapshots_of_the_examples() {
         );
         insta::assert_snapshot!(format!("report-{example}"), html);
     }
+    // With an earlier inventory: the summary's change message, the year-over-year section.
+    let before = year_before("conseil-informatique", dir.path());
+    let html = std::fs::read_to_string(report_with(
+        "conseil-informatique",
+        dir.path(),
+        "fr",
+        &["--history", before.to_str().unwrap()],
+    ))
+    .unwrap();
+    assert!(!html.contains(dir.path().to_str().unwrap()));
+    insta::assert_snapshot!("report-conseil-informatique-history", html);
     let english = std::fs::read_to_string(report("cooperative", dir.path(), "en")).unwrap();
+    insta::assert_snapshot!("report-cooperative-en", english);
     assert!(english.contains("<h2>Emissions by post</h2>"));
 }
 
@@ -340,4 +352,136 @@ fn every_example_prints_on_a4_without_blank_pages() {
             }
         }
     }
+}
+
+/// Runs `bilan report` in `dir` with `args` and a fixed generation date.
+fn run_report(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir)
+        .env("SOURCE_DATE_EPOCH", "1767225600")
+        .arg("report")
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn year_over_year_shows_the_change_and_its_effects() {
+    let dir = tempfile::tempdir().unwrap();
+    let line = |id: &str, kwh: u32| {
+        format!(
+            "  - {{ id: {id}, label: Électricité {id}, factor: \"42513\", quantity: {kwh}, unit: kWh, uncertainty: 5% }}\n"
+        )
+    };
+    let head = |year: u32| {
+        format!("bilan: 1\norganisation: {{ name: Test }}\nperiod: {{ year: {year} }}\nlines:\n")
+    };
+    std::fs::write(
+        dir.path().join("2024.yaml"),
+        head(2024) + &line("siege", 100_000),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("2025.yaml"),
+        head(2025) + &line("siege", 150_000) + &line("annexe", 20_000),
+    )
+    .unwrap();
+    let out = run_report(
+        dir.path(),
+        &["2025.yaml", "--history", "2024.yaml", "-o", "r.html"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    // Factor 42513 is 0.052 kgCO2e/kWh in both years. Before: 100 000 × 0.052 = 5 200 kg;
+    // after: 170 000 × 0.052 = 8 840 kg; change +3 640 kg = +70 %. Activity (same line,
+    // +50 000 kWh): 50 000 × 0.052 = 2 600 kg; perimeter (the new line): 20 000 × 0.052 =
+    // 1 040 kg; factor: 0.
+    let nbsp = '\u{a0}';
+    let total_row = format!(
+        "<tr class=\"total\"><td>Total</td><td class=\"num\">5,20</td><td class=\"num\">8,84</td><td class=\"num\">+3,64</td><td class=\"num\">+70,0{nbsp}%</td><td class=\"num\">+2,60</td><td class=\"num\">0,00</td><td class=\"num\">+1,04</td></tr>"
+    );
+    assert!(html.contains(&total_row), "{html}");
+    assert!(html.contains("Depuis 2024 : <strong>5,20 → 8,84 tCO2e</strong> (+70,0"));
+    assert!(html.contains("<title id=\"years-title\">Évolution par poste (tCO2e)</title>"));
+    // One bar per year for each post with emissions (2.6 and 3.8): four bars.
+    let chart = html
+        .split("id=\"years-title\"")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    assert_eq!(
+        chart.matches("<rect").count(),
+        4 + 2,
+        "two posts × two years, and the legend's two"
+    );
+}
+
+#[test]
+fn the_logo_is_an_embedded_image_never_markup() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: Test }\nperiod: { year: 2025 }\nlines:\n  - { label: Élec, factor: \"42513\", quantity: 10, unit: kWh }\n",
+    )
+    .unwrap();
+    // An SVG with a script: embedded as an image, where scripts do not run, never inline.
+    let svg = "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script><rect width=\"4\" height=\"4\"/></svg>";
+    std::fs::write(dir.path().join("logo.svg"), svg).unwrap();
+    let out = run_report(
+        dir.path(),
+        &["inv.yaml", "--logo", "logo.svg", "-o", "r.html"],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    assert!(!html.contains("<script") && !html.contains("<rect width=\"4\""));
+    // base64 of the first nine bytes "<svg xmln" is "PHN2ZyB4bWxu".
+    assert!(
+        html.contains("<img class=\"logo\" src=\"data:image/svg+xml;base64,PHN2ZyB4bWxu"),
+        "{html}"
+    );
+    // A PNG by its signature: base64 of 89 50 4E 47 0D 0A 1A 0A is "iVBORw0KGgo=".
+    std::fs::write(dir.path().join("logo.png"), b"\x89PNG\r\n\x1a\n").unwrap();
+    let out = run_report(
+        dir.path(),
+        &["inv.yaml", "--logo", "logo.png", "-o", "p.html"],
+    );
+    assert!(out.status.success());
+    let html = std::fs::read_to_string(dir.path().join("p.html")).unwrap();
+    assert!(html.contains("src=\"data:image/png;base64,iVBORw0KGgo=\""));
+    // Not an image, or too heavy: an error, exit 2, no report.
+    std::fs::write(dir.path().join("logo.txt"), "hello").unwrap();
+    let out = run_report(
+        dir.path(),
+        &["inv.yaml", "--logo", "logo.txt", "-o", "t.html"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--logo logo.txt: not a PNG or SVG image")
+    );
+    let mut big = b"\x89PNG\r\n\x1a\n".to_vec();
+    big.resize(512 * 1024 + 1, 0);
+    std::fs::write(dir.path().join("big.png"), big).unwrap();
+    let out = run_report(
+        dir.path(),
+        &["inv.yaml", "--logo", "big.png", "-o", "b.html"],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("--logo big.png: 524289 bytes, more than the 512 KiB"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!dir.path().join("t.html").exists() && !dir.path().join("b.html").exists());
 }

@@ -24,8 +24,8 @@ header.cover { display: flex; gap: 6mm; align-items: center; }
 header.cover img.logo { max-height: 22mm; max-width: 45mm; }
 .meta { color: #333; margin: 0; }
 .summary-top { display: flex; gap: 6mm; align-items: center; margin-top: 4mm; }
-.headline { flex: 0 0 72mm; border: 1.5px solid #1f4e79; padding: 4mm; }
-.headline .total { font-size: 22pt; font-weight: bold; }
+.headline { flex: 0 0 76mm; border: 1.5px solid #1f4e79; padding: 4mm; }
+.headline .total { font-size: 20pt; font-weight: bold; white-space: nowrap; }
 .headline .interval { color: #333; }
 .headline ul { margin: 1mm 0 0; padding-left: 5mm; }
 .summary-top .donut { flex: 1 1 auto; }
@@ -342,17 +342,17 @@ fn identity(report: &Report, lang: Lang, l: &Labels) -> Markup {
     html! {
         @if let Some(id) = &report.organisation.id { p.meta { (report.organisation.name) " · " (id) } }
         p.meta {
-            (l.period) " : "
+            (l.period) (colon(lang))
             @if calendar {
                 @if fr { "année civile " (period.year()) } @else { "calendar year " (period.year()) }
             } @else {
                 @if fr { "du " } @else { "from " } (date_words(&period.start, lang)) @if fr { " au " } @else { " to " } (date_words(&period.end, lang))
             }
         }
-        @if let Some(c) = consolidation { p.meta { (l.perimeter) " : " (c) } }
-        @if !report.perimeter.sites.is_empty() { p.meta { (l.sites) " : " (report.perimeter.sites.join(" ; ")) } }
+        @if let Some(c) = consolidation { p.meta { (l.perimeter) (colon(lang)) (c) } }
+        @if !report.perimeter.sites.is_empty() { p.meta { (l.sites) (colon(lang)) (report.perimeter.sites.join(semicolon(lang))) } }
         @if !report.perimeter.exclusions.is_empty() {
-            p.meta { (l.exclusions) " : " (report.perimeter.exclusions.join(" ; ")) }
+            p.meta { (l.exclusions) (colon(lang)) (report.perimeter.exclusions.join(semicolon(lang))) }
         }
     }
 }
@@ -405,7 +405,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
             div.headline #headline {
                 div { (l.total) }
                 div.total { (t(report.total.kgco2e, lang)) " tCO2e" }
-                div.interval { (l.interval) " : " (interval_t(&report.total, lang)) " tCO2e (" (plus_minus(&report.total, lang)) ")" }
+                div.interval { (l.interval) (colon(lang)) (interval_t(&report.total, lang)) " tCO2e (" (plus_minus(&report.total, lang)) ")" }
                 @if !report.ratios.is_empty() {
                     div { strong { (l.ratios) } }
                     ul {
@@ -435,7 +435,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
                 li {
                     @if fr { "Le premier poste est " } @else { "The largest post is " }
                     strong { (first.post.code()) " " (first.post.name(lang)) }
-                    " : " (t(first.figure.kgco2e, lang)) " tCO2e, " (percent(first.share, lang))
+                    (colon(lang)) (t(first.figure.kgco2e, lang)) " tCO2e, " (percent(first.share, lang))
                     @if fr { " du total" } @else { " of the total" }
                     @if let Some((label, kg)) = lines.first() {
                         @if fr { " ; il vient d'abord de « " (label) " » (" (t(*kg, lang)) " tCO2e, " (percent(share_of(*kg, first.figure.kgco2e), lang)) " du poste)." }
@@ -472,6 +472,22 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
                 }
             }
         }
+    }
+}
+
+/// A colon as each language writes it: `Période : …`, `Period: …`.
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => " : ",
+        Lang::En => ": ",
+    }
+}
+
+/// A semicolon between items, as each language writes it.
+fn semicolon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Fr => " ; ",
+        Lang::En => "; ",
     }
 }
 
@@ -513,20 +529,20 @@ fn not_emitting(report: &Report, lang: Lang) -> Markup {
                     @if !na.is_empty() {
                         li { strong { @if fr { "Non applicables : " } @else { "Not applicable: " } }
                             @for (i, p) in na.iter().enumerate() {
-                                @if i > 0 { " ; " }
+                                @if i > 0 { (semicolon(lang)) }
                                 (name(p))
                                 @if let PostStatus::NotApplicable(reason) = &p.status { " (" em { (reason) } ")" }
                             }
                         }
                     }
                     @if !in_progress.is_empty() {
-                        li { strong { @if fr { "En cours : " } @else { "In progress: " } } (in_progress.iter().map(|p| name(p)).collect::<Vec<_>>().join(" ; ")) }
+                        li { strong { @if fr { "En cours : " } @else { "In progress: " } } (in_progress.iter().map(|p| name(p)).collect::<Vec<_>>().join(semicolon(lang))) }
                     }
                     @if !not_collected.is_empty() {
-                        li { strong { @if fr { "Non collectés : " } @else { "Not collected: " } } (not_collected.iter().map(|p| name(p)).collect::<Vec<_>>().join(" ; ")) }
+                        li { strong { @if fr { "Non collectés : " } @else { "Not collected: " } } (not_collected.iter().map(|p| name(p)).collect::<Vec<_>>().join(semicolon(lang))) }
                     }
                     @if !zero.is_empty() {
-                        li { strong { @if fr { "Collectés, à zéro : " } @else { "Collected, zero: " } } (zero.iter().map(|p| name(p)).collect::<Vec<_>>().join(" ; ")) }
+                        li { strong { @if fr { "Collectés, à zéro : " } @else { "Collected, zero: " } } (zero.iter().map(|p| name(p)).collect::<Vec<_>>().join(semicolon(lang))) }
                     }
                 }
             }

@@ -161,7 +161,7 @@ pub fn scopes_donut(report: &Report, lang: Lang) -> Markup {
                         title { "Scope " (s.scope.0) " : " (percent(s.share, lang)) }
                     }
                 }
-                @if *sweep > 0.35 {
+                @if *sweep > 0.6 {
                     @let (lx, ly) = point((r + inner) / 2.0, from + sweep / 2.0);
                     text x=(f(lx)) y=(f(ly + 4.0)) font-size="11" font-weight="bold" text-anchor="middle" fill=(if s.scope.0 == 3 { "#000" } else { "#fff" }) { (percent(s.share, lang)) }
                 }
@@ -358,7 +358,7 @@ pub fn bars(
     legend: &[(&'static str, String)],
     lang: Lang,
 ) -> Markup {
-    let (bar_x, bar_w, line_h) = (300.0, 330.0, 13.0);
+    let (bar_x, bar_w, line_h) = (300.0, 290.0, 13.0);
     let wrapped: Vec<Vec<String>> = rows.iter().map(|r| wrap(&r.label, 46)).collect();
     let heights: Vec<f64> = wrapped
         .iter()
