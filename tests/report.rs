@@ -485,3 +485,39 @@ fn the_logo_is_an_embedded_image_never_markup() {
     );
     assert!(!dir.path().join("t.html").exists() && !dir.path().join("b.html").exists());
 }
+
+#[test]
+fn a_bar_per_site_when_lines_carry_one() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: Test }\nperiod: { year: 2025 }\nlines:\n  - { label: Élec Lyon, factor: \"42513\", quantity: 10000, unit: kWh, site: Lyon }\n  - { label: Élec Mâcon, factor: \"42513\", quantity: 30000, unit: kWh, site: Mâcon }\n",
+    )
+    .unwrap();
+    let out = run_report(dir.path(), &["inv.yaml", "-o", "r.html"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    let chart = html
+        .split("id=\"sites-title\"")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    // 10 000 kWh × 0.052 = 520 kg = 0,52 t; 30 000 × 0.052 = 1 560 kg = 1,56 t.
+    assert!(
+        chart.contains(">Lyon</tspan>") && chart.contains(">0,52</text>"),
+        "{chart}"
+    );
+    assert!(
+        chart.contains(">Mâcon</tspan>") && chart.contains(">1,56</text>"),
+        "{chart}"
+    );
+    assert!(!chart.contains("Sans site"));
+    // No tags: no tag chart.
+    assert!(!html.contains("tags-title"));
+}

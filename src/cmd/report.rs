@@ -160,6 +160,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         footer: &footer,
         logo: logo.as_deref(),
         sites: crate::breakdown::breakdown(&report, crate::breakdown::By::Site),
+        tags: crate::breakdown::breakdown(&report, crate::breakdown::By::Tag),
     };
     output::write(
         &sink,

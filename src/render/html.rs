@@ -128,6 +128,8 @@ pub struct Extras<'a> {
     pub logo: Option<&'a str>,
     /// The posts by the lines' `site:`.
     pub sites: Breakdown,
+    /// The posts by the lines' `tags:`.
+    pub tags: Breakdown,
 }
 
 /// The printed pages' footer.
@@ -182,7 +184,8 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
                         (change_table(change, extras.years, lang))
                     }
                 }
-                (sites(&extras.sites, lang))
+                (by_key(&extras.sites, lang))
+                (by_key(&extras.tags, lang))
                 section #posts-table {
                     h2 { (l.table) }
                     (posts_table(report, lang))
@@ -652,9 +655,10 @@ fn change_table(change: &Diff, years: &[(String, Vec<Decimal>)], lang: Lang) -> 
     }
 }
 
-/// A stacked bar per site (by scope), when lines carry `site:`.
-fn sites(breakdown: &Breakdown, lang: Lang) -> Markup {
+/// A stacked bar per site or tag (by scope), when lines carry `site:` or `tags:`.
+fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
     let fr = lang == Lang::Fr;
+    let site = breakdown.by == crate::breakdown::By::Site;
     let named = breakdown.keys.iter().any(|k| k != crate::breakdown::NONE);
     let rows: Vec<svg::Row> = breakdown
         .keys
@@ -681,10 +685,11 @@ fn sites(breakdown: &Breakdown, lang: Lang) -> Markup {
                 .collect();
             let total = breakdown.totals.get(i).copied().unwrap_or_default();
             let label = if key == crate::breakdown::NONE {
-                if fr {
-                    "Sans site".to_string()
-                } else {
-                    "No site".to_string()
+                match (site, fr) {
+                    (true, true) => "Sans site".to_string(),
+                    (true, false) => "No site".to_string(),
+                    (false, true) => "Sans étiquette".to_string(),
+                    (false, false) => "No tag".to_string(),
                 }
             } else {
                 key.clone()
@@ -708,16 +713,48 @@ fn sites(breakdown: &Breakdown, lang: Lang) -> Markup {
             )
         })
         .collect();
+    let (id, heading, title, desc, note) = match (site, fr) {
+        (true, true) => (
+            "sites",
+            "Répartition par site",
+            "Émissions par site (tCO2e)",
+            "Barres empilées : pour chaque site, ses émissions par scope.",
+            "Selon le champ site: des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas.",
+        ),
+        (true, false) => (
+            "sites",
+            "Breakdown by site",
+            "Emissions by site (tCO2e)",
+            "Stacked bars: each site's emissions by scope.",
+            "From the activity lines' site: field; “No site” gathers the lines that give none.",
+        ),
+        (false, true) => (
+            "tags",
+            "Répartition par étiquette",
+            "Émissions par étiquette (tCO2e)",
+            "Barres empilées : pour chaque étiquette, ses émissions par scope.",
+            "Selon le champ tags: des lignes d'activité ; « Sans étiquette » regroupe les lignes qui n'en donnent pas.",
+        ),
+        (false, false) => (
+            "tags",
+            "Breakdown by tag",
+            "Emissions by tag (tCO2e)",
+            "Stacked bars: each tag's emissions by scope.",
+            "From the activity lines' tags: field; “No tag” gathers the lines that give none.",
+        ),
+    };
     html! {
         @if named {
-            section #sites {
-                h2 { @if fr { "Répartition par site" } @else { "Breakdown by site" } }
-                div.keep {
-                    (svg::bars("sites", if fr { "Émissions par site (tCO2e)" } else { "Emissions by site (tCO2e)" },
-                        if fr { "Barres empilées : pour chaque site, ses émissions par scope." } else { "Stacked bars: each site's emissions by scope." },
-                        &rows, &legend, lang))
+            section id=(id) {
+                h2 { (heading) }
+                div.keep { (svg::bars(id, title, desc, &rows, &legend, lang)) }
+                p.note {
+                    (note)
+                    @if breakdown.overlapping {
+                        @if fr { " Une ligne à plusieurs étiquettes compte dans chacune : les barres s'additionnent à plus que le total." }
+                        @else { " A line with several tags counts in each: the bars add up to more than the total." }
+                    }
                 }
-                p.note { @if fr { "Selon le champ site: des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas." } @else { "From the activity lines' site: field; “No site” gathers the lines that give none." } }
             }
         }
     }
