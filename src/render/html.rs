@@ -41,6 +41,7 @@ tr.total td { font-weight: bold; border-top: 2px solid #111; }
 tr.quiet td { color: #555; }
 .chart { width: 100%; height: auto; display: block; break-inside: avoid; }
 .keep { break-inside: avoid; }
+.nowrap { white-space: nowrap; }
 table.matrix { table-layout: fixed; }
 table.matrix td { text-align: left; font-size: 8pt; overflow-wrap: break-word; hyphens: auto; }
 table.matrix th { text-align: center; }
@@ -148,7 +149,7 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
     let year = report.period.year();
     let colophon = colophon(report, extras.footer, lang);
     let style = format!(
-        "{STYLE}@page {{ @bottom-left {{ content: {}; font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 7pt; color: #555; }} @bottom-right {{ content: counter(page) \" / \" counter(pages); font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 8pt; color: #555; }} }}\n",
+        "{STYLE}@page {{ @bottom-left {{ content: {}; font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 7pt; color: #555; }} @bottom-right {{ content: counter(page) \" / \" counter(pages); width: 22mm; white-space: nowrap; font-family: \"DejaVu Sans\", Arial, sans-serif; font-size: 8pt; color: #555; }} }}\n",
         css_string(&colophon)
     );
     let doc: Markup = html! {
@@ -219,7 +220,9 @@ fn colophon(report: &Report, footer: &Footer, lang: Lang) -> String {
         .bases
         .iter()
         .map(|b| {
+            // The file's name, not where it sits on the machine that made the report.
             let name = b.name.strip_prefix("embedded:").unwrap_or(&b.name);
+            let name = name.rsplit(['/', '\\']).next().unwrap_or(name);
             format!("{name} ({})", b.sha256.get(..12).unwrap_or(&b.sha256))
         })
         .collect::<Vec<_>>()
@@ -389,7 +392,7 @@ fn lines_in(report: &Report, post: Post) -> Vec<(&str, Decimal)> {
         })
         .filter(|(_, kg)| !kg.is_zero())
         .collect();
-    lines.sort_by(|a, b| b.1.cmp(&a.1));
+    lines.sort_by_key(|l| std::cmp::Reverse(l.1));
     lines
 }
 
@@ -408,7 +411,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
             div.headline #headline {
                 div { (l.total) }
                 div.total { (t(report.total.kgco2e, lang)) " tCO2e" }
-                div.interval { (l.interval) (colon(lang)) (interval_t(&report.total, lang)) " tCO2e (" (plus_minus(&report.total, lang)) ")" }
+                div.interval { (l.interval) (colon(lang)) span.nowrap { (interval_t(&report.total, lang)) " tCO2e" } " (" (plus_minus(&report.total, lang)) ")" }
                 @if !report.ratios.is_empty() {
                     div { strong { (l.ratios) } }
                     ul {
@@ -571,21 +574,7 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
             section #zoom {
                 h2 { @if fr { "Zoom sur les principaux postes" } @else { "Zoom on the main posts" } }
                 @for p in &posts {
-                    @let lines = lines_in(report, p.post);
-                    @let mut rows: Vec<svg::Row> = lines.iter().take(ZOOM_LINES).map(|(label, kg)| svg::Row {
-                        label: (*label).to_string(),
-                        segments: vec![(svg::SCOPE_FILLS.get(usize::from(p.post.scope().0.saturating_sub(1))).copied().unwrap_or("#777"), *kg)],
-                        value: format!("{} ({})", t(*kg, lang), percent(share_of(*kg, p.figure.kgco2e), lang)),
-                    }).collect();
-                    @let rest: Vec<Decimal> = lines.iter().skip(ZOOM_LINES).map(|(_, kg)| *kg).collect();
-                    @if !rest.is_empty() {
-                        @let kg: Decimal = rest.iter().copied().sum();
-                        @let _ = rows.push(svg::Row {
-                            label: if fr { format!("{} autres lignes", rest.len()) } else { format!("{} other lines", rest.len()) },
-                            segments: vec![("#bbbbbb", kg)],
-                            value: format!("{} ({})", t(kg, lang), percent(share_of(kg, p.figure.kgco2e), lang)),
-                        });
-                    }
+                    @let rows = zoom_rows(report, p, lang);
                     div.keep {
                         h3 { (p.post.code()) " " (p.post.name(lang)) " — " (t(p.figure.kgco2e, lang)) " tCO2e (" (percent(p.share, lang)) ")" }
                         @let id = format!("zoom-{}", p.post.code().replace('.', "-"));
@@ -597,6 +586,44 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
             }
         }
     }
+}
+
+/// A zoomed post's bars: its largest lines, then the others in one bar.
+fn zoom_rows(report: &Report, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
+    let fill = svg::SCOPE_FILLS
+        .get(usize::from(p.post.scope().0.saturating_sub(1)))
+        .copied()
+        .unwrap_or("#777");
+    let value = |kg: Decimal| {
+        format!(
+            "{} ({})",
+            t(kg, lang),
+            percent(share_of(kg, p.figure.kgco2e), lang)
+        )
+    };
+    let lines = lines_in(report, p.post);
+    let mut rows: Vec<svg::Row> = lines
+        .iter()
+        .take(ZOOM_LINES)
+        .map(|(label, kg)| svg::Row {
+            label: (*label).to_string(),
+            segments: vec![(fill, *kg)],
+            value: value(*kg),
+        })
+        .collect();
+    let rest: Vec<Decimal> = lines.iter().skip(ZOOM_LINES).map(|(_, kg)| *kg).collect();
+    if !rest.is_empty() {
+        let kg: Decimal = rest.iter().copied().sum();
+        rows.push(svg::Row {
+            label: match lang {
+                Lang::Fr => format!("{} autres lignes", rest.len()),
+                Lang::En => format!("{} other lines", rest.len()),
+            },
+            segments: vec![("#bbbbbb", kg)],
+            value: value(kg),
+        });
+    }
+    rows
 }
 
 /// Year over year: each post's change from the latest earlier inventory and its activity,
@@ -1116,5 +1143,34 @@ fn method(report: &Report, lang: Lang) -> Markup {
         }
         h3 { @if lang == Lang::Fr { "Règles d'affectation utilisées" } @else { "Assignment rules used" } }
         ul { @for (rule, n) in &rules { li { (rule) " (" (n) ")" } } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_as_rfc_4648() {
+        // RFC 4648 §10 test vectors.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), encoded);
+        }
+    }
+
+    #[test]
+    fn css_strings_cannot_close_the_string_or_the_style() {
+        assert_eq!(
+            css_string("a \"b\" </style>é"),
+            "\"a \\22 b\\22  \\3c /style\\3e \\e9 \""
+        );
     }
 }

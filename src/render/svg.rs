@@ -295,12 +295,11 @@ pub fn nice_step(max: f64, ticks: f64) -> f64 {
     }
     let raw = max / ticks;
     let magnitude = 10f64.powf(raw.log10().floor());
-    let step = [1.0, 2.0, 5.0, 10.0]
+    [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * magnitude)
         .find(|s| *s >= raw)
-        .unwrap_or(10.0 * magnitude);
-    step
+        .unwrap_or(10.0 * magnitude)
 }
 
 /// A tonnes figure on an axis: whole when the step is whole, else one or two decimals.
@@ -511,5 +510,38 @@ pub fn years_chart(
                 text x=(f(lx + 18.0)) y=(f(legend_y)) font-size="11" { (year.0) }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_wrap_at_spaces_and_are_never_cut() {
+        assert_eq!(
+            wrap(
+                "Émissions indirectes liées à la consommation d'électricité",
+                30
+            ),
+            [
+                "Émissions indirectes liées à",
+                "la consommation d'électricité"
+            ]
+        );
+        assert_eq!(
+            wrap("anticonstitutionnellement", 10),
+            ["anticonstitutionnellement"]
+        );
+        assert_eq!(wrap("", 10), [""]);
+    }
+
+    #[test]
+    fn axis_steps_are_round() {
+        // 42.96 / 4 = 10.74 → 20; 1 585 / 4 = 396 → 500; 0.72 / 4 = 0.18 → 0.2.
+        assert_eq!(nice_step(42.96, 4.0), 20.0);
+        assert_eq!(nice_step(1585.42, 4.0), 500.0);
+        assert!((nice_step(0.72, 4.0) - 0.2).abs() < 1e-12);
+        assert_eq!(nice_step(0.0, 4.0), 1.0);
     }
 }
