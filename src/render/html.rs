@@ -42,6 +42,7 @@ tr.quiet td { color: #555; }
 .chart { width: 100%; height: auto; display: block; break-inside: avoid; }
 .keep { break-inside: avoid; }
 .nowrap { white-space: nowrap; }
+#posts-table td:nth-child(2) { width: 38%; }
 table.matrix { table-layout: fixed; }
 table.matrix td { text-align: left; font-size: 8pt; overflow-wrap: break-word; hyphens: auto; }
 table.matrix th { text-align: center; }

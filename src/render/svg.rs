@@ -189,6 +189,10 @@ pub fn trajectory_chart(trajectory: &crate::trajectory::Trajectory, lang: Lang) 
         .flatten()
         .fold(0.0_f64, f64::max)
         .max(1e-9);
+    // A round scale: the top is the first round step (in tonnes) at or above the largest value.
+    let step_t = nice_step(max / 1000.0, 5.0);
+    let steps = (max / 1000.0 / step_t - 1e-9).ceil().max(1.0);
+    let max = steps * step_t * 1000.0;
     let (first, last) = match (years.first(), years.last()) {
         (Some(a), Some(b)) => (a.year, b.year.max(a.year + 1)),
         _ => (0, 1),
@@ -237,16 +241,17 @@ pub fn trajectory_chart(trajectory: &crate::trajectory::Trajectory, lang: Lang) 
             desc #trajectory-desc { (desc) }
             line x1=(f(left)) y1=(f(bottom)) x2=(f(right)) y2=(f(bottom)) stroke="#000" {}
             line x1=(f(left)) y1=(f(top)) x2=(f(left)) y2=(f(bottom)) stroke="#000" {}
-            @for i in 0..=4 {
-                @let v = max * f64::from(i) / 4.0;
+            @for i in 0..=(steps as u32) {
+                @let v = f64::from(i) * step_t * 1000.0;
                 text x=(f(left - 6.0)) y=(f(y(v) + 4.0)) font-size="10" text-anchor="end" {
-                    (human(tonnes(Decimal::from_f64_retain(v).unwrap_or_default()), 1, lang))
+                    (axis_label(v / 1000.0, step_t, lang))
                 }
                 line x1=(f(left)) y1=(f(y(v))) x2=(f(right)) y2=(f(y(v))) stroke="#ddd" {}
             }
             @for year in &ticks {
                 text x=(f(x(*year))) y=(f(bottom + 16.0)) font-size="10" text-anchor="middle" { (year) }
             }
+            text x=(f(left - 6.0)) y=(f(top - 8.0)) font-size="10" text-anchor="end" fill="#333" { "tCO2e" }
             path d=(target) fill="none" stroke="#1f4e79" stroke-width="2" stroke-dasharray="6 4" {}
             path d=(actions) fill="none" stroke="#c55a11" stroke-width="2.5" {}
             @for row in years {
