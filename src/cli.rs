@@ -20,6 +20,13 @@ pub struct Cli {
     /// NO_COLOR is set].
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+    /// Silence a warning code (`price-year`, `post-uncertainty`, … listed in the README), or
+    /// allow `mixed-organisations` in a trend; repeatable.
+    #[arg(long, global = true, value_name = "CODE", value_parser = parse_allow)]
+    pub allow: Vec<Allow>,
+    /// Print only errors: no warnings, no summaries on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 /// When to colour tables.
@@ -34,6 +41,32 @@ pub enum ColorArg {
 }
 
 impl Cli {
+    /// The language of the command's output (French when it has none).
+    pub fn lang(&self) -> crate::post::Lang {
+        match &self.command {
+            Command::Compute { lang, .. }
+            | Command::Check { lang, .. }
+            | Command::Batch { lang, .. }
+            | Command::Diff { lang, .. }
+            | Command::Report { lang, .. }
+            | Command::Trajectory { lang, .. }
+            | Command::Explain { lang, .. }
+            | Command::Posts { lang } => (*lang).into(),
+            _ => crate::post::Lang::Fr,
+        }
+    }
+
+    /// The warning codes `--allow` silences.
+    pub fn allowed_warnings(&self) -> Vec<crate::warning::Code> {
+        self.allow
+            .iter()
+            .filter_map(|a| match a {
+                Allow::Warning(code) => Some(*code),
+                Allow::MixedOrganisations => None,
+            })
+            .collect()
+    }
+
     /// Whether the command's data goes to standard output (no `-o FILE`).
     pub fn prints_to_stdout(&self) -> bool {
         let to_stdout =
@@ -99,10 +132,29 @@ pub enum ByArg {
 }
 
 /// What `--allow` lets through.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Allow {
+    /// A warning code: not printed, not in the results, not failing `check --strict`.
+    Warning(crate::warning::Code),
     /// A trend of inventories of different organisations.
     MixedOrganisations,
+}
+
+/// Reads `--allow CODE`.
+fn parse_allow(text: &str) -> Result<Allow, String> {
+    if text.trim() == "mixed-organisations" {
+        return Ok(Allow::MixedOrganisations);
+    }
+    crate::warning::Code::parse(text)
+        .map(Allow::Warning)
+        .ok_or_else(|| {
+            let codes: Vec<&str> = crate::warning::Code::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .chain(["mixed-organisations"])
+                .collect();
+            format!("unknown code `{text}`: one of {}", codes.join(", "))
+        })
 }
 
 /// Label language.
@@ -204,9 +256,6 @@ pub enum Command {
         /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
         #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
         view: ViewArg,
-        /// Allow what is refused by default; repeatable.
-        #[arg(long, value_enum, value_name = "CODE")]
-        allow: Vec<Allow>,
     },
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
     Check {
@@ -216,9 +265,13 @@ pub enum Command {
         /// Extra factor base; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
-        /// Fail on warnings, posts not collected and overridden factor ids too.
+        /// Fail on warnings, posts not collected and overridden factor ids too (except the
+        /// codes allowed by --allow or the inventory's `allow:`).
         #[arg(long)]
         strict: bool,
+        /// Language of the warnings.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
     },
     /// Compute every inventory under a folder, in parallel: one result file each (the tree
     /// mirrored under --output) and a summary (OUTPUT/summary.csv and a table on stdout).
@@ -334,6 +387,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
     },
+    /// The audit trail of one line (or of one post, `3.9`): quantity → conversion →
+    /// amortisation → factor (id, base, row, value, uncertainty) → parts → posts (with the
+    /// rule) → its uncertainty and weight in the post's and the total's variance.
+    Explain {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// A line id, or a post code such as 3.9.
+        #[arg(value_name = "LINE|POST")]
+        id: String,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Output format: table or json.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -413,10 +486,16 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
         }
         None => (None, text),
     };
-    let share = crate::number::parse_percent(percent)
-        .ok()
-        .filter(|s| !s.is_sign_negative())
-        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    let share = match crate::number::parse_percent(percent) {
+        Ok(share) if !share.is_sign_negative() => share,
+        Err(crate::number::NumberError::MissingPercent) => {
+            return Err(format!(
+                "`{percent}` needs a % sign: {}",
+                crate::number::percent_hint(percent)
+            ));
+        }
+        _ => return Err(format!("`{percent}` is not a percentage such as 5%")),
+    };
     Ok(crate::diff::Threshold { post, share })
 }
 

@@ -24,6 +24,8 @@ pub struct BaseSource {
 pub struct SkippedRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
+    /// The factor id of the row, when it could be read.
+    pub id: Option<String>,
     /// Why it was skipped.
     pub reason: String,
 }
@@ -52,10 +54,25 @@ pub struct Override {
     pub by: String,
 }
 
+/// True when two factors of one id say the same: value, unit, parts, gases, uncertainty,
+/// category and status (their file and row may differ).
+fn same_values(a: &Factor, b: &Factor) -> bool {
+    a.kgco2e == b.kgco2e
+        && a.unit == b.unit
+        && a.parts == b.parts
+        && a.gases == b.gases
+        && a.uncertainty == b.uncertainty
+        && a.category == b.category
+        && a.status == b.status
+}
+
 /// Factors by id, merged in order: a later base overrides an id of an earlier one.
 #[derive(Clone, Debug, Default)]
 pub struct FactorBase {
     factors: HashMap<String, Arc<Factor>>,
+    /// Ids whose row in a later base was defective: (file, line, reason). A line using one is
+    /// an error; it never quietly takes the value of an earlier base.
+    defective: HashMap<String, (String, u64, String)>,
     sources: Vec<BaseSource>,
     overrides: Vec<Override>,
 }
@@ -72,10 +89,22 @@ impl FactorBase {
             .source
             .as_ref()
             .map_or_else(String::new, |s| s.name.clone());
+        for defect in &loaded.defects {
+            if let Some(id) = &defect.id {
+                self.factors.remove(id);
+                self.defective.insert(
+                    id.clone(),
+                    (source_name.clone(), defect.line, defect.reason.clone()),
+                );
+            }
+        }
         for factor in loaded.factors {
+            self.defective.remove(&factor.id);
             if let Some(previous) = self.factors.get(&factor.id) {
                 let replaced = previous.origin.file.to_string();
-                if replaced != source_name {
+                // The same row in two bases (the embedded one and the full export) replaces
+                // nothing: only a change of value is an override worth reporting.
+                if replaced != source_name && !same_values(previous, &factor) {
                     self.overrides.push(Override {
                         id: factor.id.clone(),
                         replaced,
@@ -93,6 +122,11 @@ impl FactorBase {
     /// The factor of this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Factor>> {
         self.factors.get(id)
+    }
+
+    /// Where this id's row was defective in the last base that had it: (file, line, reason).
+    pub fn defective(&self, id: &str) -> Option<&(String, u64, String)> {
+        self.defective.get(id)
     }
 
     /// Number of factors.

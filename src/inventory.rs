@@ -218,6 +218,12 @@ pub struct LinePositions {
     pub market: Position,
     /// `unit:`.
     pub unit: Position,
+    /// `purpose:`, when given.
+    pub purpose: Option<Position>,
+    /// `direction:`, when given.
+    pub direction: Option<Position>,
+    /// `mobile:`, when given.
+    pub mobile: Option<Position>,
 }
 
 /// One activity line: a quantity of something × a factor.
@@ -291,6 +297,10 @@ pub struct Inventory {
     pub includes: Vec<(String, Position)>,
     /// The action plan (`actions:`), in file order.
     pub actions: Vec<crate::action::Action>,
+    /// Warning codes the inventory silences (`allow:`).
+    pub allow: Vec<crate::warning::Code>,
+    /// Annual price changes the inventory adds to the shipped index (`price_index:`).
+    pub price_index: Vec<(i32, Decimal)>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

@@ -1,5 +1,6 @@
 use bilan::error::{InputErrors, Usage};
 use clap::Parser;
+use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -8,13 +9,22 @@ fn main() -> ExitCode {
     match bilan::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
+            // Messages quote values from input files: their control characters are shown,
+            // never sent to the terminal. A closed stderr (`2>&1 | head -1`) is not a panic.
+            let print = |text: String| {
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "error: {}",
+                    bilan::text::printable(&text, true)
+                );
+            };
             if let Some(usage) = error.downcast_ref::<Usage>() {
-                eprintln!("error: {usage}\n\nFor more information, try '--help'.");
+                print(format!("{usage}\n\nFor more information, try '--help'."));
                 return ExitCode::from(2);
             }
             match error.downcast_ref::<InputErrors>() {
-                Some(errors) => errors.0.iter().for_each(|e| eprintln!("error: {e}")),
-                None => eprintln!("error: {error:#}"),
+                Some(errors) => errors.printed().into_iter().for_each(print),
+                None => print(format!("{error:#}")),
             }
             ExitCode::from(1)
         }

@@ -270,8 +270,9 @@ pub enum ConversionError {
 pub struct Converted {
     /// The quantity in the factor's unit.
     pub value: Decimal,
-    /// The factor's price year when it differs from the period's.
-    pub price_year_differs: Option<i32>,
+    /// For money whose factor states a price year: (the amount's price year — its unit's, else
+    /// the period's —, the factor's) when they differ. The value is still in the amount's euros.
+    pub price_years: Option<(i32, i32)>,
 }
 
 /// Converts `quantity` in `from` to the unit `to` (a factor's denominator).
@@ -286,7 +287,7 @@ pub fn convert(
     match (from, to) {
         (Unit::Other(a), Unit::Other(b)) if a == b => Ok(Converted {
             value: quantity,
-            price_year_differs: None,
+            price_years: None,
         }),
         (
             Unit::Known {
@@ -295,7 +296,7 @@ pub fn convert(
                 den: den1,
                 heating: h1,
                 tax: t1,
-                ..
+                year: y1,
             },
             Unit::Known {
                 dimension: d2,
@@ -314,11 +315,11 @@ pub fn convert(
                 return Err(ConversionError::TaxIncluded);
             }
             let value = scale(value, *n1, *den1, *n2, *den2).ok_or(ConversionError::Overflow)?;
-            let price_year_differs = y2.filter(|y| *d1 == Dimension::Money && *y != year);
-            Ok(Converted {
-                value,
-                price_year_differs,
-            })
+            let from = y1.unwrap_or(year);
+            let price_years = y2
+                .filter(|to| *d1 == Dimension::Money && *to != from)
+                .map(|to| (from, to));
+            Ok(Converted { value, price_years })
         }
         _ => Err(ConversionError::Mismatch),
     }
@@ -461,6 +462,15 @@ mod tests {
         );
         assert_eq!(conv("10", "k€ HT", "keuro (2023) HT"), Ok(d("10")));
         let c = convert(d("1"), &parse("k€"), &parse("keuro (2021) HT"), None, 2023).unwrap();
-        assert_eq!(c.price_year_differs, Some(2021));
+        assert_eq!(c.price_years, Some((2023, 2021)));
+        let c = convert(
+            d("1"),
+            &parse("keuro (2019) HT"),
+            &parse("keuro (2023) HT"),
+            None,
+            2025,
+        )
+        .unwrap();
+        assert_eq!(c.price_years, Some((2019, 2023)));
     }
 }

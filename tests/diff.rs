@@ -21,7 +21,7 @@ lines:
     label: Infogérance
     factor: \"43443\"
     quantity: 50
-    unit: k€
+    unit: k€ (2021) HT
   - id: car
     label: Voiture
     factor: \"43791\"
@@ -49,7 +49,7 @@ lines:
     label: Infogérance
     factor: \"43445\"
     quantity: 60
-    unit: k€
+    unit: k€ (2023) HT
   - id: car
     label: Voiture de service
     factor: \"43791\"

@@ -59,7 +59,9 @@ fn the_ademe_extract_is_read_as_is_and_archived_factors_warn() {
         "ADEME Base Carbone id 22024"
     );
     assert!(
-        stderr.contains("inv.yaml:7:13: line `papier`: factor 22024 is archived (\"Archivé\")"),
+        stderr.contains(
+            "inv.yaml:7:13: ligne `papier` : le facteur 22024 a le statut « Archivé » dans sa base ; préférez un facteur valide [archived-factor]\n"
+        ),
         "{stderr}"
     );
     let bases = json["bases"].as_array().unwrap();

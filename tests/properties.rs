@@ -233,7 +233,13 @@ fn base_csv(spec: &Spec) -> String {
             GENERATED_UNITS[f.unit].0, CATEGORIES[f.category]
         )
         .unwrap();
+        // Each part kind once (a part given twice is an error of the base).
+        let mut written = Vec::new();
         for (kind, percent) in &f.parts {
+            if written.contains(kind) {
+                continue;
+            }
+            written.push(*kind);
             let value = f.total * Decimal::from(*percent) / Decimal::ONE_HUNDRED;
             writeln!(
                 csv,

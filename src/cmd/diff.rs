@@ -86,7 +86,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
                 )
             },
         );
-        eprintln!("error: {what} changed by {change}, above --fail-above");
+        super::note!("error: {what} changed by {change}, above --fail-above");
     }
     Ok(if exceeded.is_empty() { 0 } else { 3 })
 }

@@ -35,10 +35,13 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         Some(path) => {
             let inventory = read_inventory(path, options.output)?;
             let base = bases.for_inventory(&inventory, path)?;
-            if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-")) {
-                eprintln!(
+            if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-"))
+                && !super::quiet()
+            {
+                super::note!(
                     "warning: {}: the inventory already has line `{}` (imported from a FEC?): including the output too would count it twice",
-                    line.at.line, line.id
+                    line.at.line,
+                    line.id
                 );
             }
             (
@@ -90,7 +93,10 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         fec: &ledger.file,
         by_supplier: options.by_supplier,
     };
-    eprint!("{}", fec::summary(&ledger, &plan, &mapping, &source));
+    if !super::quiet() {
+        let summary = fec::summary(&ledger, &plan, &mapping, &source);
+        super::note!("{}", summary.trim_end_matches('\n'));
+    }
     output::write(&sink, &fec::render(&ledger, &plan, &mapping, &source))?;
     Ok(0)
 }

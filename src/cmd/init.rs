@@ -48,7 +48,7 @@ pub(crate) fn run(path: Option<&Path>, year: Option<i16>) -> Result<u8> {
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_all())
         .with_context(|| format!("cannot write {}", path.display()))?;
-    eprintln!(
+    super::note!(
         "wrote {}: fill in the quantities, then `bilan check {}`",
         path.display(),
         path.display()

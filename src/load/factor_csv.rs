@@ -140,7 +140,41 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
     }
     for (id, part, line) in pending_parts {
         match index.get(&id).and_then(|i| factors.get_mut(*i)) {
-            Some(factor) => factor.parts.push(part),
+            Some(factor) => {
+                if factor.parts.iter().any(|p| p.kind == part.kind) {
+                    return Err(InputError::new(
+                        Position::new(file, line, 1),
+                        format!("part `{}` of factor `{id}` is given twice", part.kind),
+                    )
+                    .help("give each part of a factor once (its value counts once)"));
+                }
+                factor.parts.push(part);
+                // The parts placed in other posts may not exceed the total: the rest goes to
+                // 3.8 and no post may turn negative.
+                let sum: Option<rust_decimal::Decimal> = factor
+                    .parts
+                    .iter()
+                    .try_fold(rust_decimal::Decimal::ZERO, |a, p| a.checked_add(p.kgco2e));
+                // Beyond the 0.5 % that rounding of published parts allows (as the export's).
+                let tolerance = factor.kgco2e.abs() * rust_decimal::Decimal::new(5, 3);
+                let above = match sum {
+                    Some(sum) if factor.kgco2e.is_sign_negative() => {
+                        sum < factor.kgco2e - tolerance
+                    }
+                    Some(sum) => sum > factor.kgco2e + tolerance,
+                    None => true,
+                };
+                if above {
+                    return Err(InputError::new(
+                        Position::new(file, line, 1),
+                        format!(
+                            "the parts of factor `{id}` add up to more than its total {} (beyond 0.5 %)",
+                            factor.kgco2e.normalize()
+                        ),
+                    )
+                    .help("the parts split the total: their sum is at most the total (3.8 gets the rest)"));
+                }
+            }
             None => {
                 return Err(InputError::new(
                     Position::new(file, line, 1),

@@ -29,6 +29,11 @@ pub fn set_terminal(terminal: Terminal) {
     let _ = TERMINAL.set(terminal);
 }
 
+/// True when tables are coloured (only then may an output hold colour sequences).
+pub fn colour_enabled() -> bool {
+    terminal().color
+}
+
 fn terminal() -> Terminal {
     TERMINAL.get().copied().unwrap_or_default()
 }
@@ -74,7 +79,11 @@ impl Grid {
         if terminal.color {
             table.enforce_styling();
         }
-        table.set_header(self.header.clone());
+        table.set_header(
+            self.header
+                .iter()
+                .map(|h| crate::text::printable(h, true).into_owned()),
+        );
         for row in &self.rows {
             let style = if terminal.color {
                 self.style(row)
@@ -82,7 +91,8 @@ impl Grid {
                 None
             };
             table.add_row(row.iter().enumerate().map(|(i, text)| {
-                let mut cell = Cell::new(text);
+                // Text from input files never drives the terminal.
+                let mut cell = Cell::new(crate::text::printable(text, true));
                 if self.right.contains(&i) {
                     cell = cell.set_alignment(CellAlignment::Right);
                 }
@@ -158,10 +168,46 @@ impl Grid {
 
 /// Text safe in a Markdown table cell.
 pub fn escape_markdown(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+    crate::text::printable(text, true)
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
-/// Rows as CSV (`,`, `\n`, quoting where needed).
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab or CR first) gets a
+/// leading `'` (OWASP's rule), unless it is a number (`-260`, `1e-5`): a label from a client's
+/// file must never become `=HYPERLINK(…)` in someone's Excel.
+fn neutralise(cell: &[u8]) -> std::borrow::Cow<'_, [u8]> {
+    let risky = matches!(
+        cell.first(),
+        Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r')
+    );
+    if risky && !is_number(cell) {
+        let mut safe = Vec::with_capacity(cell.len() + 1);
+        safe.push(b'\'');
+        safe.extend_from_slice(cell);
+        std::borrow::Cow::Owned(safe)
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// `-12.5`, `+3`, `1e-5`: a plain decimal number, optionally signed, with an exponent.
+fn is_number(cell: &[u8]) -> bool {
+    let text = std::str::from_utf8(cell).unwrap_or("");
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match body.split_once(['e', 'E']) {
+        Some((m, e)) => (m, Some(e.strip_prefix(['-', '+']).unwrap_or(e))),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => digits(int) && (frac.is_empty() || digits(frac)),
+        None => digits(mantissa),
+    };
+    mantissa_ok && exponent.is_none_or(digits)
+}
+
+/// Rows as CSV (`,`, `\n`, quoting where needed; formula-like cells neutralised).
 pub fn csv<R, C>(rows: R) -> String
 where
     R: IntoIterator<Item = C>,
@@ -172,6 +218,8 @@ where
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     for row in rows {
+        let cells: Vec<C::Item> = row.into_iter().collect();
+        let row = cells.iter().map(|cell| neutralise(cell.as_ref()));
         // Writing to memory cannot fail but for a bug; an empty output would show it.
         if writer.write_record(row).is_err() {
             return String::new();

@@ -325,27 +325,23 @@ fn identity(report: &Report, lang: Lang, l: &Labels) -> Markup {
     let fr = lang == Lang::Fr;
     let period = &report.period;
     let calendar = period.start.month == 1 && period.start.day == 1 && period.is_twelve_months();
-    let consolidation = report
-        .perimeter
-        .consolidation
-        .as_deref()
-        .map(|c| match (c, lang) {
-            ("operational-control", Lang::Fr) => {
-                "contrôle opérationnel (les activités que l'organisation opère)"
-            }
-            ("operational-control", Lang::En) => {
-                "operational control (the activities the organisation operates)"
-            }
+    // The approach in words, with what it takes in.
+    let consolidation = report.perimeter.consolidation.as_deref().map(|c| {
+        let scope = match (c, lang) {
+            ("operational-control", Lang::Fr) => " (les activités que l'organisation opère)",
+            ("operational-control", Lang::En) => " (the activities the organisation operates)",
             ("financial-control", Lang::Fr) => {
-                "contrôle financier (les entités que l'organisation contrôle financièrement)"
+                " (les entités que l'organisation contrôle financièrement)"
             }
             ("financial-control", Lang::En) => {
-                "financial control (the entities the organisation controls financially)"
+                " (the entities the organisation controls financially)"
             }
-            ("equity-share", Lang::Fr) => "part du capital (au prorata des participations)",
-            ("equity-share", Lang::En) => "equity share (in proportion to holdings)",
-            (other, _) => other,
-        });
+            ("equity-share", Lang::Fr) => " (au prorata des participations)",
+            ("equity-share", Lang::En) => " (in proportion to holdings)",
+            _ => "",
+        };
+        format!("{}{scope}", super::consolidation_label(c, lang))
+    });
     html! {
         @if let Some(id) = &report.organisation.id { p.meta { (report.organisation.name) " · " (id) } }
         p.meta {
