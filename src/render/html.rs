@@ -43,6 +43,8 @@ tr.quiet td { color: #555; }
 .keep { break-inside: avoid; }
 .nowrap { white-space: nowrap; }
 #posts-table td:nth-child(2) { width: 38%; }
+table.change th { white-space: normal; }
+table.change td:first-child { width: 34%; }
 table.matrix { table-layout: fixed; }
 table.matrix td { text-align: left; font-size: 8pt; overflow-wrap: break-word; hyphens: auto; }
 table.matrix th { text-align: center; }
@@ -663,7 +665,7 @@ fn change_table(change: &Diff, years: &[(String, Vec<Decimal>)], lang: Lang) -> 
         }
     };
     html! {
-        table {
+        table.change {
             thead { tr { @for (i, h) in header.iter().enumerate() { th.num[i > 0] { (h) } } } }
             tbody {
                 @for p in change.posts.iter().filter(|p| !(p.change.before.is_zero() && p.change.after.is_zero())) {
