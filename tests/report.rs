@@ -91,6 +91,9 @@ fn text_is_escaped() {
     let html = std::fs::read_to_string(out).unwrap();
     assert!(!html.contains("<script>"));
     assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; Cie"));
+    // The line's label in the key messages and the zoom chart, escaped everywhere.
+    assert!(!html.contains("<b>"));
+    assert!(html.matches("&lt;b&gt;Élec&lt;/b&gt;").count() >= 2);
 }
 
 fn chromium() -> Option<PathBuf> {
@@ -107,9 +110,7 @@ fn chromium() -> Option<PathBuf> {
 #[test]
 fn a_real_browser_renders_the_charts() {
     let Some(browser) = chromium() else {
-        eprintln!(
-            "skipped: chromium is not installed (.ci/run installs it with apt-get when it can)"
-        );
+        eprintln!("SKIPPED: chromium not found (.ci/run installs it with apt-get when it can)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();
