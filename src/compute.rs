@@ -935,6 +935,24 @@ fn unit_error(line: &Line, factor: &Factor, problem: &ConversionError) -> InputE
                 HeatingValue::Pcs => "PCS",
             }
         )),
+        ConversionError::HeatingValueUnstated(stated) => InputError::new(
+            at,
+            format!(
+                "the line is in `{}` but factor {} is per bare `{factor_unit}`, which does not say PCI or PCS (they differ by about 10 % for natural gas)",
+                line.unit, factor.id
+            ),
+        )
+        .help(format!(
+            "choose a factor per kWh {} (`bilan factors search …`), or write `unit: kWh` if you know the factor's kWh is on the same basis as your {} figure",
+            match stated {
+                HeatingValue::Pci => "PCI",
+                HeatingValue::Pcs => "PCS",
+            },
+            match stated {
+                HeatingValue::Pci => "PCI",
+                HeatingValue::Pcs => "PCS",
+            }
+        )),
         ConversionError::PciPerPcsMissing => InputError::new(
             at,
             format!("converting `{}` to `{factor_unit}` (factor {}) needs the PCI/PCS ratio", line.unit, factor.id),

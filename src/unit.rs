@@ -19,6 +19,8 @@ pub enum Dimension {
     PassengerDistance,
     /// t.km.
     FreightDistance,
+    /// Container transport: TEU.km, which Base Carbone V23.11 spells EVP.km.
+    ContainerDistance,
     /// m², ha.
     Area,
     /// unit, appareil, pièce.
@@ -36,6 +38,7 @@ impl Dimension {
             Dimension::Distance => "distance",
             Dimension::PassengerDistance => "passenger transport",
             Dimension::FreightDistance => "freight transport",
+            Dimension::ContainerDistance => "container transport",
             Dimension::Area => "area",
             Dimension::Count => "count",
         }
@@ -61,7 +64,7 @@ const fn unit(spellings: &'static [&'static str], dimension: Dimension, num: i64
 }
 
 /// The unit table (spellings are compared after [`normalise`], lowercase).
-static UNITS: [UnitDef; 22] = [
+static UNITS: [UnitDef; 23] = [
     unit(&["kwh"], Dimension::Energy, 1),
     unit(&["mwh"], Dimension::Energy, 1_000),
     unit(&["gwh"], Dimension::Energy, 1_000_000),
@@ -110,6 +113,12 @@ static UNITS: [UnitDef; 22] = [
     unit(
         &["t.km", "tonne.km", "tkm", "tonnes.km"],
         Dimension::FreightDistance,
+        1,
+    ),
+    // V23.9 wrote TEU.km, V23.11 renamed it EVP.km (Bilan Carbone+ maps both to TEU_KM).
+    unit(
+        &["teu.km", "evp.km", "teu km", "evp km"],
+        Dimension::ContainerDistance,
         1,
     ),
     unit(&["m²", "m2"], Dimension::Area, 1),
@@ -259,6 +268,9 @@ pub enum ConversionError {
     HeatingValueMissing(HeatingValue),
     /// PCI ↔ PCS needs `pci_per_pcs:` on the line.
     PciPerPcsMissing,
+    /// A kWh PCI or PCS quantity against a factor per bare kWh: which one the factor means is
+    /// not stated, and the two differ by about 10 % for natural gas.
+    HeatingValueUnstated(HeatingValue),
     /// A TTC amount against an HT factor.
     TaxIncluded,
     /// The result does not fit an exact decimal.
@@ -332,7 +344,8 @@ fn heating(
     pci_per_pcs: Option<Decimal>,
 ) -> Result<Decimal, ConversionError> {
     match (from, to) {
-        (_, None) => Ok(value),
+        (None, None) => Ok(value),
+        (Some(stated), None) => Err(ConversionError::HeatingValueUnstated(stated)),
         (None, Some(wanted)) => Err(ConversionError::HeatingValueMissing(wanted)),
         (Some(a), Some(b)) if a == b => Ok(value),
         (Some(HeatingValue::Pcs), Some(HeatingValue::Pci)) => {
@@ -472,5 +485,21 @@ mod tests {
         )
         .unwrap();
         assert_eq!(c.price_years, Some((2019, 2023)));
+    }
+}
+
+#[cfg(test)]
+mod later_versions {
+    use super::*;
+
+    #[test]
+    fn teu_km_and_evp_km_are_one_unit() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let c = convert(d("12"), &parse("TEU.km"), &parse("EVP.km"), None, 2025).unwrap();
+        assert_eq!(c.value, d("12"));
+        assert_eq!(
+            convert(d("1"), &parse("EVP.km"), &parse("t.km"), None, 2025),
+            Err(ConversionError::Mismatch)
+        );
     }
 }

@@ -1213,3 +1213,27 @@ fn monetary_amounts_are_brought_to_the_ratio_price_year() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_pci_or_pcs_quantity_never_meets_a_bare_kwh_factor_silently() {
+    let dir = tempfile::tempdir().unwrap();
+    // 25829 (wood pellets in a boiler, Label E+/C-) is per bare kWh: PCI or PCS is not said.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        lines("  - { id: bois, label: Granulés, factor: \"25829\", quantity: 1000, unit: kWh PCS, uncertainty: 5% }\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: inv.yaml:5:73: the line is in `kWh PCS` but factor 25829 is per bare `kWh`, which does not say PCI or PCS (they differ by about 10 % for natural gas)\n"), "{stderr}");
+    assert!(stderr.contains("= help: choose a factor per kWh PCS (`bilan factors search …`), or write `unit: kWh` if you know the factor's kWh is on the same basis as your PCS figure\n"), "{stderr}");
+    // Said plainly, the user takes responsibility: 1,000 kWh × 0.027 = 27 kg.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        lines("  - { id: bois, label: Granulés, factor: \"25829\", quantity: 1000, unit: kWh, uncertainty: 5% }\n"),
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(json.contains("\"total\": {\n    \"kgco2e\": 27,"), "{json}");
+}

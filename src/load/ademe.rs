@@ -76,8 +76,10 @@ const EXTRA_GAS_VALUES: [&str; 5] = [
 /// True when `header_line` (the first line of a file) is an ADEME Base Carbone header,
 /// whatever its separator.
 pub fn looks_like(header_line: &str) -> bool {
-    // "Identifiant de l'élément" without its accents, which re-encoded files may have lost.
-    header_line.contains("Type Ligne") && header_line.contains("Identifiant de l")
+    // "Identifiant de l'élément" without its accents, which re-encoded files may have lost;
+    // ADEME's data-fair API writes `_` for the spaces (`Type_Ligne`).
+    let header = header_line.replace('_', " ");
+    header.contains("Type Ligne") && header.contains("Identifiant de l")
 }
 
 /// Reads an ADEME Base Carbone CSV export. `file` names it in errors, positions and
@@ -88,10 +90,10 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
-    check_separator(file, text)?;
+    let separator = separator(file, text)?;
 
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -177,12 +179,17 @@ fn skip_line_ends(text: &str, start: usize, end: usize, line: u64) -> (usize, u6
 }
 
 /// Refuses a header line without `;`, naming the separator it seems to use.
-fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
+/// `;` as the official download, or `,` as ADEME's data-fair API serves the same data (its
+/// decimals are then points, which the reader takes too).
+fn separator(file: &Arc<str>, text: &str) -> Result<u8, InputError> {
     let header = text.split('\n').next().unwrap_or("");
     if header.contains(';') {
-        return Ok(());
+        return Ok(b';');
     }
-    let found = [(',', "','"), ('\t', "tab"), ('|', "'|'")]
+    if header.contains(',') {
+        return Ok(b',');
+    }
+    let found = [('\t', "tab"), ('|', "'|'")]
         .into_iter()
         .map(|(c, name)| (header.matches(c).count(), name))
         .filter(|(count, _)| *count > 0)
@@ -190,7 +197,7 @@ fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
         .map_or_else(String::new, |(_, name)| format!(", found {name}"));
     Err(InputError::new(
         Position::new(file, 1, 0),
-        format!("wrong separator: expected ';' (the Base Carbone export layout){found}"),
+        format!("wrong separator: expected ';' (the Base Carbone export layout) or ','{found}"),
     )
     .help("export the file again with ';' as separator, as the official download does"))
 }
@@ -359,7 +366,8 @@ impl Columns {
                 h.trim().trim_start_matches('\u{feff}')
             })
             .collect();
-        let folded: Vec<String> = names.iter().map(|h| fold(h)).collect();
+        // Data-fair names replace spaces with `_` (`Identifiant_de_l'élément`).
+        let folded: Vec<String> = names.iter().map(|h| fold(&h.replace('_', " "))).collect();
         let index = |name: &str| {
             names.iter().position(|h| *h == name).or_else(|| {
                 let wanted = fold(name);
