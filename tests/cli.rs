@@ -1237,3 +1237,52 @@ fn a_pci_or_pcs_quantity_never_meets_a_bare_kwh_factor_silently() {
     assert_eq!(code, 0, "{stderr}");
     assert!(json.contains("\"total\": {\n    \"kgco2e\": 27,"), "{json}");
 }
+
+#[test]
+fn the_yaml_and_json_libraries_words_never_reach_the_user() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            lines(
+                "  - id: a\n    label: A\n    label: B\n    factor: \"42513\"\n    quantity: 1\n    unit: kWh\n",
+            ),
+            "error: inv.yaml:7:5: `label` is given twice in the same place\n",
+            "keep one `label:`",
+        ),
+        (
+            lines(
+                "  - id: a\n    label: A\n    factor: \"42513\"\n    quantity: ~\n    unit: kWh\n",
+            ),
+            "error: inv.yaml:8:15: a value is missing here (`~` or nothing after the colon is YAML's null)\n",
+            "write the value, or remove the key if it is optional",
+        ),
+        (
+            lines("  - id: a\n    label: A\n    factor: 042513\n    quantity: 1\n    unit: kWh\n"),
+            "error: inv.yaml:7:5: a factor id written as a number (read as 42513.0): a leading zero or a decimal point changes it\n",
+            "quote factor ids: `factor: \"042513\"`",
+        ),
+    ];
+    for (text, first, help) in cases {
+        std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
+        let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+        assert_eq!(code, 1);
+        assert!(stderr.starts_with(first), "{stderr}");
+        assert!(stderr.contains(help), "{stderr}");
+        assert!(
+            !stderr.contains("Option<") && !stderr.contains("DuplicateKeyPolicy"),
+            "{stderr}"
+        );
+    }
+    std::fs::write(dir.path().join("a.json"), "{\"posts\": []}").unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["diff", "a.json", "a.json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: a.json: not a bilan JSON result: it has no `schema` (a result saved by bilan says \"schema\": \"bilan.result/1\")\n"), "{stderr}");
+    std::fs::write(
+        dir.path().join("b.json"),
+        "{\"schema\": \"bilan.result/1\", \"posts\": [{\"code\": \"1.1\", \"kgco2e\": \"12\"}]}",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["diff", "b.json", "b.json"]);
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: b.json: not a bilan JSON result: post kgco2e is the string \"12\" where a number goes (write 12, without quotes)\n"), "{stderr}");
+}

@@ -247,3 +247,101 @@ fn a_factor_base_upgrade_on_one_inventory() {
         "{table}"
     );
 }
+
+#[test]
+fn a_saved_result_that_does_not_add_up_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("before.yaml"), BEFORE).unwrap();
+    let bilan = |args: &[&str]| {
+        let out = assert_cmd::Command::cargo_bin("bilan")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let (code, _) = bilan(&[
+        "compute",
+        "before.yaml",
+        "--format",
+        "json",
+        "-o",
+        "saved.json",
+    ]);
+    assert_eq!(code, 0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("saved.json")).unwrap())
+            .unwrap();
+    let case = |name: &str, edit: &dyn Fn(&mut serde_json::Value), message: &str| {
+        let mut json = saved.clone();
+        edit(&mut json);
+        std::fs::write(
+            dir.path().join(name),
+            serde_json::to_string_pretty(&json).unwrap(),
+        )
+        .unwrap();
+        let (code, stderr) = bilan(&["diff", name, "before.yaml"]);
+        assert_eq!(code, 1, "{name}");
+        assert!(
+            stderr.starts_with(&format!(
+                "error: {name}: the saved result does not add up: {message}\n"
+            )),
+            "{name}: {stderr}"
+        );
+    };
+    let total = saved["total"]["kgco2e"].clone();
+    case(
+        "total.json",
+        &|j| j["total"]["kgco2e"] = serde_json::json!(1),
+        &format!("its posts add up to {total} kgCO2e but its total says 1 kgCO2e"),
+    );
+    case(
+        "post.json",
+        &|j| {
+            j["posts"][5]["kgco2e"] = serde_json::json!(0);
+            j["total"]["kgco2e"] = serde_json::json!(serde_json::Number::from_string_unchecked(
+                (saved["total"]["kgco2e"]
+                    .to_string()
+                    .parse::<rust_decimal::Decimal>()
+                    .unwrap()
+                    - saved["posts"][5]["kgco2e"]
+                        .to_string()
+                        .parse::<rust_decimal::Decimal>()
+                        .unwrap())
+                .normalize()
+                .to_string()
+            ));
+        },
+        &format!(
+            "post 2.6 says 0 kgCO2e but its lines add up to {} kgCO2e",
+            saved["posts"][5]["kgco2e"]
+        ),
+    );
+    case(
+        "missing.json",
+        &|j| {
+            j["posts"].as_array_mut().unwrap().remove(0);
+        },
+        "post 1.1 is missing (a result lists all 22)",
+    );
+    case(
+        "twice.json",
+        &|j| {
+            let p = j["posts"][1].clone();
+            j["posts"].as_array_mut().unwrap()[0] = p;
+        },
+        "post 1.2 is listed twice",
+    );
+    case(
+        "line.json",
+        &|j| {
+            let l = j["lines"][0].clone();
+            j["lines"].as_array_mut().unwrap().push(l);
+        },
+        "line `elec` is listed twice",
+    );
+}
