@@ -352,6 +352,10 @@ pub enum Command {
         /// Label language.
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
+        /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
+        /// embedded in the report.
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
+        logo: Option<PathBuf>,
     },
     /// The low-carbon trajectory: a target path, the inventory with its action plan, earlier
     /// inventories, year by year; the action matrix and the actions per post.

@@ -23,7 +23,7 @@ pub(crate) struct Options<'a> {
 }
 
 /// One side: a saved JSON result as is, or an inventory computed now.
-fn side(path: &Path, bases: &Bases) -> Result<Side> {
+pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     let name = files::display(path);
     let bytes = files::read(path)?;
     let text = String::from_utf8_lossy(&bytes);
