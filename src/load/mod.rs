@@ -2,8 +2,10 @@
 
 mod actions;
 pub mod ademe;
+pub mod ademe_xlsx;
 pub mod base_cache;
 pub mod bcplus;
+pub mod data_fair;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
