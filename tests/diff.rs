@@ -159,6 +159,101 @@ fn a_saved_json_result_is_a_side() {
     assert_eq!(from_json, from_yaml);
 }
 
+/// A saved result whose figures were edited is refused (exit 1), naming the file and what
+/// disagrees. 2024.yaml computes to: 2.6 = 676, 3.8 = 364 (line `elec` = 1,040), 3.9 = 3,900,
+/// 3.11 = 748, 3.13 = 2,560; total 676 + 364 + 3,900 + 748 + 2,560 = 8,248 kgCO2e.
+#[test]
+fn an_edited_saved_result_is_refused() {
+    let dir = setup();
+    let (_, json, _) = run(dir.path(), &["compute", "2024.yaml", "--format", "json"]);
+    let saved: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let post = |doc: &mut serde_json::Value, code: &str| -> usize {
+        doc["posts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .position(|p| p["code"] == code)
+            .unwrap()
+    };
+    let help = "  = help: the figures of a saved result were changed after `bilan compute` wrote them: compute it again\n";
+    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+        (
+            "total",
+            Box::new(|d| d["total"]["kgco2e"] = 8000.into()),
+            "the posts add up to 8248 kgCO2e but the total says 8000 kgCO2e",
+        ),
+        (
+            "post",
+            // 676 → 700: the posts add up to 8,248 + 24 = 8,272.
+            Box::new(move |d| {
+                let i = post(d, "2.6");
+                d["posts"][i]["kgco2e"] = 700.into();
+            }),
+            "the posts add up to 8272 kgCO2e but the total says 8248 kgCO2e",
+        ),
+        (
+            "post-and-total",
+            // Total edited too: the lines still give 676 for 2.6.
+            Box::new(move |d| {
+                let i = post(d, "2.6");
+                d["posts"][i]["kgco2e"] = 700.into();
+                d["total"]["kgco2e"] = 8272.into();
+            }),
+            "post 2.6: its lines add up to 676 kgCO2e but the post says 700 kgCO2e",
+        ),
+        (
+            "duplicate-post",
+            Box::new(move |d| {
+                let i = post(d, "3.9");
+                let copy = d["posts"][i].clone();
+                d["posts"].as_array_mut().unwrap().push(copy);
+            }),
+            "post 3.9 appears twice",
+        ),
+        (
+            "missing-post",
+            Box::new(move |d| {
+                let i = post(d, "1.4");
+                d["posts"].as_array_mut().unwrap().remove(i);
+            }),
+            "post(s) 1.4 missing: a result lists all 22",
+        ),
+        (
+            "duplicate-line",
+            Box::new(|d| {
+                let copy = d["lines"][1].clone();
+                d["lines"].as_array_mut().unwrap().push(copy);
+            }),
+            "line `it` appears twice",
+        ),
+        (
+            "line-part",
+            // `elec` parts 2.6 = 676 → 600 and 3.8 = 364: 964, against 1,040.
+            Box::new(|d| d["lines"][0]["parts"][0]["kgco2e"] = 600.into()),
+            "line `elec`: its parts add up to 964 kgCO2e but it says 1040 kgCO2e",
+        ),
+    ];
+    for (name, edit, message) in cases {
+        let mut doc = saved.clone();
+        edit(&mut doc);
+        let file = format!("{name}.json");
+        std::fs::write(dir.path().join(&file), doc.to_string()).unwrap();
+        let (code, stdout, stderr) = run(dir.path(), &["diff", &file, "2025.yaml"]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert_eq!(stdout, "", "{name}");
+        let errors: String = stderr
+            .lines()
+            .filter(|l| !l.starts_with("warning"))
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(
+            errors,
+            format!("error: {file}: inconsistent result: {message}\n{help}"),
+            "{name}"
+        );
+    }
+}
+
 #[test]
 fn fail_above_exits_3() {
     let dir = setup();
