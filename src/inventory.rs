@@ -189,12 +189,17 @@ pub enum Direction {
     Downstream,
 }
 
+/// The longest amortisation period accepted, in years. Bilan Carbone amortises buildings over
+/// 50 years at most in practice; twice that leaves room for infrastructure while catching a
+/// typed-in nonsense (`4294967296`) that would otherwise divide a good into nothing.
+pub const MAX_AMORTIZATION_YEARS: u32 = 100;
+
 /// A capital good spread over its life (→ 3.10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Amortization {
     /// Year acquired.
     pub acquired: i32,
-    /// Years of amortisation, ≥ 1.
+    /// Years of amortisation, 1 to [`MAX_AMORTIZATION_YEARS`].
     pub years: u32,
 }
 

@@ -205,6 +205,31 @@ fn amortization_years_below_one() {
     );
 }
 
+/// A period beyond 100 years (or beyond any integer) is an error at its position; it used to
+/// drop the amortisation and count the whole good in the year.
+#[test]
+fn amortization_years_beyond_a_century() {
+    for (years, column) in [
+        ("4294967296", 44),
+        ("101", 44),
+        ("99999999999999999999999", 44),
+    ] {
+        let body = format!("{ELEC}    amortization: {{ acquired: 2020, years: {years} }}\n");
+        let (code, stderr) = check(&lines(&body));
+        assert_eq!(code, 1, "{years}");
+        assert!(
+            stderr.starts_with(&format!(
+                "error: inv.yaml:11:{column}: `amortization.years` is {years}: an amortisation period is at most 100 years\n"
+            )),
+            "{stderr}"
+        );
+    }
+    // 100 years is accepted.
+    let body = format!("{ELEC}    amortization: {{ acquired: 2020, years: 100 }}\n");
+    let (code, stderr) = check(&lines(&body));
+    assert_eq!(code, 0, "{stderr}");
+}
+
 #[test]
 fn period_end_before_start() {
     let text = lines(ELEC).replace(
@@ -391,6 +416,36 @@ fn published_figures_lock_the_results() {
     );
     let (code, _, _) = run_in(&locked("0.5%"), &["compute", "inv.yaml"]);
     assert_eq!(code, 1);
+}
+
+/// The same file included under two spellings is an error (its lines used to count twice,
+/// with ids `line-2` and `line-3`); so is an inventory including itself.
+#[test]
+fn a_file_included_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("achats")).unwrap();
+    std::fs::write(
+        dir.path().join("achats/a.yaml"),
+        "lines:\n  - label: Infogérance\n    factor: \"43445\"\n    quantity: 10\n    unit: k€\n    uncertainty: 10%\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        format!(
+            "{HEAD}include: [achats/a.yaml, ./achats/../achats/a.yaml, inv.yaml]\nlines:\n{ELEC}"
+        ),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        stderr,
+        "error: inv.yaml:4:26: `./achats/../achats/a.yaml` is included twice (already as `achats/a.yaml`)
+  = help: include each file once; its lines would otherwise count twice
+error: inv.yaml:4:53: `inv.yaml` is the inventory itself
+  = help: include each file once; its lines would otherwise count twice
+"
+    );
 }
 
 #[test]

@@ -176,7 +176,8 @@ fn an_edited_saved_result_is_refused() {
             .unwrap()
     };
     let help = "  = help: the figures of a saved result were changed after `bilan compute` wrote them: compute it again\n";
-    let cases: Vec<(&str, Box<dyn Fn(&mut serde_json::Value)>, &str)> = vec![
+    type Edit = Box<dyn Fn(&mut serde_json::Value)>;
+    let cases: Vec<(&str, Edit, &str)> = vec![
         (
             "total",
             Box::new(|d| d["total"]["kgco2e"] = 8000.into()),

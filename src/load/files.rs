@@ -111,6 +111,9 @@ pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> 
     let mut ids: std::collections::HashSet<String> =
         inventory.lines.iter().map(|l| l.id.clone()).collect();
     let mut errors = Vec::new();
+    let mut seen: Vec<(std::path::PathBuf, Option<String>)> = std::fs::canonicalize(path)
+        .map(|real| vec![(real, None)])
+        .unwrap_or_default();
     for (file, at) in inventory.includes.clone() {
         let included = folder.join(&file);
         let text = match read_text(&included) {
@@ -127,6 +130,22 @@ pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> 
                 continue;
             }
         };
+        // The same file under two spellings (`a.yaml`, `./a.yaml`, a link) would count its
+        // lines twice: compare the files' real paths.
+        if let Ok(real) = std::fs::canonicalize(&included) {
+            if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
+                let message = match first {
+                    Some(first) => format!("`{file}` is included twice (already as `{first}`)"),
+                    None => format!("`{file}` is the inventory itself"),
+                };
+                errors.push(
+                    InputError::new(at, message)
+                        .help("include each file once; its lines would otherwise count twice"),
+                );
+                continue;
+            }
+            seen.push((real, Some(file.clone())));
+        }
         let name = display(&included);
         match inventory::parse_included(&name, &text, inventory.lines.len(), &mut ids) {
             Ok(lines) => inventory.lines.extend(lines),

@@ -6,7 +6,8 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
     Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
-    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published, Purpose,
+    Line, LinePositions, MAX_AMORTIZATION_YEARS, Organisation, Perimeter, Period, PostDeclaration,
+    Published, Purpose,
 };
 use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
@@ -895,6 +896,19 @@ impl Checker {
         })
     }
 
+    fn too_long(&mut self, raw: &Spanned<RawAmortization>) -> Option<u32> {
+        let at = self.at(&raw.value.years);
+        self.error(
+            at,
+            format!(
+                "`amortization.years` is {}: an amortisation period is at most {MAX_AMORTIZATION_YEARS} years",
+                raw.value.years.value.trim()
+            ),
+            "write the amortisation period in years, e.g. 5 for IT equipment or 50 for a building",
+        );
+        None
+    }
+
     fn amortization(&mut self, raw: &Spanned<RawAmortization>) -> Option<Amortization> {
         let acquired = raw.value.acquired.value.trim().parse::<i32>().ok();
         if acquired.is_none() {
@@ -908,9 +922,15 @@ impl Checker {
                 "write the year the good was acquired, e.g. 2022",
             );
         }
-        let years = raw.value.years.value.trim().parse::<i64>().ok();
-        let years = match years {
-            Some(y) if y >= 1 => u32::try_from(y).ok(),
+        let text = raw.value.years.value.trim();
+        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
+        let years = match text.parse::<u64>().ok() {
+            Some(y) if (1..=u64::from(MAX_AMORTIZATION_YEARS)).contains(&y) => {
+                u32::try_from(y).ok()
+            }
+            // A whole number above the bound, however many digits: said so, never dropped.
+            Some(y) if y > u64::from(MAX_AMORTIZATION_YEARS) => self.too_long(raw),
+            None if digits => self.too_long(raw),
             _ => {
                 let at = self.at(&raw.value.years);
                 self.error(
