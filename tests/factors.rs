@@ -136,6 +136,82 @@ fn bad_factor_files_give_clear_errors() {
     );
 }
 
+/// An own factor's parts: each once, of the total's sign, adding up to at most the total.
+/// Each of these used to compute: the part given twice put 2 × 0.06 × 1,000 = 120 kg in 2.6
+/// and 100 − 120 = −20 kg in 3.8.
+#[test]
+fn own_factor_parts_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - label: E\n    factor: X1\n    quantity: 1000\n    unit: kWh\n    uncertainty: 5%\n",
+    )
+    .unwrap();
+    let head = "id,name,unit,kgco2e,uncertainty,category,part,source\nX1,Elec,kgCO2e/kWh,0.1,5,Electricité > Mix,,own\n";
+    let cases = [
+        (
+            "X1,comb,kgCO2e/kWh,0.06,,,Combustion à la centrale,own\nX1,comb2,kgCO2e/kWh,0.06,,,combustion à la centrale,own\n",
+            "error: own.csv:4:7: part `combustion à la centrale` of factor `X1` is given twice (first on line 3)\n  = help: keep one row per part of a factor\n",
+        ),
+        (
+            // 0.08 + 0.03 = 0.11 > 0.1.
+            "X1,comb,kgCO2e/kWh,0.08,,,Combustion à la centrale,own\nX1,amont,kgCO2e/kWh,0.03,,,Amont,own\n",
+            "error: own.csv:2:4: the parts of factor `X1` (lines 3, 4) add up to 0.11 kgCO2e, more than its total 0.1\n  = help: a factor's parts are shares of its total: correct the total or the parts (what they leave goes to 3.8)\n",
+        ),
+        (
+            // 0.12 − 0.02 = 0.1, the total, but 2.6 would get 120 and 3.8 −20.
+            "X1,comb,kgCO2e/kWh,0.12,,,Combustion à la centrale,own\nX1,amont,kgCO2e/kWh,-0.02,,,Amont,own\n",
+            "error: own.csv:4:4: part `Amont` of factor `X1` is -0.02 kgCO2e, of the other sign than its total 0.1\n  = help: a factor's parts are shares of its total: same sign, adding up to at most the total\n",
+        ),
+    ];
+    for (parts, expected) in cases {
+        std::fs::write(dir.path().join("own.csv"), format!("{head}{parts}")).unwrap();
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &[
+                "compute",
+                "inv.yaml",
+                "--factors",
+                "own.csv",
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(stderr, expected);
+    }
+    // Parts within the total: 1,000 kWh × 0.06 = 60 kg in 2.6, the rest 100 − 60 = 40 in 3.8.
+    std::fs::write(
+        dir.path().join("own.csv"),
+        format!("{head}X1,comb,kgCO2e/kWh,0.06,,,Combustion à la centrale,own\n"),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--factors",
+            "own.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\n2.6,2,"), "{stdout}");
+    let kg = |code: &str| {
+        stdout
+            .lines()
+            .find(|l| l.starts_with(&format!("{code},")))
+            .unwrap()
+            .split(',')
+            .nth(4)
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!((kg("2.6"), kg("3.8")), ("60".to_string(), "40".to_string()));
+}
+
 #[test]
 fn search_and_show() {
     let (code, stdout, _) = run(

@@ -5,6 +5,7 @@ use crate::error::{InputError, Position};
 use crate::factor::{BaseKind, Factor, FactorStatus, FactorUncertainty, Part};
 use crate::factor_base::{BaseSource, LoadedBase};
 use crate::number::parse_decimal;
+use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -138,9 +139,41 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
             origin: Position::new(file, line, 0),
         });
     }
+    let mut part_lines: HashMap<(String, String), u64> = HashMap::new();
     for (id, part, line) in pending_parts {
         match index.get(&id).and_then(|i| factors.get_mut(*i)) {
-            Some(factor) => factor.parts.push(part),
+            Some(factor) => {
+                // The same part twice would be split twice and the rest (3.8) go negative.
+                let key = (id.clone(), part.kind.to_lowercase());
+                if let Some(first) = part_lines.get(&key) {
+                    return Err(InputError::new(
+                        Position::new(file, line, 7),
+                        format!(
+                            "part `{}` of factor `{id}` is given twice (first on line {first})",
+                            part.kind
+                        ),
+                    )
+                    .help("keep one row per part of a factor"));
+                }
+                part_lines.insert(key, line);
+                // A part of another sign than its total would take a post below zero.
+                if part.kgco2e.is_sign_negative() != factor.kgco2e.is_sign_negative()
+                    && !part.kgco2e.is_zero()
+                    && !factor.kgco2e.is_zero()
+                {
+                    return Err(InputError::new(
+                        Position::new(file, line, 4),
+                        format!(
+                            "part `{}` of factor `{id}` is {} kgCO2e, of the other sign than its total {}",
+                            part.kind,
+                            part.kgco2e.normalize(),
+                            factor.kgco2e.normalize()
+                        ),
+                    )
+                    .help("a factor's parts are shares of its total: same sign, adding up to at most the total"));
+                }
+                factor.parts.push(part);
+            }
             None => {
                 return Err(InputError::new(
                     Position::new(file, line, 1),
@@ -148,6 +181,37 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
                 )
                 .help("add a row for the factor with an empty `part` column"));
             }
+        }
+    }
+    for factor in &factors {
+        let sum = factor
+            .parts
+            .iter()
+            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.kgco2e));
+        let above = match sum {
+            Some(sum) => sum.abs() > factor.kgco2e.abs(),
+            None => true,
+        };
+        if above {
+            let rows: Vec<String> = part_lines
+                .iter()
+                .filter(|((id, _), _)| *id == factor.id)
+                .map(|(_, line)| *line)
+                .collect::<std::collections::BTreeSet<u64>>()
+                .iter()
+                .map(u64::to_string)
+                .collect();
+            return Err(InputError::new(
+                Position::new(file, factor.origin.line, 4),
+                format!(
+                    "the parts of factor `{}` (lines {}) add up to {} kgCO2e, more than its total {}",
+                    factor.id,
+                    rows.join(", "),
+                    sum.map_or_else(|| "too much".to_string(), |s| s.normalize().to_string()),
+                    factor.kgco2e.normalize()
+                ),
+            )
+            .help("a factor's parts are shares of its total: correct the total or the parts (what they leave goes to 3.8)"));
         }
     }
     Ok(LoadedBase {
