@@ -150,6 +150,22 @@ impl<'a> Engine<'a> {
         match reference {
             FactorRef::Inline(factor) => Some(Arc::new(factor.as_ref().clone())),
             FactorRef::Id(id) => {
+                if let Some(row) = self.base.defective(id) {
+                    self.errors.push(
+                        InputError::new(
+                            at.clone(),
+                            format!(
+                                "factor `{id}`: its row {}:{} could not be read ({})",
+                                row.file, row.line, row.reason
+                            ),
+                        )
+                        .help(format!(
+                            "correct that row of {}, or remove the base; the value of another base is not used in its place",
+                            row.file
+                        )),
+                    );
+                    return None;
+                }
                 let found = self.base.get(id);
                 if found.is_none() {
                     let closest: Vec<String> = self

@@ -26,6 +26,20 @@ pub struct SkippedRow {
     pub line: u64,
     /// Why it was skipped.
     pub reason: String,
+    /// The factor id the row is for, when it could be read.
+    pub id: Option<String>,
+}
+
+/// Where a factor id's row was found defective: a line using the id must not quietly take
+/// an earlier base's factor of the same id.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DefectiveRow {
+    /// The base file.
+    pub file: String,
+    /// Its row (1-based line; the header is line 1).
+    pub line: u64,
+    /// What is wrong with it.
+    pub reason: String,
 }
 
 /// The result of reading one base file.
@@ -58,6 +72,7 @@ pub struct FactorBase {
     factors: HashMap<String, Arc<Factor>>,
     sources: Vec<BaseSource>,
     overrides: Vec<Override>,
+    defective: HashMap<String, DefectiveRow>,
 }
 
 impl FactorBase {
@@ -83,11 +98,32 @@ impl FactorBase {
                     });
                 }
             }
+            self.defective.remove(&factor.id);
             self.factors.insert(factor.id.clone(), Arc::new(factor));
+        }
+        // A defective row (a factor's or one of its parts') makes the id unusable, whatever an
+        // earlier base says; a later base giving the id again replaces it as usual.
+        for defect in loaded.defects {
+            if let Some(id) = defect.id {
+                self.defective.insert(
+                    id,
+                    DefectiveRow {
+                        file: source_name.clone(),
+                        line: defect.line,
+                        reason: defect.reason,
+                    },
+                );
+            }
         }
         if let Some(source) = loaded.source {
             self.sources.push(source);
         }
+    }
+
+    /// The defective row of a base for this id, when the last base that mentions the id could
+    /// not read it.
+    pub fn defective(&self, id: &str) -> Option<&DefectiveRow> {
+        self.defective.get(id)
     }
 
     /// The factor of this id.

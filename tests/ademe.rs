@@ -264,7 +264,8 @@ fn non_numeric_total_is_a_defect_with_row_and_column() {
         base.defects,
         [SkippedRow {
             line: 3,
-            reason: "column \"Total poste non décomposé\": \"#N/A\" is not a number".to_string()
+            reason: "column \"Total poste non décomposé\": \"#N/A\" is not a number".to_string(),
+            id: Some("42513".to_string()),
         }]
     );
     // The photovoltaic factor still loads; the Poste row of the defective 42513 is orphaned.

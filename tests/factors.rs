@@ -212,6 +212,81 @@ fn own_factor_parts_are_checked() {
     assert_eq!((kg("2.6"), kg("3.8")), ("60".to_string(), "40".to_string()));
 }
 
+/// A defective row of a supplied base, for an id a line uses, stops the line: it used to be
+/// skipped with a warning and the line quietly took the embedded 42513 (1,000 kWh × 0.052 =
+/// 52 kg). The element row of 42513 is line 108 of the extract, its parts 109–111.
+#[test]
+fn a_defective_base_row_is_never_replaced_by_the_embedded_factor() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - label: Électricité\n    factor: \"42513\"\n    quantity: 1000\n    unit: kWh\n    uncertainty: 5%\n",
+    )
+    .unwrap();
+    let extract = std::fs::read(here().join(EXTRACT)).unwrap();
+    let replace = |from: &[u8], to: &[u8]| -> Vec<u8> {
+        let at = extract.windows(from.len()).position(|w| w == from).unwrap();
+        assert_eq!(
+            extract.windows(from.len()).filter(|w| *w == from).count(),
+            1
+        );
+        [&extract[..at], to, &extract[at + from.len()..]].concat()
+    };
+    let help = "  = help: correct that row of bad.csv, or remove the base; the value of another base is not used in its place\n";
+    let cases = [
+        (
+            replace(b";0,052;", b";1 000,5;"),
+            "bad.csv:108",
+            "column \"Total poste non décomposé\": \"1 000,5\" is not a number",
+        ),
+        (
+            // A part row: the factor would be split without it (its share going to 3.8).
+            replace(b";0,0135;", b";0,01x5;"),
+            "bad.csv:110",
+            "column \"Total poste non décomposé\": \"0,01x5\" is not a number",
+        ),
+    ];
+    for (bytes, row, reason) in cases {
+        std::fs::write(dir.path().join("bad.csv"), bytes).unwrap();
+        let (code, stdout, stderr) = run(
+            dir.path(),
+            &[
+                "compute",
+                "inv.yaml",
+                "--factors",
+                "bad.csv",
+                "--format",
+                "csv",
+            ],
+        );
+        assert_eq!(code, 1, "{stdout}");
+        assert_eq!(
+            stderr,
+            format!(
+                "warning: {row}: row skipped: {reason}\nerror: inv.yaml:6:13: factor `42513`: its row {row} could not be read ({reason})\n  |\n6 |     factor: \"42513\"\n  |             ^\n{help}"
+            )
+        );
+    }
+    // A line on another factor computes; the defective row only warns.
+    std::fs::write(dir.path().join("inv.yaml"), PAPER).unwrap();
+    let (code, _, stderr) = run(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--factors",
+            "bad.csv",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.starts_with("warning: bad.csv:110: row skipped: "),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn search_and_show() {
     let (code, stdout, _) = run(

@@ -466,13 +466,14 @@ impl Loader<'_> {
             };
             self.defect(
                 line,
+                None,
                 format!("row has {} columns, expected {width}{spans}", record.len()),
             );
             return Ok(());
         }
         let id = self.columns.id.text(record);
         if id.is_empty() {
-            self.defect(line, self.columns.id.empty());
+            self.defect(line, None, self.columns.id.empty());
             return Ok(());
         }
         match classify(line_type, &LINE_TYPES) {
@@ -480,6 +481,7 @@ impl Loader<'_> {
             Some(LineType::Part) => self.part(record, id, line, raw),
             None => self.defect(
                 line,
+                Some(id),
                 format!(
                     "column \"{}\": \"{line_type}\" is neither \"Elément\" nor \"Poste\"",
                     self.columns.line_type.name
@@ -516,10 +518,11 @@ impl Loader<'_> {
             Some(ElementType::SourceData) => self.skipped_source_data += 1,
             Some(ElementType::Factor) => match self.factor(record, id, line) {
                 Ok(factor) => self.factors.push(factor),
-                Err(reason) => self.defect(line, reason),
+                Err(reason) => self.defect(line, Some(id), reason),
             },
             None => self.defect(
                 line,
+                Some(id),
                 format!(
                     "column \"{}\": \"{element_type}\" is neither \"{ELEMENT_FACTOR}\" nor \"{ELEMENT_SOURCE_DATA}\"",
                     self.columns.element_type.name
@@ -556,7 +559,7 @@ impl Loader<'_> {
                 .entry(id.to_string())
                 .or_default()
                 .push((raw, part)),
-            Err(reason) => self.defect(line, reason),
+            Err(reason) => self.defect(line, Some(id), reason),
         }
     }
 
@@ -658,8 +661,12 @@ impl Loader<'_> {
             .map(|s| s.trim_end_matches(['\r', '\n']))
     }
 
-    fn defect(&mut self, line: u64, reason: String) {
-        self.defects.push(SkippedRow { line, reason });
+    fn defect(&mut self, line: u64, id: Option<&str>, reason: String) {
+        self.defects.push(SkippedRow {
+            line,
+            reason,
+            id: id.map(str::to_string),
+        });
     }
 
     fn finish(mut self, rows: usize, bytes: &[u8]) -> LoadedBase {
@@ -913,7 +920,8 @@ mod tests {
             [SkippedRow {
                 line: 7,
                 reason: "row has 8 columns, expected 28, spanning lines 7–8: unbalanced quote?"
-                    .to_string()
+                    .to_string(),
+                id: None,
             }]
         );
     }
