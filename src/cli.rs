@@ -342,6 +342,12 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
         }
         None => (None, text),
     };
+    if let Some(bare) = crate::number::bare_percent(percent) {
+        return Err(format!(
+            "`{percent}` is a number without `%`, which is ambiguous: {}",
+            crate::number::bare_percent_help(bare)
+        ));
+    }
     let share = crate::number::parse_percent(percent)
         .ok()
         .filter(|s| !s.is_sign_negative())
@@ -351,6 +357,16 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
 
 /// Reads `sbti-1.5`, `wb-2` or `custom:5%`.
 fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
+    if let Some(bare) = text
+        .trim()
+        .strip_prefix("custom:")
+        .and_then(crate::number::bare_percent)
+    {
+        return Err(format!(
+            "`{text}`: the rate is a number without `%`, which is ambiguous: {}",
+            crate::number::bare_percent_help(bare)
+        ));
+    }
     crate::trajectory::TargetKind::parse(text).ok_or_else(|| {
         format!("`{text}` is not a target: use sbti-1.5, wb-2 or custom:RATE (e.g. custom:5%)")
     })

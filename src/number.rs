@@ -130,6 +130,29 @@ pub fn parse_percent(text: &str) -> Result<Decimal, NumberError> {
     Ok(value / Decimal::ONE_HUNDRED)
 }
 
+/// A percentage written without `%` (`0.05`, `5`): it could mean 5 % or 0.05 %, so it is
+/// refused where a percentage is expected. `Some(the number)` when `text` is one; zero, the
+/// same either way, is not.
+pub fn bare_percent(text: &str) -> Option<Decimal> {
+    let text = text.trim();
+    if text.ends_with('%') {
+        return None;
+    }
+    parse_decimal(text).ok().filter(|v| !v.is_zero())
+}
+
+/// What to write instead of a bare percentage `value`: its two readings.
+pub fn bare_percent_help(value: Decimal) -> String {
+    let plain = value.normalize();
+    match value.checked_mul(Decimal::ONE_HUNDRED) {
+        Some(hundred) => format!(
+            "write `{}%` if you mean the fraction {plain}, or `{plain}%` if you mean {plain} percent",
+            hundred.normalize()
+        ),
+        None => format!("write `{plain}%` if you mean {plain} percent"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,5 +243,15 @@ mod tests {
         assert_eq!(parse_percent("5 %"), Ok(d("0.05")));
         assert_eq!(parse_percent("30"), Ok(d("0.3")));
         assert_eq!(parse_percent("x%"), Err(NumberError::NotANumber));
+        // Without `%` a number is ambiguous (5 % or 0.05 %?), except zero.
+        assert_eq!(bare_percent("0.05"), Some(d("0.05")));
+        assert_eq!(bare_percent(" 30 "), Some(d("30")));
+        assert_eq!(bare_percent("0"), None);
+        assert_eq!(bare_percent("5%"), None);
+        assert_eq!(bare_percent("cinq"), None);
+        assert_eq!(
+            bare_percent_help(d("0.05")),
+            "write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent"
+        );
     }
 }

@@ -14,7 +14,7 @@
 //! no post goes below zero.
 
 use crate::action::{Action, Reduction, Status};
-use crate::number::parse_percent;
+use crate::number::{bare_percent, parse_percent};
 use crate::post::{Lang, Post};
 use crate::report::{Report, Warning, to_f64};
 use rust_decimal::Decimal;
@@ -41,7 +41,12 @@ impl TargetKind {
             "sbti-1.5" | "1.5" => Some(TargetKind::Sbti15),
             "wb-2" | "sbti-wb2" | "wb2" => Some(TargetKind::WellBelow2),
             other => {
-                let rate = parse_percent(other.strip_prefix("custom:")?).ok()?;
+                let text = other.strip_prefix("custom:")?;
+                // `custom:5` could be 5 % or 0.05: only `custom:5%` is read.
+                if bare_percent(text).is_some() {
+                    return None;
+                }
+                let rate = parse_percent(text).ok()?;
                 (rate > Decimal::ZERO && rate <= Decimal::ONE).then_some(TargetKind::Custom(rate))
             }
         }

@@ -398,6 +398,36 @@ fn inventory_factor_files_are_relative_to_the_inventory() {
     );
 }
 
+/// A number without `%` where a percentage is expected is ambiguous (it used to be read as
+/// a percentage: `0.05` gave ±0.05 %): an error with both readings. Zero, the same either
+/// way, is accepted.
+#[test]
+fn a_percentage_without_percent_sign_is_ambiguous() {
+    let text = format!(
+        "{HEAD}defaults: {{ uncertainty: 0.05 }}\npublished: {{ total_kgco2e: 52, tolerance: 1 }}\nlines:\n{}  - label: Inline\n    factor: {{ name: X, kgco2e: 1, unit: kgCO2e/kg, source: moi, uncertainty: 20 }}\n    quantity: 1\n    unit: kg\n    uncertainty: 0\n",
+        ELEC.replace("uncertainty: 5%", "uncertainty: 0.05")
+    );
+    let (code, stderr) = check(&text);
+    assert_eq!(code, 1);
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("error") || l.starts_with("  = help"))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "error: inv.yaml:12:18: `uncertainty` is a number without `%`: `0.05` is ambiguous",
+            "  = help: write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent",
+            "error: inv.yaml:14:78: `uncertainty` is a number without `%`: `20` is ambiguous",
+            "  = help: write `2000%` if you mean the fraction 20, or `20%` if you mean 20 percent",
+            "error: inv.yaml:4:26: `defaults.uncertainty` is a number without `%`: `0.05` is ambiguous",
+            "  = help: write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent",
+            "error: inv.yaml:5:43: `published.tolerance` is a number without `%`: `1` is ambiguous",
+            "  = help: write `100%` if you mean the fraction 1, or `1%` if you mean 1 percent",
+        ]
+    );
+}
+
 #[test]
 fn published_figures_lock_the_results() {
     // 21,340 kWh × 0.052 = 1,109.68 in total, 721.292 in 2.6.

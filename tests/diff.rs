@@ -286,6 +286,15 @@ fn fail_above_exits_3() {
     );
     let (code, _, _) = diff(&["--fail-above", "cinq"]);
     assert_eq!(code, 2);
+    // A number without `%` is ambiguous (it used to be read as 5 %): a usage error.
+    let (code, _, stderr) = diff(&["--fail-above", "0.05"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: invalid value '0.05' for '--fail-above <[POST:]PERCENT>': `0.05` is a number without `%`, which is ambiguous: write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent\n"
+    );
+    let (code, _, _) = diff(&["--fail-above", "3.11:100"]);
+    assert_eq!(code, 2);
 }
 
 #[test]

@@ -379,6 +379,8 @@ fn targets_parse() {
         Some(TargetKind::Custom(d("0.05")))
     );
     assert_eq!(TargetKind::parse("custom:0%"), None);
+    assert_eq!(TargetKind::parse("custom:5"), None);
+    assert_eq!(TargetKind::parse("custom:0.05"), None);
     assert_eq!(TargetKind::parse("custom:150%"), None);
     assert_eq!(TargetKind::parse("2.5"), None);
 }
@@ -624,6 +626,16 @@ fn bad_options_are_usage_errors() {
     assert_eq!(code, 2);
     assert!(
         stderr.contains("use sbti-1.5, wb-2 or custom:RATE"),
+        "{stderr}"
+    );
+    // A rate without `%` is ambiguous (`custom:0.05` used to be 0.05 % a year).
+    let (code, _, stderr) = run_in(
+        &[("inv.yaml", &text)],
+        &["trajectory", "inv.yaml", "--target", "custom:0.05"],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.starts_with("error: invalid value 'custom:0.05' for '--target <TARGET>': `custom:0.05`: the rate is a number without `%`, which is ambiguous: write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent\n"),
         "{stderr}"
     );
     let (code, _, stderr) = run_in(

@@ -9,7 +9,7 @@ use crate::inventory::{
     Line, LinePositions, MAX_AMORTIZATION_YEARS, Organisation, Perimeter, Period, PostDeclaration,
     Published, Purpose,
 };
-use crate::number::{parse_decimal, parse_percent};
+use crate::number::{bare_percent, bare_percent_help, parse_decimal, parse_percent};
 use crate::post::Post;
 use crate::uncertainty::Quality;
 use rust_decimal::Decimal;
@@ -620,6 +620,18 @@ impl Checker {
     }
 
     fn percent(&mut self, text: &Text, field: &str) -> Option<Decimal> {
+        if let Some(bare) = bare_percent(&text.value) {
+            let at = self.at(text);
+            self.error(
+                at,
+                format!(
+                    "`{field}` is a number without `%`: `{}` is ambiguous",
+                    text.value.trim()
+                ),
+                &bare_percent_help(bare),
+            );
+            return None;
+        }
         let value = match parse_percent(&text.value) {
             Ok(v) => v,
             Err(problem) => {
