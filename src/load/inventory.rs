@@ -628,7 +628,7 @@ impl Checker {
                     "`{field}` is a number without `%`: `{}` is ambiguous",
                     text.value.trim()
                 ),
-                &bare_percent_help(bare),
+                bare_percent_help(bare),
             );
             return None;
         }
