@@ -154,9 +154,9 @@ fn own_factor_parts_are_checked() {
             "error: own.csv:4:7: part `combustion à la centrale` of factor `X1` is given twice (first on line 3)\n  = help: keep one row per part of a factor\n",
         ),
         (
-            // 0.08 + 0.03 = 0.11 > 0.1.
+            // 0.08 + 0.03 = 0.11 > 0.1 × 1.005 = 0.1005.
             "X1,comb,kgCO2e/kWh,0.08,,,Combustion à la centrale,own\nX1,amont,kgCO2e/kWh,0.03,,,Amont,own\n",
-            "error: own.csv:2:4: the parts of factor `X1` (lines 3, 4) add up to 0.11 kgCO2e, more than its total 0.1\n  = help: a factor's parts are shares of its total: correct the total or the parts (what they leave goes to 3.8)\n",
+            "error: own.csv:2:4: the parts of factor `X1` (lines 3, 4) add up to 0.11 kgCO2e, more than its total 0.1 (beyond 0.5 % of rounding)\n  = help: a factor's parts are shares of its total: correct the total or the parts (what they leave goes to 3.8)\n",
         ),
         (
             // 0.12 − 0.02 = 0.1, the total, but 2.6 would get 120 and 3.8 −20.

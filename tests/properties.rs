@@ -157,8 +157,21 @@ fn generated_factor() -> impl Strategy<Value = GeneratedFactor> {
                 negative,
                 uncertainty,
                 category,
-                // A negative factor has no parts: its line goes apart, whole.
-                parts: if negative { Vec::new() } else { parts },
+                // A negative factor has no parts: its line goes apart, whole. Each part kind
+                // once: a part given twice is an error of the CSV.
+                parts: if negative {
+                    Vec::new()
+                } else {
+                    let mut seen = Vec::new();
+                    parts
+                        .into_iter()
+                        .filter(|(kind, _)| {
+                            let new = !seen.contains(kind);
+                            seen.push(*kind);
+                            new
+                        })
+                        .collect()
+                },
             },
         )
 }
