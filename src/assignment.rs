@@ -110,6 +110,22 @@ pub enum AssignmentError {
     DirectionMissing,
     /// No rule matched.
     NoRule,
+    /// A monetary transport ratio without `purpose:` (passengers) or `direction:` (freight).
+    TransportRatioUnplaced,
+    /// A line modifier where it means nothing: `purpose:` off passenger transport and fuels,
+    /// `direction:` off freight, `mobile:` off fuels.
+    Meaningless(Modifier),
+}
+
+/// A line field that refines the assignment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Modifier {
+    /// `purpose:`.
+    Purpose,
+    /// `direction:`.
+    Direction,
+    /// `mobile:`.
+    Mobile,
 }
 
 fn matches(category: &str, prefix: &str) -> bool {
@@ -122,9 +138,56 @@ fn matches(category: &str, prefix: &str) -> bool {
             .is_some_and(|rest| rest.trim_start().starts_with('>'))
 }
 
+/// A monetary ratio of transport services (`Transports aériens`, `Transports terrestres …`):
+/// passengers or freight, by the line's `purpose:` or `direction:`.
+fn is_transport_ratio(factor: &Factor) -> bool {
+    let category = factor.category.trim();
+    matches(category, "Achats de services")
+        && crate::text::fold(factor.name.trim()).starts_with("transport")
+}
+
+/// Biofuels made for road vehicles, which Base Carbone files under `Combustibles > Organiques`
+/// without saying "mobile": biodiesel, bioethanol, BioGNC (for road vehicles), BioGNL (fuel) and
+/// HVO. Like road fossil fuels they go to 1.2; burnt in a boiler or a generator, a line says
+/// `post: "1.1"`.
+fn is_road_biofuel(factor: &Factor) -> bool {
+    const ROAD: [&str; 5] = ["biodiesel", "bioethanol", "biognc", "biognl", "hvo"];
+    matches(factor.category.trim(), "Combustibles > Organiques") && {
+        let name = crate::text::fold(factor.name.trim());
+        ROAD.iter().any(|fuel| name.starts_with(fuel))
+    }
+}
+
+/// Refuses a modifier the factor gives no meaning to.
+fn check_modifiers(
+    line: &Line,
+    factor: &Factor,
+    decision: Option<Decision>,
+) -> Result<(), AssignmentError> {
+    let transport_ratio = is_transport_ratio(factor);
+    let fuel = decision == Some(Decision::Combustion);
+    if line.purpose.is_some() && !(fuel || transport_ratio || decision == Some(Decision::ByPurpose))
+    {
+        return Err(AssignmentError::Meaningless(Modifier::Purpose));
+    }
+    if line.direction.is_some() && !(transport_ratio || decision == Some(Decision::ByDirection)) {
+        return Err(AssignmentError::Meaningless(Modifier::Direction));
+    }
+    if line.at.mobile.is_some() && !fuel {
+        return Err(AssignmentError::Meaningless(Modifier::Mobile));
+    }
+    if fuel && line.purpose.is_some() && line.mobile {
+        // Fuel of the organisation's own vehicles (1.2) or of others' (3.13/3.22/3.16).
+        return Err(AssignmentError::Meaningless(Modifier::Mobile));
+    }
+    Ok(())
+}
+
 /// Chooses the post of `line`, whose factor is `factor`.
 pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentError> {
     let category = factor.category.trim();
+    let rule = RULES.iter().find(|(prefix, _)| matches(category, prefix));
+    check_modifiers(line, factor, rule.map(|(_, d)| *d))?;
     if let Some(post) = line.post {
         return Ok(placed(post, EXPLICIT));
     }
@@ -141,18 +204,19 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
             Err(AssignmentError::NoRule)
         };
     }
-    let Some((prefix, decision)) = RULES.iter().find(|(prefix, _)| matches(category, prefix))
-    else {
+    let Some((prefix, decision)) = rule else {
         return Err(AssignmentError::NoRule);
     };
     let post = match decision {
         Decision::Fixed(post) => *post,
+        // Fuel for vehicles the organisation does not own: the trip's post, the whole line.
+        Decision::Combustion if line.purpose.is_some() => by_purpose(line)?,
         Decision::Combustion => {
             let mobile_path = category
                 .as_bytes()
                 .windows(6)
                 .any(|w| w.eq_ignore_ascii_case(b"mobile"));
-            if line.mobile || mobile_path {
+            if line.mobile || mobile_path || is_road_biofuel(factor) {
                 codes::MOBILE
             } else {
                 codes::STATIONARY
@@ -169,6 +233,9 @@ pub fn assign(line: &Line, factor: &Factor) -> Result<Assignment, AssignmentErro
         Decision::Service => match (line.purpose, line.direction) {
             (Some(_), _) => by_purpose(line)?,
             (None, Some(_)) => by_direction(line)?,
+            (None, None) if is_transport_ratio(factor) => {
+                return Err(AssignmentError::TransportRatioUnplaced);
+            }
             (None, None) => codes::PURCHASES,
         },
         Decision::Waste if line.sold_products => codes::END_OF_LIFE,
@@ -321,7 +388,7 @@ mod tests {
         );
         assert_eq!(
             post_of(&l, "Achats de services > Ratios monétaires"),
-            Ok("3.22")
+            Err(AssignmentError::Meaningless(Modifier::Purpose))
         );
         l.purpose = Some(Purpose::Visitors);
         assert_eq!(post_of(&l, "Transport de personnes > Routier"), Ok("3.16"));

@@ -126,7 +126,13 @@ pub fn run(options: &Options) -> Result<Outcome> {
     }
     let globs = glob_set(&options.globs)?;
     let mut messages = Vec::new();
-    let (paths, unreadable) = find(root, &globs, out_canonical.as_deref(), &mut messages);
+    let (paths, unreadable) = find(
+        root,
+        &root_canonical,
+        &globs,
+        out_canonical.as_deref(),
+        &mut messages,
+    );
     if paths.is_empty() {
         let patterns = patterns(&options.globs).join(", ");
         bail!(
@@ -139,7 +145,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
             }
         );
     }
-    let bases = Bases::load(&options.factors)?;
+    let bases = Bases::load(&options.factors)?.within(root_canonical.clone());
     messages.extend(
         bases
             .defects()
@@ -232,6 +238,7 @@ fn slash_path(relative: &Path) -> String {
 /// is not searched. Folders that cannot be read are reported in `messages` and counted.
 fn find(
     root: &Path,
+    root_canonical: &Path,
     globs: &GlobSet,
     output: Option<&Path>,
     messages: &mut Vec<String>,
@@ -242,10 +249,18 @@ fn find(
         .follow_links(true)
         .into_iter()
         .filter_entry(|entry| {
-            !(entry.depth() > 0
+            let is_output = entry.depth() > 0
                 && entry.file_type().is_dir()
                 && output.is_some()
-                && std::fs::canonicalize(entry.path()).ok().as_deref() == output)
+                && std::fs::canonicalize(entry.path()).ok().as_deref() == output;
+            // A linked folder leading outside is not searched (a link to `/` would walk the
+            // whole disk).
+            let leads_out = entry.depth() > 0
+                && entry.path_is_symlink()
+                && entry.file_type().is_dir()
+                && !std::fs::canonicalize(entry.path())
+                    .is_ok_and(|p| p.starts_with(root_canonical));
+            !is_output && !leads_out
         });
     for entry in walker {
         let entry = match entry {
@@ -268,9 +283,21 @@ fn find(
         let Ok(relative) = entry.path().strip_prefix(root) else {
             continue;
         };
-        if globs.is_match(slash_path(relative)) {
-            found.push(relative.to_path_buf());
+        if !globs.is_match(slash_path(relative)) {
+            continue;
         }
+        // A link leading out of the folder is not followed: its target is someone else's.
+        let inside =
+            std::fs::canonicalize(entry.path()).is_ok_and(|real| real.starts_with(root_canonical));
+        if !inside {
+            messages.push(format!(
+                "warning: {}: skipped, a link leading outside {}",
+                files::display(entry.path()),
+                root.display()
+            ));
+            continue;
+        }
+        found.push(relative.to_path_buf());
     }
     found.sort();
     (found, unreadable)
@@ -425,7 +452,10 @@ fn compute_and_write(
 /// The files an inventory includes, canonical. Read apart from the computation (which does not
 /// report them), and only for a file that mentions `include`.
 fn included_by(path: &Path) -> Vec<PathBuf> {
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(text) = files::read(path).map(String::from_utf8) else {
+        return Vec::new();
+    };
+    let Ok(text) = text else {
         return Vec::new();
     };
     if !text.contains("include") {
@@ -484,10 +514,26 @@ fn one(
         row.client.clone_from(&report.organisation.name);
     }
     row.year = Some(report.period.year());
-    diagnostics.extend(report.warnings.iter().map(|w| match w.at {
-        Some(_) => format!("warning: {w}"),
-        None => format!("warning: {name}: {w}"),
-    }));
+    // One line per inventory: a batch of hundreds would drown in the details, which
+    // `bilan check` (and a JSON result) give.
+    if !report.warnings.is_empty() && !crate::cmd::quiet() {
+        let mut codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        let count = report.warnings.len();
+        diagnostics.push(match options.lang {
+            Lang::Fr => format!(
+                "warning: {name}: {count} avertissement{} ({}) ; le détail : bilan check {name}",
+                if count == 1 { "" } else { "s" },
+                codes.join(", ")
+            ),
+            Lang::En => format!(
+                "warning: {name}: {count} warning{} ({}); details: bilan check {name}",
+                if count == 1 { "" } else { "s" },
+                codes.join(", ")
+            ),
+        });
+    }
     let lang = options.lang;
     let text = match options.format {
         BatchFormat::Json => render::json::render(&report, lang),

@@ -11,6 +11,74 @@ pub struct Cli {
     /// The command.
     #[command(subcommand)]
     pub command: Command,
+    /// Fit tables to this many columns [default: the terminal's width (or COLUMNS) when
+    /// printing to a terminal; natural width into a file or a pipe].
+    #[arg(long, global = true, value_name = "COLUMNS",
+          value_parser = clap::value_parser!(u16).range(40..=1000))]
+    pub width: Option<u16>,
+    /// Colour in tables: bold totals and scopes, dim empty posts [auto: on a terminal, unless
+    /// NO_COLOR is set].
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorArg::Auto)]
+    pub color: ColorArg,
+    /// Silence a warning code (`price-year`, `post-uncertainty`, … listed in the README), or
+    /// allow `mixed-organisations` in a trend; repeatable.
+    #[arg(long, global = true, value_name = "CODE", value_parser = parse_allow)]
+    pub allow: Vec<Allow>,
+    /// Print only errors: no warnings, no summaries on stderr.
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+}
+
+/// When to colour tables.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorArg {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always (even into a pipe).
+    Always,
+    /// Never.
+    Never,
+}
+
+impl Cli {
+    /// The language of the command's output (French when it has none).
+    pub fn lang(&self) -> crate::post::Lang {
+        match &self.command {
+            Command::Compute { lang, .. }
+            | Command::Check { lang, .. }
+            | Command::Batch { lang, .. }
+            | Command::Diff { lang, .. }
+            | Command::Report { lang, .. }
+            | Command::Trajectory { lang, .. }
+            | Command::Explain { lang, .. }
+            | Command::Posts { lang } => (*lang).into(),
+            _ => crate::post::Lang::Fr,
+        }
+    }
+
+    /// The warning codes `--allow` silences.
+    pub fn allowed_warnings(&self) -> Vec<crate::warning::Code> {
+        self.allow
+            .iter()
+            .filter_map(|a| match a {
+                Allow::Warning(code) => Some(*code),
+                Allow::MixedOrganisations => None,
+            })
+            .collect()
+    }
+
+    /// Whether the command's data goes to standard output (no `-o FILE`).
+    pub fn prints_to_stdout(&self) -> bool {
+        let to_stdout =
+            |output: &Option<PathBuf>| output.as_ref().is_none_or(|p| p.as_os_str() == "-");
+        match &self.command {
+            Command::Compute { output, .. }
+            | Command::Diff { output, .. }
+            | Command::Trajectory { output, .. } => to_stdout(output),
+            Command::Report { .. } => false,
+            _ => true,
+        }
+    }
 }
 
 /// Output formats of `compute`.
@@ -61,6 +129,32 @@ pub enum ByArg {
     Site,
     /// The lines' `tags` (a line with several tags counts in each).
     Tag,
+}
+
+/// What `--allow` lets through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Allow {
+    /// A warning code: not printed, not in the results, not failing `check --strict`.
+    Warning(crate::warning::Code),
+    /// A trend of inventories of different organisations.
+    MixedOrganisations,
+}
+
+/// Reads `--allow CODE`.
+fn parse_allow(text: &str) -> Result<Allow, String> {
+    if text.trim() == "mixed-organisations" {
+        return Ok(Allow::MixedOrganisations);
+    }
+    crate::warning::Code::parse(text)
+        .map(Allow::Warning)
+        .ok_or_else(|| {
+            let codes: Vec<&str> = crate::warning::Code::ALL
+                .iter()
+                .map(|c| c.as_str())
+                .chain(["mixed-organisations"])
+                .collect();
+            format!("unknown code `{text}`: one of {}", codes.join(", "))
+        })
 }
 
 /// Label language.
@@ -171,9 +265,13 @@ pub enum Command {
         /// Extra factor base; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
-        /// Fail on warnings, posts not collected and overridden factor ids too.
+        /// Fail on warnings, posts not collected and overridden factor ids too (except the
+        /// codes allowed by --allow or the inventory's `allow:`).
         #[arg(long)]
         strict: bool,
+        /// Language of the warnings.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
     },
     /// Compute every inventory under a folder, in parallel: one result file each (the tree
     /// mirrored under --output) and a summary (OUTPUT/summary.csv and a table on stdout).
@@ -205,7 +303,11 @@ pub enum Command {
         before: PathBuf,
         /// The new result. Leave it out with --factors-old/--factors-new to see what a new
         /// factor base changes on one inventory.
-        #[arg(value_name = "AFTER")]
+        #[arg(
+            value_name = "AFTER",
+            required_unless_present = "factors_old",
+            conflicts_with = "factors_old"
+        )]
         after: Option<PathBuf>,
         /// Extra factor base for both sides; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
@@ -281,6 +383,26 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
     },
+    /// The audit trail of one line (or of one post, `3.9`): quantity → conversion →
+    /// amortisation → factor (id, base, row, value, uncertainty) → parts → posts (with the
+    /// rule) → its uncertainty and weight in the post's and the total's variance.
+    Explain {
+        /// The inventory (YAML).
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// A line id, or a post code such as 3.9.
+        #[arg(value_name = "LINE|POST")]
+        id: String,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// Output format: table or json.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Label language.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
     /// List the 22 posts of the Bilan Carbone®.
     Posts {
         /// Label language.
@@ -293,6 +415,24 @@ pub enum Command {
         #[command(subcommand)]
         command: FactorsCommand,
     },
+    /// Write a commented starter inventory (one line per common post, real factor ids of the
+    /// embedded base) that `bilan check` accepts. Never overwrites a file.
+    Init {
+        /// The file to create [default: YEAR.yaml]; `-` writes to standard output.
+        #[arg(value_name = "FILE.yaml")]
+        output: Option<PathBuf>,
+        /// The inventory's year [default: last year].
+        #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
+        year: Option<i16>,
+    },
+    /// Print a shell completion script: `bilan completions bash > /etc/bash_completion.d/bilan`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff): `bilan man > bilan.1 && man ./bilan.1`.
+    Man,
     /// Turn other files into inventory lines.
     Import {
         /// What to import.
@@ -342,31 +482,21 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
         }
         None => (None, text),
     };
-    if let Some(bare) = crate::number::bare_percent(percent) {
-        return Err(format!(
-            "`{percent}` is a number without `%`, which is ambiguous: {}",
-            crate::number::bare_percent_help(bare)
-        ));
-    }
-    let share = crate::number::parse_percent(percent)
-        .ok()
-        .filter(|s| !s.is_sign_negative())
-        .ok_or_else(|| format!("`{percent}` is not a percentage such as 5%"))?;
+    let share = match crate::number::parse_percent(percent) {
+        Ok(share) if !share.is_sign_negative() => share,
+        Err(crate::number::NumberError::MissingPercent) => {
+            return Err(format!(
+                "`{percent}` needs a % sign: {}",
+                crate::number::percent_hint(percent)
+            ));
+        }
+        _ => return Err(format!("`{percent}` is not a percentage such as 5%")),
+    };
     Ok(crate::diff::Threshold { post, share })
 }
 
 /// Reads `sbti-1.5`, `wb-2` or `custom:5%`.
 fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
-    if let Some(bare) = text
-        .trim()
-        .strip_prefix("custom:")
-        .and_then(crate::number::bare_percent)
-    {
-        return Err(format!(
-            "`{text}`: the rate is a number without `%`, which is ambiguous: {}",
-            crate::number::bare_percent_help(bare)
-        ));
-    }
     crate::trajectory::TargetKind::parse(text).ok_or_else(|| {
         format!("`{text}` is not a target: use sbti-1.5, wb-2 or custom:RATE (e.g. custom:5%)")
     })

@@ -1,6 +1,6 @@
 //! The calculation engine: inventory + factor base → [`Report`]. Pure: no I/O, no printing.
 
-use crate::assignment::{self, AssignmentError};
+use crate::assignment::{self, AssignmentError, Modifier};
 use crate::energy_split::{self, Overflow};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus};
@@ -14,6 +14,7 @@ use crate::report::{
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
+use crate::warning::Code;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
 use std::collections::HashMap;
@@ -51,6 +52,7 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     if let Some(report) = &report {
         engine.errors.extend(published_gaps(inventory, report));
     }
+    closest_hints(&mut engine.errors, base);
     if engine.errors.is_empty() {
         report.ok_or_else(|| {
             InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
@@ -97,6 +99,47 @@ fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
         .collect()
 }
 
+/// The start of an unknown factor id's message.
+const UNKNOWN_FACTOR: &str = "unknown factor id `";
+
+/// Adds "closest: …" to the unknown factor ids that will be printed (the first
+/// [`PER_FILE`](crate::error::PER_FILE)): the search is costly, and 20,000 unknown ids of a
+/// broken file must not take minutes.
+fn closest_hints(errors: &mut [InputError], base: &FactorBase) {
+    let mut hinted = 0;
+    for error in errors.iter_mut() {
+        let Some(id) = error
+            .message
+            .strip_prefix(UNKNOWN_FACTOR)
+            .and_then(|rest| rest.strip_suffix('`'))
+        else {
+            continue;
+        };
+        if error.help.is_some() {
+            continue;
+        }
+        let help = if hinted >= crate::error::PER_FILE {
+            "find factors with `bilan factors search TEXT`".to_string()
+        } else {
+            hinted += 1;
+            let closest: Vec<String> = base
+                .closest(id, 3)
+                .iter()
+                .map(|f| format!("{} ({})", f.id, f.name))
+                .collect();
+            if closest.is_empty() {
+                "no factor base is loaded".to_string()
+            } else {
+                format!(
+                    "closest: {}; find factors with `bilan factors search TEXT`",
+                    closest.join(", ")
+                )
+            }
+        };
+        error.help = Some(help);
+    }
+}
+
 fn overflow(at: &Position) -> InputError {
     InputError::new(
         at.clone(),
@@ -107,6 +150,8 @@ fn overflow(at: &Position) -> InputError {
 
 struct Engine<'a> {
     inventory: &'a Inventory,
+    /// The shipped price index with the inventory's `price_index:` on top.
+    prices: crate::price_index::PriceIndex,
     base: &'a FactorBase,
     /// Parsed units by spelling: an inventory repeats a handful of units many times.
     units: HashMap<String, Unit>,
@@ -116,8 +161,13 @@ struct Engine<'a> {
 
 impl<'a> Engine<'a> {
     fn new(inventory: &'a Inventory, base: &'a FactorBase) -> Self {
+        let mut prices = crate::price_index::PriceIndex::shipped();
+        for (year, change) in &inventory.price_index {
+            prices.set(*year, *change);
+        }
         Engine {
             inventory,
+            prices,
             base,
             units: HashMap::new(),
             errors: Vec::new(),
@@ -125,11 +175,14 @@ impl<'a> Engine<'a> {
         }
     }
 
-    fn warn(&mut self, at: &Position, message: String) {
-        self.warnings.push(Warning {
-            at: Some(at.clone()),
-            message,
-        });
+    /// The inventory file, for warnings about it as a whole.
+    fn file_position(&self) -> Position {
+        Position::file(&Arc::from(self.inventory.file.as_str()))
+    }
+
+    fn warn(&mut self, code: Code, at: &Position, en: String, fr: String) {
+        self.warnings
+            .push(Warning::new(code, Some(at.clone()), en, fr));
     }
 
     fn unit(&mut self, text: &str) -> Unit {
@@ -150,41 +203,26 @@ impl<'a> Engine<'a> {
         match reference {
             FactorRef::Inline(factor) => Some(Arc::new(factor.as_ref().clone())),
             FactorRef::Id(id) => {
-                if let Some(row) = self.base.defective(id) {
-                    self.errors.push(
-                        InputError::new(
-                            at.clone(),
-                            format!(
-                                "factor `{id}`: its row {}:{} could not be read ({})",
-                                row.file, row.line, row.reason
-                            ),
-                        )
-                        .help(format!(
-                            "correct that row of {}, or remove the base; the value of another base is not used in its place",
-                            row.file
-                        )),
-                    );
-                    return None;
-                }
                 let found = self.base.get(id);
                 if found.is_none() {
-                    let closest: Vec<String> = self
-                        .base
-                        .closest(id, 3)
-                        .iter()
-                        .map(|f| format!("{} ({})", f.id, f.name))
-                        .collect();
-                    let help = if closest.is_empty() {
-                        "no factor base is loaded".to_string()
-                    } else {
-                        format!(
-                            "closest: {}; find factors with `bilan factors search TEXT`",
-                            closest.join(", ")
-                        )
-                    };
-                    self.errors.push(
-                        InputError::new(at.clone(), format!("unknown factor id `{id}`")).help(help),
-                    );
+                    if let Some((file, row, reason)) = self.base.defective(id) {
+                        // Never the value of an earlier base instead: the user supplied this one.
+                        self.errors.push(
+                            InputError::new(
+                                at.clone(),
+                                format!(
+                                    "factor `{id}`: its row in {file}:{row} is defective ({reason})"
+                                ),
+                            )
+                            .help("fix that row (bilan does not fall back to another base's value of the same id)"),
+                        );
+                        return None;
+                    }
+                    // The "closest" hint is added after, for the errors that get printed.
+                    self.errors.push(InputError::new(
+                        at.clone(),
+                        format!("{UNKNOWN_FACTOR}{id}`"),
+                    ));
                 }
                 found.cloned()
             }
@@ -254,27 +292,50 @@ impl<'a> Engine<'a> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
-        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+        let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
             Ok(c) => c,
             Err(problem) => {
                 self.errors.push(unit_error(line, &factor, &problem));
                 return None;
             }
         };
-        if let Some(price_year) = converted.price_year_differs {
-            self.warn(
-                &line.at.unit,
-                format!(
-                    "line `{}`: factor {} prices euros of {price_year}, the period is {year}; convert the amount to {price_year} euros if inflation matters",
-                    line.id, factor.id
+        let mut price = None;
+        if let Some((from_year, to_year)) = converted.price_years {
+            match self.prices.convert(from_year, to_year) {
+                Ok(conversion) => {
+                    let Some(value) = converted.value.checked_mul(conversion.multiplier) else {
+                        self.errors.push(overflow(&line.at.unit));
+                        return None;
+                    };
+                    converted.value = value;
+                    price = Some(conversion);
+                }
+                Err(missing) => self.warn(
+                    Code::PriceYear,
+                    &line.at.unit,
+                    format!(
+                        "line `{}`: factor {} prices euros of {to_year}, the amount is in euros of {from_year}, and the price index has no change for {missing}: the amount is used as is; add it with `price_index: {{ \"{missing}\": 1.5% }}`",
+                        line.id, factor.id
+                    ),
+                    format!(
+                        "ligne `{}` : le facteur {} est en euros de {to_year}, le montant en euros de {from_year}, et l'indice des prix n'a pas l'évolution de {missing} : le montant est pris tel quel ; ajoutez-la avec `price_index: {{ \"{missing}\": 1.5% }}`",
+                        line.id, factor.id
+                    ),
                 ),
-            );
+            }
         }
         if factor.status == FactorStatus::Archived {
             self.warn(
+                Code::ArchivedFactor,
                 &line.at.factor,
                 format!(
                     "line `{}`: factor {} is archived (\"{}\") in its base; prefer a valid factor",
+                    line.id,
+                    factor.id,
+                    factor.status.label()
+                ),
+                format!(
+                    "ligne `{}` : le facteur {} a le statut « {} » dans sa base ; préférez un facteur valide",
                     line.id,
                     factor.id,
                     factor.status.label()
@@ -290,9 +351,14 @@ impl<'a> Engine<'a> {
         };
         if assignment.capital_good_not_amortized {
             self.warn(
+                Code::NotAmortized,
                 &line.at.line,
                 format!(
                     "line `{}`: capital good not amortised: add amortization: {{acquired, years}}",
+                    line.id
+                ),
+                format!(
+                    "ligne `{}` : immobilisation non amortie : ajoutez amortization: {{acquired, years}}",
                     line.id
                 ),
             );
@@ -324,6 +390,7 @@ impl<'a> Engine<'a> {
         let destination = if emission.is_sign_negative() && !emission.is_zero() {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
+                Code::NegativeLine,
                 &line.at.line,
                 format!(
                     "line `{}` is negative ({} kgCO2e): reported apart in {}, not in the total",
@@ -333,6 +400,16 @@ impl<'a> Engine<'a> {
                         "removals"
                     } else {
                         "avoided emissions"
+                    }
+                ),
+                format!(
+                    "la ligne `{}` est négative ({} kgCO2e) : comptée à part dans les {}, hors total",
+                    line.id,
+                    emission.normalize().to_string().replace('.', ","),
+                    if removal {
+                        "absorptions"
+                    } else {
+                        "émissions évitées"
                     }
                 ),
             );
@@ -351,18 +428,30 @@ impl<'a> Engine<'a> {
                 Ok(Some(split)) => {
                     if split.unsplittable {
                         self.warn(
+                            Code::Unsplittable,
                             &line.at.factor,
                             format!(
                                 "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
+                                line.id, factor.id, assignment.post
+                            ),
+                            format!(
+                                "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
                                 line.id, factor.id, assignment.post
                             ),
                         );
                     }
                     if split.parts_off_total {
                         self.warn(
+                            Code::PartsOffTotal,
                             &line.at.factor,
                             format!(
                                 "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
+                                line.id,
+                                factor.id,
+                                crate::post::codes::UPSTREAM_ENERGY
+                            ),
+                            format!(
+                                "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
                                 line.id,
                                 factor.id,
                                 crate::post::codes::UPSTREAM_ENERGY
@@ -386,9 +475,34 @@ impl<'a> Engine<'a> {
             && factor.co2_biogenic().is_none()
         {
             self.warn(
+                Code::BiogenicMissing,
                 &line.at.factor,
                 format!(
                     "line `{}`: biomass fuel {} gives no biogenic CO2; it is missing from the biogenic total",
+                    line.id, factor.id
+                ),
+                format!(
+                    "ligne `{}` : le combustible biomasse {} ne donne pas de CO2 biogénique ; il manque au total biogénique",
+                    line.id, factor.id
+                ),
+            );
+        }
+        if assignment.post == crate::post::codes::HEAT
+            && factor.parts.is_empty()
+            && factor
+                .category
+                .trim_start()
+                .starts_with("Réseaux de chaleur")
+        {
+            self.warn(
+                Code::HeatNetworkUnsplit,
+                &line.at.factor,
+                format!(
+                    "line `{}`: heat network factor {} states no usable combustion value (none, or one above its life-cycle total); the whole total stays in 2.7 (its upstream part belongs in 3.8)",
+                    line.id, factor.id
+                ),
+                format!(
+                    "ligne `{}` : le facteur de réseau de chaleur {} ne donne pas de valeur de combustion utilisable (aucune, ou supérieure à son total ACV) ; tout le total reste en 2.7 (son amont relèverait du 3.8)",
                     line.id, factor.id
                 ),
             );
@@ -396,9 +510,15 @@ impl<'a> Engine<'a> {
         let (k_activity, quality_undeclared) = self.activity_k(line);
         if quality_undeclared {
             self.warn(
+                Code::UndeclaredQuality,
                 &line.at.line,
                 format!(
                     "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
+                    line.id,
+                    (k_activity - 1.0) * 100.0
+                ),
+                format!(
+                    "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
                     line.id,
                     (k_activity - 1.0) * 100.0
                 ),
@@ -414,6 +534,7 @@ impl<'a> Engine<'a> {
             quantity: line.quantity,
             unit: line.unit.clone(),
             converted_quantity: converted.value,
+            price,
             rule: assignment.rule,
             post: assignment.post,
             figure: Figure {
@@ -523,13 +644,18 @@ impl<'a> Engine<'a> {
                 k: post_k.get(i)?.k(),
             };
             if lines_in > 0 && figure.alpha() > FLAG_ALPHA {
-                self.warnings.push(Warning {
-                    at: None,
-                    message: format!(
+                self.warnings.push(Warning::new(
+                    Code::PostUncertainty,
+                    Some(self.file_position()),
+                    format!(
                         "post {post} is uncertain at ±{:.0} % (above 20 %): document its factors and improve its main data",
                         figure.alpha() * 100.0
                     ),
-                });
+                    format!(
+                        "le poste {post} est incertain à ±{:.0} % (plus de 20 %) : documentez ses facteurs et améliorez ses données principales",
+                        figure.alpha() * 100.0
+                    ),
+                ));
             }
             posts.push(PostResult {
                 post,
@@ -554,13 +680,18 @@ impl<'a> Engine<'a> {
             .collect();
         let period = self.inventory.period;
         if !period.is_twelve_months() {
-            self.warnings.push(Warning {
-                at: None,
-                message: format!(
+            self.warnings.push(Warning::new(
+                Code::PeriodLength,
+                Some(self.file_position()),
+                format!(
                     "the period {} – {} is not 12 months: figures are not comparable with yearly inventories",
                     period.start, period.end
                 ),
-            });
+                format!(
+                    "la période {} – {} ne fait pas 12 mois : les chiffres ne se comparent pas à ceux d'inventaires annuels",
+                    period.start, period.end
+                ),
+            ));
         }
         let inventory = self.inventory;
         let mut ratios = Vec::with_capacity(inventory.indicators.len());
@@ -613,7 +744,14 @@ impl<'a> Engine<'a> {
             },
             market_lines,
             ratios,
-            warnings: std::mem::take(&mut self.warnings),
+            warnings: {
+                // The inventory's `allow:` silences its codes.
+                let allow = &self.inventory.allow;
+                let mut warnings = std::mem::take(&mut self.warnings);
+                warnings.retain(|w| !allow.contains(&w.code));
+                warnings
+            },
+            allowed: self.inventory.allow.clone(),
             bases: self.base.sources().to_vec(),
             overrides: self.base.overrides().to_vec(),
         })
@@ -797,6 +935,24 @@ fn unit_error(line: &Line, factor: &Factor, problem: &ConversionError) -> InputE
                 HeatingValue::Pcs => "PCS",
             }
         )),
+        ConversionError::HeatingValueUnstated(stated) => InputError::new(
+            at,
+            format!(
+                "the line is in `{}` but factor {} is per bare `{factor_unit}`, which does not say PCI or PCS (they differ by about 10 % for natural gas)",
+                line.unit, factor.id
+            ),
+        )
+        .help(format!(
+            "choose a factor per kWh {} (`bilan factors search …`), or write `unit: kWh` if you know the factor's kWh is on the same basis as your {} figure",
+            match stated {
+                HeatingValue::Pci => "PCI",
+                HeatingValue::Pcs => "PCS",
+            },
+            match stated {
+                HeatingValue::Pci => "PCI",
+                HeatingValue::Pcs => "PCS",
+            }
+        )),
         ConversionError::PciPerPcsMissing => InputError::new(
             at,
             format!("converting `{}` to `{factor_unit}` (factor {}) needs the PCI/PCS ratio", line.unit, factor.id),
@@ -823,6 +979,41 @@ fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> 
             format!("line `{}` is freight (factor {}): say which way the goods go", line.id, factor.id),
         )
         .help("add `direction: upstream` (3.12) or `direction: downstream` (3.17)"),
+        AssignmentError::TransportRatioUnplaced => InputError::new(
+            line.at.line.clone(),
+            format!(
+                "line `{}` uses a monetary ratio of transport (factor {} \"{}\"): say whether it carries people or goods",
+                line.id, factor.id, factor.name
+            ),
+        )
+        .help("add `purpose: business|commute|visitors` (3.13, 3.22, 3.16) for people, or `direction: upstream|downstream` (3.12, 3.17) for goods"),
+        AssignmentError::Meaningless(modifier) => {
+            let (at, field, help) = match modifier {
+                Modifier::Purpose => (
+                    &line.at.purpose,
+                    "purpose",
+                    "`purpose:` places passenger transport and fuel for vehicles the organisation does not own; for hotel nights of business trips write `post: \"3.13\"`",
+                ),
+                Modifier::Direction => (
+                    &line.at.direction,
+                    "direction",
+                    "`direction:` places freight (3.12 upstream, 3.17 downstream); remove it here",
+                ),
+                Modifier::Mobile => (
+                    &line.at.mobile,
+                    "mobile",
+                    "`mobile:` marks fuel burnt in the organisation's own vehicles (1.2); fuel with `purpose:` is someone else's vehicle; remove it here",
+                ),
+            };
+            InputError::new(
+                at.clone().unwrap_or_else(|| line.at.line.clone()),
+                format!(
+                    "line `{}`: `{field}:` means nothing for factor {} (category \"{}\")",
+                    line.id, factor.id, factor.category
+                ),
+            )
+            .help(help)
+        }
         AssignmentError::NoRule => {
             let codes: Vec<&str> = Post::all().map(Post::code).collect();
             InputError::new(

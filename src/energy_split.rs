@@ -20,7 +20,15 @@ enum Destination {
 /// (part types, destination from 1.1/1.2, destination from 2.6/2.7); anything else → 3.8.
 const TABLE: [(&[&str], Destination, Destination); 4] = [
     (
-        &["Combustion", "Combustion à la centrale"],
+        &[
+            "Combustion",
+            "Combustion à la centrale",
+            // Base Carbone V23.9 (hydropower reservoirs), with the `?` its export writes for
+            // the apostrophe; Bilan Carbone+ books it with the combustion.
+            "Autres émissions liées à la consommation d?électricité (barrage?)",
+            "Autres émissions liées à la consommation d'électricité (barrage)",
+            "Autres émissions liées à la consommation d’électricité (barrage)",
+        ],
         Destination::Stays,
         Destination::Stays,
     ),

@@ -40,6 +40,9 @@ impl fmt::Display for Position {
     }
 }
 
+/// Errors printed per file; the rest are counted.
+pub const PER_FILE: usize = 100;
+
 /// The longest source line quoted under an error, in characters.
 const SNIPPET_CHARS: usize = 200;
 
@@ -76,12 +79,26 @@ impl InputError {
 
     /// Adds the source line the error points at, taken from `text`.
     #[must_use]
-    pub fn with_source(mut self, text: &str) -> Self {
+    pub fn with_source(self, text: &str) -> Self {
+        self.with_line(&Lines::new(text))
+    }
+
+    /// Adds the source line the error points at, found in `lines` in constant time.
+    #[must_use]
+    pub fn with_line(self, lines: &Lines<'_>) -> Self {
+        let line = usize::try_from(self.position.line.saturating_sub(1))
+            .ok()
+            .and_then(|index| lines.get(index));
+        self.with_line_text(line)
+    }
+
+    /// Adds `line`, the text of the line the error points at, as its snippet.
+    #[must_use]
+    pub fn with_line_text(mut self, line: Option<&str>) -> Self {
         if self.position.line > 0 {
-            let index = usize::try_from(self.position.line - 1).unwrap_or(usize::MAX);
             // A very long line (minified YAML, a nesting bomb) is cut rather than echoed whole.
             let column = usize::try_from(self.position.column).unwrap_or(usize::MAX);
-            self.snippet = text.lines().nth(index).and_then(|l| {
+            self.snippet = line.and_then(|l| {
                 let l = l.trim_end();
                 match l.char_indices().nth(SNIPPET_CHARS) {
                     None => Some(l.to_string()),
@@ -93,6 +110,54 @@ impl InputError {
             });
         }
         self
+    }
+}
+
+/// Where each line of a text starts, indexed once, so the line of each of 100,000 errors is
+/// found in constant time.
+#[derive(Clone, Debug, Default)]
+pub struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    /// Indexes `text`'s lines (`\n`, `\r\n`).
+    pub fn new(text: &str) -> LineStarts {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineStarts(starts)
+    }
+
+    /// Line `index` (0-based) of `text` (the text indexed), without its line end; `None` past
+    /// the last line, as [`str::lines`].
+    pub fn line<'t>(&self, text: &'t str, index: usize) -> Option<&'t str> {
+        let start = *self.0.get(index)?;
+        if start >= text.len() {
+            return None;
+        }
+        let end = self.0.get(index + 1).map_or(text.len(), |next| next - 1);
+        let line = text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
+}
+
+/// A text and its [`LineStarts`].
+#[derive(Clone, Debug)]
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: LineStarts,
+}
+
+impl<'a> Lines<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            starts: LineStarts::new(text),
+        }
+    }
+
+    /// Line `index` (0-based).
+    pub fn get(&self, index: usize) -> Option<&'a str> {
+        self.starts.line(self.text, index)
     }
 }
 
@@ -132,10 +197,43 @@ impl InputErrors {
         if errors.is_empty() {
             Ok(value)
         } else {
+            let lines = Lines::new(text);
             Err(InputErrors(
-                errors.into_iter().map(|e| e.with_source(text)).collect(),
+                errors.into_iter().map(|e| e.with_line(&lines)).collect(),
             ))
         }
+    }
+
+    /// The errors as printed: each one, but after [`PER_FILE`] of one file a count of the rest
+    /// (100,000 errors of a broken file are not worth 100,000 screens).
+    pub fn printed(&self) -> Vec<String> {
+        let mut shown: Vec<(Arc<str>, usize)> = Vec::new();
+        let mut out = Vec::new();
+        for error in &self.0 {
+            let file = &error.position.file;
+            let count = match shown.iter_mut().find(|(f, _)| f == file) {
+                Some((_, n)) => {
+                    *n += 1;
+                    *n
+                }
+                None => {
+                    shown.push((Arc::clone(file), 1));
+                    1
+                }
+            };
+            if count <= PER_FILE {
+                out.push(error.to_string());
+            }
+        }
+        for (file, count) in shown {
+            if count > PER_FILE {
+                out.push(format!(
+                    "{file}: {} more errors not shown (fix the first ones and check again)",
+                    count - PER_FILE
+                ));
+            }
+        }
+        out
     }
 
     /// One error.
@@ -166,3 +264,24 @@ impl fmt::Display for InputErrors {
 }
 
 impl std::error::Error for InputErrors {}
+
+/// A command line that asks for something that does not go together (`--lines` with a table):
+/// exit 2, like the errors clap finds itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Returns early with a [`Usage`] error: `usage!("--lines applies to --format csv")`.
+#[macro_export]
+macro_rules! usage {
+    ($($arg:tt)*) => {
+        return Err($crate::error::Usage(format!($($arg)*)).into())
+    };
+}

@@ -24,21 +24,9 @@ pub struct BaseSource {
 pub struct SkippedRow {
     /// 1-based line number in the file (the header is line 1).
     pub line: u64,
-    /// Why it was skipped.
-    pub reason: String,
-    /// The factor id the row is for, when it could be read.
+    /// The factor id of the row, when it could be read.
     pub id: Option<String>,
-}
-
-/// Where a factor id's row was found defective: a line using the id must not quietly take
-/// an earlier base's factor of the same id.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DefectiveRow {
-    /// The base file.
-    pub file: String,
-    /// Its row (1-based line; the header is line 1).
-    pub line: u64,
-    /// What is wrong with it.
+    /// Why it was skipped.
     pub reason: String,
 }
 
@@ -66,13 +54,27 @@ pub struct Override {
     pub by: String,
 }
 
+/// True when two factors of one id say the same: value, unit, parts, gases, uncertainty,
+/// category and status (their file and row may differ).
+fn same_values(a: &Factor, b: &Factor) -> bool {
+    a.kgco2e == b.kgco2e
+        && a.unit == b.unit
+        && a.parts == b.parts
+        && a.gases == b.gases
+        && a.uncertainty == b.uncertainty
+        && a.category == b.category
+        && a.status == b.status
+}
+
 /// Factors by id, merged in order: a later base overrides an id of an earlier one.
 #[derive(Clone, Debug, Default)]
 pub struct FactorBase {
     factors: HashMap<String, Arc<Factor>>,
+    /// Ids whose row in a later base was defective: (file, line, reason). A line using one is
+    /// an error; it never quietly takes the value of an earlier base.
+    defective: HashMap<String, (String, u64, String)>,
     sources: Vec<BaseSource>,
     overrides: Vec<Override>,
-    defective: HashMap<String, DefectiveRow>,
 }
 
 impl FactorBase {
@@ -87,10 +89,22 @@ impl FactorBase {
             .source
             .as_ref()
             .map_or_else(String::new, |s| s.name.clone());
+        for defect in &loaded.defects {
+            if let Some(id) = &defect.id {
+                self.factors.remove(id);
+                self.defective.insert(
+                    id.clone(),
+                    (source_name.clone(), defect.line, defect.reason.clone()),
+                );
+            }
+        }
         for factor in loaded.factors {
+            self.defective.remove(&factor.id);
             if let Some(previous) = self.factors.get(&factor.id) {
                 let replaced = previous.origin.file.to_string();
-                if replaced != source_name {
+                // The same row in two bases (the embedded one and the full export) replaces
+                // nothing: only a change of value is an override worth reporting.
+                if replaced != source_name && !same_values(previous, &factor) {
                     self.overrides.push(Override {
                         id: factor.id.clone(),
                         replaced,
@@ -98,37 +112,21 @@ impl FactorBase {
                     });
                 }
             }
-            self.defective.remove(&factor.id);
             self.factors.insert(factor.id.clone(), Arc::new(factor));
-        }
-        // A defective row (a factor's or one of its parts') makes the id unusable, whatever an
-        // earlier base says; a later base giving the id again replaces it as usual.
-        for defect in loaded.defects {
-            if let Some(id) = defect.id {
-                self.defective.insert(
-                    id,
-                    DefectiveRow {
-                        file: source_name.clone(),
-                        line: defect.line,
-                        reason: defect.reason,
-                    },
-                );
-            }
         }
         if let Some(source) = loaded.source {
             self.sources.push(source);
         }
     }
 
-    /// The defective row of a base for this id, when the last base that mentions the id could
-    /// not read it.
-    pub fn defective(&self, id: &str) -> Option<&DefectiveRow> {
-        self.defective.get(id)
-    }
-
     /// The factor of this id.
     pub fn get(&self, id: &str) -> Option<&Arc<Factor>> {
         self.factors.get(id)
+    }
+
+    /// Where this id's row was defective in the last base that had it: (file, line, reason).
+    pub fn defective(&self, id: &str) -> Option<&(String, u64, String)> {
+        self.defective.get(id)
     }
 
     /// Number of factors.

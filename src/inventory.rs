@@ -189,17 +189,12 @@ pub enum Direction {
     Downstream,
 }
 
-/// The longest amortisation period accepted, in years. Bilan Carbone amortises buildings over
-/// 50 years at most in practice; twice that leaves room for infrastructure while catching a
-/// typed-in nonsense (`4294967296`) that would otherwise divide a good into nothing.
-pub const MAX_AMORTIZATION_YEARS: u32 = 100;
-
 /// A capital good spread over its life (→ 3.10).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Amortization {
     /// Year acquired.
     pub acquired: i32,
-    /// Years of amortisation, 1 to [`MAX_AMORTIZATION_YEARS`].
+    /// Years of amortisation, ≥ 1.
     pub years: u32,
 }
 
@@ -223,6 +218,12 @@ pub struct LinePositions {
     pub market: Position,
     /// `unit:`.
     pub unit: Position,
+    /// `purpose:`, when given.
+    pub purpose: Option<Position>,
+    /// `direction:`, when given.
+    pub direction: Option<Position>,
+    /// `mobile:`, when given.
+    pub mobile: Option<Position>,
 }
 
 /// One activity line: a quantity of something × a factor.
@@ -296,6 +297,10 @@ pub struct Inventory {
     pub includes: Vec<(String, Position)>,
     /// The action plan (`actions:`), in file order.
     pub actions: Vec<crate::action::Action>,
+    /// Warning codes the inventory silences (`allow:`).
+    pub allow: Vec<crate::warning::Code>,
+    /// Annual price changes the inventory adds to the shipped index (`price_index:`).
+    pub price_index: Vec<(i32, Decimal)>,
 }
 
 /// A published figure: the computed one must stay within `tolerance` of it (CI locks what was

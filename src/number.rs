@@ -9,6 +9,8 @@ pub enum NumberError {
     NotANumber,
     /// A number, but beyond what an exact decimal holds (about ±7.9e28, 28 digits).
     OutOfRange,
+    /// A bare number where a percentage is expected: `0.05` could mean 5 % or 0.05 %.
+    MissingPercent,
 }
 
 impl std::fmt::Display for NumberError {
@@ -18,6 +20,7 @@ impl std::fmt::Display for NumberError {
             NumberError::OutOfRange => f.write_str(
                 "out of range (exact decimals hold up to 28 significant digits, ±7.9e28)",
             ),
+            NumberError::MissingPercent => f.write_str("a number without a % sign"),
         }
     }
 }
@@ -125,31 +128,27 @@ pub fn parse_decimal_comma(text: &str) -> Result<Decimal, NumberError> {
 /// (0.15).
 pub fn parse_percent(text: &str) -> Result<Decimal, NumberError> {
     let body = text.trim();
-    let body = body.strip_suffix('%').unwrap_or(body).trim_end();
-    let value = parse_decimal(body)?;
+    // `0.05` alone could be 5 % written as a fraction or 0.05 %: the sign says which.
+    let Some(body) = body.strip_suffix('%') else {
+        parse_decimal(body)?;
+        return Err(NumberError::MissingPercent);
+    };
+    let value = parse_decimal(body.trim_end())?;
     Ok(value / Decimal::ONE_HUNDRED)
 }
 
-/// A percentage written without `%` (`0.05`, `5`): it could mean 5 % or 0.05 %, so it is
-/// refused where a percentage is expected. `Some(the number)` when `text` is one; zero, the
-/// same either way, is not.
-pub fn bare_percent(text: &str) -> Option<Decimal> {
-    let text = text.trim();
-    if text.ends_with('%') {
-        return None;
-    }
-    parse_decimal(text).ok().filter(|v| !v.is_zero())
-}
-
-/// What to write instead of a bare percentage `value`: its two readings.
-pub fn bare_percent_help(value: Decimal) -> String {
-    let plain = value.normalize();
-    match value.checked_mul(Decimal::ONE_HUNDRED) {
-        Some(hundred) => format!(
-            "write `{}%` if you mean the fraction {plain}, or `{plain}%` if you mean {plain} percent",
-            hundred.normalize()
-        ),
-        None => format!("write `{plain}%` if you mean {plain} percent"),
+/// What to write instead of a bare number `text` where a percentage is expected.
+pub fn percent_hint(text: &str) -> String {
+    match parse_decimal(text) {
+        Ok(value) => {
+            let as_fraction = (value * Decimal::ONE_HUNDRED).normalize();
+            format!(
+                "write {as_fraction}% if {} is a fraction, or {}% if it is already a percentage",
+                text.trim(),
+                text.trim()
+            )
+        }
+        Err(_) => "write a percentage such as 15%".to_string(),
     }
 }
 
@@ -241,17 +240,9 @@ mod tests {
     fn reads_percentages() {
         assert_eq!(parse_percent("15%"), Ok(d("0.15")));
         assert_eq!(parse_percent("5 %"), Ok(d("0.05")));
-        assert_eq!(parse_percent("30"), Ok(d("0.3")));
+        assert_eq!(parse_percent("30"), Err(NumberError::MissingPercent));
+        assert_eq!(parse_percent("0.05"), Err(NumberError::MissingPercent));
+        assert_eq!(parse_percent("x"), Err(NumberError::NotANumber));
         assert_eq!(parse_percent("x%"), Err(NumberError::NotANumber));
-        // Without `%` a number is ambiguous (5 % or 0.05 %?), except zero.
-        assert_eq!(bare_percent("0.05"), Some(d("0.05")));
-        assert_eq!(bare_percent(" 30 "), Some(d("30")));
-        assert_eq!(bare_percent("0"), None);
-        assert_eq!(bare_percent("5%"), None);
-        assert_eq!(bare_percent("cinq"), None);
-        assert_eq!(
-            bare_percent_help(d("0.05")),
-            "write `5%` if you mean the fraction 0.05, or `0.05%` if you mean 0.05 percent"
-        );
     }
 }

@@ -1,7 +1,6 @@
 //! The result of a computation: a plain value every renderer reads, none recomputes.
 
 use crate::assignment::Rule;
-use crate::error::Position;
 use crate::factor::Factor;
 use crate::factor_base::{BaseSource, Override};
 use crate::gas::GasAmounts;
@@ -136,8 +135,10 @@ pub struct LineResult {
     pub quantity: Decimal,
     /// Its unit as written.
     pub unit: String,
-    /// The quantity in the factor's unit.
+    /// The quantity in the factor's unit (for money, in euros of the factor's price year).
     pub converted_quantity: Decimal,
+    /// The price-year conversion of a monetary amount, when one was made.
+    pub price: Option<crate::price_index::PriceConversion>,
     /// The assignment rule that placed it.
     pub rule: Rule,
     /// The post it was assigned to (before the energy split).
@@ -186,23 +187,7 @@ pub struct Ratio {
     pub kgco2e_per_unit: Decimal,
 }
 
-/// Something the user should know; never changes a figure.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Warning {
-    /// Where, when it concerns one place.
-    pub at: Option<Position>,
-    /// What.
-    pub message: String,
-}
-
-impl std::fmt::Display for Warning {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.at {
-            Some(at) => write!(f, "{at}: {}", self.message),
-            None => f.write_str(&self.message),
-        }
-    }
-}
+pub use crate::warning::Warning;
 
 /// The whole result of one inventory.
 #[derive(Clone, Debug, PartialEq)]
@@ -238,6 +223,8 @@ pub struct Report {
     pub ratios: Vec<Ratio>,
     /// Warnings, in line order then general ones.
     pub warnings: Vec<Warning>,
+    /// The warning codes the inventory silences (`allow:`).
+    pub allowed: Vec<crate::warning::Code>,
     /// The factor files used, in merge order.
     pub bases: Vec<BaseSource>,
     /// Factor ids a later base overrode.

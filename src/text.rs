@@ -1,4 +1,5 @@
-//! Small text helpers: edit distance for "did you mean", accent folding for search.
+//! Small text helpers: edit distance for "did you mean", accent folding for search, and text
+//! from input files made safe to print on a terminal.
 
 /// Levenshtein distance between two strings, by characters.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -44,9 +45,39 @@ pub fn fold(text: &str) -> String {
     folded
 }
 
+/// `text` with its control characters shown instead of sent to the terminal: ESC, BEL, CR,
+/// backspace, DEL and the C1 controls (which drive cursor moves, colours, window titles and
+/// hyperlinks) become `\u{1b}`-style escapes. Line feeds stay when `keep_newlines` (multi-line
+/// messages), tabs always.
+pub fn printable(text: &str, keep_newlines: bool) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\t' && !(keep_newlines && c == '\n');
+    if !text.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(printable("Électricité\tsiège", false), "Électricité\tsiège");
+        assert_eq!(
+            printable("a\u{1b}]8;;http://x\u{7}b\r\n", false),
+            "a\\u{1b}]8;;http://x\\u{7}b\\u{d}\\u{a}"
+        );
+        assert_eq!(printable("one\ntwo\u{9b}", true), "one\ntwo\\u{9b}");
+    }
 
     #[test]
     fn distances() {

@@ -14,9 +14,10 @@
 //! no post goes below zero.
 
 use crate::action::{Action, Reduction, Status};
-use crate::number::{bare_percent, parse_percent};
+use crate::number::parse_percent;
 use crate::post::{Lang, Post};
 use crate::report::{Report, Warning, to_f64};
+use crate::warning::Code;
 use rust_decimal::Decimal;
 use std::fmt;
 
@@ -41,12 +42,7 @@ impl TargetKind {
             "sbti-1.5" | "1.5" => Some(TargetKind::Sbti15),
             "wb-2" | "sbti-wb2" | "wb2" => Some(TargetKind::WellBelow2),
             other => {
-                let text = other.strip_prefix("custom:")?;
-                // `custom:5` could be 5 % or 0.05: only `custom:5%` is read.
-                if bare_percent(text).is_some() {
-                    return None;
-                }
-                let rate = parse_percent(text).ok()?;
+                let rate = parse_percent(other.strip_prefix("custom:")?).ok()?;
                 (rate > Decimal::ZERO && rate <= Decimal::ONE).then_some(TargetKind::Custom(rate))
             }
         }
@@ -423,15 +419,22 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
     let target = Target::new(request.target, reference.year, reference.kgco2e);
     let mut warnings = Vec::new();
     if target.budget_spent {
-        warnings.push(Warning {
-            at: None,
-            message: format!(
+        warnings.push(Warning::new(
+            Code::BudgetSpent,
+            None,
+            format!(
                 "the 2020 carbon budget of the {} is spent by {}: the target is zero from {}",
                 request.target.name(Lang::En),
                 reference.year,
                 reference.year + 1
             ),
-        });
+            format!(
+                "le budget carbone 2020 de la {} est épuisé en {} : la cible est nulle dès {}",
+                request.target.name(Lang::Fr),
+                reference.year,
+                reference.year + 1
+            ),
+        ));
     }
     let actions = plan_actions(baseline, request.actions, &mut warnings);
     let posts = plan_posts(baseline, &actions, &mut warnings);
@@ -536,25 +539,38 @@ fn plan_actions(
             let projected = action.reduction.is_some() && !done_before;
             if projected && sum.is_zero() {
                 let codes: Vec<&str> = action.posts.iter().map(|p| p.code()).collect();
-                warnings.push(Warning {
-                    at: Some(action.at.clone()),
-                    message: format!(
+                warnings.push(Warning::new(
+                    Code::ActionWithoutEmissions,
+                    Some(action.at.clone()),
+                    format!(
                         "action `{}` acts on post(s) {} with no emissions in the inventory: it reduces nothing",
                         action.id,
                         codes.join(", ")
                     ),
-                });
+                    format!(
+                        "l'action `{}` porte sur le(s) poste(s) {} sans émissions dans l'inventaire : elle ne réduit rien",
+                        action.id,
+                        codes.join(", ")
+                    ),
+                ));
             }
             if projected && action.status != Status::Done && action.ending() <= inventory_end {
-                warnings.push(Warning {
-                    at: Some(action.at.clone()),
-                    message: format!(
+                warnings.push(Warning::new(
+                    Code::ActionNotDone,
+                    Some(action.at.clone()),
+                    format!(
                         "action `{}` is in full effect by the end of {} but `{}`: its reduction is counted against the inventory; mark it `done` if the inventory already reflects it",
                         action.id,
                         baseline.inventory.year,
                         action.status.code()
                     ),
-                });
+                    format!(
+                        "l'action `{}` produit tout son effet fin {} mais est `{}` : sa réduction est comptée sur l'inventaire ; marquez-la `done` si l'inventaire la reflète déjà",
+                        action.id,
+                        baseline.inventory.year,
+                        action.status.code()
+                    ),
+                ));
             }
             ActionPlan {
                 action: action.clone(),
@@ -590,14 +606,20 @@ fn plan_posts(
         let capped = reduction > kgco2e;
         let capped_reduction = reduction.min(kgco2e);
         if capped && !kgco2e.is_zero() {
-            warnings.push(Warning {
-                at: None,
-                message: format!(
+            warnings.push(Warning::new(
+                Code::ReductionCapped,
+                None,
+                format!(
                     "post {post}: its actions add up to {} kgCO2e a year, more than its {} kgCO2e; the reduction is capped at the post's emissions",
                     reduction.round_dp(3).normalize(),
                     kgco2e.round_dp(3).normalize()
                 ),
-            });
+                format!(
+                    "poste {post} : ses actions totalisent {} kgCO2e par an, plus que ses {} kgCO2e ; la réduction est plafonnée aux émissions du poste",
+                    reduction.round_dp(3).normalize().to_string().replace('.', ","),
+                    kgco2e.round_dp(3).normalize().to_string().replace('.', ",")
+                ),
+            ));
         }
         out.push(PostPlan {
             post,

@@ -1,8 +1,10 @@
 //! Several periods side by side (`bilan compute 2023.yaml 2024.yaml 2025.yaml`): each post,
-//! scope and the total per period, and the change against the first period.
+//! scope and the total per period, in period order whatever the order given, and the change
+//! from the first period to the last. A post not collected in a period has no figure there
+//! (unknown is not zero).
 
 use crate::post::{Lang, Post};
-use crate::report::Report;
+use crate::report::{PostStatus, Report};
 use rust_decimal::Decimal;
 
 /// What a trend row is.
@@ -21,11 +23,11 @@ pub enum RowKind {
 pub struct TrendRow {
     /// What it is.
     pub kind: RowKind,
-    /// kgCO2e per period, in the order given.
-    pub values: Vec<Decimal>,
-    /// Last period minus the first, kgCO2e.
-    pub change: Decimal,
-    /// `change` / first period; `None` when the first is 0.
+    /// kgCO2e per period, in period order; `None` for a post not collected in that period.
+    pub values: Vec<Option<Decimal>>,
+    /// Last period minus the first, kgCO2e; `None` when either is unknown.
+    pub change: Option<Decimal>,
+    /// `change` / first period; `None` when the first is 0 or unknown.
     pub change_share: Option<Decimal>,
 }
 
@@ -53,23 +55,23 @@ impl TrendRow {
 /// the total.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Trend {
-    /// One label per period: the year, or `start – end` when not a calendar year.
+    /// One label per period, in period order: the year, or `start – end` when not a calendar
+    /// year.
     pub periods: Vec<String>,
-    /// The organisations of the reports (repeats removed).
+    /// The organisations of the reports, each once, in period order.
     pub organisations: Vec<String>,
     /// The rows.
     pub rows: Vec<TrendRow>,
 }
 
-fn row(kind: RowKind, values: Vec<Decimal>) -> TrendRow {
-    let first = values.first().copied().unwrap_or_default();
-    let last = values.last().copied().unwrap_or_default();
-    let change = last - first;
-    let change_share = if first.is_zero() {
-        None
-    } else {
-        change.checked_div(first)
-    };
+fn row(kind: RowKind, values: Vec<Option<Decimal>>) -> TrendRow {
+    let first = values.first().copied().flatten();
+    let last = values.last().copied().flatten();
+    let change = first.zip(last).map(|(first, last)| last - first);
+    let change_share = first
+        .zip(change)
+        .filter(|(first, _)| !first.is_zero())
+        .and_then(|(first, change)| change.checked_div(first));
     TrendRow {
         kind,
         values,
@@ -78,8 +80,25 @@ fn row(kind: RowKind, values: Vec<Decimal>) -> TrendRow {
     }
 }
 
-/// The trend of `reports`, in the order given.
-pub fn trend(reports: &[Report]) -> Trend {
+/// Why several reports make no trend.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TrendError {
+    /// Two reports cover the same period (given by their positions in the argument list).
+    SamePeriod(usize, usize),
+}
+
+/// The trend of `reports`, sorted by period (start, then end).
+pub fn trend(reports: &[Report]) -> Result<Trend, TrendError> {
+    let mut order: Vec<usize> = (0..reports.len()).collect();
+    order.sort_by_key(|&i| reports.get(i).map(|r| (r.period.start, r.period.end)));
+    for pair in order.windows(2) {
+        if let [a, b] = *pair
+            && reports.get(a).map(|r| r.period) == reports.get(b).map(|r| r.period)
+        {
+            return Err(TrendError::SamePeriod(a.min(b), a.max(b)));
+        }
+    }
+    let reports: Vec<&Report> = order.iter().filter_map(|&i| reports.get(i)).collect();
     let periods = reports
         .iter()
         .map(|r| {
@@ -104,8 +123,8 @@ pub fn trend(reports: &[Report]) -> Trend {
                 .map(|r| {
                     r.posts
                         .get(post.index())
+                        .filter(|p| p.status != PostStatus::NotCollected)
                         .map(|p| p.figure.kgco2e)
-                        .unwrap_or_default()
                 })
                 .collect();
             rows.push(row(RowKind::Post(post), values));
@@ -113,29 +132,30 @@ pub fn trend(reports: &[Report]) -> Trend {
         let values = reports
             .iter()
             .map(|r| {
-                r.scopes
-                    .iter()
-                    .find(|s| s.scope == scope)
-                    .map(|s| s.figure.kgco2e)
-                    .unwrap_or_default()
+                Some(
+                    r.scopes
+                        .iter()
+                        .find(|s| s.scope == scope)
+                        .map(|s| s.figure.kgco2e)
+                        .unwrap_or_default(),
+                )
             })
             .collect();
         rows.push(row(RowKind::Scope(scope.0), values));
     }
     rows.push(row(
         RowKind::Total,
-        reports.iter().map(|r| r.total.kgco2e).collect(),
+        reports.iter().map(|r| Some(r.total.kgco2e)).collect(),
     ));
-    Trend {
-        periods,
-        organisations: {
-            let mut names: Vec<String> = reports
-                .iter()
-                .map(|r| r.organisation.name.clone())
-                .collect();
-            names.dedup();
-            names
-        },
-        rows,
+    let mut organisations: Vec<String> = Vec::new();
+    for report in &reports {
+        if !organisations.contains(&report.organisation.name) {
+            organisations.push(report.organisation.name.clone());
+        }
     }
+    Ok(Trend {
+        periods,
+        organisations,
+        rows,
+    })
 }

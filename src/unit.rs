@@ -19,6 +19,8 @@ pub enum Dimension {
     PassengerDistance,
     /// t.km.
     FreightDistance,
+    /// Container transport: TEU.km, which Base Carbone V23.11 spells EVP.km.
+    ContainerDistance,
     /// m², ha.
     Area,
     /// unit, appareil, pièce.
@@ -36,6 +38,7 @@ impl Dimension {
             Dimension::Distance => "distance",
             Dimension::PassengerDistance => "passenger transport",
             Dimension::FreightDistance => "freight transport",
+            Dimension::ContainerDistance => "container transport",
             Dimension::Area => "area",
             Dimension::Count => "count",
         }
@@ -61,7 +64,7 @@ const fn unit(spellings: &'static [&'static str], dimension: Dimension, num: i64
 }
 
 /// The unit table (spellings are compared after [`normalise`], lowercase).
-static UNITS: [UnitDef; 22] = [
+static UNITS: [UnitDef; 23] = [
     unit(&["kwh"], Dimension::Energy, 1),
     unit(&["mwh"], Dimension::Energy, 1_000),
     unit(&["gwh"], Dimension::Energy, 1_000_000),
@@ -110,6 +113,12 @@ static UNITS: [UnitDef; 22] = [
     unit(
         &["t.km", "tonne.km", "tkm", "tonnes.km"],
         Dimension::FreightDistance,
+        1,
+    ),
+    // V23.9 wrote TEU.km, V23.11 renamed it EVP.km (Bilan Carbone+ maps both to TEU_KM).
+    unit(
+        &["teu.km", "evp.km", "teu km", "evp km"],
+        Dimension::ContainerDistance,
         1,
     ),
     unit(&["m²", "m2"], Dimension::Area, 1),
@@ -259,6 +268,9 @@ pub enum ConversionError {
     HeatingValueMissing(HeatingValue),
     /// PCI ↔ PCS needs `pci_per_pcs:` on the line.
     PciPerPcsMissing,
+    /// A kWh PCI or PCS quantity against a factor per bare kWh: which one the factor means is
+    /// not stated, and the two differ by about 10 % for natural gas.
+    HeatingValueUnstated(HeatingValue),
     /// A TTC amount against an HT factor.
     TaxIncluded,
     /// The result does not fit an exact decimal.
@@ -270,8 +282,9 @@ pub enum ConversionError {
 pub struct Converted {
     /// The quantity in the factor's unit.
     pub value: Decimal,
-    /// The factor's price year when it differs from the period's.
-    pub price_year_differs: Option<i32>,
+    /// For money whose factor states a price year: (the amount's price year — its unit's, else
+    /// the period's —, the factor's) when they differ. The value is still in the amount's euros.
+    pub price_years: Option<(i32, i32)>,
 }
 
 /// Converts `quantity` in `from` to the unit `to` (a factor's denominator).
@@ -286,7 +299,7 @@ pub fn convert(
     match (from, to) {
         (Unit::Other(a), Unit::Other(b)) if a == b => Ok(Converted {
             value: quantity,
-            price_year_differs: None,
+            price_years: None,
         }),
         (
             Unit::Known {
@@ -295,7 +308,7 @@ pub fn convert(
                 den: den1,
                 heating: h1,
                 tax: t1,
-                ..
+                year: y1,
             },
             Unit::Known {
                 dimension: d2,
@@ -314,11 +327,11 @@ pub fn convert(
                 return Err(ConversionError::TaxIncluded);
             }
             let value = scale(value, *n1, *den1, *n2, *den2).ok_or(ConversionError::Overflow)?;
-            let price_year_differs = y2.filter(|y| *d1 == Dimension::Money && *y != year);
-            Ok(Converted {
-                value,
-                price_year_differs,
-            })
+            let from = y1.unwrap_or(year);
+            let price_years = y2
+                .filter(|to| *d1 == Dimension::Money && *to != from)
+                .map(|to| (from, to));
+            Ok(Converted { value, price_years })
         }
         _ => Err(ConversionError::Mismatch),
     }
@@ -331,7 +344,8 @@ fn heating(
     pci_per_pcs: Option<Decimal>,
 ) -> Result<Decimal, ConversionError> {
     match (from, to) {
-        (_, None) => Ok(value),
+        (None, None) => Ok(value),
+        (Some(stated), None) => Err(ConversionError::HeatingValueUnstated(stated)),
         (None, Some(wanted)) => Err(ConversionError::HeatingValueMissing(wanted)),
         (Some(a), Some(b)) if a == b => Ok(value),
         (Some(HeatingValue::Pcs), Some(HeatingValue::Pci)) => {
@@ -461,6 +475,31 @@ mod tests {
         );
         assert_eq!(conv("10", "k€ HT", "keuro (2023) HT"), Ok(d("10")));
         let c = convert(d("1"), &parse("k€"), &parse("keuro (2021) HT"), None, 2023).unwrap();
-        assert_eq!(c.price_year_differs, Some(2021));
+        assert_eq!(c.price_years, Some((2023, 2021)));
+        let c = convert(
+            d("1"),
+            &parse("keuro (2019) HT"),
+            &parse("keuro (2023) HT"),
+            None,
+            2025,
+        )
+        .unwrap();
+        assert_eq!(c.price_years, Some((2019, 2023)));
+    }
+}
+
+#[cfg(test)]
+mod later_versions {
+    use super::*;
+
+    #[test]
+    fn teu_km_and_evp_km_are_one_unit() {
+        let d = |s: &str| s.parse::<Decimal>().unwrap();
+        let c = convert(d("12"), &parse("TEU.km"), &parse("EVP.km"), None, 2025).unwrap();
+        assert_eq!(c.value, d("12"));
+        assert_eq!(
+            convert(d("1"), &parse("EVP.km"), &parse("t.km"), None, 2025),
+            Err(ConversionError::Mismatch)
+        );
     }
 }

@@ -12,6 +12,7 @@ use bilan::factor::{Factor, FactorStatus};
 use bilan::factor_base::{LoadedBase, SkippedRow};
 use bilan::load::ademe::{self, SKIPPED_DUPLICATE, SKIPPED_SOURCE_DATA};
 use bilan::load::encoding::decode;
+use bilan::load::inventory;
 use rust_decimal::Decimal;
 use std::path::Path;
 use std::str::FromStr;
@@ -234,13 +235,92 @@ fn a_complete_last_row_without_final_newline_is_fine() {
 
 #[test]
 fn wrong_separator_is_an_error() {
-    let text = file_of(&[108]).replace(';', ",");
-    let error = load("commas.csv", text.as_bytes()).unwrap_err();
-    assert_eq!(error.position.to_string(), "commas.csv:1");
+    let text = file_of(&[108]).replace(';', "\t");
+    let error = load("tabs.csv", text.as_bytes()).unwrap_err();
+    assert_eq!(error.position.to_string(), "tabs.csv:1");
     assert_eq!(
         error.message,
-        "wrong separator: expected ';' (the Base Carbone export layout), found ','"
+        "wrong separator: expected ';' (the Base Carbone export layout) or ',', found tab"
     );
+}
+
+/// The extract as ADEME's data-fair API serves it: `_` for spaces in the column names, `,` as
+/// separator (quoting where needed), decimal points, UTF-8.
+fn data_fair_csv() -> String {
+    let bytes = std::fs::read(FIXTURE).unwrap();
+    let text = decode(&Arc::from(FIXTURE), &bytes).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let decimal_comma = |cell: &str| {
+        let (int, frac) = cell.split_once(',')?;
+        let int = int.strip_prefix('-').unwrap_or(int);
+        (!int.is_empty()
+            && int.bytes().all(|b| b.is_ascii_digit())
+            && !frac.is_empty()
+            && frac
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b == b'E' || b == b'e' || b == b'-'))
+        .then(|| cell.replace(',', "."))
+    };
+    for (i, record) in reader.records().enumerate() {
+        let record = record.unwrap();
+        let cells: Vec<String> = record
+            .iter()
+            .map(|cell| {
+                if i == 0 {
+                    cell.replace(' ', "_")
+                } else {
+                    decimal_comma(cell).unwrap_or_else(|| cell.to_string())
+                }
+            })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    String::from_utf8(writer.into_inner().unwrap()).unwrap()
+}
+
+#[test]
+fn the_data_fair_csv_gives_the_same_factors_as_the_export() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let csv = data_fair_csv();
+    assert!(
+        csv.starts_with("Type_Ligne,Identifiant_de_l'élément,"),
+        "{}",
+        &csv[..80]
+    );
+    let fair = load("base-carboner.csv", csv.as_bytes()).unwrap();
+    assert!(fair.defects.is_empty(), "{:?}", fair.defects);
+    assert_eq!(fair.factors.len(), official.factors.len());
+    for (a, b) in official.factors.iter().zip(&fair.factors) {
+        assert_eq!(
+            (
+                &a.id,
+                &a.name,
+                &a.unit,
+                a.kgco2e,
+                &a.parts,
+                &a.gases,
+                &a.uncertainty,
+                &a.category,
+                a.status
+            ),
+            (
+                &b.id,
+                &b.name,
+                &b.unit,
+                b.kgco2e,
+                &b.parts,
+                &b.gases,
+                &b.uncertainty,
+                &b.category,
+                b.status
+            ),
+        );
+    }
 }
 
 #[test]
@@ -264,8 +344,8 @@ fn non_numeric_total_is_a_defect_with_row_and_column() {
         base.defects,
         [SkippedRow {
             line: 3,
-            reason: "column \"Total poste non décomposé\": \"#N/A\" is not a number".to_string(),
             id: Some("42513".to_string()),
+            reason: "column \"Total poste non décomposé\": \"#N/A\" is not a number".to_string()
         }]
     );
     // The photovoltaic factor still loads; the Poste row of the defective 42513 is orphaned.
@@ -338,9 +418,15 @@ fn full_export_v23_6() {
     assert_eq!(count(FactorStatus::ValidSpecific), 71);
     assert_eq!(count(FactorStatus::Archived), 4_421);
     assert_eq!(base.skipped, [(SKIPPED_SOURCE_DATA.to_string(), 1_878)]);
-    // Every one of the 5,799 Poste rows belongs to a factor.
+    // Every one of the 5,799 Poste rows belongs to a factor; the 847 heat networks with a
+    // usable combustion value (archived or not) get their two parts from their comment.
     let parts_total: usize = base.factors.iter().map(|f| f.parts.len()).sum();
-    assert_eq!(parts_total, 5_799);
+    let networks_split = base
+        .factors
+        .iter()
+        .filter(|f| f.category.starts_with("Réseaux de chaleur") && !f.parts.is_empty())
+        .count();
+    assert_eq!(parts_total, 5_799 + 2 * networks_split);
     // base-carbone.md: about 290 valid factors have a negative total (credits, recycling).
     let negative_valid = base
         .factors
@@ -392,4 +478,136 @@ fn search_the_extract() {
         )),
         ["28203"]
     );
+}
+
+#[test]
+fn road_biofuels_of_the_full_export_go_to_mobile_combustion() {
+    if !Path::new(FULL_EXPORT).is_file() {
+        eprintln!("skipped: {FULL_EXPORT} is absent");
+        return;
+    }
+    let bytes = std::fs::read(FULL_EXPORT).unwrap();
+    let base = load("Base_Carbone_V23.6.csv", &bytes).unwrap();
+    let line = |id: &str| {
+        let mut inventory = inventory::parse(
+            "inv.yaml",
+            &format!("bilan: 1\norganisation: {{ name: T }}\nperiod: {{ year: 2024 }}\nlines:\n  - {{ id: l, label: L, factor: \"{id}\", quantity: 1, unit: {}, uncertainty: 5% }}\n",
+                factor(&base, id).per_unit()),
+        )
+        .unwrap();
+        inventory.lines.truncate(1);
+        let mut merged = bilan::factor_base::FactorBase::new();
+        merged.merge(base.clone());
+        let report = bilan::compute::compute(&inventory, &merged).unwrap();
+        report.lines[0].post.code()
+    };
+    // Biodiesel (litre), bioethanol, BioGNC for road vehicles, BioGNL fuel, HVO 100: 1.2.
+    for id in ["14256", "14271", "28295", "27061", "37112"] {
+        assert_eq!(line(id), "1.2", "{id}");
+    }
+    // Biomethane injected in the gas network and wood pellets stay stationary.
+    for id in ["43576", "34942"] {
+        assert_eq!(line(id), "1.1", "{id}");
+    }
+}
+
+#[test]
+fn heat_networks_book_their_stated_combustion_in_2_7_and_the_rest_in_3_8() {
+    if !Path::new(FULL_EXPORT).is_file() {
+        eprintln!("skipped: {FULL_EXPORT} is absent");
+        return;
+    }
+    let bytes = std::fs::read(FULL_EXPORT).unwrap();
+    let base = load("Base_Carbone_V23.6.csv", &bytes).unwrap();
+    // 36330: total 0.228 kgCO2e/kWh, comment "Valeur DPE de combustion sans ACV = 0,201
+    // kgCO2/kWh": 100 MWh → 2.7 = 100,000 × 0.201 = 20,100 kg; 3.8 = 100,000 × 0.027 = 2,700.
+    let f = factor(&base, "36330");
+    assert_eq!(
+        parts(f),
+        [
+            (
+                "Combustion",
+                "Valeur DPE de combustion (commentaire de l'ADEME)",
+                d("0.201")
+            ),
+            ("Amont", "Reste du total ACV", d("0.027"))
+        ]
+    );
+    let inventory = inventory::parse(
+        "inv.yaml",
+        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: rc, label: Réseau, factor: \"36330\", quantity: 100, unit: MWh, uncertainty: 5% }\n",
+    )
+    .unwrap();
+    let mut merged = bilan::factor_base::FactorBase::new();
+    merged.merge(base.clone());
+    let report = bilan::compute::compute(&inventory, &merged).unwrap();
+    let post = |code: &str| {
+        report
+            .posts
+            .iter()
+            .find(|p| p.post.code() == code)
+            .unwrap()
+            .figure
+            .kgco2e
+    };
+    assert_eq!(post("2.7"), d("20100"));
+    assert_eq!(post("3.8"), d("2700"));
+    // The 872 valid networks of V23.6 all state a value; 25 state one above their life-cycle
+    // total (36304: 0.068 for a total of 0.034): those are not split (a negative 3.8 is never
+    // made), the others add up exactly to their total.
+    let networks: Vec<&Factor> = base
+        .factors
+        .iter()
+        .filter(|f| {
+            f.category.starts_with("Réseaux de chaleur") && f.status != FactorStatus::Archived
+        })
+        .collect();
+    assert_eq!(networks.len(), 872);
+    let split: Vec<&&Factor> = networks.iter().filter(|f| !f.parts.is_empty()).collect();
+    assert_eq!(split.len(), 847);
+    for f in split {
+        assert_eq!(f.parts[0].kgco2e + f.parts[1].kgco2e, f.kgco2e, "{}", f.id);
+        assert!(!f.parts[1].kgco2e.is_sign_negative(), "{}", f.id);
+    }
+    assert!(factor(&base, "36304").parts.is_empty());
+}
+
+#[test]
+fn later_versions_spellings_are_read() {
+    // Real V23.6 rows of 42513 (electricity 2022: combustion 0.0338, upstream 0.0135, grid
+    // losses 0.00474), its upstream row renamed as V23.9 writes its hydropower part (a literal
+    // `?` for the apostrophe). Derived from the extract: the later exports are not in ../shared.
+    let text = file_of(&[108, 109, 110, 111]).replacen(
+        ";Amont;",
+        ";Autres émissions liées à la consommation d?électricité (barrage?);",
+        1,
+    );
+    assert!(text.contains("(barrage?)"));
+    let base = load("Base_Carbone_V23.9.csv", text.as_bytes()).unwrap();
+    assert!(base.defects.is_empty(), "{:?}", base.defects);
+    assert_eq!(
+        factor(&base, "42513").source,
+        "ADEME Base Carbone V23.9 id 42513"
+    );
+    let inventory = inventory::parse(
+        "inv.yaml",
+        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: e, label: E, factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5% }\n",
+    )
+    .unwrap();
+    let mut merged = bilan::factor_base::FactorBase::new();
+    merged.merge(base);
+    let report = bilan::compute::compute(&inventory, &merged).unwrap();
+    let post = |code: &str| {
+        report
+            .posts
+            .iter()
+            .find(|p| p.post.code() == code)
+            .unwrap()
+            .figure
+            .kgco2e
+    };
+    // The hydropower part stays with the combustion, as Bilan Carbone+ books it:
+    // 2.6 = 1,000 × (0.0338 + 0.0135) = 47.3; 3.8 = 52 − 47.3 = 4.7.
+    assert_eq!(post("2.6"), d("47.3"));
+    assert_eq!(post("3.8"), d("4.7"));
 }

@@ -577,7 +577,7 @@ fn the_output_is_never_an_input_however_it_is_spelled() {
         );
         assert_eq!((code, stdout.as_str()), (1, ""), "{output}: {stderr}");
         assert!(
-            stderr.contains("is one of the inputs: refusing to overwrite it"),
+            stderr.contains("an input of this run: refusing to overwrite it"),
             "{output}: {stderr}"
         );
     }
@@ -651,5 +651,422 @@ fn a_folder_becoming_unwritable_keeps_the_previous_output() {
         );
         assert_eq!(std::fs::read_to_string(&out).unwrap(), "previous\n");
         assert_eq!(leftovers(&folder), Vec::<String>::new());
+    }
+}
+
+/// Makes a special file with `mknod`/`mkfifo` in a private folder; `None` (and a loud note)
+/// when this machine does not allow it.
+fn special(dir: &Path, name: &str, args: &[&str]) -> Option<std::path::PathBuf> {
+    let path = dir.join(name);
+    let (program, rest) = args.split_first().unwrap();
+    let ok = std::process::Command::new(program)
+        .args(rest)
+        .arg(&path)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        eprintln!("SKIPPED part of this test: `{program}` cannot make {name} here");
+        return None;
+    }
+    Some(path)
+}
+
+#[test]
+fn only_regular_files_are_read_a_fifo_never_hangs() {
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    // A FIFO with no writer: opening it for reading would block forever.
+    if let Some(fifo) = special(dir.path(), "fifo.yaml", &["mkfifo"]) {
+        let start = Instant::now();
+        let (code, _, stderr) = run_at(dir.path(), &["check", fifo.to_str().unwrap()]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("is a FIFO (named pipe), not a file"),
+            "{stderr}"
+        );
+        assert!(start.elapsed() < Duration::from_secs(10));
+        // As a factor base and as an include too.
+        let (code, _, stderr) =
+            run_at(dir.path(), &["check", "inv.yaml", "--factors", "fifo.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("fifo.yaml: is a FIFO (named pipe), not a file"),
+            "{stderr}"
+        );
+        std::fs::write(
+            dir.path().join("inc.yaml"),
+            format!("{HEAD}include: [fifo.yaml]\nlines:\n{ELEC}"),
+        )
+        .unwrap();
+        let (code, _, stderr) = run_at(dir.path(), &["check", "inc.yaml"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("cannot include `fifo.yaml`: is a FIFO"),
+            "{stderr}"
+        );
+        // In a batch, a FIFO is not an inventory at all (only regular files are looked at).
+        let (code, _, stderr) = run_at(dir.path(), &["batch", ".", "-o", "out"]);
+        assert!(!stderr.contains("fifo.yaml:"), "{stderr}");
+        assert_eq!(
+            code, 1,
+            "inc.yaml includes the FIFO: an error row; {stderr}"
+        );
+    }
+    // A character device like /dev/zero (1,5), made in the private folder: never read.
+    let zero = dir.path().join("zero.csv");
+    let made = std::process::Command::new("mknod")
+        .args([zero.to_str().unwrap(), "c", "1", "5"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let (code, _, stderr) = run_at(
+            dir.path(),
+            &["check", "inv.yaml", "--factors", zero.to_str().unwrap()],
+        );
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains("is a character device, not a file"),
+            "{stderr}"
+        );
+    } else {
+        eprintln!("SKIPPED part of this test: mknod of a character device is not allowed here");
+    }
+}
+
+#[test]
+fn batch_reads_nothing_outside_its_folder() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.yaml"),
+        "root:SECRET-HASH:19000:0:99999:7:::\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.path().join("theirs.yaml"),
+        format!("{HEAD}lines:\n{ELEC}"),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("in");
+    std::fs::create_dir(&input).unwrap();
+    let secret = outside.path().join("secret.yaml");
+    std::fs::write(
+        input.join("a.yaml"),
+        format!("{HEAD}include: [{}]\nlines:\n{ELEC}", secret.display()),
+    )
+    .unwrap();
+    std::fs::write(
+        input.join("b.yaml"),
+        format!("{HEAD}factors: [{}]\nlines:\n{ELEC}", secret.display()),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("theirs.yaml"), input.join("link.yaml"))
+        .unwrap();
+    std::os::unix::fs::symlink(outside.path(), input.join("linked-folder")).unwrap();
+    let (code, stdout, stderr) = run_at(dir.path(), &["batch", "in", "-o", "out"]);
+    assert_eq!(code, 1);
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    for text in [&stdout, &stderr, &summary] {
+        assert!(!text.contains("SECRET"), "{text}");
+    }
+    assert!(stderr.contains("cannot include `"), "{stderr}");
+    assert!(
+        stderr.contains("secret.yaml`: it is outside the folder"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("in/link.yaml: skipped, a link leading outside in"),
+        "{stderr}"
+    );
+    assert!(
+        !summary.contains("link.yaml") && !summary.contains("linked-folder"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn a_file_included_twice_is_an_error() {
+    let dir = folder_with(&format!(
+        "{HEAD}include: [a.yaml, ./a.yaml]\nlines:\n{ELEC}"
+    ));
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        "lines:\n  - { id: gaz, label: Gaz, factor: \"37133\", quantity: 1000, unit: kWh PCS, uncertainty: 5% }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:4:19: `./a.yaml` is included twice (also as `a.yaml`): its lines would count twice\n"),
+        "{stderr}"
+    );
+    let dir = folder_with(&format!("{HEAD}include: [inv.yaml]\nlines:\n{ELEC}"));
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("`inv.yaml` is the inventory itself: it cannot include itself"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_output_is_never_an_input_of_the_run_whatever_the_path() {
+    let dir = folder_with(&format!(
+        "{HEAD}include: [achats.yaml]\nfactors: [own.csv]\nlines:\n{ELEC}"
+    ));
+    let included = "lines:\n  - { id: gaz, label: Gaz, factor: \"37133\", quantity: 1000, unit: kWh PCS, uncertainty: 5% }\n";
+    std::fs::write(dir.path().join("achats.yaml"), included).unwrap();
+    let own = "id,name,unit,kgco2e,uncertainty,category,part,source\nX1,Test,kgCO2e/kWh,0.1,10,Achats de services > Test,,essai\n";
+    std::fs::write(dir.path().join("own.csv"), own).unwrap();
+    std::os::unix::fs::symlink("achats.yaml", dir.path().join("link.yaml")).unwrap();
+    std::fs::write(
+        dir.path().join("inv2.yaml"),
+        format!("{HEAD}include: [achats.yaml]\nlines:\n{ELEC}").replace("2022", "2023"),
+    )
+    .unwrap();
+    let cases: &[&[&str]] = &[
+        &["compute", "inv.yaml", "-o", "achats.yaml"],
+        &["compute", "inv.yaml", "-o", "./link.yaml"],
+        &["compute", "inv.yaml", "--format", "json", "-o", "own.csv"],
+        &["compute", "inv.yaml", "inv2.yaml", "-o", "achats.yaml"],
+        &["report", "inv.yaml", "-o", "achats.yaml"],
+        &["trajectory", "inv.yaml", "-o", "achats.yaml"],
+        &["diff", "inv.yaml", "inv2.yaml", "-o", "achats.yaml"],
+        &[
+            "diff",
+            "inv.yaml",
+            "--factors-old",
+            "own.csv",
+            "--factors-new",
+            "own.csv",
+            "-o",
+            "own.csv",
+        ],
+    ];
+    for args in cases {
+        let (code, _, stderr) = run_at(dir.path(), args);
+        assert_eq!(code, 1, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("an input of this run: refusing to overwrite it"),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("achats.yaml")).unwrap(),
+            included
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("own.csv")).unwrap(),
+            own
+        );
+    }
+    // import fec: the inventory's factor file is an input; the include being generated is not.
+    let fec = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/fec-2025.txt");
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "import",
+            "fec",
+            fec,
+            "--year",
+            "2025",
+            "--inventory",
+            "inv.yaml",
+            "-o",
+            "own.csv",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("own.csv, an input of this run"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("own.csv")).unwrap(),
+        own
+    );
+}
+
+#[test]
+fn outputs_onto_devices_links_and_modes() {
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let dir = folder_with(&format!("{HEAD}lines:\n{ELEC}"));
+    // A private null device (1,3): written through, still a device afterwards.
+    let null = dir.path().join("null");
+    let made = std::process::Command::new("mknod")
+        .args([null.to_str().unwrap(), "c", "1", "3"])
+        .status()
+        .is_ok_and(|s| s.success());
+    if made {
+        let (code, _, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "null"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(
+            std::fs::metadata(&null)
+                .unwrap()
+                .file_type()
+                .is_char_device()
+        );
+    } else {
+        eprintln!("SKIPPED part of this test: mknod of a character device is not allowed here");
+    }
+    // A FIFO with a reader: written through.
+    let fifo = dir.path().join("pipe");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "pipe"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        reader
+            .join()
+            .unwrap()
+            .starts_with("code,scope,name,status,kgco2e")
+    );
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    // A link to a file: the file is replaced, the link kept.
+    std::fs::write(dir.path().join("target.csv"), "old").unwrap();
+    std::os::unix::fs::symlink("target.csv", dir.path().join("link.csv")).unwrap();
+    let (code, _, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "-o", "link.csv"],
+    );
+    assert_eq!(code, 0);
+    assert!(
+        std::fs::symlink_metadata(dir.path().join("link.csv"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(dir.path().join("target.csv"))
+            .unwrap()
+            .starts_with("code,")
+    );
+    // A new file: 0666 less the umask; a replaced file keeps its mode.
+    let umask = std::process::Command::new("sh")
+        .args(["-c", "umask"])
+        .output()
+        .unwrap();
+    let umask = u32::from_str_radix(String::from_utf8(umask.stdout).unwrap().trim(), 8).unwrap();
+    let (code, _, _) = run_at(dir.path(), &["compute", "inv.yaml", "-o", "new.txt"]);
+    assert_eq!(code, 0);
+    let mode = std::fs::metadata(dir.path().join("new.txt"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o666 & !umask);
+    std::fs::set_permissions(
+        dir.path().join("new.txt"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .unwrap();
+    let (code, _, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "md", "-o", "new.txt"],
+    );
+    assert_eq!(code, 0);
+    let mode = std::fs::metadata(dir.path().join("new.txt"))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777;
+    assert_eq!(mode, 0o640);
+    assert!(
+        std::fs::read_to_string(dir.path().join("new.txt"))
+            .unwrap()
+            .starts_with("## ")
+    );
+}
+
+#[test]
+fn spreadsheet_formulas_and_terminal_escapes_from_inputs_are_neutralised() {
+    let dir = folder_with(
+        "bilan: 1\norganisation: { name: \"Evil\\e]0;pwned\\a\" }\nperiod: { year: 2022 }\nlines:\n  - { id: \"=HYPERLINK(1)\", label: \"+cmd|' /C calc'!A0\", factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5%, site: \"@SUM(1)\" }\n  - { id: neg, label: \"-2+3\", factor: \"42513\", quantity: 1, unit: kWh, uncertainty: 5%, tags: [\"\\ttab\", \"\\rcr\"] }\n",
+    );
+    let (code, csv, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--lines"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        csv.contains("\n'=HYPERLINK(1),'+cmd|' /C calc'!A0,2.6,"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nneg,'-2+3,2.6,42513,1,kWh,0.0338,"), "{csv}");
+    // Numbers, negative ones too, stay numbers.
+    let (_, by_site, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--by", "site"],
+    );
+    assert!(by_site.contains("'@SUM(1)"), "{by_site}");
+    let (_, by_tag, _) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "csv", "--by", "tag"],
+    );
+    assert!(
+        by_tag.starts_with("code,name,'\ttab,\"'\rcr\","),
+        "{by_tag:?}"
+    );
+    // Tables, warnings and errors show control characters, never send them.
+    let (_, table, warnings) = run_at(dir.path(), &["compute", "inv.yaml"]);
+    assert!(
+        table.starts_with("Bilan Carbone® — Evil\\u{1b}]0;pwned\\u{7}\n"),
+        "{table:?}"
+    );
+    for text in [&table, &warnings] {
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{text:?}"
+        );
+    }
+    std::fs::write(
+        dir.path().join("bad.yaml"),
+        format!("{HEAD}lines:\n  - {{ id: x, label: \"\\e[2Jboom\", factor: \"\\e[31m9\", quantity: 1, unit: kWh }}\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "bad.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("unknown factor id `\\u{1b}[31m9`"),
+        "{stderr:?}"
+    );
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
+fn a_closed_stderr_or_stdout_ends_quietly() {
+    // `bilan … 2>&1 | head -1`: the pipe closes after the first line; no panic (exit 101).
+    let dir = folder_with(&format!(
+        "{HEAD}lines:\n  - {{ id: a, label: A, factor: \"1\", quantity: 1, unit: kWh }}\n  - {{ id: b, label: B, factor: \"2\", quantity: 1, unit: kWh }}\n"
+    ));
+    let bin = assert_cmd::cargo::cargo_bin("bilan");
+    for args in [
+        "check inv.yaml",
+        "compute inv.yaml",
+        "compute inv.yaml --format json",
+    ] {
+        let script = format!(
+            "'{}' {args} 2>&1 | head -c 1 >/dev/null; echo \"${{PIPESTATUS[0]}}\"",
+            bin.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .current_dir(dir.path())
+            .output()
+            .unwrap();
+        let status = String::from_utf8_lossy(&out.stdout).trim().to_string();
+        assert!(
+            status == "1" || status == "0",
+            "{args}: exit {status}, {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

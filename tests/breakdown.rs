@@ -28,7 +28,7 @@ lines:
   - label: Infogérance
     factor: \"43445\"
     quantity: 10
-    unit: k€
+    unit: k€ (2023) HT
 ";
 
 fn csv(by: &str) -> String {

@@ -81,7 +81,7 @@ fn the_fec_becomes_lines_with_the_hand_computed_sums() {
     // Amounts in k€ are exact: euros / 1000.
     for quantity in ["3.6", "1.3505", "3", "1.5", "2.4", "0.0453"] {
         assert!(
-            written.contains(&format!("    quantity: {quantity}\n")),
+            written.contains(&format!("\n  quantity: {quantity}\n")),
             "{quantity}"
         );
     }
@@ -94,7 +94,7 @@ fn the_pipe_separated_windows_1252_variant_reads_the_same() {
     let (pipe, pipe_summary) = import(dir.path(), &[PIPE, "--year", "2025"]);
     assert_eq!(pipe.replace(PIPE, TAB), tab);
     assert_eq!(pipe_summary.replace(PIPE, TAB), tab_summary);
-    assert!(pipe.contains("label: \"Téléphone et internet\""));
+    assert!(pipe.contains("label: Téléphone et internet\n"));
 }
 
 #[test]
@@ -137,21 +137,52 @@ lines:
         &["compute", "2025.yaml", "--format", "csv", "--lines"],
     );
     assert_eq!(code, 0, "{stderr}");
-    let expected = "line_id,label,post,factor,quantity,unit,kgco2e,uncertainty
-tgv,TGV,3.13,43256,10000,p.km,29.3,0.207723
-fec-21830000,Matériel de bureau et informatique,3.10,43420,3.6,k€,194.4,0.803642
-fec-60640000,Fournitures administratives,3.9,43370,1.3505,k€,482.1285,0.803642
-fec-62260000,Honoraires,3.9,43545,3,k€,201,0.803642
-fec-62600000,Téléphone et internet,3.9,43510,2.4,k€,326.4,0.803642
-fec-62700000,Frais bancaires,3.9,43530,0.0453,k€,3.171,0.803642
-";
+    // The amounts are euros of 2025, the ratios of 2023: each amount is brought to 2023 euros,
+    // ÷ (1.02001 × 1.00943) (INSEE, 2024 and 2025), before its ratio; 21830000 is amortised
+    // over 4 years. Computed here step by step as the method says.
+    let d = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
+    let to_2023 = rust_decimal::Decimal::ONE / (d("1.02001") * d("1.00943"));
+    let kg = |k_euros: &str, ratio: &str| d(k_euros) * to_2023 * d(ratio);
+    let lines = [
+        (
+            "fec-21830000,Matériel de bureau et informatique,3.10,43420,3.6,k€",
+            kg("3.6", "216") / d("4"),
+        ),
+        (
+            "fec-60640000,Fournitures administratives,3.9,43370,1.3505,k€",
+            kg("1.3505", "357"),
+        ),
+        ("fec-62260000,Honoraires,3.9,43545,3,k€", kg("3", "67")),
+        (
+            "fec-62600000,Téléphone et internet,3.9,43510,2.4,k€",
+            kg("2.4", "136"),
+        ),
+        (
+            "fec-62700000,Frais bancaires,3.9,43530,0.0453,k€",
+            kg("0.0453", "70"),
+        ),
+    ];
+    let mut expected = String::from(
+        "line_id,label,post,factor,quantity,unit,kgco2e,uncertainty\ntgv,TGV,3.13,43256,10000,p.km,29.3,0.207723\n",
+    );
+    let mut total = d("29.3");
+    for (head, kgco2e) in &lines {
+        expected.push_str(&format!("{head},{},0.803642\n", kgco2e.normalize()));
+        total += *kgco2e;
+    }
     assert_eq!(stdout, expected);
-    // 29.3 + 194.4 + 482.1285 + 201 + 326.4 + 3.171 = 1236.3995 kgCO2e.
+    // 29.3 + (194.4 + 482.1285 + 201 + 326.4 + 3.171) / 1.0296 ≈ 1,201.66 (1,236.40 unconverted).
+    assert!(total > d("1201") && total < d("1202"), "{total}");
     let (code, stdout, _) = run_at(dir.path(), &["compute", "2025.yaml", "--format", "json"]);
     assert_eq!(code, 0);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["total"]["kgco2e"].to_string(), "1236.3995");
-    // Without the travel line, 6251 is mapped: + 1.5 k€ × 319 = 478.5 in 3.13.
+    assert_eq!(
+        json["total"]["kgco2e"].to_string(),
+        total.normalize().to_string()
+    );
+    assert_eq!(json["lines"][1]["price_conversion"]["from_year"], 2025);
+    assert_eq!(json["lines"][1]["price_conversion"]["to_year"], 2023);
+    // Without the travel line, 6251 is mapped: + 1.5 k€ (2025) × 319 in 3.13.
     std::fs::write(
         dir.path().join("2025.yaml"),
         "bilan: 1\norganisation: { name: Test FEC }\nperiod: { year: 2025 }\ndefaults: { uncertainty: 5% }\ninclude: [achats.yaml]\nlines: []\n",
@@ -163,8 +194,11 @@ fec-62700000,Frais bancaires,3.9,43530,0.0453,k€,3.171,0.803642
     );
     let (_, stdout, _) = run_at(dir.path(), &["compute", "2025.yaml", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&stdout).unwrap();
-    // 1236.3995 − 29.3 + 478.5
-    assert_eq!(json["total"]["kgco2e"].to_string(), "1685.5995");
+    let travel = kg("1.5", "319");
+    assert_eq!(
+        json["total"]["kgco2e"].to_string(),
+        (total - d("29.3") + travel).normalize().to_string()
+    );
 }
 
 #[test]
@@ -183,11 +217,11 @@ fn by_supplier_splits_each_account_by_its_suppliers() {
         "fec-62600000-FOURN03",
         "fec-62700000",
     ] {
-        assert!(stdout.contains(&format!("  - id: \"{id}\"\n")), "{id}");
+        assert!(stdout.contains(&format!("\n- id: {id}\n")), "{id}");
     }
-    assert!(stdout.contains("    quantity: 1.05\n"));
-    assert!(stdout.contains("    quantity: 0.3005\n"));
-    assert!(stdout.contains("    quantity: 4\n"));
+    assert!(stdout.contains("\n  quantity: 1.05\n"));
+    assert!(stdout.contains("\n  quantity: 0.3005\n"));
+    assert!(stdout.contains("\n  quantity: 4\n"));
     assert!(
         stderr.contains("net credits (credit notes or reversals exceed debits; not counted):\n            -1 k€     1 line   62260000 Honoraires\n"),
         "{stderr}"
@@ -217,12 +251,12 @@ suppliers:
     );
     assert!(stderr.contains("mapping: embedded:fec_mapping.yaml + mapping.yaml\n"));
     // 6185 mapped by the user's rule; 626 excluded by it.
-    assert!(stdout.contains("  - id: \"fec-61850000\"\n    label: \"Frais de colloques, séminaires\"\n    factor: \"43525\"\n    quantity: 0.8\n"), "{stdout}");
+    assert!(stdout.contains("- id: fec-61850000\n  label: Frais de colloques, séminaires\n  factor: \"43525\"\n  quantity: 0.8\n"), "{stdout}");
     assert!(stderr.contains("rule 626 of mapping.yaml: Télécoms comptées par le fournisseur"));
     // FOURN06 has its own rule: its amounts get their own line; the rest of 6226 (the
     // reversal without supplier) stays on the account, a net credit.
-    assert!(stdout.contains("  - id: \"fec-62260000-FOURN06\"\n    label: \"Honoraires – Cabinet Dupont\"\n    factor: \"43445\"\n    quantity: 4\n"), "{stdout}");
-    assert!(!stdout.contains("id: \"fec-62260000\"\n"));
+    assert!(stdout.contains("- id: fec-62260000-FOURN06\n  label: Honoraires – Cabinet Dupont\n  factor: \"43445\"\n  quantity: 4\n"), "{stdout}");
+    assert!(!stdout.contains("id: fec-62260000\n"));
     assert!(
         stderr.contains("            -1 k€     1 line   62260000 Honoraires\n"),
         "{stderr}"
@@ -337,7 +371,7 @@ fn the_output_is_never_an_input_and_a_year_is_needed() {
         &["import", "fec", TAB, "--year", "2025", "-o", TAB],
     );
     assert_eq!(code, 1);
-    assert!(stderr.contains("is one of the inputs"), "{stderr}");
+    assert!(stderr.contains("an input of this run"), "{stderr}");
     let (code, _, _) = run_at(dir.path(), &["import", "fec", TAB]);
     assert_eq!(code, 2);
 }
@@ -358,9 +392,81 @@ fn the_readme_mapping_example_loads() {
         dir.path(),
         &[TAB, "--year", "2025", "--mapping", "mapping.yaml"],
     );
-    assert!(
-        stdout.contains("  - id: \"fec-62260000-FOURN06\"\n"),
-        "{stdout}"
+    assert!(stdout.contains("- id: fec-62260000-FOURN06\n"), "{stdout}");
+    assert!(stdout.contains("- id: fec-61850000\n"), "{stdout}");
+}
+
+#[test]
+fn hostile_labels_stay_values_in_the_yaml_written() {
+    let dir = folder();
+    let fec = std::fs::read_to_string(dir.path().join(TAB)).unwrap();
+    let hostile = "Fournitures: \"x\" # y\u{85}lines: [] \\ '";
+    std::fs::write(
+        dir.path().join("hostile.txt"),
+        fec.replace("Fournitures administratives", hostile),
+    )
+    .unwrap();
+    let (yaml, _) = import(
+        dir.path(),
+        &["hostile.txt", "--year", "2025", "-o", "achats.yaml"],
     );
-    assert!(stdout.contains("  - id: \"fec-61850000\"\n"), "{stdout}");
+    assert_eq!(yaml, "");
+    // Included by an inventory, the file gives back exactly its lines, the label whole.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2025 }\nallow: [price-year, undeclared-quality, post-uncertainty]\ninclude: [achats.yaml]\nlines: []\n",
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines = json["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 6);
+    let label = lines
+        .iter()
+        .find(|l| l["id"] == "fec-60640000")
+        .map(|l| l["label"].as_str().unwrap().to_string())
+        .unwrap();
+    // Control characters become spaces; quotes, colons, hashes and backslashes stay text.
+    assert_eq!(label, "Fournitures: \"x\" # y lines: [] \\ '");
+}
+
+#[test]
+fn a_ledger_mixing_encodings_is_an_error() {
+    let dir = folder();
+    let utf8 = std::fs::read(dir.path().join(TAB)).unwrap();
+    // A line saved as Windows-1252 ("é" as the single byte E9) pasted at the end.
+    let mut mixed = utf8.clone();
+    mixed.extend_from_slice(b"AC\tAchats\t99\t20250301\t60640000\tFournitures\t\t\tF99\t20250301\tCaf\xe9\t10,00\t0,00\t\t\t20250301\t\t\n");
+    std::fs::write(dir.path().join("mixed.txt"), mixed).unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["import", "fec", "mixed.txt", "--year", "2025"],
+    );
+    assert_eq!(code, 1);
+    let last = utf8.iter().filter(|b| **b == b'\n').count() + 1;
+    assert!(
+        stderr.starts_with(&format!(
+            "error: mixed.txt:{last}: the file mixes encodings: UTF-8 on line 2 and Windows-1252 here\n"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_amount_beyond_range_is_an_error_not_a_row_left_out() {
+    let dir = folder();
+    let fec = std::fs::read_to_string(dir.path().join(TAB)).unwrap();
+    let huge = "79228162514264337593543950335";
+    std::fs::write(
+        dir.path().join("huge.txt"),
+        format!("{fec}AC\tAchats\t99\t20250301\t60640000\tFournitures\t\t\tF99\t20250301\tX\t{huge}\t-1\t\t\t20250301\t\t\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["import", "fec", "huge.txt", "--year", "2025"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains("Debit − Credit is beyond the range of exact decimals"),
+        "{stderr}"
+    );
 }

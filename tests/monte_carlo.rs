@@ -328,12 +328,12 @@ fn bad_settings_are_clear_errors() {
         ),
         (
             &["--monte-carlo", "--format", "csv", "--lines"],
-            1,
+            2,
             "--monte-carlo applies to the posts, not to --lines",
         ),
         (
             &["--uncertainty-report", "--format", "csv"],
-            1,
+            2,
             "--uncertainty-report applies to --format table, md or json",
         ),
     ];
@@ -346,13 +346,13 @@ fn bad_settings_are_clear_errors() {
         assert_eq!(stdout, "");
     }
     let (code, _, stderr) = bilan(&["compute", EXAMPLE, EXAMPLE, "--monte-carlo"], None);
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("not to a trend of several"), "{stderr}");
     let (code, _, stderr) = bilan(
         &["compute", EXAMPLE, "--uncertainty-report", "--by", "site"],
         None,
     );
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("not to --by site or tag"), "{stderr}");
     let (code, _, stderr) = bilan(
         &[
@@ -364,7 +364,7 @@ fn bad_settings_are_clear_errors() {
         ],
         None,
     );
-    assert_eq!(code, 1);
+    assert_eq!(code, 2);
     assert!(stderr.contains("not to --view"), "{stderr}");
 }
 

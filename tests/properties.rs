@@ -157,21 +157,8 @@ fn generated_factor() -> impl Strategy<Value = GeneratedFactor> {
                 negative,
                 uncertainty,
                 category,
-                // A negative factor has no parts: its line goes apart, whole. Each part kind
-                // once: a part given twice is an error of the CSV.
-                parts: if negative {
-                    Vec::new()
-                } else {
-                    let mut seen = Vec::new();
-                    parts
-                        .into_iter()
-                        .filter(|(kind, _)| {
-                            let new = !seen.contains(kind);
-                            seen.push(*kind);
-                            new
-                        })
-                        .collect()
-                },
+                // A negative factor has no parts: its line goes apart, whole.
+                parts: if negative { Vec::new() } else { parts },
             },
         )
 }
@@ -246,7 +233,13 @@ fn base_csv(spec: &Spec) -> String {
             GENERATED_UNITS[f.unit].0, CATEGORIES[f.category]
         )
         .unwrap();
+        // Each part kind once (a part given twice is an error of the base).
+        let mut written = Vec::new();
         for (kind, percent) in &f.parts {
+            if written.contains(kind) {
+                continue;
+            }
+            written.push(*kind);
             let value = f.total * Decimal::from(*percent) / Decimal::ONE_HUNDRED;
             writeln!(
                 csv,

@@ -19,11 +19,11 @@ fn the_readme_inventory_checks() {
         .next()
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("2025.yaml"), yaml).unwrap();
+    std::fs::write(dir.path().join("2021.yaml"), yaml).unwrap();
     let out = Command::cargo_bin("bilan")
         .unwrap()
         .current_dir(dir.path())
-        .args(["check", "2025.yaml"])
+        .args(["check", "2021.yaml"])
         .output()
         .unwrap();
     assert_eq!(

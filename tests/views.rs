@@ -26,19 +26,19 @@ lines:
       market_factor: { name: Contrat vert, kgco2e: 0.01, unit: kgCO2e/kWh, source: Garanties d'origine 2025 } }
   - { id: chaleur, label: Réseau de chaleur, factor: "36808", quantity: 1000, unit: kWh }
   - { id: carton, label: Carton, factor: "26737", quantity: 0.1, unit: t }
-  - { id: services, label: Services, factor: "43445", quantity: 10, unit: k€ }
+  - { id: services, label: Services, factor: "43445", quantity: 10, unit: k€ (2023) HT }
   - { id: pc, label: Portables, factor: "27002", quantity: 5, unit: unité, amortization: { acquired: 2025, years: 5 } }
   - { id: dechets, label: Déchets, factor: "34650", quantity: 1, unit: t }
   - { id: fret-amont, label: Fret amont, factor: "43647", quantity: 1000, unit: t.km, direction: upstream }
   - { id: tgv, label: TGV, factor: "37142", quantity: 1000, unit: p.km, purpose: business }
-  - { id: leasing-amont, label: Leasing amont, factor: "43445", quantity: 1, unit: k€, post: "3.14" }
-  - { id: placements, label: Placements, factor: "43445", quantity: 2, unit: k€, post: "3.15" }
+  - { id: leasing-amont, label: Leasing amont, factor: "43445", quantity: 1, unit: k€ (2023) HT, post: "3.14" }
+  - { id: placements, label: Placements, factor: "43445", quantity: 2, unit: k€ (2023) HT, post: "3.15" }
   - { id: visiteurs, label: Visiteurs, factor: "28000", quantity: 100, unit: p.km, purpose: visitors }
   - { id: fret-aval, label: Fret aval, factor: "43647", quantity: 2000, unit: t.km, direction: downstream }
   - { id: usage, label: Usage des produits, factor: "43014", quantity: 20, unit: kg, post: "3.18" }
   - { id: fin-de-vie, label: Fin de vie, factor: "34650", quantity: 0.5, unit: t, sold_products: true }
-  - { id: franchises, label: Franchises, factor: "43445", quantity: 3, unit: k€, post: "3.20" }
-  - { id: leasing-aval, label: Leasing aval, factor: "43445", quantity: 4, unit: k€, post: "3.21" }
+  - { id: franchises, label: Franchises, factor: "43445", quantity: 3, unit: k€ (2023) HT, post: "3.20" }
+  - { id: leasing-aval, label: Leasing aval, factor: "43445", quantity: 4, unit: k€ (2023) HT, post: "3.21" }
   - { id: domicile, label: Domicile-travail, factor: "43807", quantity: 100, unit: p.km, purpose: commute }
 "#;
 
@@ -84,8 +84,8 @@ const POSTS: [(&str, &str); 22] = [
     ("1.4", "1128"),  // 0.5 kg × 2,256
     ("1.5", "5"),     // 5 kg CO2
     ("2.6", "338"),   // 10,000 kWh × 0.0338
-    ("2.7", "131"),   // 1,000 kWh × 0.131 (no parts)
-    ("3.8", "281"),   // 239 − 201 + 310 − 249 + 520 − 338
+    ("2.7", "112"),   // 1,000 kWh × 0.112, the combustion value 36808's comment states
+    ("3.8", "300"),   // 239 − 201 + 310 − 249 + 520 − 338 + (131 − 112)
     ("3.9", "789"),   // 0.1 t × 390 + 10 k€ × 75
     ("3.10", "156"),  // 5 × 156 / 5 years
     ("3.11", "374"),  // 1 t × 374
@@ -116,21 +116,21 @@ fn beges_v5() {
     let expected = [
         ("1", "1593"),
         ("2.1", "338"),
-        ("2.2", "131"),
-        ("2", "469"),
+        ("2.2", "112"),
+        ("2", "450"),
         ("3.1", "75.5"),
         ("3.2", "151"),
         ("3.3", "20.3"),
         ("3.4", "15.1"),
         ("3.5", "3.34"),
         ("3", "265.24"),
-        // 4.1 goods: 3.8 (281) + cardboard (39); 4.5 services: the 10 k€ (750).
-        ("4.1", "320"),
+        // 4.1 goods: 3.8 (300) + cardboard (39); 4.5 services: the 10 k€ (750).
+        ("4.1", "339"),
         ("4.2", "156"),
         ("4.3", "374"),
         ("4.4", "75"),
         ("4.5", "750"),
-        ("4", "1675"),
+        ("4", "1694"),
         ("5.1", "20"),
         ("5.2", "300"),
         ("5.3", "187"),
@@ -149,13 +149,13 @@ fn ghg_protocol_counts_capital_goods_whole_and_shows_market_based_scope_2() {
     let view = figures(&csv(&["--view", "ghg-protocol"]), 3);
     let expected = [
         ("S1", "1593"),
-        ("S2", "469"),
-        // Market-based: 10,000 kWh × 0.01 (supplier) + the heat network's 131 (no market factor).
-        ("S2-MB", "231"),
+        ("S2", "450"),
+        // Market-based: 10,000 kWh × 0.01 (supplier) + the heat network's 112 (no market factor).
+        ("S2-MB", "212"),
         ("3.1", "789"),
         // Capital goods whole in their acquisition year: 5 × 156.
         ("3.2", "780"),
-        ("3.3", "281"),
+        ("3.3", "300"),
         ("3.4", "75.5"),
         ("3.5", "374"),
         ("3.6", "3.34"),
@@ -221,7 +221,7 @@ fn market_based_scope_2_in_the_json() {
         .output()
         .unwrap();
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["scope2_market_based"]["kgco2e"].to_string(), "231");
+    assert_eq!(json["scope2_market_based"]["kgco2e"].to_string(), "212");
     assert_eq!(json["scope2_market_based"]["lines_with_market_factor"], 1);
     // The Bilan Carbone total stays location-based.
     assert_eq!(json["total"]["kgco2e"].to_string(), "4884.24");
@@ -240,7 +240,7 @@ fn a_market_factor_outside_scope_2_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let text = INVENTORY.replace(
         "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }",
-        "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }\n  - { id: x, label: X, factor: \"43445\", quantity: 1, unit: k€, market_factor: \"42513\" }",
+        "{ id: chaleur, label: Réseau de chaleur, factor: \"36808\", quantity: 1000, unit: kWh }\n  - { id: x, label: X, factor: \"43445\", quantity: 1, unit: k€ (2023) HT, market_factor: \"42513\" }",
     );
     std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
     let out = Command::cargo_bin("bilan")
@@ -252,7 +252,7 @@ fn a_market_factor_outside_scope_2_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("error: inv.yaml:16:79: `market_factor:` on a line in post 3.9"),
+        stderr.contains("error: inv.yaml:16:89: `market_factor:` on a line in post 3.9"),
         "{stderr}"
     );
 }

@@ -11,11 +11,13 @@ pub(crate) fn run(options: Options) -> Result<u8> {
     // Thousands of warnings are one write, not one each.
     let mut stderr = std::io::BufWriter::new(std::io::stderr().lock());
     for message in &outcome.messages {
-        let _ = writeln!(stderr, "{message}");
+        let _ = writeln!(stderr, "{}", crate::text::printable(message, true));
     }
     let _ = stderr.flush();
     drop(stderr);
     output::write(&Sink::Stdout, &outcome.table(options.lang))?;
-    eprintln!("{}", outcome.tally());
+    if !super::quiet() {
+        super::note!("{}", outcome.tally());
+    }
     Ok(if outcome.success() { 0 } else { 1 })
 }

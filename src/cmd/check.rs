@@ -2,10 +2,13 @@
 //! (and on warnings with `--strict`).
 
 use super::{Bases, compute_one, print_warnings};
+use crate::error::Position;
 use crate::load::files;
 use crate::report::{PostStatus, Warning};
+use crate::warning::Code;
 use anyhow::Result;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) -> Result<u8> {
     let bases = Bases::load(factors)?;
@@ -19,29 +22,40 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
             Ok(report) => {
                 let mut warnings = report.warnings.clone();
                 if strict {
-                    warnings.extend(report.posts.iter().filter(|p| p.status == PostStatus::NotCollected).map(|p| Warning {
-                        at: None,
-                        message: format!(
-                            "{}: post {} is not collected: add its lines, or declare it not-applicable (with a reason) or in-progress",
-                            files::display(path),
+                    warnings.extend(report.posts.iter().filter(|p| p.status == PostStatus::NotCollected).map(|p| Warning::new(
+                        Code::NotCollected,
+                        Some(Position::file(&Arc::from(files::display(path).as_str()))),
+                        format!(
+                            "post {} is not collected: add its lines, or declare it not-applicable (with a reason) or in-progress",
                             p.post.code()
                         ),
-                    }));
-                    warnings.extend(report.overrides.iter().map(|o| Warning {
-                        at: None,
-                        message: format!(
-                            "factor {} of {} is overridden by {}",
+                        format!(
+                            "le poste {} n'est pas collecté : ajoutez ses lignes, ou déclarez-le not-applicable (avec une raison) ou in-progress",
+                            p.post.code()
+                        ),
+                    )));
+                    warnings.extend(report.overrides.iter().map(|o| Warning::new(
+                        Code::FactorOverride,
+                        Some(Position::file(&Arc::from(files::display(path).as_str()))),
+                        format!(
+                            "factor {} of {} is overridden by {} with other values",
                             o.id, o.replaced, o.by
                         ),
-                    }));
+                        format!(
+                            "le facteur {} de {} est remplacé par celui de {}, de valeurs différentes",
+                            o.id, o.replaced, o.by
+                        ),
+                    )));
                 }
+                warnings.retain(|w| !report.allowed.contains(&w.code));
+                super::drop_allowed(&mut warnings);
                 warned |= !warnings.is_empty();
                 print_warnings(&warnings);
             }
             Err(errors) => {
                 failed = true;
-                for error in &errors.0 {
-                    eprintln!("error: {error}");
+                for error in errors.printed() {
+                    super::note!("error: {error}");
                 }
             }
         }
@@ -50,7 +64,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
         return Ok(1);
     }
     if strict && warned {
-        eprintln!("check --strict: warnings count as errors");
+        super::note!("check --strict: warnings count as errors");
         return Ok(1);
     }
     Ok(0)

@@ -3,13 +3,14 @@
 use super::{Bases, compute_one, print_warnings};
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
+use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::view::Framework;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 /// How to present the result.
@@ -21,6 +22,8 @@ pub(crate) struct Options<'a> {
     pub(crate) by: ByArg,
     pub(crate) uncertainty: UncertaintyArgs,
     pub(crate) view: ViewArg,
+    /// A trend may mix organisations (`--allow mixed-organisations`).
+    pub(crate) allow_mixed_organisations: bool,
 }
 
 pub(crate) fn run(
@@ -36,7 +39,7 @@ pub(crate) fn run(
         .collect();
     output::refuse_inputs(&sink, &inputs)?;
     if options.lines && options.format != Format::Csv {
-        bail!("--lines applies to --format csv; JSON always lists the lines");
+        crate::usage!("--lines applies to --format csv; JSON always lists the lines");
     }
     let by = match options.by {
         ByArg::Post => None,
@@ -44,7 +47,7 @@ pub(crate) fn run(
         ByArg::Tag => Some(By::Tag),
     };
     if by.is_some() && (options.lines || options.format == Format::Json) {
-        bail!(
+        crate::usage!(
             "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
         );
     }
@@ -62,12 +65,12 @@ pub(crate) fn run(
         ViewArg::EsrsE1 => Some(Framework::EsrsE1),
     };
     if framework.is_some() && (options.lines || by.is_some() || inventories.len() > 1) {
-        bail!("--view applies to one inventory, without --lines or --by");
+        crate::usage!("--view applies to one inventory, without --lines or --by");
     }
     if framework.is_some()
         && (options.uncertainty.monte_carlo || options.uncertainty.uncertainty_report)
     {
-        bail!(
+        crate::usage!(
             "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
         );
     }
@@ -75,7 +78,7 @@ pub(crate) fn run(
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
         if options.lines || by.is_some() {
-            bail!("--lines and --by apply to one inventory, not to a trend of several");
+            crate::usage!("--lines and --by apply to one inventory, not to a trend of several");
         }
         return trend(inventories, &bases, &options, &sink);
     };
@@ -170,7 +173,19 @@ fn trend(
     if !errors.is_empty() {
         return Err(crate::error::InputErrors(errors).into());
     }
-    let trend = crate::trend::trend(&reports);
+    let trend = crate::trend::trend(&reports).map_err(|e| match e {
+        crate::trend::TrendError::SamePeriod(a, b) => anyhow::anyhow!(
+            "{} and {} cover the same period: a trend takes one inventory per period",
+            files::display(inventories.get(a).map_or(Path::new(""), PathBuf::as_path)),
+            files::display(inventories.get(b).map_or(Path::new(""), PathBuf::as_path)),
+        ),
+    })?;
+    if trend.organisations.len() > 1 && !options.allow_mixed_organisations {
+        anyhow::bail!(
+            "these inventories are of different organisations ({}): a trend compares one organisation over time (--allow mixed-organisations to compare them anyway)",
+            trend.organisations.join(", ")
+        );
+    }
     let lang = options.lang;
     let text = match options.format {
         Format::Table => render::trend::table(&trend, lang),

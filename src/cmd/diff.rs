@@ -8,7 +8,7 @@ use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use std::path::{Path, PathBuf};
 
 pub(crate) struct Options<'a> {
@@ -59,10 +59,10 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             after.name = files::display(new);
             (before, after)
         }
-        (Some(_), Some(_)) => bail!(
+        (Some(_), Some(_)) => crate::usage!(
             "give two results, or one inventory with --factors-old and --factors-new, not both"
         ),
-        (None, None) => bail!(
+        (None, None) => crate::usage!(
             "give the new result too (`bilan diff BEFORE AFTER`), or --factors-old and --factors-new"
         ),
     };
@@ -86,7 +86,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
                 )
             },
         );
-        eprintln!("error: {what} changed by {change}, above --fail-above");
+        super::note!("error: {what} changed by {change}, above --fail-above");
     }
     Ok(if exceeded.is_empty() { 0 } else { 3 })
 }

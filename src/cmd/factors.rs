@@ -21,7 +21,23 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             let query = text.join(" ");
             let found = crate::search::search(base.iter(), &query, unit.as_deref());
             if found.is_empty() {
-                eprintln!("no factor matches \"{query}\"");
+                super::note!("no factor matches \"{query}\"");
+                if let Some(unit) = &unit {
+                    let any_unit = crate::search::search(base.iter(), &query, None);
+                    if !any_unit.is_empty() {
+                        // The unit filter is why: say which units the matches have.
+                        let mut units: Vec<&str> =
+                            any_unit.iter().map(|f| f.unit.as_str()).collect();
+                        units.sort_unstable();
+                        units.dedup();
+                        super::note!(
+                            "{} factor{} match without --unit {unit}; their units: {}",
+                            any_unit.len(),
+                            if any_unit.len() == 1 { "" } else { "s" },
+                            units.join(", ")
+                        );
+                    }
+                }
                 return Ok(1);
             }
             let rows = found

@@ -35,10 +35,13 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         Some(path) => {
             let inventory = read_inventory(path, options.output)?;
             let base = bases.for_inventory(&inventory, path)?;
-            if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-")) {
-                eprintln!(
+            if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-"))
+                && !super::quiet()
+            {
+                super::note!(
                     "warning: {}: the inventory already has line `{}` (imported from a FEC?): including the output too would count it twice",
-                    line.at.line, line.id
+                    line.at.line,
+                    line.id
                 );
             }
             (
@@ -70,12 +73,30 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         mapping: &mapping,
     };
     let ledger = load::fec::read_fec(options.file, &read)?;
+    if ledger.in_period == 0 && ledger.rows > 0 {
+        // Lines of another year would give an empty file that looks like "no purchases".
+        bail!(
+            "{}: none of its {} lines is dated in {} – {} ({}): is it the ledger of another year? Give the right FEC, or --year",
+            ledger.file,
+            ledger.rows,
+            period.start,
+            period.end,
+            if options.year.is_some() {
+                "--year"
+            } else {
+                "the period of --inventory"
+            }
+        );
+    }
     let plan = fec::plan(&ledger, &mapping, &counted, options.by_supplier, &base);
     let source = Source {
         fec: &ledger.file,
         by_supplier: options.by_supplier,
     };
-    eprint!("{}", fec::summary(&ledger, &plan, &mapping, &source));
+    if !super::quiet() {
+        let summary = fec::summary(&ledger, &plan, &mapping, &source);
+        super::note!("{}", summary.trim_end_matches('\n'));
+    }
     output::write(&sink, &fec::render(&ledger, &plan, &mapping, &source))?;
     Ok(0)
 }

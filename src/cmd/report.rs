@@ -25,6 +25,19 @@ pub(crate) struct Options<'a> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    let extension = options
+        .output
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    if let Some(other @ ("pdf" | "png" | "svg" | "docx" | "odt" | "xlsx" | "md" | "json" | "csv")) =
+        extension.as_deref()
+    {
+        crate::usage!(
+            "--output {}: the report is HTML, not {}; write it to a .html file, then print it to PDF from a browser (A4, it is laid out for print)",
+            options.output.display(),
+            other.to_uppercase()
+        );
+    }
     let sink = Sink::new(Some(options.output));
     let mut inputs = vec![options.inventory];
     inputs.extend(options.factors.iter().map(PathBuf::as_path));

@@ -34,6 +34,13 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let bases = Bases::load(options.factors)?;
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
+    let year = report.period.end.year;
+    if options.until < year {
+        crate::usage!(
+            "--until {} is before the inventory's year {year}: give a year from {year} on",
+            options.until
+        );
+    }
     print_warnings(&report.warnings);
     let history = history(options.history, &bases)?;
     let baseline = Baseline::from_report(&files::display(options.inventory), &report);

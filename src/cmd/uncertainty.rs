@@ -6,7 +6,7 @@ use crate::monte_carlo::{self, MonteCarlo, Settings};
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::uncertainty_analysis;
-use anyhow::{Result, bail};
+use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
 
@@ -30,16 +30,16 @@ pub(crate) fn check(
         _ => ("--uncertainty-report", "applies"),
     };
     if inventories > 1 {
-        bail!("{flags} {verb} to one inventory, not to a trend of several");
+        crate::usage!("{flags} {verb} to one inventory, not to a trend of several");
     }
     if by {
-        bail!("{flags} {verb} to the posts, not to --by site or tag");
+        crate::usage!("{flags} {verb} to the posts, not to --by site or tag");
     }
     if lines {
-        bail!("{flags} {verb} to the posts, not to --lines");
+        crate::usage!("{flags} {verb} to the posts, not to --lines");
     }
     if args.uncertainty_report && format == Format::Csv {
-        bail!("--uncertainty-report applies to --format table, md or json");
+        crate::usage!("--uncertainty-report applies to --format table, md or json");
     }
     Ok(())
 }

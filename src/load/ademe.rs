@@ -76,8 +76,10 @@ const EXTRA_GAS_VALUES: [&str; 5] = [
 /// True when `header_line` (the first line of a file) is an ADEME Base Carbone header,
 /// whatever its separator.
 pub fn looks_like(header_line: &str) -> bool {
-    // "Identifiant de l'élément" without its accents, which re-encoded files may have lost.
-    header_line.contains("Type Ligne") && header_line.contains("Identifiant de l")
+    // "Identifiant de l'élément" without its accents, which re-encoded files may have lost;
+    // ADEME's data-fair API writes `_` for the spaces (`Type_Ligne`).
+    let header = header_line.replace('_', " ");
+    header.contains("Type Ligne") && header.contains("Identifiant de l")
 }
 
 /// Reads an ADEME Base Carbone CSV export. `file` names it in errors, positions and
@@ -88,10 +90,10 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
-    check_separator(file, text)?;
+    let separator = separator(file, text)?;
 
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(b';')
+        .delimiter(separator)
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
@@ -177,12 +179,17 @@ fn skip_line_ends(text: &str, start: usize, end: usize, line: u64) -> (usize, u6
 }
 
 /// Refuses a header line without `;`, naming the separator it seems to use.
-fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
+/// `;` as the official download, or `,` as ADEME's data-fair API serves the same data (its
+/// decimals are then points, which the reader takes too).
+fn separator(file: &Arc<str>, text: &str) -> Result<u8, InputError> {
     let header = text.split('\n').next().unwrap_or("");
     if header.contains(';') {
-        return Ok(());
+        return Ok(b';');
     }
-    let found = [(',', "','"), ('\t', "tab"), ('|', "'|'")]
+    if header.contains(',') {
+        return Ok(b',');
+    }
+    let found = [('\t', "tab"), ('|', "'|'")]
         .into_iter()
         .map(|(c, name)| (header.matches(c).count(), name))
         .filter(|(count, _)| *count > 0)
@@ -190,7 +197,7 @@ fn check_separator(file: &Arc<str>, text: &str) -> Result<(), InputError> {
         .map_or_else(String::new, |(_, name)| format!(", found {name}"));
     Err(InputError::new(
         Position::new(file, 1, 0),
-        format!("wrong separator: expected ';' (the Base Carbone export layout){found}"),
+        format!("wrong separator: expected ';' (the Base Carbone export layout) or ','{found}"),
     )
     .help("export the file again with ';' as separator, as the official download does"))
 }
@@ -286,7 +293,9 @@ impl Col {
             NumberError::NotANumber => {
                 format!("column \"{}\": \"{text}\" is not a number", self.name)
             }
-            NumberError::OutOfRange => format!("column \"{}\": \"{text}\" is {e}", self.name),
+            NumberError::OutOfRange | NumberError::MissingPercent => {
+                format!("column \"{}\": \"{text}\" is {e}", self.name)
+            }
         })
     }
 
@@ -343,6 +352,7 @@ struct Columns {
     extra_gas_values: [Col; 5],
     other_ghg: Col,
     co2b: Col,
+    comment: Col,
 }
 
 impl Columns {
@@ -356,7 +366,8 @@ impl Columns {
                 h.trim().trim_start_matches('\u{feff}')
             })
             .collect();
-        let folded: Vec<String> = names.iter().map(|h| fold(h)).collect();
+        // Data-fair names replace spaces with `_` (`Identifiant_de_l'élément`).
+        let folded: Vec<String> = names.iter().map(|h| fold(&h.replace('_', " "))).collect();
         let index = |name: &str| {
             names.iter().position(|h| *h == name).or_else(|| {
                 let wanted = fold(name);
@@ -415,8 +426,61 @@ impl Columns {
             extra_gas_values: EXTRA_GAS_VALUES.map(optional),
             other_ghg: optional("Autres GES"),
             co2b: optional("CO2b"),
+            comment: optional("Commentaire français"),
         })
     }
+}
+
+/// The part kind given to a heat or cooling network's combustion value (it stays in 2.7).
+pub const NETWORK_COMBUSTION: &str = "Combustion";
+/// The part kind given to the rest of a network's life-cycle total (it goes to 3.8).
+pub const NETWORK_UPSTREAM: &str = "Amont";
+
+/// A heat or cooling network factor (`Réseaux de chaleur / froid`) is a life-cycle total with
+/// no `Poste` rows; its comment states the combustion value (`Valeur DPE de combustion sans
+/// ACV = 0,201 kgCO2/kWh`). That value becomes a `Combustion` part (2.7) and the rest of the
+/// total an `Amont` part (3.8), as the energy split does for electricity. Nothing is made up:
+/// no parts unless the comment states exactly one value, in the factor's own unit, between 0
+/// and the total.
+fn heat_network_parts(category: &str, unit: &str, total: Decimal, comment: &str) -> Vec<Part> {
+    const PREFIX: &str = "Valeur DPE de combustion sans ACV = ";
+    if !category.trim().starts_with("Réseaux de chaleur") || comment.matches(PREFIX).count() != 1 {
+        return Vec::new();
+    }
+    let Some(rest) = comment.split_once(PREFIX).map(|(_, rest)| rest) else {
+        return Vec::new();
+    };
+    let number: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
+        .collect();
+    let per = rest.get(number.len()..).unwrap_or("").trim_start();
+    // The comment's unit is kgCO2/kWh; the factor's must be per kWh too.
+    let factor_per = unit.split_once('/').map_or("", |(_, per)| per.trim());
+    if !per.starts_with("kgCO2/kWh") || !factor_per.eq_ignore_ascii_case("kWh") {
+        return Vec::new();
+    }
+    let Ok(combustion) = crate::number::parse_decimal_comma(number.trim_end_matches(['.', ',']))
+    else {
+        return Vec::new();
+    };
+    if combustion.is_sign_negative() || combustion > total {
+        return Vec::new();
+    }
+    let part = |kind: &str, name: &str, kgco2e: Decimal| Part {
+        kind: kind.to_string(),
+        name: name.to_string(),
+        kgco2e,
+        gases: Gases::default(),
+    };
+    vec![
+        part(
+            NETWORK_COMBUSTION,
+            "Valeur DPE de combustion (commentaire de l'ADEME)",
+            combustion,
+        ),
+        part(NETWORK_UPSTREAM, "Reste du total ACV", total - combustion),
+    ]
 }
 
 /// An `Elément` row already read: where, and its raw text to compare duplicates.
@@ -464,16 +528,19 @@ impl Loader<'_> {
             } else {
                 " (broken quoting or stray ';'?)".to_string()
             };
-            self.defect(
-                line,
-                None,
-                format!("row has {} columns, expected {width}{spans}", record.len()),
-            );
+            let reason = format!("row has {} columns, expected {width}{spans}", record.len());
+            // Its id, when readable, is not taken from another base instead.
+            let id = self.columns.id.text(record).to_string();
+            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
+                self.defect(line, reason);
+            } else {
+                self.defect_of(line, &id, reason);
+            }
             return Ok(());
         }
         let id = self.columns.id.text(record);
         if id.is_empty() {
-            self.defect(line, None, self.columns.id.empty());
+            self.defect(line, self.columns.id.empty());
             return Ok(());
         }
         match classify(line_type, &LINE_TYPES) {
@@ -481,7 +548,6 @@ impl Loader<'_> {
             Some(LineType::Part) => self.part(record, id, line, raw),
             None => self.defect(
                 line,
-                Some(id),
                 format!(
                     "column \"{}\": \"{line_type}\" is neither \"Elément\" nor \"Poste\"",
                     self.columns.line_type.name
@@ -518,11 +584,10 @@ impl Loader<'_> {
             Some(ElementType::SourceData) => self.skipped_source_data += 1,
             Some(ElementType::Factor) => match self.factor(record, id, line) {
                 Ok(factor) => self.factors.push(factor),
-                Err(reason) => self.defect(line, Some(id), reason),
+                Err(reason) => self.defect_of(line, id, reason),
             },
             None => self.defect(
                 line,
-                Some(id),
                 format!(
                     "column \"{}\": \"{element_type}\" is neither \"{ELEMENT_FACTOR}\" nor \"{ELEMENT_SOURCE_DATA}\"",
                     self.columns.element_type.name
@@ -559,7 +624,7 @@ impl Loader<'_> {
                 .entry(id.to_string())
                 .or_default()
                 .push((raw, part)),
-            Err(reason) => self.defect(line, Some(id), reason),
+            Err(reason) => self.defect_of(line, id, reason),
         }
     }
 
@@ -602,18 +667,20 @@ impl Loader<'_> {
                 name.push_str(&piece);
             }
         }
+        let category = c.category.text(record);
+        let parts = heat_network_parts(category, unit, kgco2e, c.comment.text(record));
         Ok(Factor {
             id: id.to_string(),
             name,
             unit: unit.to_string(),
             kgco2e,
-            parts: Vec::new(),
+            parts,
             gases: self.gases(record)?,
             uncertainty: FactorUncertainty {
                 percent: percent.map(|p| p / Decimal::ONE_HUNDRED),
                 quality,
             },
-            category: c.category.text(record).to_string(),
+            category: category.to_string(),
             tags: c.tags.text(record).to_string(),
             location: c.location.text(record).to_string(),
             status,
@@ -661,15 +728,33 @@ impl Loader<'_> {
             .map(|s| s.trim_end_matches(['\r', '\n']))
     }
 
-    fn defect(&mut self, line: u64, id: Option<&str>, reason: String) {
+    fn defect(&mut self, line: u64, reason: String) {
         self.defects.push(SkippedRow {
             line,
+            id: None,
             reason,
-            id: id.map(str::to_string),
+        });
+    }
+
+    /// A defective row of factor `id`: the factor is not loaded from this base at all (a
+    /// missing part would split it wrongly).
+    fn defect_of(&mut self, line: u64, id: &str, reason: String) {
+        self.defects.push(SkippedRow {
+            line,
+            id: Some(id.to_string()),
+            reason,
         });
     }
 
     fn finish(mut self, rows: usize, bytes: &[u8]) -> LoadedBase {
+        let defective: std::collections::HashSet<&str> = self
+            .defects
+            .iter()
+            .filter_map(|d| d.id.as_deref())
+            .collect();
+        if !defective.is_empty() {
+            self.factors.retain(|f| !defective.contains(&f.id.as_str()));
+        }
         for factor in &mut self.factors {
             if let Some(parts) = self.parts.remove(&factor.id) {
                 factor.parts = parts.into_iter().map(|(_, part)| part).collect();
@@ -919,9 +1004,9 @@ mod tests {
             base.defects,
             [SkippedRow {
                 line: 7,
+                id: Some("4".to_string()),
                 reason: "row has 8 columns, expected 28, spanning lines 7–8: unbalanced quote?"
-                    .to_string(),
-                id: None,
+                    .to_string()
             }]
         );
     }

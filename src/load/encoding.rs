@@ -44,6 +44,40 @@ pub fn decode<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, Inpu
     Ok(Cow::Owned(decode_windows_1252(bytes)))
 }
 
+/// [`decode`], refusing a file that mixes both encodings: not valid UTF-8 as a whole, yet
+/// holding UTF-8 sequences of accented letters (`Ã©` once decoded), as when lines exported by
+/// two programs are pasted together. Decoding it either way would garble some labels.
+pub fn decode_one_encoding<'a>(
+    file: &Arc<str>,
+    bytes: &'a [u8],
+) -> Result<Cow<'a, str>, InputError> {
+    let text = decode(file, bytes)?;
+    if let Cow::Owned(_) = &text
+        && let Some(utf8) = bytes
+            .windows(2)
+            .position(|w| matches!(w, [0xC2..=0xDF, 0x80..=0xBF]))
+    {
+        let line_of = |at: usize| {
+            bytes
+                .get(..at)
+                .map_or(1, |b| b.iter().filter(|c| **c == b'\n').count() + 1)
+        };
+        // The first byte that is not UTF-8.
+        let at = std::str::from_utf8(bytes)
+            .err()
+            .map_or(0, |e| e.valid_up_to());
+        return Err(InputError::new(
+            Position::new(file, line_of(at) as u64, 0),
+            format!(
+                "the file mixes encodings: UTF-8 on line {} and Windows-1252 here",
+                line_of(utf8)
+            ),
+        )
+        .help("export the file again from one program, or save it whole as UTF-8"));
+    }
+    Ok(text)
+}
+
 /// Decodes Windows-1252 (the WHATWG mapping: every byte has a meaning, so nothing fails).
 fn decode_windows_1252(bytes: &[u8]) -> String {
     // encoding_rs sizes (and initialises) its buffer for 3 bytes per input byte: 32 MB touched

@@ -5,7 +5,6 @@ use crate::error::{InputError, Position};
 use crate::factor::{BaseKind, Factor, FactorStatus, FactorUncertainty, Part};
 use crate::factor_base::{BaseSource, LoadedBase};
 use crate::number::parse_decimal;
-use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -139,40 +138,42 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
             origin: Position::new(file, line, 0),
         });
     }
-    let mut part_lines: HashMap<(String, String), u64> = HashMap::new();
     for (id, part, line) in pending_parts {
         match index.get(&id).and_then(|i| factors.get_mut(*i)) {
             Some(factor) => {
-                // The same part twice would be split twice and the rest (3.8) go negative.
-                let key = (id.clone(), part.kind.to_lowercase());
-                if let Some(first) = part_lines.get(&key) {
+                if factor.parts.iter().any(|p| p.kind == part.kind) {
                     return Err(InputError::new(
-                        Position::new(file, line, 7),
-                        format!(
-                            "part `{}` of factor `{id}` is given twice (first on line {first})",
-                            part.kind
-                        ),
+                        Position::new(file, line, 1),
+                        format!("part `{}` of factor `{id}` is given twice", part.kind),
                     )
-                    .help("keep one row per part of a factor"));
+                    .help("give each part of a factor once (its value counts once)"));
                 }
-                part_lines.insert(key, line);
-                // A part of another sign than its total would take a post below zero.
-                if part.kgco2e.is_sign_negative() != factor.kgco2e.is_sign_negative()
-                    && !part.kgco2e.is_zero()
-                    && !factor.kgco2e.is_zero()
-                {
+                factor.parts.push(part);
+                // The parts placed in other posts may not exceed the total: the rest goes to
+                // 3.8 and no post may turn negative.
+                let sum: Option<rust_decimal::Decimal> = factor
+                    .parts
+                    .iter()
+                    .try_fold(rust_decimal::Decimal::ZERO, |a, p| a.checked_add(p.kgco2e));
+                // Beyond the 0.5 % that rounding of published parts allows (as the export's).
+                let tolerance = factor.kgco2e.abs() * rust_decimal::Decimal::new(5, 3);
+                let above = match sum {
+                    Some(sum) if factor.kgco2e.is_sign_negative() => {
+                        sum < factor.kgco2e - tolerance
+                    }
+                    Some(sum) => sum > factor.kgco2e + tolerance,
+                    None => true,
+                };
+                if above {
                     return Err(InputError::new(
-                        Position::new(file, line, 4),
+                        Position::new(file, line, 1),
                         format!(
-                            "part `{}` of factor `{id}` is {} kgCO2e, of the other sign than its total {}",
-                            part.kind,
-                            part.kgco2e.normalize(),
+                            "the parts of factor `{id}` add up to more than its total {} (beyond 0.5 %)",
                             factor.kgco2e.normalize()
                         ),
                     )
-                    .help("a factor's parts are shares of its total: same sign, adding up to at most the total"));
+                    .help("the parts split the total: their sum is at most the total (3.8 gets the rest)"));
                 }
-                factor.parts.push(part);
             }
             None => {
                 return Err(InputError::new(
@@ -181,43 +182,6 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
                 )
                 .help("add a row for the factor with an empty `part` column"));
             }
-        }
-    }
-    for factor in &factors {
-        let sum = factor
-            .parts
-            .iter()
-            .try_fold(Decimal::ZERO, |acc, p| acc.checked_add(p.kgco2e));
-        let above = match sum {
-            // Beyond rounding: ADEME's own rows differ by a few digits (42513: parts
-            // 0.0338 + 0.0135 + 0.00474 = 0.05204 on a total of 0.052), the 0.5 % the energy
-            // split tolerates.
-            Some(sum) => {
-                let slack = factor.kgco2e.abs() * Decimal::new(5, 3);
-                sum.abs() > factor.kgco2e.abs() + slack
-            }
-            None => true,
-        };
-        if above {
-            let rows: Vec<String> = part_lines
-                .iter()
-                .filter(|((id, _), _)| *id == factor.id)
-                .map(|(_, line)| *line)
-                .collect::<std::collections::BTreeSet<u64>>()
-                .iter()
-                .map(u64::to_string)
-                .collect();
-            return Err(InputError::new(
-                Position::new(file, factor.origin.line, 4),
-                format!(
-                    "the parts of factor `{}` (lines {}) add up to {} kgCO2e, more than its total {} (beyond 0.5 % of rounding)",
-                    factor.id,
-                    rows.join(", "),
-                    sum.map_or_else(|| "too much".to_string(), |s| s.normalize().to_string()),
-                    factor.kgco2e.normalize()
-                ),
-            )
-            .help("a factor's parts are shares of its total: correct the total or the parts (what they leave goes to 3.8)"));
         }
     }
     Ok(LoadedBase {

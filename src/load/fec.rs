@@ -22,7 +22,7 @@ pub const DEFAULT_MAPPING: &str = include_str!("../../factors/fec_mapping.yaml")
 pub fn read_fec(path: &Path, options: &ReadOptions<'_>) -> Result<Ledger, InputErrors> {
     let name = files::display(path);
     let bytes = files::read(path)?;
-    let text = encoding::decode(&Arc::from(name.as_str()), &bytes)?;
+    let text = encoding::decode_one_encoding(&Arc::from(name.as_str()), &bytes)?;
     crate::fec::read(&name, &text, options)
 }
 

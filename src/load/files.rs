@@ -15,7 +15,9 @@ pub const MAX_BYTES: u64 = 256 * 1024 * 1024;
 /// `-` means standard input.
 pub const STDIN: &str = "-";
 
-/// Reads a whole file (or stdin for `-`), refusing directories and files above 256 MB.
+/// Reads a whole file (or stdin for `-`). Only a regular file is read: a directory, a FIFO,
+/// a device or a socket is an error (a FIFO would hang the run, `/dev/zero` never ends); the
+/// bytes actually read are capped at 256 MB, whatever size the file claims.
 pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
     let name: Arc<str> = Arc::from(display(path).as_str());
     let at = Position::file(&name);
@@ -27,25 +29,130 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
             .map_err(|e| InputError::new(at.clone(), format!("cannot read standard input: {e}")))?;
         return check_size(bytes, &at);
     }
-    let metadata = std::fs::metadata(path).map_err(|e| {
-        let help = if e.kind() == std::io::ErrorKind::NotFound {
-            "check the path (relative paths start from the current directory, or from the inventory for `factors:`)"
-        } else {
-            "check the file's permissions"
-        };
-        InputError::new(at.clone(), format!("cannot open: {}", io_reason(&e))).help(help)
-    })?;
-    if metadata.is_dir() {
-        return Err(
-            InputError::new(at, "is a directory, not a file").help("give the path of a file")
-        );
+    let metadata = std::fs::metadata(path).map_err(|e| cannot_open(&at, &e))?;
+    not_regular(&metadata.file_type(), &at)?;
+    // Opened without blocking, so a file swapped for a FIFO after the check cannot hang the
+    // open; what was opened is checked again.
+    let mut file = open_nonblocking(path).map_err(|e| cannot_open(&at, &e))?;
+    let opened = file
+        .metadata()
+        .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
+    not_regular(&opened.file_type(), &at)?;
+    if opened.len() > MAX_BYTES {
+        return Err(too_big(&at, opened.len()));
     }
-    if metadata.len() > MAX_BYTES {
-        return Err(too_big(&at, metadata.len()));
-    }
-    let bytes = std::fs::read(path)
+    remember(&opened, &name);
+    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
+    (&mut file)
+        .take(MAX_BYTES + 1)
+        .read_to_end(&mut bytes)
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
     check_size(bytes, &at)
+}
+
+/// Every file this process has read: (device, inode) and the name it was read as. Outputs are
+/// checked against it, so `-o` can never replace an input of the run, however it was reached
+/// (an include, a `factors:` file, a history, a mapping).
+static INPUTS: std::sync::Mutex<Vec<(u64, u64, String)>> = std::sync::Mutex::new(Vec::new());
+
+#[cfg(unix)]
+fn remember(metadata: &std::fs::Metadata, name: &str) {
+    use std::os::unix::fs::MetadataExt;
+    let mut inputs = INPUTS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if !inputs
+        .iter()
+        .any(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+    {
+        inputs.push((metadata.dev(), metadata.ino(), name.to_string()));
+    }
+}
+
+#[cfg(not(unix))]
+fn remember(_: &std::fs::Metadata, _: &str) {}
+
+/// The name an input of this run was read as, when `path` is that same file (links followed).
+pub fn read_as(path: &Path) -> Option<String> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let metadata = std::fs::metadata(path).ok()?;
+        let inputs = INPUTS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        inputs
+            .iter()
+            .find(|(d, i, _)| *d == metadata.dev() && *i == metadata.ino())
+            .map(|(_, _, name)| name.clone())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
+    }
+}
+
+#[cfg(unix)]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+fn cannot_open(at: &Position, e: &std::io::Error) -> InputError {
+    let help = if e.kind() == std::io::ErrorKind::NotFound {
+        "check the path (relative paths start from the current directory, or from the inventory for `factors:`)"
+    } else {
+        "check the file's permissions"
+    };
+    InputError::new(at.clone(), format!("cannot open: {}", io_reason(e))).help(help)
+}
+
+/// An error unless `kind` is a regular file.
+fn not_regular(kind: &std::fs::FileType, at: &Position) -> Result<(), InputError> {
+    if kind.is_file() {
+        return Ok(());
+    }
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_kind(kind)
+    };
+    let help = if kind.is_dir() {
+        "give the path of a file"
+    } else {
+        "bilan reads regular files only: copy the data into a file first"
+    };
+    Err(InputError::new(at.clone(), format!("is {what}, not a file")).help(help))
+}
+
+#[cfg(unix)]
+fn special_kind(kind: &std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "not a regular file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(_: &std::fs::FileType) -> &'static str {
+    "not a regular file"
 }
 
 fn check_size(bytes: Vec<u8>, at: &Position) -> Result<Vec<u8>, InputError> {
@@ -81,7 +188,7 @@ pub fn display(path: &Path) -> String {
 
 /// The texts of the files an inventory was read from, to show the line an error points at.
 #[derive(Clone, Debug, Default)]
-pub struct Sources(Vec<(String, String)>);
+pub struct Sources(Vec<(String, String, crate::error::LineStarts)>);
 
 impl Sources {
     /// Adds the source line to `error` when it points into one of the files.
@@ -92,9 +199,13 @@ impl Sources {
         match self
             .0
             .iter()
-            .find(|(name, _)| **name == *error.position.file)
+            .find(|(name, _, _)| **name == *error.position.file)
         {
-            Some((_, text)) => error.with_source(text),
+            Some((_, text, starts)) => {
+                let index = usize::try_from(error.position.line.saturating_sub(1)).unwrap_or(0);
+                let line = starts.line(text, index);
+                error.with_line_text(line)
+            }
             None => error,
         }
     }
@@ -103,19 +214,63 @@ impl Sources {
 /// Reads and checks an inventory file and the files it includes. Returns it with the texts
 /// (for error snippets).
 pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> {
+    read_inventory_within(path, None)
+}
+
+/// Whether `path` lies inside the folder `root` (canonical), links resolved. A path that does
+/// not resolve is not known to be outside: reading it gives its own error.
+pub fn is_within(path: &Path, root: &Path) -> bool {
+    std::fs::canonicalize(path).map_or(true, |p| p.starts_with(root))
+}
+
+/// [`read_inventory`], refusing included files outside `within` (a canonical folder) when
+/// given: `batch` reads nothing outside its input folder, so an inventory cannot pull in (and
+/// quote in an error) a file of someone else's.
+pub fn read_inventory_within(
+    path: &Path,
+    within: Option<&Path>,
+) -> Result<(Inventory, Sources), InputErrors> {
     let name = display(path);
     let text = read_text(path)?;
     let mut inventory = inventory::parse(&name, &text)?;
-    let mut sources = vec![(name, text)];
+    let starts = crate::error::LineStarts::new(&text);
+    let mut sources = vec![(name, text, starts)];
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut ids: std::collections::HashSet<String> =
         inventory.lines.iter().map(|l| l.id.clone()).collect();
     let mut errors = Vec::new();
-    let mut seen: Vec<(std::path::PathBuf, Option<String>)> = std::fs::canonicalize(path)
-        .map(|real| vec![(real, None)])
+    // Files already read, by real identity: the inventory itself, then each include.
+    let mut seen: Vec<(PathBuf, String)> = std::fs::canonicalize(path)
+        .map(|p| vec![(p, String::new())])
         .unwrap_or_default();
     for (file, at) in inventory.includes.clone() {
         let included = folder.join(&file);
+        if let Some(root) = within
+            && !is_within(&included, root)
+        {
+            errors.push(
+                InputError::new(
+                    at,
+                    format!("cannot include `{file}`: it is outside the folder {}", root.display()),
+                )
+                .help("batch reads only files inside its input folder (links leading out of it are not followed)"),
+            );
+            continue;
+        }
+        if let Ok(real) = std::fs::canonicalize(&included) {
+            if let Some((_, first)) = seen.iter().find(|(p, _)| *p == real) {
+                let message = if first.is_empty() {
+                    format!("`{file}` is the inventory itself: it cannot include itself")
+                } else {
+                    format!(
+                        "`{file}` is included twice (also as `{first}`): its lines would count twice"
+                    )
+                };
+                errors.push(InputError::new(at, message).help("list each file once in include:"));
+                continue;
+            }
+            seen.push((real, file.clone()));
+        }
         let text = match read_text(&included) {
             Ok(text) => text,
             Err(e) => {
@@ -130,28 +285,13 @@ pub fn read_inventory(path: &Path) -> Result<(Inventory, Sources), InputErrors> 
                 continue;
             }
         };
-        // The same file under two spellings (`a.yaml`, `./a.yaml`, a link) would count its
-        // lines twice: compare the files' real paths.
-        if let Ok(real) = std::fs::canonicalize(&included) {
-            if let Some((_, first)) = seen.iter().find(|(r, _)| *r == real) {
-                let message = match first {
-                    Some(first) => format!("`{file}` is included twice (already as `{first}`)"),
-                    None => format!("`{file}` is the inventory itself"),
-                };
-                errors.push(
-                    InputError::new(at, message)
-                        .help("include each file once; its lines would otherwise count twice"),
-                );
-                continue;
-            }
-            seen.push((real, Some(file.clone())));
-        }
         let name = display(&included);
         match inventory::parse_included(&name, &text, inventory.lines.len(), &mut ids) {
             Ok(lines) => inventory.lines.extend(lines),
             Err(e) => errors.extend(e.0),
         }
-        sources.push((name, text));
+        let starts = crate::error::LineStarts::new(&text);
+        sources.push((name, text, starts));
     }
     if errors.is_empty() {
         Ok((inventory, Sources(sources)))

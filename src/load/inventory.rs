@@ -6,10 +6,9 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
     Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
-    Line, LinePositions, MAX_AMORTIZATION_YEARS, Organisation, Perimeter, Period, PostDeclaration,
-    Published, Purpose,
+    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published, Purpose,
 };
-use crate::number::{bare_percent, bare_percent_help, parse_decimal, parse_percent};
+use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
 use crate::uncertainty::Quality;
 use rust_decimal::Decimal;
@@ -20,6 +19,9 @@ use std::fmt;
 use std::sync::Arc;
 
 type Text = Spanned<String>;
+
+/// The longest amortisation period accepted, in years.
+pub const MAX_AMORTIZATION_YEARS: u32 = 100;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -44,6 +46,10 @@ struct RawInventory {
     actions: Option<Vec<Spanned<super::actions::RawAction>>>,
     #[serde(default)]
     published: Option<RawPublished>,
+    #[serde(default)]
+    allow: Option<Vec<Text>>,
+    #[serde(default)]
+    price_index: Option<Ordered<Text>>,
 }
 
 #[derive(Deserialize)]
@@ -206,7 +212,7 @@ struct RawLine {
     #[serde(default)]
     direction: Option<Text>,
     #[serde(default)]
-    mobile: Option<bool>,
+    mobile: Option<Spanned<bool>>,
     #[serde(default)]
     amortization: Option<Spanned<RawAmortization>>,
     #[serde(default)]
@@ -429,6 +435,46 @@ impl Checker {
             .actions
             .map(|a| super::actions::check(&self.file, a, &mut self.errors))
             .unwrap_or_default();
+        let mut allow = Vec::new();
+        for text in raw.allow.unwrap_or_default() {
+            match crate::warning::Code::parse(&text.value) {
+                Some(code) => allow.push(code),
+                None => {
+                    let at = self.at(&text);
+                    let codes: Vec<&str> = crate::warning::Code::ALL
+                        .iter()
+                        .map(|c| c.as_str())
+                        .collect();
+                    self.error(
+                        at,
+                        format!("unknown warning code `{}`", text.value),
+                        format!("allow: takes warning codes: {}", codes.join(", ")),
+                    );
+                }
+            }
+        }
+        let mut price_index = Vec::new();
+        for (year, change) in raw.price_index.map(|o| o.0).unwrap_or_default() {
+            let Some(year_value) = year
+                .value
+                .trim()
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (1950..=2200).contains(y))
+            else {
+                let at = self.at(&year);
+                self.error(
+                    at,
+                    format!("`price_index` key `{}` is not a year", year.value),
+                    "write the year the change is for, e.g. \"2026\": 1.2%",
+                );
+                continue;
+            };
+            let Some(value) = self.percent_signed(&change, "price_index") else {
+                continue;
+            };
+            price_index.push((year_value, value));
+        }
         Inventory {
             file: self.file.to_string(),
             organisation,
@@ -442,6 +488,8 @@ impl Checker {
             published,
             includes,
             actions,
+            allow,
+            price_index,
         }
     }
 
@@ -619,27 +667,52 @@ impl Checker {
         out
     }
 
-    fn percent(&mut self, text: &Text, field: &str) -> Option<Decimal> {
-        if let Some(bare) = bare_percent(&text.value) {
-            let at = self.at(text);
-            self.error(
-                at,
-                format!(
-                    "`{field}` is a number without `%`: `{}` is ambiguous",
-                    text.value.trim()
-                ),
-                bare_percent_help(bare),
-            );
-            return None;
+    /// A signed percentage (a price change may be negative), within ±100 %.
+    fn percent_signed(&mut self, text: &Text, field: &str) -> Option<Decimal> {
+        match parse_percent(&text.value) {
+            Ok(v) if v > -Decimal::ONE && v < Decimal::ONE => Some(v),
+            Ok(_) => {
+                let at = self.at(text);
+                self.error(
+                    at,
+                    format!("`{field}` is outside ±100 %: `{}`", text.value),
+                    "an annual price change is a percentage such as 2.1% or -0.5%",
+                );
+                None
+            }
+            Err(problem) => {
+                let at = self.at(text);
+                let help = match problem {
+                    crate::number::NumberError::MissingPercent => {
+                        crate::number::percent_hint(&text.value)
+                    }
+                    _ => "write an annual price change such as 2.1%".to_string(),
+                };
+                self.error(
+                    at,
+                    format!("`{field}` is {problem}: `{}`", text.value),
+                    help,
+                );
+                None
+            }
         }
+    }
+
+    fn percent(&mut self, text: &Text, field: &str) -> Option<Decimal> {
         let value = match parse_percent(&text.value) {
             Ok(v) => v,
             Err(problem) => {
                 let at = self.at(text);
+                let help = match problem {
+                    crate::number::NumberError::MissingPercent => {
+                        crate::number::percent_hint(&text.value)
+                    }
+                    _ => "write a percentage such as 15%".to_string(),
+                };
                 self.error(
                     at,
                     format!("`{field}` is {problem}: `{}`", text.value),
-                    "write a percentage such as 15%",
+                    help,
                 );
                 return None;
             }
@@ -884,6 +957,9 @@ impl Checker {
             market: market_at,
             factor: factor_at,
             unit: self.at(&raw.unit),
+            purpose: raw.purpose.as_ref().map(|p| self.at(p)),
+            direction: raw.direction.as_ref().map(|d| self.at(d)),
+            mobile: raw.mobile.as_ref().map(|m| self.at(m)),
         };
         Some(Line {
             id,
@@ -896,7 +972,7 @@ impl Checker {
             post,
             purpose,
             direction,
-            mobile: raw.mobile.unwrap_or(false),
+            mobile: raw.mobile.as_ref().is_some_and(|m| m.value),
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
             pci_per_pcs,
@@ -908,21 +984,15 @@ impl Checker {
         })
     }
 
-    fn too_long(&mut self, raw: &Spanned<RawAmortization>) -> Option<u32> {
-        let at = self.at(&raw.value.years);
-        self.error(
-            at,
-            format!(
-                "`amortization.years` is {}: an amortisation period is at most {MAX_AMORTIZATION_YEARS} years",
-                raw.value.years.value.trim()
-            ),
-            "write the amortisation period in years, e.g. 5 for IT equipment or 50 for a building",
-        );
-        None
-    }
-
     fn amortization(&mut self, raw: &Spanned<RawAmortization>) -> Option<Amortization> {
-        let acquired = raw.value.acquired.value.trim().parse::<i32>().ok();
+        let acquired = raw
+            .value
+            .acquired
+            .value
+            .trim()
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (1900..=2200).contains(y));
         if acquired.is_none() {
             let at = self.at(&raw.value.acquired);
             self.error(
@@ -934,24 +1004,20 @@ impl Checker {
                 "write the year the good was acquired, e.g. 2022",
             );
         }
-        let text = raw.value.years.value.trim();
-        let digits = !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit());
-        let years = match text.parse::<u64>().ok() {
-            Some(y) if (1..=u64::from(MAX_AMORTIZATION_YEARS)).contains(&y) => {
-                u32::try_from(y).ok()
-            }
-            // A whole number above the bound, however many digits: said so, never dropped.
-            Some(y) if y > u64::from(MAX_AMORTIZATION_YEARS) => self.too_long(raw),
-            None if digits => self.too_long(raw),
+        // Buildings are amortised over 50 years in the method; beyond 100 a figure is a typo,
+        // and a dropped amortisation would count the good whole.
+        let years = raw.value.years.value.trim().parse::<u32>().ok();
+        let years = match years {
+            Some(y) if (1..=MAX_AMORTIZATION_YEARS).contains(&y) => Some(y),
             _ => {
                 let at = self.at(&raw.value.years);
                 self.error(
                     at,
                     format!(
-                        "`amortization.years` must be a whole number ≥ 1: `{}`",
+                        "`amortization.years` must be a whole number from 1 to {MAX_AMORTIZATION_YEARS}: `{}`",
                         raw.value.years.value
                     ),
-                    "write the amortisation period in years, e.g. 5",
+                    "write the amortisation period in years, e.g. 5 (IT), 10 (furniture), 50 (buildings)",
                 );
                 None
             }

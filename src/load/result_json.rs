@@ -9,9 +9,10 @@ use serde_json::Value;
 use std::collections::HashSet;
 use std::sync::Arc;
 
-/// True when `text` looks like a saved result rather than an inventory.
+/// True when `text` looks like a saved result rather than an inventory: JSON (a YAML
+/// inventory never starts with `{`), with or without its `schema`, which [`parse`] checks.
 pub fn looks_like(text: &str) -> bool {
-    text.trim_start().starts_with('{') && text.contains("\"schema\"")
+    text.trim_start().starts_with('{')
 }
 
 fn wrong(file: &Arc<str>, what: &str) -> InputError {
@@ -22,35 +23,26 @@ fn wrong(file: &Arc<str>, what: &str) -> InputError {
     .help("give an inventory (.yaml) or a result saved with `bilan compute --format json`")
 }
 
-/// A result whose figures disagree with each other: edited by hand or damaged.
-fn edited(file: &Arc<str>, what: String) -> InputError {
-    InputError::new(Position::file(file), format!("inconsistent result: {what}")).help(
-        "the figures of a saved result were changed after `bilan compute` wrote them: compute it again",
+/// A result whose figures disagree with each other: edited by hand, or truncated.
+fn edited(file: &Arc<str>, what: &str) -> InputError {
+    InputError::new(
+        Position::file(file),
+        format!("the saved result does not add up: {what}"),
     )
-}
-
-fn shown(value: Decimal) -> String {
-    value.normalize().to_string()
-}
-
-fn sum(values: impl Iterator<Item = Decimal>) -> Decimal {
-    values.fold(Decimal::ZERO, Decimal::saturating_add)
-}
-
-/// Equal, up to the last of the 28 digits a sum of large figures may round away
-/// (|a − b| ≤ 10⁻²⁴ × the larger).
-fn agree(a: Decimal, b: Decimal) -> bool {
-    let scale = a.abs().max(b.abs());
-    let slack = scale
-        .checked_mul(Decimal::new(1, 24))
-        .unwrap_or(Decimal::ZERO);
-    a.checked_sub(b).is_some_and(|d| d.abs() <= slack)
+    .help("use a result written by `bilan compute --format json`, unedited (or compute the inventory again)")
 }
 
 fn decimal(file: &Arc<str>, value: &Value, what: &str) -> Result<Decimal, InputError> {
     match value {
         Value::Number(n) => parse_decimal(&n.to_string()).map_err(|_| wrong(file, what)),
-        _ => Err(wrong(file, what)),
+        Value::String(s) => Err(wrong(
+            file,
+            &format!(
+                "{what} is the string \"{s}\" where a number goes (write {s}, without quotes)"
+            ),
+        )),
+        Value::Null => Err(wrong(file, &format!("{what} is missing"))),
+        _ => Err(wrong(file, &format!("{what} is not a number"))),
     }
 }
 
@@ -68,6 +60,15 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         )
     })?;
     let schema = text(&root, "schema");
+    if schema.is_empty() {
+        return Err(wrong(
+            &file,
+            &format!(
+                "it has no `schema` (a result saved by bilan says \"schema\": \"{}\")",
+                crate::render::json::SCHEMA
+            ),
+        ));
+    }
     if schema != crate::render::json::SCHEMA {
         return Err(wrong(
             &file,
@@ -78,7 +79,7 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         ));
     }
     let mut posts = vec![Decimal::ZERO; 22];
-    let mut seen_posts = [false; 22];
+    let mut seen = [false; 22];
     for post in root
         .get("posts")
         .and_then(Value::as_array)
@@ -92,28 +93,23 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             post.get("kgco2e").unwrap_or(&Value::Null),
             "post kgco2e",
         )?;
-        if seen_posts.get(p.index()) == Some(&true) {
-            return Err(edited(&file, format!("post {code} appears twice")));
+        if seen.get(p.index()) == Some(&true) {
+            return Err(edited(&file, &format!("post {code} is listed twice")));
         }
-        if let (Some(slot), Some(seen)) = (posts.get_mut(p.index()), seen_posts.get_mut(p.index()))
-        {
+        if let Some(slot) = seen.get_mut(p.index()) {
+            *slot = true;
+        }
+        if let Some(slot) = posts.get_mut(p.index()) {
             *slot = kg;
-            *seen = true;
         }
     }
-    let missing: Vec<&str> = Post::all()
-        .filter(|p| seen_posts.get(p.index()) != Some(&true))
-        .map(|p| p.code())
-        .collect();
-    if !missing.is_empty() {
+    if let Some(missing) = Post::all().find(|p| seen.get(p.index()) != Some(&true)) {
         return Err(edited(
             &file,
-            format!(
-                "post(s) {} missing: a result lists all 22",
-                missing.join(", ")
-            ),
+            &format!("post {} is missing (a result lists all 22)", missing.code()),
         ));
     }
+    // The total is the sum of the posts, exactly.
     let total = decimal(
         &file,
         root.get("total")
@@ -121,14 +117,17 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             .unwrap_or(&Value::Null),
         "total kgco2e",
     )?;
-    let posts_sum = sum(posts.iter().copied());
-    if !agree(posts_sum, total) {
+    let sum = posts
+        .iter()
+        .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
+        .ok_or_else(|| wrong(&file, "posts beyond range"))?;
+    if sum != total {
         return Err(edited(
             &file,
-            format!(
-                "the posts add up to {} kgCO2e but the total says {} kgCO2e",
-                shown(posts_sum),
-                shown(total)
+            &format!(
+                "its posts add up to {} kgCO2e but its total says {} kgCO2e",
+                sum.normalize(),
+                total.normalize()
             ),
         ));
     }
@@ -140,7 +139,7 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         .collect();
     let mut lines = Vec::new();
     let mut ids: HashSet<&str> = HashSet::new();
-    let mut from_lines = vec![Decimal::ZERO; 22];
+    let mut by_post = vec![Decimal::ZERO; 22];
     for line in root
         .get("lines")
         .and_then(Value::as_array)
@@ -148,7 +147,7 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
     {
         let id = text(line, "id");
         if !ids.insert(id) {
-            return Err(edited(&file, format!("line `{id}` appears twice")));
+            return Err(edited(&file, &format!("line `{id}` is listed twice")));
         }
         if apart.contains(id) {
             continue;
@@ -187,26 +186,12 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
                 part.get("kgco2e").unwrap_or(&Value::Null),
                 "part kgco2e",
             )?;
-            if let Some(slot) = from_lines.get_mut(p.index()) {
-                *slot = slot.saturating_add(kg);
+            if let Some(slot) = by_post.get_mut(p.index()) {
+                *slot = slot
+                    .checked_add(kg)
+                    .ok_or_else(|| wrong(&file, "parts beyond range"))?;
             }
             parts.push((p, kg));
-        }
-        let line_kg = decimal(
-            &file,
-            line.get("kgco2e").unwrap_or(&Value::Null),
-            "line kgco2e",
-        )?;
-        let parts_sum = sum(parts.iter().map(|(_, kg)| *kg));
-        if !agree(parts_sum, line_kg) {
-            return Err(edited(
-                &file,
-                format!(
-                    "line `{id}`: its parts add up to {} kgCO2e but it says {} kgCO2e",
-                    shown(parts_sum),
-                    shown(line_kg)
-                ),
-            ));
         }
         lines.push(SideLine {
             id: id.to_string(),
@@ -223,19 +208,20 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             parts,
         });
     }
+    // Each post is the sum of its lines' parts: a figure edited by hand shows here.
     for post in Post::all() {
-        let (Some(listed), Some(from)) = (posts.get(post.index()), from_lines.get(post.index()))
+        let (Some(listed), Some(from_lines)) = (posts.get(post.index()), by_post.get(post.index()))
         else {
             continue;
         };
-        if !agree(*from, *listed) {
+        if listed != from_lines {
             return Err(edited(
                 &file,
-                format!(
-                    "post {}: its lines add up to {} kgCO2e but the post says {} kgCO2e",
+                &format!(
+                    "post {} says {} kgCO2e but its lines add up to {} kgCO2e",
                     post.code(),
-                    shown(*from),
-                    shown(*listed)
+                    listed.normalize(),
+                    from_lines.normalize()
                 ),
             ));
         }

@@ -103,6 +103,36 @@ fn explain(message: &str) -> (String, Option<String>) {
         };
         return (format!("unknown field `{field}`"), Some(help));
     }
+    if let Some(rest) = message.strip_prefix("duplicate mapping key: ") {
+        let key = rest.split(',').next().unwrap_or(rest).trim();
+        return (
+            format!("`{key}` is given twice in the same place"),
+            Some(format!(
+                "keep one `{key}:` (YAML keeps no duplicate; which one was meant is not known)"
+            )),
+        );
+    }
+    if message.starts_with("cannot deserialize null") {
+        return (
+            "a value is missing here (`~` or nothing after the colon is YAML's null)".to_string(),
+            Some("write the value, or remove the key if it is optional".into()),
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: floating point `") {
+        let number = rest.split('`').next().unwrap_or("");
+        if message.contains("factor id") {
+            return (
+                format!(
+                    "a factor id written as a number (read as {number}): a leading zero or a decimal point changes it"
+                ),
+                Some("quote factor ids: `factor: \"042513\"`".into()),
+            );
+        }
+        return (
+            format!("unexpected number `{number}` here"),
+            Some("quote the value if it is text".into()),
+        );
+    }
     if message.starts_with("missing field") {
         return (
             message.to_string(),

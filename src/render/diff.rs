@@ -143,8 +143,8 @@ fn details(diff: &Diff, lang: Lang, bullet: &str) -> Vec<String> {
                 "{bullet}{} {}: {} → {} {}{change}",
                 f.id,
                 f.name,
-                exact(f.before),
-                exact(f.after),
+                super::exact_for(f.before, lang),
+                super::exact_for(f.after, lang),
                 f.unit
             ));
         }

@@ -123,7 +123,7 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
                     h1 { "Bilan Carbone® " (year) " — " (org.name) }
                     @if let Some(id) = &org.id { p.meta { (id) } }
                     p.meta { (l.period) " : " (report.period.start) " – " (report.period.end) }
-                    @if let Some(c) = &report.perimeter.consolidation { p.meta { (l.perimeter) " : " (c) } }
+                    @if let Some(c) = &report.perimeter.consolidation { p.meta { (l.perimeter) " : " (super::consolidation_label(c, lang)) } }
                     @if !report.perimeter.sites.is_empty() { p.meta { (l.sites) " : " (report.perimeter.sites.join(", ")) } }
                     @if !report.perimeter.exclusions.is_empty() {
                         p.meta { (l.exclusions) " :" }

@@ -149,6 +149,8 @@ struct Line<'a> {
     quantity: Num,
     unit: &'a str,
     converted_quantity: Num,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    price_conversion: Option<PriceLine>,
     rule: String,
     kgco2e: Num,
     uncertainty: Num,
@@ -161,6 +163,15 @@ struct Line<'a> {
     tags: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     market: Option<MarketLine<'a>>,
+}
+
+/// The price-year conversion of a monetary amount.
+#[derive(Serialize)]
+struct PriceLine {
+    from_year: i32,
+    to_year: i32,
+    multiplier: Num,
+    index: String,
 }
 
 #[derive(Serialize)]
@@ -186,6 +197,12 @@ impl<'a> Line<'a> {
             quantity: exact_num(l.quantity),
             unit: &l.unit,
             converted_quantity: exact_num(l.converted_quantity),
+            price_conversion: l.price.as_ref().map(|p| PriceLine {
+                from_year: p.from,
+                to_year: p.to,
+                multiplier: exact_num(p.multiplier),
+                index: p.sources.join(" + "),
+            }),
             rule: l.rule.to_string(),
             kgco2e: exact_num(l.figure.kgco2e),
             uncertainty: alpha(&l.figure),
@@ -298,6 +315,8 @@ struct Document<'a> {
     ratios: Vec<Ratio<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    allowed_warnings: Vec<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     monte_carlo: Option<super::uncertainty::McJson>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -384,7 +403,8 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 sha256: &b.sha256,
             })
             .collect(),
-        warnings: report.warnings.iter().map(ToString::to_string).collect(),
+        warnings: report.warnings.iter().map(|w| w.text(lang)).collect(),
+        allowed_warnings: report.allowed.iter().map(|c| c.as_str()).collect(),
         monte_carlo: None,
         uncertainty_analysis: None,
     }

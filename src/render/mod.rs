@@ -4,6 +4,7 @@
 pub mod breakdown;
 pub mod csv;
 pub mod diff;
+pub mod explain;
 pub mod grid;
 pub mod html;
 pub mod json;
@@ -25,6 +26,15 @@ pub fn exact(value: Decimal) -> String {
         "0".to_string()
     } else {
         value.normalize().to_string()
+    }
+}
+
+/// A decimal printed exactly for people: [`exact`], with a decimal comma in French.
+pub fn exact_for(value: Decimal, lang: Lang) -> String {
+    let text = exact(value);
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
     }
 }
 
@@ -59,6 +69,21 @@ pub fn status_label(status: &PostStatus, lang: Lang) -> &'static str {
         (PostStatus::NotCollected, Lang::Fr) => "non collecté",
         (PostStatus::NotCollected, Lang::En) => "not collected",
     }
+}
+
+/// A consolidation approach in words (`operational-control` → `contrôle opérationnel`); an
+/// unknown key as written.
+pub fn consolidation_label(key: &str, lang: Lang) -> String {
+    let label = match (key, lang) {
+        ("operational-control", Lang::Fr) => "contrôle opérationnel",
+        ("operational-control", Lang::En) => "operational control",
+        ("financial-control", Lang::Fr) => "contrôle financier",
+        ("financial-control", Lang::En) => "financial control",
+        ("equity-share", Lang::Fr) => "quote-part du capital",
+        ("equity-share", Lang::En) => "equity share",
+        _ => key,
+    };
+    label.to_string()
 }
 
 /// A number for people: thousands grouped, `places` decimals, French or English style.

@@ -93,7 +93,10 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
     ));
     let p = &report.perimeter;
     if let Some(c) = &p.consolidation {
-        lines.push(format!("{perimeter} {c}"));
+        lines.push(format!(
+            "{perimeter} {}",
+            super::consolidation_label(c, lang)
+        ));
     }
     if !p.sites.is_empty() {
         lines.push(format!("{sites} {}", p.sites.join(", ")));
@@ -101,7 +104,11 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
     if !p.exclusions.is_empty() {
         lines.push(format!("{exclusions} {}", p.exclusions.join("; ")));
     }
+    // Names and sites come from the input file: shown, never sent to the terminal.
     lines
+        .into_iter()
+        .map(|l| crate::text::printable(&l, false).into_owned())
+        .collect()
 }
 
 /// The lines after the table: interval, apart blocks, ratios, warnings count.

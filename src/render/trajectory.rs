@@ -16,21 +16,21 @@ fn t(value: Option<Decimal>, lang: Lang) -> String {
     value.map_or_else(dash, |v| human(tonnes(v), 2, lang))
 }
 
-/// A signed tCO2e for people (`+1,20`, `−0,35`).
+/// A signed tCO2e for people (`+1,20`, `-0,35`): the one minus sign of every output.
 fn signed_t(value: Option<Decimal>, lang: Lang) -> String {
     value.map_or_else(dash, |v| {
         let text = human(tonnes(v.abs()), 2, lang);
         if text.chars().all(|c| !c.is_ascii_digit() || c == '0') {
             text
         } else if v.is_sign_negative() {
-            format!("−{text}")
+            format!("-{text}")
         } else {
             format!("+{text}")
         }
     })
 }
 
-/// An annual reduction rate for people: a decrease reads `−4,2 %/an`.
+/// An annual reduction rate for people: a decrease reads `-4,2 %/an`.
 fn per_year(rate: Decimal, lang: Lang) -> String {
     let value = human((rate * Decimal::ONE_HUNDRED).abs(), 1, lang);
     let sign = if value.chars().all(|c| !c.is_ascii_digit() || c == '0') {
@@ -38,7 +38,7 @@ fn per_year(rate: Decimal, lang: Lang) -> String {
     } else if rate.is_sign_negative() {
         "+"
     } else {
-        "−"
+        "-"
     };
     match lang {
         Lang::Fr => format!("{sign}{value}\u{a0}%/an"),
@@ -576,7 +576,7 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
             "actions": c.actions,
         })).collect::<Vec<_>>(),
         "unrated": trajectory.unrated,
-        "warnings": trajectory.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
     });
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');

@@ -19,6 +19,19 @@ fn header(trend: &Trend, lang: Lang) -> Vec<String> {
     header
 }
 
+/// `2023 → 2025`: from the first period to the last.
+fn span(trend: &Trend) -> String {
+    match (trend.periods.first(), trend.periods.last()) {
+        (Some(first), Some(last)) => format!("{first} → {last}"),
+        _ => String::new(),
+    }
+}
+
+/// A figure in tonnes, or `–` when unknown (a post not collected that period).
+fn figure(value: Option<rust_decimal::Decimal>, lang: Lang) -> String {
+    value.map_or_else(|| "–".to_string(), |v| human(tonnes(v), 2, lang))
+}
+
 fn cells(trend: &Trend, lang: Lang) -> Vec<Vec<String>> {
     trend
         .rows
@@ -34,8 +47,8 @@ fn cells(trend: &Trend, lang: Lang) -> Vec<Vec<String>> {
                 _ => row.name(lang).to_string(),
             };
             let mut cells = vec![code, name];
-            cells.extend(row.values.iter().map(|v| human(tonnes(*v), 2, lang)));
-            cells.push(human(tonnes(row.change), 2, lang));
+            cells.extend(row.values.iter().map(|v| figure(*v, lang)));
+            cells.push(figure(row.change, lang));
             cells.push(
                 row.change_share
                     .map_or_else(|| "–".to_string(), |s| percent(s, lang)),
@@ -49,30 +62,33 @@ fn grid(trend: &Trend, lang: Lang) -> Grid {
     Grid::new(header(trend, lang), cells(trend, lang), 2)
 }
 
+fn title(trend: &Trend) -> String {
+    format!(
+        "Bilan Carbone® — {}, {}",
+        trend.organisations.join(" / "),
+        span(trend)
+    )
+}
+
 /// The trend as a table.
 pub fn table(trend: &Trend, lang: Lang) -> String {
-    let title = format!("Bilan Carbone® — {}", trend.organisations.join(" / "));
-    format!("{title}\n\n{}\n", grid(trend, lang).table())
+    format!("{}\n\n{}\n", title(trend), grid(trend, lang).table())
 }
 
 /// The trend as Markdown.
 pub fn markdown(trend: &Trend, lang: Lang) -> String {
-    format!(
-        "## Bilan Carbone® — {}\n\n{}",
-        trend.organisations.join(" / "),
-        grid(trend, lang).markdown()
-    )
+    format!("## {}\n\n{}", title(trend), grid(trend, lang).markdown())
 }
 
-/// The trend as CSV: `code,name,<period>…,change,change_share` (kgCO2e).
+/// The trend as CSV: `code,name,<period>…,change,change_share` (kgCO2e; empty when unknown).
 pub fn csv(trend: &Trend, lang: Lang) -> String {
     let mut header = vec!["code".to_string(), "name".to_string()];
     header.extend(trend.periods.iter().cloned());
     header.extend(["change".to_string(), "change_share".to_string()]);
     let rows = trend.rows.iter().map(|row| {
         let mut record = vec![row.code(), row.name(lang).to_string()];
-        record.extend(row.values.iter().map(|v| exact(*v)));
-        record.push(exact(row.change));
+        record.extend(row.values.iter().map(|v| v.map_or_else(String::new, exact)));
+        record.push(row.change.map_or_else(String::new, exact));
         record.push(row.change_share.map_or_else(String::new, |s| rounded(s, 6)));
         record
     });
@@ -93,8 +109,8 @@ pub fn json(trend: &Trend, lang: Lang) -> String {
             json!({
                 "code": row.code(),
                 "name": row.name(lang),
-                "kgco2e": row.values.iter().map(|v| number(exact(*v))).collect::<Vec<_>>(),
-                "change_kgco2e": number(exact(row.change)),
+                "kgco2e": row.values.iter().map(|v| v.map(|v| number(exact(v)))).collect::<Vec<_>>(),
+                "change_kgco2e": row.change.map(|c| number(exact(c))),
                 "change_share": row.change_share.map(|s| number(rounded(s, 6))),
             })
         })

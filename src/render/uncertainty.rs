@@ -8,7 +8,6 @@ use crate::post::Lang;
 use crate::report::{Figure, Report, to_f64};
 use crate::uncertainty::quality_class;
 use crate::uncertainty_analysis::{Advice, Analysis};
-use comfy_table::{Cell, CellAlignment, Table, presets};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -379,25 +378,11 @@ fn sections(report: &Report, extras: &Extras, lang: Lang) -> Vec<Section> {
 pub fn table(report: &Report, extras: &Extras, lang: Lang) -> String {
     let mut out = String::new();
     for section in sections(report, extras, lang) {
-        let mut table = Table::new();
-        table
-            .force_no_tty()
-            .load_style(presets::UTF8_FULL_CONDENSED);
-        table.set_header(section.header);
-        for row in section.rows {
-            table.add_row(row.into_iter().enumerate().map(|(i, text)| {
-                let cell = Cell::new(text);
-                if i >= section.right {
-                    cell.set_alignment(CellAlignment::Right)
-                } else {
-                    cell
-                }
-            }));
-        }
+        let table = super::grid::Grid::new(section.header, section.rows, section.right).table();
         out.push('\n');
         out.push_str(&section.title);
         out.push('\n');
-        out.push_str(&table.to_string());
+        out.push_str(&table);
         out.push('\n');
         for note in section.notes {
             out.push_str(&note);

@@ -1,0 +1,68 @@
+//! `bilan explain INVENTORY ID`: the audit trail of one line, or of one post (`3.9`).
+
+use super::{Bases, compute_with_inventory, print_warnings};
+use crate::cli::Format;
+use crate::output::{self, Sink};
+use crate::post::{Lang, Post};
+use crate::render;
+use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+pub(crate) struct Options<'a> {
+    pub(crate) inventory: &'a Path,
+    pub(crate) id: &'a str,
+    pub(crate) factors: &'a [PathBuf],
+    pub(crate) format: Format,
+    pub(crate) lang: Lang,
+}
+
+pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    if matches!(options.format, Format::Csv | Format::Md) {
+        crate::usage!("explain writes --format table or json");
+    }
+    let bases = Bases::load(options.factors)?;
+    let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
+    print_warnings(&report.warnings);
+    let json = options.format == Format::Json;
+    if let Some(explanation) = crate::explain::line(&report, options.id) {
+        let at = inventory
+            .lines
+            .iter()
+            .find(|l| l.id == options.id)
+            .map(|l| l.at.line.to_string());
+        let text = if json {
+            render::explain::line_json(&explanation, at.as_deref())
+        } else {
+            render::explain::line_table(&explanation, at.as_deref(), options.lang)
+        };
+        output::write(&Sink::Stdout, &text)?;
+        return Ok(0);
+    }
+    if let Some(post) = Post::from_code(options.id) {
+        let explanation = crate::explain::post(&report, post);
+        let text = if json {
+            render::explain::post_json(&report, &explanation)
+        } else {
+            render::explain::post_table(&report, &explanation, options.lang)
+        };
+        output::write(&Sink::Stdout, &text)?;
+        return Ok(0);
+    }
+    let mut ids: Vec<(usize, &str)> = report
+        .lines
+        .iter()
+        .map(|l| (crate::text::edit_distance(options.id, &l.id), l.id.as_str()))
+        .collect();
+    ids.sort();
+    let closest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();
+    bail!(
+        "{}: no line `{}` and no post of that code{}",
+        crate::load::files::display(options.inventory),
+        options.id,
+        if closest.is_empty() {
+            String::new()
+        } else {
+            format!("; closest line ids: {}", closest.join(", "))
+        }
+    )
+}

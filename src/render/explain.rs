@@ -1,0 +1,384 @@
+//! `bilan explain`: the audit trail of a line or a post, as a table of steps or as JSON
+//! (`bilan.explain/1`). Figures are exact (an auditor rebuilds them by hand), with a decimal
+//! comma in French.
+
+use super::grid::Grid;
+use super::{exact, rounded_f64};
+use crate::explain::{LineExplanation, PostExplanation};
+use crate::post::Lang;
+use crate::report::Destination;
+use serde_json::json;
+
+use super::exact_for as num;
+
+/// A share (0–1) as a percentage to one decimal.
+fn pct(share: f64, lang: Lang) -> String {
+    let text = rounded_f64(share * 100.0, 2);
+    match lang {
+        Lang::Fr => format!("{} %", text.replace('.', ",")),
+        Lang::En => format!("{text}%"),
+    }
+}
+
+/// k and ±α, e.g. `k = 1.113 (±11.3%)`.
+fn k(k: f64, lang: Lang) -> String {
+    let text = rounded_f64(k, 3);
+    let alpha = pct(k - 1.0, lang);
+    match lang {
+        Lang::Fr => format!("k = {} (±{alpha})", text.replace('.', ",")),
+        Lang::En => format!("k = {text} (±{alpha})"),
+    }
+}
+
+/// The steps of a line, one row each.
+pub fn line_table(e: &LineExplanation<'_>, at: Option<&str>, lang: Lang) -> String {
+    let l = e.line;
+    let f = &l.factor;
+    let fr = lang == Lang::Fr;
+    // French puts a space before a colon.
+    let c = if fr { " : " } else { ": " };
+    let t = |fr_text: &str, en_text: &str| {
+        if fr {
+            fr_text.to_string()
+        } else {
+            en_text.to_string()
+        }
+    };
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    rows.push(vec![
+        t("Quantité saisie", "Quantity as written"),
+        format!("{} {}", num(l.quantity, lang), l.unit),
+    ]);
+    rows.push(vec![
+        t("Conversion", "Conversion"),
+        match e.conversion {
+            Some(c) => format!(
+                "× {} → {} {} ({} {})",
+                num(c, lang),
+                num(l.converted_quantity, lang),
+                f.per_unit(),
+                t("unité du facteur :", "the factor's unit:"),
+                f.unit
+            ),
+            None => format!("{} {}", num(l.converted_quantity, lang), f.per_unit()),
+        },
+    ]);
+    if let Some(p) = &l.price {
+        rows.push(vec![
+            t("Année de prix", "Price year"),
+            format!(
+                "{} {} {} {} : × {} ({})",
+                t("euros de", "euros of"),
+                p.from,
+                t("→ euros de", "→ euros of"),
+                p.to,
+                num(p.multiplier, lang),
+                p.sources.join(" + ")
+            ),
+        ]);
+    }
+    rows.push(vec![
+        t("Amortissement", "Amortisation"),
+        match &l.amortization {
+            None => t("aucun", "none"),
+            Some((a, true)) => format!(
+                "{} {}, {} {}{c}{} → 0",
+                t("acquis en", "acquired"),
+                a.acquired,
+                a.years,
+                t("ans, terminé", "years, over"),
+                t("compté", "counted")
+            ),
+            Some((a, false)) => format!(
+                "{} {}, {} {}{c}{} / {} = {} {}",
+                t("acquis en", "acquired"),
+                a.acquired,
+                a.years,
+                t("ans", "years"),
+                num(l.converted_quantity, lang),
+                a.years,
+                num(e.counted, lang),
+                f.per_unit()
+            ),
+        },
+    ]);
+    let stated = f.uncertainty.percent.map_or_else(
+        || {
+            t(
+                "colonnes de qualité de la base",
+                "the base's quality columns",
+            )
+        },
+        |p| {
+            format!(
+                "±{} {}",
+                pct(super::super::report::to_f64(p), lang),
+                t("déclarée par la base", "stated by the base")
+            )
+        },
+    );
+    rows.push(vec![
+        t("Facteur", "Factor"),
+        format!(
+            "{} {}\n{} {} · {} · {} {}\n{} · {} {}",
+            f.id,
+            f.name,
+            num(f.kgco2e, lang),
+            f.unit,
+            f.status.label(),
+            t("incertitude :", "uncertainty:"),
+            stated,
+            f.source,
+            t("lu en", "read at"),
+            f.origin
+        ),
+    ]);
+    rows.push(vec![
+        t("Émissions", "Emissions"),
+        format!(
+            "{} × {} = {} kgCO2e{}",
+            num(e.counted, lang),
+            num(f.kgco2e, lang),
+            num(l.figure.kgco2e, lang),
+            match l.destination {
+                Destination::Emissions => String::new(),
+                Destination::Avoided => t(
+                    " (négatif : émissions évitées, hors total)",
+                    " (negative: avoided emissions, not in the total)",
+                ),
+                Destination::Removals => t(
+                    " (négatif : absorptions, hors total)",
+                    " (negative: removals, not in the total)",
+                ),
+            }
+        ),
+    ]);
+    if !e.factor_parts.is_empty() {
+        let parts: Vec<String> = e
+            .factor_parts
+            .iter()
+            .map(|p| {
+                let name = if p.part.name.is_empty() {
+                    p.part.kind.clone()
+                } else {
+                    format!("{} ({})", p.part.kind, p.part.name)
+                };
+                match p.post {
+                    Some(post) if post == crate::post::codes::UPSTREAM_ENERGY => {
+                        format!("{name}{c}{} → {post}", num(p.part.kgco2e, lang))
+                    }
+                    Some(post) => format!(
+                        "{name}{c}{} × {} = {} → {post}",
+                        num(p.part.kgco2e, lang),
+                        num(e.counted, lang),
+                        num(p.part.kgco2e * e.counted, lang)
+                    ),
+                    None => format!("{name}{c}{}", t("non séparable", "cannot be split")),
+                }
+            })
+            .chain(std::iter::once(t(
+                "3.8 reçoit le reste (total − parts placées ailleurs)",
+                "3.8 gets the remainder (total − parts placed elsewhere)",
+            )))
+            .collect();
+        rows.push(vec![t("Décomposition", "Factor parts"), parts.join("\n")]);
+    }
+    let posts: Vec<String> = e
+        .posts
+        .iter()
+        .map(|p| format!("{}{c}{} kgCO2e", p.post, num(p.kgco2e, lang)))
+        .chain(std::iter::once(format!(
+            "{} {}",
+            t("règle :", "rule:"),
+            l.rule
+        )))
+        .collect();
+    rows.push(vec![t("Postes", "Posts"), posts.join("\n")]);
+    let mut uncertainty = vec![
+        format!(
+            "{} {} · {} {} → {} {}",
+            t("activité", "activity"),
+            k(l.k_activity, lang),
+            t("facteur", "factor"),
+            k(l.k_factor, lang),
+            t("ligne", "line"),
+            k(l.figure.k, lang)
+        ),
+        format!(
+            "{}{c}√((ln k_a)² + (ln k_f)²) = ln k",
+            t("combinaison", "combined")
+        ),
+    ];
+    for p in &e.posts {
+        uncertainty.push(format!(
+            "{} {}{c}{}",
+            t(
+                "part de la variance du poste",
+                "share of the variance of post"
+            ),
+            p.post,
+            pct(p.variance_share, lang)
+        ));
+    }
+    uncertainty.push(format!(
+        "{}{c}{}",
+        t(
+            "part de la variance du total",
+            "share of the total's variance"
+        ),
+        pct(e.total_variance_share, lang)
+    ));
+    rows.push(vec![
+        t("Incertitude", "Uncertainty"),
+        uncertainty.join("\n"),
+    ]);
+    for (i, row) in rows.iter_mut().enumerate() {
+        if let Some(step) = row.first_mut() {
+            *step = format!("{}. {step}", i + 1);
+        }
+    }
+    let title = format!(
+        "{} `{}` — {}{}",
+        t("Ligne", "Line"),
+        l.id,
+        l.label,
+        at.map_or_else(String::new, |a| format!(" ({a})"))
+    );
+    let header = [t("Étape", "Step"), t("Détail", "Detail")];
+    format!("{title}\n\n{}\n", Grid::new(header, rows, 2).table())
+}
+
+/// The lines of a post, largest first.
+pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang: Lang) -> String {
+    let fr = lang == Lang::Fr;
+    let header: Vec<String> = if fr {
+        [
+            "Ligne",
+            "Libellé",
+            "Facteur",
+            "kgCO2e dans le poste",
+            "Incertitude",
+            "Part de la variance",
+        ]
+    } else {
+        [
+            "Line",
+            "Label",
+            "Factor",
+            "kgCO2e in the post",
+            "Uncertainty",
+            "Share of the variance",
+        ]
+    }
+    .map(String::from)
+    .to_vec();
+    let rows = e
+        .lines
+        .iter()
+        .map(|(_, l, kg, share)| {
+            vec![
+                l.id.clone(),
+                l.label.clone(),
+                l.factor.id.clone(),
+                num(*kg, lang),
+                format!("±{}", pct(l.figure.k - 1.0, lang)),
+                pct(*share, lang),
+            ]
+        })
+        .collect();
+    let figure = report.posts.get(e.post.index()).map(|p| p.figure);
+    let title = format!(
+        "{} {} — {}{}",
+        if fr { "Poste" } else { "Post" },
+        e.post,
+        e.post.name(lang),
+        figure.map_or_else(String::new, |f| format!(
+            "{}{} kgCO2e, {}",
+            if fr { " : " } else { ": " },
+            num(f.kgco2e, lang),
+            k(f.k, lang)
+        ))
+    );
+    format!("{title}\n\n{}\n", Grid::new(header, rows, 3).table())
+}
+
+fn number(text: String) -> serde_json::Value {
+    text.parse::<serde_json::Number>()
+        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+}
+
+/// A line's explanation as JSON (`bilan.explain/1`).
+pub fn line_json(e: &LineExplanation<'_>, at: Option<&str>) -> String {
+    let l = e.line;
+    let f = &l.factor;
+    let value = json!({
+        "schema": "bilan.explain/1",
+        "line": {
+            "id": l.id,
+            "label": l.label,
+            "at": at,
+            "quantity": number(exact(l.quantity)),
+            "unit": l.unit,
+            "conversion": e.conversion.map(|c| number(exact(c))),
+            "converted_quantity": number(exact(l.converted_quantity)),
+            "amortization": l.amortization.as_ref().map(|(a, over)| json!({
+                "acquired": a.acquired, "years": a.years, "fully_amortized": over,
+            })),
+            "counted_quantity": number(exact(e.counted)),
+            "factor": {
+                "id": f.id,
+                "name": f.name,
+                "unit": f.unit,
+                "kgco2e": number(exact(f.kgco2e)),
+                "status": f.status.label(),
+                "source": f.source,
+                "origin": f.origin.to_string(),
+                "stated_uncertainty": f.uncertainty.percent.map(|p| number(exact(p))),
+            },
+            "kgco2e": number(exact(l.figure.kgco2e)),
+            "factor_parts": e.factor_parts.iter().map(|p| json!({
+                "kind": p.part.kind,
+                "name": p.part.name,
+                "kgco2e_per_unit": number(exact(p.part.kgco2e)),
+                "post": p.post.map(|p| p.code()),
+            })).collect::<Vec<_>>(),
+            "posts": e.posts.iter().map(|p| json!({
+                "post": p.post.code(),
+                "kgco2e": number(exact(p.kgco2e)),
+                "variance_share": number(rounded_f64(p.variance_share, 6)),
+            })).collect::<Vec<_>>(),
+            "rule": l.rule.to_string(),
+            "k_activity": number(rounded_f64(l.k_activity, 6)),
+            "k_factor": number(rounded_f64(l.k_factor, 6)),
+            "k": number(rounded_f64(l.figure.k, 6)),
+            "total_variance_share": number(rounded_f64(e.total_variance_share, 6)),
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A post's explanation as JSON (`bilan.explain/1`).
+pub fn post_json(report: &crate::report::Report, e: &PostExplanation<'_>) -> String {
+    let figure = report.posts.get(e.post.index()).map(|p| p.figure);
+    let value = json!({
+        "schema": "bilan.explain/1",
+        "post": {
+            "code": e.post.code(),
+            "kgco2e": figure.map(|f| number(exact(f.kgco2e))),
+            "k": figure.map(|f| number(rounded_f64(f.k, 6))),
+            "lines": e.lines.iter().map(|(_, l, kg, share)| json!({
+                "id": l.id,
+                "label": l.label,
+                "factor": l.factor.id,
+                "kgco2e": number(exact(*kg)),
+                "k": number(rounded_f64(l.figure.k, 6)),
+                "variance_share": number(rounded_f64(*share, 6)),
+            })).collect::<Vec<_>>(),
+        }
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
