@@ -439,6 +439,12 @@ pub enum Command {
         #[command(subcommand)]
         command: ImportCommand,
     },
+    /// Write an inventory in another tool's format.
+    Export {
+        /// What to export.
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
 }
 
 /// `bilan import …`.
@@ -469,6 +475,34 @@ pub enum ImportCommand {
         /// Write to this file instead of standard output (atomically; never onto an input).
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
+    },
+    /// A Bilan Carbone+ emission-source export (.csv or .xlsx) → lines (YAML `lines:`); the
+    /// sources that cannot be mapped are listed on stderr.
+    Bcplus {
+        /// The export: `sources-emission-export.csv` or `.xlsx` as downloaded.
+        #[arg(value_name = "EXPORT.csv|xlsx")]
+        file: PathBuf,
+        /// Write to this file instead of standard output (atomically; never onto an input).
+        #[arg(long, short, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `bilan export …`.
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// The inventory as Bilan Carbone+'s emission-source import sheet (xlsx): what cannot be
+    /// exported faithfully is listed on stderr.
+    Bcplus {
+        /// The inventory.
+        #[arg(value_name = "INVENTORY.yaml")]
+        inventory: PathBuf,
+        /// Extra factor base; repeatable.
+        #[arg(long = "factors", value_name = "FILE.csv")]
+        factors: Vec<PathBuf>,
+        /// The workbook to write (atomically; never onto an input).
+        #[arg(long, short, value_name = "sources.xlsx")]
+        output: PathBuf,
     },
 }
 

@@ -7,6 +7,9 @@
 pub mod action;
 pub mod assignment;
 pub mod batch;
+pub mod bcplus;
+pub mod bcplus_export;
+pub mod bcplus_units;
 pub mod breakdown;
 pub mod cli;
 pub mod cmd;

@@ -1,6 +1,7 @@
 //! One file per command; each loads, computes and renders, printing nothing else.
 
 mod batch;
+mod bcplus;
 mod check;
 mod compute;
 mod diff;
@@ -171,6 +172,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors: &factors,
             output: output.as_deref(),
         }),
+        Command::Import {
+            command: crate::cli::ImportCommand::Bcplus { file, output },
+        } => bcplus::import(&file, output.as_deref()),
+        Command::Export {
+            command:
+                crate::cli::ExportCommand::Bcplus {
+                    inventory,
+                    factors,
+                    output,
+                },
+        } => bcplus::export(&inventory, &factors, &output),
     }
 }
 

@@ -3,6 +3,7 @@
 mod actions;
 pub mod ademe;
 pub mod base_cache;
+pub mod bcplus;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
