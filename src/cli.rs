@@ -352,6 +352,10 @@ pub enum Command {
         /// Label language.
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
+        /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
+        /// embedded in the report.
+        #[arg(long, value_name = "FILE.svg|FILE.png")]
+        logo: Option<PathBuf>,
     },
     /// The low-carbon trajectory: a target path, the inventory with its action plan, earlier
     /// inventories, year by year; the action matrix and the actions per post.
@@ -561,5 +565,20 @@ pub enum FactorsCommand {
         /// Extra factor base; repeatable.
         #[arg(long = "factors", value_name = "FILE.csv")]
         factors: Vec<PathBuf>,
+    },
+    /// The factors added, removed and changed (value, unit, parts) between two bases.
+    Diff {
+        /// The old base (any format `--factors` reads).
+        #[arg(value_name = "OLD")]
+        old: PathBuf,
+        /// The new base.
+        #[arg(value_name = "NEW")]
+        new: PathBuf,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write to this file instead of stdout.
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
 }

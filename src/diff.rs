@@ -413,6 +413,30 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     }
 }
 
+/// The factors for which `used` holds whose value differs between two bases, in id order as
+/// text: the value changes of [`crate::factor_diff::compare`], for `diff --factors-old
+/// --factors-new`.
+pub fn factor_value_changes<'a>(
+    old: impl IntoIterator<Item = &'a crate::factor::Factor>,
+    new: impl IntoIterator<Item = &'a crate::factor::Factor>,
+    used: impl Fn(&str) -> bool,
+) -> Vec<FactorChange> {
+    let mut changes: Vec<FactorChange> = crate::factor_diff::compare(old, new)
+        .changed
+        .into_iter()
+        .filter(|c| c.value && used(&c.new.id))
+        .map(|c| FactorChange {
+            id: c.new.id.clone(),
+            name: c.new.name.clone(),
+            unit: c.new.unit.clone(),
+            before: c.old.kgco2e,
+            after: c.new.kgco2e,
+        })
+        .collect();
+    changes.sort_by(|a, b| a.id.cmp(&b.id));
+    changes
+}
+
 fn factor_changes(before: &Side, after: &Side) -> Vec<FactorChange> {
     let old: HashMap<&str, &SideLine> = before
         .lines

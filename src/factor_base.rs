@@ -17,6 +17,8 @@ pub struct BaseSource {
     pub factors: usize,
     /// SHA-256 of the file's bytes, lowercase hex.
     pub sha256: String,
+    /// The base's version (`V23.6`), read from the file name or its content, when known.
+    pub version: Option<String>,
 }
 
 /// A row of a base file that was not turned into a factor, and why.

@@ -21,6 +21,7 @@ pub mod error;
 pub mod explain;
 pub mod factor;
 pub mod factor_base;
+pub mod factor_diff;
 pub mod fec;
 pub mod gas;
 pub mod inventory;

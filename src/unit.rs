@@ -124,7 +124,15 @@ static UNITS: [UnitDef; 23] = [
     unit(&["m²", "m2"], Dimension::Area, 1),
     unit(&["ha", "hectare", "hectares"], Dimension::Area, 10_000),
     unit(
-        &["unit", "unité", "unités", "appareil", "appareils"],
+        &[
+            "unit",
+            "unité",
+            "unités",
+            "appareil",
+            "appareils",
+            "équipement",
+            "équipements",
+        ],
         Dimension::Count,
         1,
     ),
@@ -206,9 +214,106 @@ pub fn normalise(text: &str) -> String {
     words.join(" ")
 }
 
+/// Other spellings of Base Carbone unit strings, normalised → the Base Carbone string,
+/// normalised: the units renamed between versions (`TEU.km` became `EVP.km` in V23.11) and
+/// the labels Bilan Carbone+ shows for them, where a label names exactly one unit and no
+/// other unit string. From Bilan Carbone+'s `historyUnits.ts` and its French `units` labels
+/// (`ABC-TransitionBasCarbone/bilan-carbone`, commit 949af9c48dff4589450bff7e3ff41fb9eeae0d7a;
+/// see `../shared/data/research/bcplus-units.md`).
+static ALIASES: [(&str, &str); 30] = [
+    ("% appartements", "% des appartements"),
+    ("% maisons", "% des maisons"),
+    ("100 feuille a4", "100 feuilles a4"),
+    ("année", "an"),
+    ("ha de clémentines", "ha de clémentine"),
+    ("jour", "jours"),
+    (
+        "kg d'herbe pâturée à 80%",
+        "kg d'herbe pâturée à 80% d'humidité",
+    ),
+    (
+        "kg d'ingrédient sortie magasin poids net",
+        "kg d'ingrédient en sortie de magasin poids net",
+    ),
+    ("kg d'oeufs", "kg d'oeuf"),
+    ("kg de biodéchet", "kg de biodéchets"),
+    (
+        "kg de matière brute 16% sucre",
+        "kg de matière brute contenant 16% de sucre",
+    ),
+    (
+        "kg de pomme de terre fécule à 74%",
+        "kg de pomme de terre fécule à 74% d'humidité",
+    ),
+    ("kg fioul / km", "kg fioul/ km"),
+    ("kg fioul / tonne.km", "kg fioul/ tonne.km"),
+    ("kg fluide / kw frigo", "kg de fluide / kw frigo"),
+    ("kg fluide / m²", "kg de fluide / m²"),
+    ("kg fluide / m³ stockage", "kg de fluide / m³ de stockage"),
+    ("kg fluide / équipement", "kg de fluide / équipement"),
+    (
+        "kg ingrédient sortie magasin poids net gr",
+        "kg d'ingrédient en sortie de magasin poids net gr",
+    ),
+    (
+        "kg ingrédient sortie magasin poids net grains",
+        "kg d'ingrédient en sortie de magasin poids net grains",
+    ),
+    ("kw.an", "kw par an de puissance élec"),
+    ("noeud", "noeuds"),
+    ("passager", "passagers"),
+    ("pièce arb pote 3l", "pièce arbuste en pot de 3 litres"),
+    ("tonne produite", "tonne produites"),
+    (
+        "unité importée arb en pot",
+        "unité importée pièce arbuste en pot",
+    ),
+    ("voiture", "voitures"),
+    // Its normalisation (`getUnit` in `import.ts`) also reads these as the same unit.
+    ("m2 shon", "m² shon"),
+    ("kg de matière seche", "kg de matière sèche"),
+    ("kf d'oeuf", "kg d'oeuf"),
+];
+
+/// The Base Carbone spelling of a normalised unit: `?` written for an apostrophe between
+/// letters (`kg d?ingrédient ingéré` in V23.9) restored, `m3` read as `m³`, and the
+/// [`ALIASES`] applied.
+fn canonical(normal: String) -> String {
+    let chars: Vec<char> = normal.chars().collect();
+    let mut text: String = chars
+        .iter()
+        .enumerate()
+        .map(|(i, &c)| {
+            let letter = |j: Option<usize>| {
+                j.and_then(|j| chars.get(j))
+                    .is_some_and(|c| c.is_alphabetic())
+            };
+            if c == '?' && letter(i.checked_sub(1)) && letter(Some(i + 1)) {
+                '\''
+            } else {
+                c
+            }
+        })
+        .collect();
+    if text.split(' ').any(|w| w == "m3" || w.starts_with("m3.")) {
+        text = text
+            .split(' ')
+            .map(|w| match w.strip_prefix("m3") {
+                Some(rest) if rest.is_empty() || rest.starts_with('.') => format!("m³{rest}"),
+                _ => w.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+    }
+    match ALIASES.iter().find(|(alias, _)| *alias == text) {
+        Some((_, base)) => (*base).to_string(),
+        None => text,
+    }
+}
+
 /// Understands a unit as written by a user or a factor base.
 pub fn parse(text: &str) -> Unit {
-    let normal = normalise(text);
+    let normal = canonical(normalise(text));
     if let Some(unit) = known(&normal, None, None, None) {
         return unit;
     }
@@ -400,6 +505,52 @@ mod tests {
         assert_eq!(parse("kWh (PCI)"), parse("KWh PCI"));
         assert_eq!(parse("mL"), Unit::Other("mL".into()));
         assert_ne!(parse("ml"), parse("mL"));
+    }
+
+    #[test]
+    fn units_of_later_base_carbone_versions() {
+        // V23.11 renamed TEU.km to EVP.km: both are one unit.
+        assert_eq!(conv("40", "TEU.km", "EVP.km"), Ok(d("40")));
+        assert_eq!(conv("40", "EVP.km", "TEU.km"), Ok(d("40")));
+        // V23.11's new units: themselves, and Bilan Carbone+'s labels for them.
+        assert_eq!(
+            conv("2", "kW.an", "kW par an de puissance élec"),
+            Ok(d("2"))
+        );
+        assert_eq!(conv("3", "Année", "an"), Ok(d("3")));
+        assert_eq!(conv("1", "sans unité", "Sans unité"), Ok(d("1")));
+        assert_eq!(conv("4", "équipement", "unité"), Ok(d("4")));
+        assert_eq!(conv("1", "an", "unité"), Err(ConversionError::Mismatch));
+        // A `?` for an apostrophe (V23.9), m3 for m³ inside a unit, BC+'s other spellings.
+        assert_eq!(
+            conv("5", "kg d?ingrédient ingéré", "kg d'ingrédient ingéré"),
+            Ok(d("5"))
+        );
+        assert_eq!(
+            conv(
+                "5",
+                "kg de fluide / m3 de stockage",
+                "kg de fluide / m³ de stockage"
+            ),
+            Ok(d("5"))
+        );
+        assert_eq!(conv("7", "kg fioul / km", "kg fioul/ km"), Ok(d("7")));
+        assert_eq!(conv("7", "m2 SHON", "m² SHON"), Ok(d("7")));
+        // `?` elsewhere stays.
+        assert_eq!(parse("?"), Unit::Other("?".into()));
+    }
+
+    #[test]
+    fn aliases_are_normalised_and_name_no_known_unit() {
+        for (alias, base) in ALIASES {
+            assert_eq!(normalise(alias), alias);
+            assert_eq!(normalise(base), base);
+            assert_eq!(known(alias, None, None, None), None, "{alias}");
+            assert!(
+                ALIASES.iter().all(|(a, _)| a != &base),
+                "{base} is an alias"
+            );
+        }
     }
 
     #[test]

@@ -235,6 +235,7 @@ fn a_complete_last_row_without_final_newline_is_fine() {
 
 #[test]
 fn wrong_separator_is_an_error() {
+    // `,` is data-fair's separator and reads; a tab is refused.
     let text = file_of(&[108]).replace(';', "\t");
     let error = load("tabs.csv", text.as_bytes()).unwrap_err();
     assert_eq!(error.position.to_string(), "tabs.csv:1");
@@ -478,6 +479,479 @@ fn search_the_extract() {
         )),
         ["28203"]
     );
+}
+
+// ---- The same export in every shape ADEME serves it ----
+
+const XLSX_EXPORT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/data/basecarbone-v23.6-xlsx/Base_Carbone_V23.6-v2.xlsx"
+);
+
+/// The extract's records (header first), decoded from Windows-1252.
+fn fixture_records() -> Vec<Vec<String>> {
+    let bytes = std::fs::read(FIXTURE).unwrap();
+    let text = decode(&Arc::from(FIXTURE), &bytes).unwrap();
+    csv::ReaderBuilder::new()
+        .delimiter(b';')
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// A decimal-comma number of the export (`0,052`, `4,74E-3`, `2935`), with a point instead.
+fn with_point(cell: &str) -> Option<String> {
+    let number = cell.replacen(',', ".", 1);
+    let valid = !number.is_empty()
+        && number
+            .trim_start_matches('-')
+            .split(['E', 'e'])
+            .enumerate()
+            .all(|(i, piece)| {
+                let piece = if i == 1 {
+                    piece.trim_start_matches('-')
+                } else {
+                    piece
+                };
+                !piece.is_empty()
+                    && piece.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && piece.matches('.').count() <= usize::from(i == 0)
+            });
+    valid.then_some(number)
+}
+
+/// The extract as data-fair serves it in CSV: `_` for spaces in column names, `,` between
+/// fields, decimal points, UTF-8.
+fn data_fair_csv_bytes() -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().from_writer(Vec::new());
+    for (i, record) in fixture_records().iter().enumerate() {
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| match i {
+                0 => c.replace(' ', "_"),
+                _ => with_point(c).unwrap_or_else(|| c.clone()),
+            })
+            .collect();
+        writer.write_record(&cells).unwrap();
+    }
+    writer.into_inner().unwrap()
+}
+
+/// The extract as data-fair JSON lines: one object a row, numbers as JSON numbers, empty
+/// cells left out.
+fn data_fair_json_lines() -> String {
+    let records = fixture_records();
+    let header: Vec<String> = records[0].iter().map(|c| c.replace(' ', "_")).collect();
+    let mut text = String::new();
+    for record in &records[1..] {
+        let mut object = serde_json::Map::new();
+        object.insert("_i".into(), serde_json::json!(1));
+        for (key, cell) in header.iter().zip(record) {
+            let value = match with_point(cell) {
+                Some(n) => serde_json::Value::Number(n.parse().unwrap()),
+                None if cell.is_empty() => continue,
+                None => serde_json::Value::String(cell.clone()),
+            };
+            object.insert(key.clone(), value);
+        }
+        text.push_str(&serde_json::Value::Object(object).to_string());
+        text.push('\n');
+    }
+    text
+}
+
+/// The factors without their line (the shapes number their rows differently).
+fn without_lines(base: &LoadedBase) -> Vec<Factor> {
+    base.factors
+        .iter()
+        .cloned()
+        .map(|mut f| {
+            f.origin.line = 0;
+            f
+        })
+        .collect()
+}
+
+#[test]
+fn data_fair_csv_gives_the_same_factors() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let bytes = data_fair_csv_bytes();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    assert!(text.starts_with("Type_Ligne,Identifiant_de_l'élément,Structure,"));
+    assert!(text.contains(",0.052,"), "decimal points");
+    let fair = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", &bytes).unwrap();
+    // 53 of the extract's rows are `Elément` rows of type "Facteur d'émission" (counted with
+    // Python's csv module on the fixture).
+    assert_eq!(official.factors.len(), 53);
+    assert_eq!(fair.factors, official.factors);
+    assert_eq!(fair.skipped, official.skipped);
+    assert!(fair.defects.is_empty(), "{:?}", fair.defects);
+    // 42513: 0,052 in the official file, 0.052 here.
+    assert_eq!(factor(&fair, "42513").kgco2e, d("0.052"));
+}
+
+#[test]
+fn data_fair_csv_with_semicolons_and_decimal_commas_reads_too() {
+    // data-fair's `sep=;` option, decimal commas kept, UTF-8 with underscores.
+    let records = fixture_records();
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .from_writer(Vec::new());
+    for (i, record) in records.iter().enumerate() {
+        let cells: Vec<String> = match i {
+            0 => record.iter().map(|c| c.replace(' ', "_")).collect(),
+            _ => record.clone(),
+        };
+        writer.write_record(&cells).unwrap();
+    }
+    let bytes = writer.into_inner().unwrap();
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let fair = load("Base_Carbone_Test.csv", &bytes).unwrap();
+    assert_eq!(fair.factors, official.factors);
+}
+
+#[test]
+fn data_fair_json_lines_give_the_same_factors() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let text = data_fair_json_lines();
+    let fair = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", text.as_bytes()).unwrap();
+    assert_eq!(without_lines(&fair), without_lines(&official));
+    assert!(fair.defects.is_empty(), "{:?}", fair.defects);
+    // Positions are JSON lines: the extract's first row (line 2) is the first object.
+    assert_eq!(factor(&fair, "20591").origin.line, 1);
+    assert_eq!(factor(&official, "20591").origin.line, 2);
+
+    // One page of the API's `lines` reads the same.
+    let objects: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let page = serde_json::json!({ "total": objects.len(), "results": objects }).to_string();
+    let paged = bilan::load::factors::load_bytes("Base_Carbone_Test.csv", page.as_bytes()).unwrap();
+    assert_eq!(without_lines(&paged), without_lines(&official));
+}
+
+#[test]
+fn broken_json_line_is_an_error_at_its_line() {
+    let text = data_fair_json_lines();
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines[2] = "{\"Type_Ligne\": \"Elément\",";
+    let broken = lines.join("\n");
+    let error = bilan::load::factors::load_bytes("fair.jsonl", broken.as_bytes()).unwrap_err();
+    // The object is cut at the end of the line: its 26th byte ("Elément" has a 2-byte é).
+    assert_eq!(error.position.to_string(), "fair.jsonl:3:26");
+    assert!(
+        error.message.starts_with("invalid JSON: "),
+        "{}",
+        error.message
+    );
+}
+
+/// A minimal `.xlsx` of the extract, as French Excel saves the CSV: numbers (`0,052`, and
+/// names such as `0,335`) become floats written with 17 significant digits, the rest inline
+/// strings, and trailing empty cells are not stored.
+fn extract_as_xlsx() -> Vec<u8> {
+    xlsx_of(&fixture_records(), "Base_Carbone_Test")
+}
+
+/// A minimal `.xlsx` holding `records` (see [`extract_as_xlsx`]).
+fn xlsx_of(records: &[Vec<String>], sheet_name: &str) -> Vec<u8> {
+    use std::io::Write;
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    let escape = |s: &str| {
+        s.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
+    };
+    for (r, record) in records.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        let last = record
+            .iter()
+            .rposition(|c| !c.is_empty())
+            .map_or(0, |i| i + 1);
+        for (c, cell) in record[..last].iter().enumerate() {
+            let column = if c < 26 {
+                format!("{}", char::from(b'A' + c as u8))
+            } else {
+                format!(
+                    "{}{}",
+                    char::from(b'A' + (c / 26 - 1) as u8),
+                    char::from(b'A' + (c % 26) as u8)
+                )
+            };
+            let at = format!("{column}{}", r + 1);
+            match with_point(cell).filter(|_| r > 0) {
+                Some(number) => {
+                    let float: f64 = number.parse().unwrap();
+                    sheet.push_str(&format!(r#"<c r="{at}"><v>{float:.16e}</v></c>"#));
+                }
+                None if cell.is_empty() => {}
+                None => sheet.push_str(&format!(
+                    r#"<c r="{at}" t="inlineStr"><is><t xml:space="preserve">{}</t></is></c>"#,
+                    escape(cell)
+                )),
+            }
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let files = [
+        (
+            "[Content_Types].xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+        ),
+        (
+            "_rels/.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+        ),
+        (
+            "xl/workbook.xml",
+            r#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet_name}" sheetId="1" r:id="rId1"/></sheets></workbook>"#.replace("{sheet_name}", sheet_name),
+        ),
+        (
+            "xl/_rels/workbook.xml.rels",
+            r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+        ),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    for (name, body) in files {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(body.as_bytes()).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+#[test]
+fn xlsx_of_the_extract_gives_the_same_factors() {
+    let official = load("Base_Carbone_Test.csv", &std::fs::read(FIXTURE).unwrap()).unwrap();
+    let xlsx =
+        bilan::load::factors::load_bytes("Base_Carbone_Test.csv", &extract_as_xlsx()).unwrap();
+    assert!(xlsx.defects.is_empty(), "{:?}", xlsx.defects);
+    // Same factors, same written digits, same lines (sheet row = CSV line: no row of the
+    // extract spans lines).
+    assert_eq!(xlsx.factors, official.factors);
+    let digits = |b: &LoadedBase| {
+        b.factors
+            .iter()
+            .map(|f| f.kgco2e.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(digits(&xlsx), digits(&official));
+    // A file renamed by the user: the version comes from the sheet, named after the CSV.
+    let renamed = xlsx_of(&fixture_records(), "Base_Carbone_V23.6");
+    let renamed = bilan::load::factors::load_bytes("export.xlsx", &renamed).unwrap();
+    assert_eq!(
+        renamed.source.as_ref().unwrap().version.as_deref(),
+        Some("V23.6")
+    );
+    assert_eq!(
+        factor(&renamed, "42513").source,
+        "ADEME Base Carbone V23.6 id 42513"
+    );
+    // 0,243 is 0.24299999999999999 in the sheet and 0.243 again here.
+    assert_eq!(format!("{:.16e}", 0.243_f64), "2.4299999999999999e-1");
+}
+
+#[test]
+fn xlsx_without_a_base_carbone_sheet_is_an_error() {
+    // The same workbook with a header that names no Base Carbone column.
+    let mut records = fixture_records();
+    records[0][0] = "Type".to_string();
+    let error = bilan::load::factors::load_bytes("b.xlsx", &xlsx_of(&records, "Base_Carbone_Test"))
+        .unwrap_err();
+    assert_eq!(error.position.to_string(), "b.xlsx");
+    assert_eq!(
+        error.message,
+        "no sheet with a Base Carbone header (sheets: Base_Carbone_Test)"
+    );
+    // A cut archive.
+    let bytes = extract_as_xlsx();
+    let error = bilan::load::factors::load_bytes("b.xlsx", &bytes[..bytes.len() / 2]).unwrap_err();
+    assert!(
+        error.message.starts_with("unreadable .xlsx file: "),
+        "{}",
+        error.message
+    );
+}
+
+/// The full .xlsx against the full CSV: 20 s in a debug build, so run by hand
+/// (`cargo test --release --test ademe -- --ignored xlsx`).
+#[test]
+#[ignore = "slow in debug builds: run by hand with --release"]
+fn xlsx_export_gives_the_factors_of_the_csv() {
+    if !Path::new(XLSX_EXPORT).exists() || !Path::new(FULL_EXPORT).exists() {
+        eprintln!("skipped: the V23.6 exports are not in ../shared");
+        return;
+    }
+    let started = std::time::Instant::now();
+    let xlsx = bilan::load::factors::load_bytes(
+        "Base_Carbone_V23.6.xlsx",
+        &std::fs::read(XLSX_EXPORT).unwrap(),
+    )
+    .unwrap();
+    eprintln!("xlsx read in {:?}", started.elapsed());
+    let csv = load(
+        "Base_Carbone_V23.6.csv",
+        &std::fs::read(FULL_EXPORT).unwrap(),
+    )
+    .unwrap();
+    assert!(xlsx.defects.is_empty(), "{:?}", xlsx.defects);
+    assert_eq!(xlsx.source.as_ref().unwrap().rows, 18_616);
+    assert_eq!(xlsx.factors.len(), csv.factors.len());
+    for (x, c) in xlsx.factors.iter().zip(&csv.factors) {
+        // Same value and same written digits (so results print the same).
+        assert_eq!(x.kgco2e.to_string(), c.kgco2e.to_string(), "{}", c.id);
+        let mut x = x.clone();
+        x.origin = c.origin.clone();
+        assert_eq!(&x, c, "{}", c.id);
+    }
+}
+
+const LATER: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/fixtures/Base_Carbone_V23.11_derived.csv"
+);
+
+#[test]
+fn units_and_part_types_of_later_versions_read() {
+    let base = bilan::load::factors::load_bytes(
+        "Base_Carbone_V23.11_derived.csv",
+        &std::fs::read(LATER).unwrap(),
+    )
+    .unwrap();
+    assert!(base.defects.is_empty(), "{:?}", base.defects);
+    let units: Vec<(&str, &str)> = base
+        .factors
+        .iter()
+        .map(|f| (f.id.as_str(), f.unit.as_str()))
+        .collect();
+    assert_eq!(
+        units,
+        [
+            ("42513", "kgCO2e/kWh"),
+            ("28203", "kgCO2e/EVP.km"),
+            ("20591", "kgCO2e/équipement"),
+            ("27002", "kgCO2e/kW par an de puissance élec"),
+        ]
+    );
+    assert_eq!(
+        factor(&base, "42513").source,
+        "ADEME Base Carbone V23.11 id 42513"
+    );
+    assert_eq!(
+        factor(&base, "42513").parts[0].kind,
+        "Autres émissions liées à la consommation d?électricité (barrage?)"
+    );
+}
+
+#[test]
+fn lines_in_later_units_compute_with_the_new_part_type_as_combustion() {
+    let out = assert_cmd::Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures"))
+        .args([
+            "compute",
+            "later_units.yaml",
+            "--factors",
+            "Base_Carbone_V23.11_derived.csv",
+            "--format",
+            "csv",
+            "--lines",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    // 1,000 kWh: the V23.9 part type stays in 2.6 like combustion (1,000 × 0.0338 = 33.8),
+    // the rest to 3.8 (1,000 × 0.052 − 33.8 = 18.2). 1,000 TEU.km on an EVP.km factor:
+    // 1,000 × 0.00554 = 5.54. 2 appareils on an équipement factor over 5 years:
+    // 2 × 2,935 / 5 = 1,174. 3 kW.an (Bilan Carbone+'s label) × 156 = 468.
+    // (The uncertainty column, the method's default for undeclared lines, is left out.)
+    let rows: Vec<String> = stdout
+        .lines()
+        .map(|l| l.rsplit_once(',').unwrap().0.to_string())
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "line_id,label,post,factor,quantity,unit,kgco2e",
+            "elec,L42513,2.6,42513,1000,kWh,33.8",
+            "elec,L42513,3.8,42513,1000,kWh,18.2",
+            "fret,L28203,3.12,28203,1000,TEU.km,5.54",
+            "copieurs,L20591,3.10,20591,2,appareil,1174",
+            "puissance,L27002,3.9,27002,3,kW.an,468",
+        ]
+    );
+}
+
+#[test]
+fn every_shape_gives_byte_identical_results_on_the_examples() {
+    let examples = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples"));
+    let shapes: [(&str, Vec<u8>); 4] = [
+        ("csv", std::fs::read(FIXTURE).unwrap()),
+        ("data-fair-csv", data_fair_csv_bytes()),
+        ("data-fair-json", data_fair_json_lines().into_bytes()),
+        ("xlsx", extract_as_xlsx()),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    // Each shape under the same file name in its own folder: the format is read from the
+    // content, and the name is what results cite.
+    for (shape, bytes) in &shapes {
+        std::fs::create_dir(dir.path().join(shape)).unwrap();
+        std::fs::write(dir.path().join(shape).join("Base_Carbone_Test"), bytes).unwrap();
+    }
+    let mut compared = 0;
+    for example in std::fs::read_dir(examples).unwrap() {
+        let example = example.unwrap().path();
+        if example.extension().is_none_or(|e| e != "yaml") {
+            continue;
+        }
+        for format in ["json", "csv", "md"] {
+            let outputs: Vec<String> = shapes
+                .iter()
+                .map(|(shape, _)| {
+                    let out = assert_cmd::Command::cargo_bin("bilan")
+                        .unwrap()
+                        .current_dir(dir.path().join(shape))
+                        .arg("compute")
+                        .arg(&example)
+                        .args(["--factors", "Base_Carbone_Test", "--format", format])
+                        .output()
+                        .unwrap();
+                    assert_eq!(out.status.code(), Some(0), "{shape} {example:?}");
+                    // The bytes differ, so does their digest; nothing else may.
+                    String::from_utf8(out.stdout)
+                        .unwrap()
+                        .lines()
+                        .filter(|l| !l.contains("\"sha256\""))
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+                .collect();
+            if format == "json" {
+                // Lines do use factors of the extract (not only the embedded base's).
+                assert!(
+                    outputs[0].contains("\"factor_source\": \"ADEME Base Carbone id "),
+                    "{example:?}"
+                );
+            }
+            for (output, (shape, _)) in outputs.iter().zip(&shapes) {
+                assert_eq!(output, &outputs[0], "{shape} {example:?} {format}");
+            }
+            compared += 1;
+        }
+    }
+    assert_eq!(compared, 9, "3 examples × 3 formats");
 }
 
 #[test]

@@ -191,3 +191,77 @@ fn the_full_export_computes_the_examples() {
     // The embedded rows are verbatim rows of the full export: the same figures.
     assert_eq!(with_full, embedded);
 }
+
+/// The extract with hand-made changes: 42513's value 0,052 → 0,06; 28203's Amont part
+/// 4,40E-4 → 5,00E-4 (its total kept); 20591 removed; 99999 added (20591's row, value 100).
+fn extract_changed(dir: &Path) {
+    let bytes = std::fs::read(here().join(EXTRACT)).unwrap();
+    let (text, _, _) = encoding_rs::WINDOWS_1252.decode(&bytes);
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let photocopier = lines[1].clone();
+    assert!(photocopier.starts_with("Elément;20591;"));
+    lines.remove(1);
+    for line in &mut lines {
+        if line.starts_with("Elément;42513;") {
+            *line = line.replacen(";0,052;", ";0,06;", 1);
+        }
+        if line.starts_with("Poste;28203;") && line.contains(";Amont;") {
+            *line = line.replacen(";4,40E-4;", ";5,00E-4;", 1);
+        }
+    }
+    lines.push(
+        photocopier
+            .replacen(";20591;", ";99999;", 1)
+            .replacen(";2935;", ";100;", 1),
+    );
+    std::fs::write(dir.join("new.csv"), lines.join("\n") + "\n").unwrap();
+    std::fs::copy(here().join(EXTRACT), dir.join("old.csv")).unwrap();
+}
+
+#[test]
+fn factors_diff_lists_added_removed_and_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    extract_changed(dir.path());
+    let (code, stdout, stderr) = run(
+        dir.path(),
+        &["factors", "diff", "old.csv", "new.csv", "--format", "csv"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // 0.06 − 0.052 = +0.008; 28203's total 5,54E-3 = 0.00554 unchanged, its parts
+    // Amont 0.00044 → 0.0005 and Combustion 5,10E-3 = 0.0051, both named "Carburant".
+    assert_eq!(
+        stdout,
+        "change,id,name,unit,kgco2e_old,kgco2e_new,delta,parts_old,parts_new\n\
+         added,99999,Photocopieurs,kgCO2e/appareil,,100,,,\n\
+         removed,20591,Photocopieurs,kgCO2e/appareil,2935,,,,\n\
+         changed: parts,28203,Porte-conteneur - Dry - Asie - Europe du Nord,kgCO2e/t.km,0.00554,0.00554,,Amont (Carburant) 0.00044; Combustion (Carburant) 0.0051,Amont (Carburant) 0.0005; Combustion (Carburant) 0.0051\n\
+         changed: value,42513,Electricité - 2022 - mix moyen - consommation,kgCO2e/kWh,0.052,0.06,+0.008,Combustion à la centrale 0.0338; Amont 0.0135; Transport et distribution (Pertes) 0.00474,Combustion à la centrale 0.0338; Amont 0.0135; Transport et distribution (Pertes) 0.00474\n"
+    );
+    // The same base twice: nothing changed.
+    let (code, stdout, _) = run(dir.path(), &["factors", "diff", "old.csv", "old.csv"]);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, "old.csv → old.csv: 0 added, 0 removed, 0 changed\n")
+    );
+
+    let (_, json, _) = run(
+        dir.path(),
+        &["factors", "diff", "old.csv", "new.csv", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(json["added"][0]["id"], "99999");
+    assert_eq!(json["removed"][0]["kgco2e"].to_string(), "2935");
+    assert_eq!(json["changed"][1]["changes"], serde_json::json!(["value"]));
+    assert_eq!(json["changed"][1]["new"]["kgco2e"].to_string(), "0.06");
+    assert_eq!(
+        json["changed"][0]["new"]["parts"][0]["kgco2e"].to_string(),
+        "0.0005"
+    );
+    for format in ["table", "md"] {
+        let (_, text, _) = run(
+            dir.path(),
+            &["factors", "diff", "old.csv", "new.csv", "--format", format],
+        );
+        insta::assert_snapshot!(format!("factors-diff-{format}"), text);
+    }
+}

@@ -23,7 +23,7 @@ pub(crate) struct Options<'a> {
 }
 
 /// One side: a saved JSON result as is, or an inventory computed now.
-fn side(path: &Path, bases: &Bases) -> Result<Side> {
+pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     let name = files::display(path);
     let bytes = files::read(path)?;
     let text = String::from_utf8_lossy(&bytes);
@@ -41,6 +41,8 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.after);
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
+    // Under two bases, the changed factors come from the bases themselves.
+    let mut factor_bases = None;
     let (before, after) = match (options.after, options.upgrade) {
         (Some(after), None) => {
             let bases = Bases::load(options.factors)?;
@@ -55,6 +57,12 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             let (old_bases, new_bases) = (with(old)?, with(new)?);
             let mut before = side(options.before, &old_bases)?;
             let mut after = side(options.before, &new_bases)?;
+            if let Ok((inventory, _)) = files::read_inventory(options.before) {
+                factor_bases = Some((
+                    old_bases.for_inventory(&inventory, options.before)?,
+                    new_bases.for_inventory(&inventory, options.before)?,
+                ));
+            }
             before.name = files::display(old);
             after.name = files::display(new);
             (before, after)
@@ -66,7 +74,17 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             "give the new result too (`bilan diff BEFORE AFTER`), or --factors-old and --factors-new"
         ),
     };
-    let diff = diff::diff(&before, &after);
+    let mut diff = diff::diff(&before, &after);
+    if let Some((old, new)) = &factor_bases {
+        let used = |id: &str| {
+            before
+                .lines
+                .iter()
+                .chain(&after.lines)
+                .any(|l| l.factor == id)
+        };
+        diff.factors = diff::factor_value_changes(old.iter(), new.iter(), used);
+    }
     let lang = options.lang;
     let text = match options.format {
         Format::Table => render::diff::table(&diff, lang),

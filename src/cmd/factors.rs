@@ -1,9 +1,13 @@
-//! `bilan factors search|show`: find factors in the embedded base plus any `--factors`.
+//! `bilan factors search|show|diff`: find factors in the embedded base plus any `--factors`;
+//! compare two bases.
 
 use super::Bases;
-use crate::cli::FactorsCommand;
+use crate::cli::{FactorsCommand, Format};
 use crate::factor::Factor;
+use crate::factor_base::FactorBase;
+use crate::load::files;
 use crate::output::{self, Sink};
+use crate::render;
 use crate::render::exact;
 use crate::render::grid::Grid;
 use anyhow::{Result, bail};
@@ -70,6 +74,26 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 text.push_str(&format!("{} more (use --limit)\n", found.len() - limit));
             }
             output::write(&Sink::Stdout, &text)?;
+            Ok(0)
+        }
+        FactorsCommand::Diff {
+            old,
+            new,
+            format,
+            output,
+        } => {
+            let sink = Sink::new(output.as_deref());
+            output::refuse_inputs(&sink, &[old.as_path(), new.as_path()])?;
+            let (old_base, new_base) = (read(&old)?, read(&new)?);
+            let diff = crate::factor_diff::compare(old_base.iter(), new_base.iter());
+            let (old_name, new_name) = (files::display(&old), files::display(&new));
+            let text = match format {
+                Format::Table => render::factor_diff::table(&diff, &old_name, &new_name),
+                Format::Md => render::factor_diff::markdown(&diff, &old_name, &new_name),
+                Format::Csv => render::factor_diff::csv(&diff),
+                Format::Json => render::factor_diff::json(&diff, &old_name, &new_name),
+            };
+            output::write(&sink, &text)?;
             Ok(0)
         }
         FactorsCommand::Show { id, factors } => {
@@ -160,4 +184,20 @@ fn describe(f: &Factor) -> String {
         }
     }
     out
+}
+
+/// One base file alone (no embedded base); its skipped defective rows are warnings on stderr,
+/// as for `--factors`.
+fn read(path: &std::path::Path) -> Result<FactorBase> {
+    let loaded = files::read_base(path)?;
+    let name = files::display(path);
+    for defect in &loaded.defects {
+        eprintln!(
+            "warning: {name}:{}: row skipped: {}",
+            defect.line, defect.reason
+        );
+    }
+    let mut base = FactorBase::new();
+    base.merge(loaded);
+    Ok(base)
 }

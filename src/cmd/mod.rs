@@ -107,6 +107,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             history,
             target,
             lang,
+            logo,
         } => report::run(report::Options {
             inventory: &inventory,
             output: &output,
@@ -114,6 +115,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             history: &history,
             target,
             lang: lang.into(),
+            logo: logo.as_deref(),
         }),
         Command::Trajectory {
             inventory,

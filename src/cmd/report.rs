@@ -2,9 +2,10 @@
 //! has actions or history, its trajectory.
 
 use super::{Bases, compute_with_inventory, print_warnings, trajectory::history};
+use crate::diff::Side;
 use crate::output::{self, Sink};
 use crate::post::Lang;
-use crate::render::html::Extras;
+use crate::render::html::{Extras, Footer};
 use crate::trajectory::{self, Baseline, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -22,6 +23,71 @@ pub(crate) struct Options<'a> {
     pub(crate) history: &'a [PathBuf],
     pub(crate) target: TargetKind,
     pub(crate) lang: Lang,
+    pub(crate) logo: Option<&'a Path>,
+}
+
+/// The largest logo accepted: a logo is a few kilobytes; more is a mistake (a photo).
+const LOGO_MAX_BYTES: u64 = 512 * 1024;
+
+/// The logo as a `data:` URI for an `<img>` (never inline markup: an SVG in an image cannot run
+/// scripts or load anything). PNG by its signature, SVG by its extension and root element.
+fn logo(path: &Path) -> Result<String> {
+    let name = crate::load::files::display(path);
+    let size = std::fs::metadata(path)
+        .map_err(|e| anyhow::anyhow!("--logo {name}: cannot read it: {e}"))?
+        .len();
+    if size > LOGO_MAX_BYTES {
+        crate::usage!(
+            "--logo {name}: {size} bytes, more than the {} KiB a logo may weigh; give a smaller PNG or SVG",
+            LOGO_MAX_BYTES / 1024
+        );
+    }
+    let bytes =
+        std::fs::read(path).map_err(|e| anyhow::anyhow!("--logo {name}: cannot read it: {e}"))?;
+    let is_svg = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("svg"))
+        && std::str::from_utf8(&bytes).is_ok_and(|t| t.contains("<svg"));
+    let mime = if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        "image/png"
+    } else if is_svg {
+        "image/svg+xml"
+    } else {
+        crate::usage!("--logo {name}: not a PNG or SVG image; give a .png or .svg file");
+    };
+    Ok(format!(
+        "data:{mime};base64,{}",
+        crate::render::html::base64(&bytes)
+    ))
+}
+
+/// The generation date: `SOURCE_DATE_EPOCH` (seconds since 1970, the reproducible-builds
+/// convention) when set, so a report can be rebuilt byte for byte; else today (UTC).
+fn generated() -> Result<String> {
+    let timestamp = match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(text) => {
+            let seconds: i64 = text.trim().parse().map_err(|_| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH={text}: not a number of seconds since 1970-01-01; unset it or give e.g. 1767225600")
+            })?;
+            jiff::Timestamp::from_second(seconds).map_err(|e| {
+                anyhow::anyhow!("SOURCE_DATE_EPOCH={text}: {e}; unset it or give e.g. 1767225600")
+            })?
+        }
+        Err(_) => jiff::Timestamp::now(),
+    };
+    Ok(timestamp
+        .to_zoned_datetime(jiff::tz::TimeZone::UTC)
+        .date()
+        .to_string())
+}
+
+/// A period's label in charts: its end's year (`2025-12-31` → `2025`), else the text as is.
+fn year_of(period: &str) -> String {
+    let end = period.rsplit(' ').next().unwrap_or(period);
+    end.get(..4)
+        .filter(|y| y.chars().all(|c| c.is_ascii_digit()))
+        .unwrap_or(period)
+        .to_string()
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
@@ -64,9 +130,37 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         Some(trajectory)
     };
     let analysis = crate::uncertainty_analysis::analyse(&report, TOP_LINES);
+    let logo = options.logo.map(logo).transpose()?;
+    // Year over year: the earlier results in period order, then this inventory; the change
+    // is from the latest earlier one.
+    let mut sides = options
+        .history
+        .iter()
+        .map(|path| super::diff::side(path, &bases))
+        .collect::<Result<Vec<_>>>()?;
+    sides.sort_by(|a, b| a.period.cmp(&b.period));
+    let current = Side::from_report(&crate::load::files::display(options.inventory), &report);
+    let change = sides
+        .last()
+        .map(|previous| crate::diff::diff(previous, &current));
+    sides.push(current);
+    let years: Vec<(String, Vec<rust_decimal::Decimal>)> = sides
+        .into_iter()
+        .map(|s| (year_of(&s.period), s.posts))
+        .collect();
+    let footer = Footer {
+        generated: generated()?,
+        version: env!("CARGO_PKG_VERSION"),
+    };
     let extras = Extras {
         analysis: &analysis,
         trajectory: trajectory.as_ref(),
+        change: change.as_ref(),
+        years: if years.len() > 1 { &years } else { &[] },
+        footer: &footer,
+        logo: logo.as_deref(),
+        sites: crate::breakdown::breakdown(&report, crate::breakdown::By::Site),
+        tags: crate::breakdown::breakdown(&report, crate::breakdown::By::Tag),
     };
     output::write(
         &sink,

@@ -74,7 +74,7 @@ const EXTRA_GAS_VALUES: [&str; 5] = [
 ];
 
 /// True when `header_line` (the first line of a file) is an ADEME Base Carbone header,
-/// whatever its separator.
+/// whatever its separator, with spaces in column names or the `_` of the data-fair API.
 pub fn looks_like(header_line: &str) -> bool {
     // "Identifiant de l'élément" without its accents, which re-encoded files may have lost;
     // ADEME's data-fair API writes `_` for the spaces (`Type_Ligne`).
@@ -82,11 +82,25 @@ pub fn looks_like(header_line: &str) -> bool {
     header.contains("Type Ligne") && header.contains("Identifiant de l")
 }
 
-/// Reads an ADEME Base Carbone CSV export. `file` names it in errors, positions and
-/// provenance; a version such as `V23.6` in the file name goes into each factor's `source`.
+/// Reads an ADEME Base Carbone CSV export: the official download (`;`, decimal commas,
+/// Windows-1252) or the data-fair API's CSV (`,` or `;`, `_` in column names, UTF-8, decimal
+/// points). `file` names it in errors, positions and provenance; a version such as `V23.6` in
+/// the file name goes into each factor's `source`.
 pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     let text = decode(file, bytes)?;
-    let text: &str = &text;
+    load_text(file, &text, bytes, None, None)
+}
+
+/// Reads the export from its decoded `text` (`bytes` are the file's, for its digest).
+/// `lines`, when given, holds the file line of each data record (for a converted file: JSON
+/// lines, a spreadsheet's rows), used in positions instead of the text's own.
+pub(crate) fn load_text(
+    file: &Arc<str>,
+    text: &str,
+    bytes: &[u8],
+    lines: Option<&[u64]>,
+    content_version: Option<String>,
+) -> Result<LoadedBase, InputError> {
     if text.trim().is_empty() {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
@@ -103,9 +117,10 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     }
     let columns = Columns::find(&record).map_err(|missing| missing_columns(file, &missing))?;
     let width = record.len();
-    let source_prefix = match version_in(file) {
-        Some(version) => format!("ADEME Base Carbone {version} id "),
-        None => "ADEME Base Carbone id ".to_string(),
+    let version = version_in(file).or(content_version);
+    let source_prefix = match &version {
+        Some(version) => format!("{} {version} id ", base_name(file)),
+        None => format!("{} id ", base_name(file)),
     };
 
     let mut loader = Loader {
@@ -113,6 +128,7 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
         text,
         columns,
         source_prefix,
+        version,
         factors: Vec::new(),
         elements: HashMap::new(),
         parts: HashMap::new(),
@@ -131,6 +147,10 @@ pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
         });
         let end = usize::try_from(reader.position().byte()).unwrap_or(start);
         let (start, line) = skip_line_ends(text, start, end, line);
+        let line = match lines {
+            Some(lines) => lines.get(rows - 1).copied().unwrap_or(line),
+            None => line,
+        };
         last = (line, record.len());
         loader.row(&record, width, line, start..end)?;
     }
@@ -213,8 +233,21 @@ fn missing_columns(file: &Arc<str>, missing: &[&str]) -> InputError {
     )
 }
 
+/// The base a file in the Base Carbone columns holds, from its name: NegaOctet and the AIB
+/// residual mixes are published in the same columns; anything else is the Base Carbone.
+fn base_name(file: &str) -> &'static str {
+    let name = fold(file.rsplit(['/', '\\']).next().unwrap_or(file));
+    if name.contains("negaoctet") {
+        "NegaOctet"
+    } else if name.contains("aib") && name.contains("residual") {
+        "AIB European Residual Mixes"
+    } else {
+        "ADEME Base Carbone"
+    }
+}
+
 /// The version (`V23.6`) in a file name such as `Base_Carbone_V23.6.csv`.
-fn version_in(file: &str) -> Option<String> {
+pub(crate) fn version_in(file: &str) -> Option<String> {
     let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
     let mut previous = None;
     for (i, c) in name.char_indices() {
@@ -359,17 +392,21 @@ impl Columns {
     /// Finds the columns in the header; lists the required ones that are missing. Required
     /// are those without which a factor cannot be read; descriptive ones may be absent.
     fn find(header: &ByteRecord) -> Result<Columns, Vec<&'static str>> {
-        let names: Vec<&str> = header
+        // The data-fair API writes `_` for the spaces of column names.
+        let names: Vec<String> = header
             .iter()
             .map(|h| {
                 let h = std::str::from_utf8(h).unwrap_or("");
-                h.trim().trim_start_matches('\u{feff}')
+                h.trim()
+                    .trim_start_matches('\u{feff}')
+                    .replace('_', " ")
+                    .replace('\u{2019}', "'")
             })
             .collect();
         // Data-fair names replace spaces with `_` (`Identifiant_de_l'élément`).
         let folded: Vec<String> = names.iter().map(|h| fold(&h.replace('_', " "))).collect();
         let index = |name: &str| {
-            names.iter().position(|h| *h == name).or_else(|| {
+            names.iter().position(|h| h == name).or_else(|| {
                 let wanted = fold(name);
                 folded.iter().position(|h| *h == wanted)
             })
@@ -495,6 +532,7 @@ struct Loader<'a> {
     text: &'a str,
     columns: Columns,
     source_prefix: String,
+    version: Option<String>,
     factors: Vec<Factor>,
     /// Every `Elément` id seen (factors or not), to catch duplicates.
     elements: HashMap<String, Seen>,
@@ -777,6 +815,7 @@ impl Loader<'_> {
             rows,
             factors: self.factors.len(),
             sha256: super::factors::sha256_hex(bytes),
+            version: self.version,
         };
         LoadedBase {
             source: Some(source),
@@ -846,6 +885,20 @@ mod tests {
         for (cell, name) in cases {
             assert_eq!(unquote(cell), name, "{cell}");
         }
+    }
+
+    #[test]
+    fn other_bases_in_the_same_columns_keep_their_name() {
+        let base = load_str("NegaOctet_V1.1.csv", ELEC).unwrap();
+        assert_eq!(base.factors[0].source, "NegaOctet V1.1 id 42513");
+        let base = load_str("aib_residual_mix_2023.csv", ELEC).unwrap();
+        assert_eq!(
+            base.factors[0].source,
+            "AIB European Residual Mixes id 42513"
+        );
+        let base = load_str("export.csv", ELEC).unwrap();
+        assert_eq!(base.factors[0].source, "ADEME Base Carbone id 42513");
+        assert_eq!(base.source.unwrap().version, None);
     }
 
     #[test]

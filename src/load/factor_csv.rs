@@ -191,6 +191,7 @@ pub fn load(file: &Arc<str>, text: &str, sha256: String) -> Result<LoadedBase, I
             rows,
             factors: factors.len(),
             sha256,
+            version: None,
         }),
         factors,
         skipped: Vec::new(),

@@ -1,6 +1,7 @@
-//! Reads a factor file of either format, detected by its header.
+//! Reads a factor file of any format, detected by its content: the ADEME export as CSV
+//! (official or data-fair), as data-fair JSON, as `.xlsx`, or the project's own CSV.
 
-use super::{ademe, encoding, factor_csv};
+use super::{ademe, ademe_xlsx, data_fair, encoding, factor_csv};
 use crate::error::{InputError, Position};
 use crate::factor_base::LoadedBase;
 use sha2::{Digest, Sha256};
@@ -14,10 +15,16 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
         .collect()
 }
 
-/// Reads a factor base from the bytes of file `name`: an ADEME Base Carbone export or the
-/// project's own CSV.
+/// Reads a factor base from the bytes of file `name`: an ADEME Base Carbone export (CSV,
+/// data-fair JSON or `.xlsx`) or the project's own CSV.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     let file: Arc<str> = Arc::from(name);
+    if ademe_xlsx::looks_like(bytes) {
+        return ademe_xlsx::load(&file, bytes);
+    }
+    if data_fair::looks_like(bytes) {
+        return data_fair::load(&file, bytes);
+    }
     // The header decides the format; decode only the first line for that.
     let header_end = bytes
         .iter()
@@ -36,7 +43,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> Result<LoadedBase, InputError> {
             "not a factor base: unknown header",
         )
         .help(format!(
-            "use an ADEME Base Carbone CSV export as downloaded, or a CSV with the header {}",
+            "use an ADEME Base Carbone export as downloaded (CSV, data-fair CSV or JSON, .xlsx), or a CSV with the header {}",
             factor_csv::HEADER.join(",")
         )))
     }

@@ -1,7 +1,7 @@
 //! Reading input files: inventories and factor bases, with clear errors for a missing file,
 //! a directory, a file too big or not UTF-8.
 
-use super::{factors, inventory};
+use super::{factors, inventory, line_tables};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor_base::{FactorBase, LoadedBase};
 use crate::inventory::Inventory;
@@ -270,6 +270,34 @@ pub fn read_inventory_within(
                 continue;
             }
             seen.push((real, file.clone()));
+        }
+        let table = Path::new(&file)
+            .extension()
+            .map(|e| e.to_ascii_lowercase())
+            .filter(|e| e == "csv" || e == "xlsx");
+        if let Some(extension) = table {
+            let bytes = match read(&included) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    errors.push(
+                        InputError::new(at, format!("cannot include `{file}`: {}", e.message))
+                            .help("the path is relative to the inventory"),
+                    );
+                    continue;
+                }
+            };
+            let name = display(&included);
+            let before = inventory.lines.len();
+            let lines = if extension == "csv" {
+                line_tables::csv_lines(&name, &bytes, before, &mut ids)
+            } else {
+                line_tables::xlsx_lines(&name, bytes, before, &mut ids)
+            };
+            match lines {
+                Ok(lines) => inventory.lines.extend(lines),
+                Err(e) => errors.extend(e.0),
+            }
+            continue;
         }
         let text = match read_text(&included) {
             Ok(text) => text,

@@ -18,6 +18,9 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
+mod table;
+pub use table::{Cell, KEYS, TableLines, column_letters};
+
 type Text = Spanned<String>;
 
 /// The longest amortisation period accepted, in years.
@@ -292,6 +295,7 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
         errors: Vec::new(),
         seen: HashSet::new(),
         next_line: 0,
+        sheet: None,
     };
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
@@ -337,6 +341,7 @@ pub fn parse_included(
         errors: Vec::new(),
         seen: std::mem::take(ids),
         next_line: lines_before,
+        sheet: None,
     };
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
@@ -360,11 +365,16 @@ struct Checker {
     seen: HashSet<String>,
     /// Lines read so far (for the default id `line-<n>`).
     next_line: usize,
+    /// The sheet, for lines read from a workbook (positions are cells: `file!sheet!C12`).
+    sheet: Option<Arc<str>>,
 }
 
 impl Checker {
     fn at<T>(&self, value: &Spanned<T>) -> Position {
-        yaml::position(&self.file, value)
+        match self.sheet {
+            None => yaml::position(&self.file, value),
+            Some(_) => self.cell_at(value.referenced.line(), value.referenced.column()),
+        }
     }
 
     fn error(&mut self, at: Position, message: impl Into<String>, help: impl Into<String>) {

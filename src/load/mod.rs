@@ -2,13 +2,16 @@
 
 mod actions;
 pub mod ademe;
+pub mod ademe_xlsx;
 pub mod base_cache;
 pub mod bcplus;
+pub mod data_fair;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;
 pub mod fec;
 pub mod files;
 pub mod inventory;
+pub mod line_tables;
 pub mod result_json;
 pub mod yaml;

@@ -23,7 +23,7 @@ impl Serialize for Num {
     }
 }
 
-fn exact_num(value: Decimal) -> Num {
+pub(super) fn exact_num(value: Decimal) -> Num {
     Num(exact(value))
 }
 
@@ -285,6 +285,8 @@ struct Base<'a> {
     rows: usize,
     factors: usize,
     sha256: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
 }
 
 /// Lines serialized one at a time, never all held as JSON values.
@@ -401,6 +403,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 rows: b.rows,
                 factors: b.factors,
                 sha256: &b.sha256,
+                version: b.version.as_deref(),
             })
             .collect(),
         warnings: report.warnings.iter().map(|w| w.text(lang)).collect(),

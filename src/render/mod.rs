@@ -6,6 +6,7 @@ pub mod breakdown;
 pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod factor_diff;
 pub mod grid;
 pub mod html;
 pub mod json;

@@ -1,0 +1,154 @@
+//! Lines from spreadsheets, for `include:`: a CSV file (`,` or `;`, UTF-8 or Windows-1252) or an
+//! xlsx workbook (the sheet named `lines`, else the first), whose header row names the keys of
+//! a YAML line. The cells are checked as YAML values are ([`super::inventory::TableLines`]).
+//!
+//! Numbers stay exact: a CSV cell is text; an xlsx number cell is a binary double, read as the
+//! shortest text that gives back that double (what Excel shows and wrote: `0.1` is 0.1). A
+//! decimal comma is read in a `;`-separated CSV and in an xlsx text cell; in a `,`-separated
+//! CSV `1,5` is an error (thousands or decimal?).
+
+use super::encoding;
+use super::inventory::{Cell, TableLines};
+use crate::error::{InputError, InputErrors, Position};
+use crate::inventory::Line;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The lines of a CSV file named `file`.
+pub fn csv_lines(
+    file: &str,
+    bytes: &[u8],
+    lines_before: usize,
+    ids: &mut HashSet<String>,
+) -> Result<Vec<Line>, InputErrors> {
+    let name: Arc<str> = Arc::from(file);
+    let text = encoding::decode(&name, bytes)?;
+    let first_line = text.lines().next().unwrap_or("");
+    let separator = if first_line.contains(';') { b';' } else { b',' };
+    let mut table = TableLines::new(file, None, lines_before, ids);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
+    let mut header = true;
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, csv::Position::line);
+                table.error(InputError::new(
+                    Position::new(&name, line, 0),
+                    format!("unreadable CSV: {e}"),
+                ));
+                break;
+            }
+        }
+        let row = record.position().map_or(0, csv::Position::line);
+        let cells: Vec<Cell<'_>> = record
+            .iter()
+            .zip(1..)
+            .map(|(text, column)| Cell {
+                text,
+                row,
+                column,
+                number: false,
+            })
+            .collect();
+        if header {
+            header = false;
+            if let Err(e) = table.header(&cells, separator == b';') {
+                table.error(e);
+                break;
+            }
+        } else {
+            table.row(row, &cells);
+        }
+    }
+    table.finish(ids)
+}
+
+/// The lines of an xlsx workbook named `file`: its sheet `lines`, else its first sheet.
+pub fn xlsx_lines(
+    file: &str,
+    bytes: Vec<u8>,
+    lines_before: usize,
+    ids: &mut HashSet<String>,
+) -> Result<Vec<Line>, InputErrors> {
+    use calamine::{Data, Reader, Xlsx};
+    let name: Arc<str> = Arc::from(file);
+    let unreadable = |e: &dyn std::fmt::Display| {
+        InputError::new(
+            Position::file(&name),
+            format!("not a readable xlsx workbook: {e}"),
+        )
+        .help("save the file from Excel or LibreOffice as .xlsx (Excel workbook)")
+    };
+    let mut workbook: Xlsx<_> =
+        Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| unreadable(&e))?;
+    let names = workbook.sheet_names();
+    let Some(sheet) = names
+        .iter()
+        .find(|n| n.trim().eq_ignore_ascii_case("lines"))
+        .or(names.first())
+        .cloned()
+    else {
+        return Err(unreadable(&"no sheet").into());
+    };
+    let range = workbook
+        .worksheet_range(&sheet)
+        .map_err(|e| unreadable(&e))?;
+    let mut table = TableLines::new(file, Some(&sheet), lines_before, ids);
+    let (first_row, first_column) = range.start().unwrap_or((0, 0));
+    let mut header = true;
+    for (cells, row) in range.rows().zip(u64::from(first_row) + 1..) {
+        let mut texts = Vec::with_capacity(cells.len());
+        for (cell, column) in cells.iter().zip(u64::from(first_column) + 1..) {
+            let text = match cell {
+                Data::Empty => Ok((String::new(), false)),
+                Data::String(s) => Ok((s.clone(), false)),
+                Data::Int(i) => Ok((i.to_string(), true)),
+                // Rust prints a double as the shortest text that reads back to it.
+                Data::Float(f) if f.is_finite() => Ok((f.to_string(), true)),
+                Data::Float(f) => Err(format!("a number out of range (`{f}`)")),
+                Data::Bool(b) => Ok((b.to_string(), false)),
+                Data::DateTime(_) | Data::DateTimeIso(_) | Data::DurationIso(_) => {
+                    Err("a date or a duration".to_string())
+                }
+                Data::Error(e) => Err(format!("the Excel error `{e}`")),
+            };
+            match text {
+                Ok((text, number)) => texts.push((text, column, number)),
+                Err(what) => {
+                    let at = table.at(row, column);
+                    table.error(
+                        InputError::new(at, format!("the cell holds {what}"))
+                            .help("write the value itself (a number, or text)"),
+                    );
+                    texts.push((String::new(), column, false));
+                }
+            }
+        }
+        let cells: Vec<Cell<'_>> = texts
+            .iter()
+            .map(|(text, column, number)| Cell {
+                text,
+                row,
+                column: *column,
+                number: *number,
+            })
+            .collect();
+        if header {
+            header = false;
+            if let Err(e) = table.header(&cells, true) {
+                table.error(e);
+                break;
+            }
+        } else {
+            table.row(row, &cells);
+        }
+    }
+    table.finish(ids)
+}

@@ -1,0 +1,314 @@
+//! Spreadsheets in and out: lines included from CSV and xlsx files give the same results as the
+//! same lines in YAML; their errors point at the cell.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+use common::run_at;
+use rust_xlsxwriter::Workbook;
+use std::path::Path;
+
+const HEAD: &str = "bilan: 1
+organisation: { name: Test }
+period: { year: 2022 }
+";
+
+/// The lines of the YAML reference, every kind of column used.
+const YAML_LINES: &str = r#"lines:
+  - id: elec
+    label: Électricité siège
+    factor: "42513"
+    quantity: 21340.5
+    unit: kWh
+    uncertainty: 5%
+    site: Lyon
+    tags: [energie, siege]
+  - id: pc
+    label: Ordinateurs portables
+    factor: "27002"
+    quantity: 12
+    unit: unité
+    amortization: { acquired: 2021, years: 5 }
+    quality: { reliability: 4, technical: 3, geographic: 5, temporal: 4, completeness: 3 }
+  - id: tgv
+    label: TGV
+    factor: "43256"
+    quantity: 0.1
+    unit: p.km
+    purpose: business
+    uncertainty: 12.5%
+    comment: un essai
+"#;
+
+/// The same lines as a header and rows of text cells.
+const HEADER: [&str; 15] = [
+    "id",
+    "label",
+    "factor",
+    "quantity",
+    "unit",
+    "uncertainty",
+    "purpose",
+    "amortization.acquired",
+    "amortization.years",
+    "quality.reliability",
+    "quality.technical",
+    "quality.geographic",
+    "quality.temporal",
+    "quality.completeness",
+    "site",
+];
+
+fn rows() -> Vec<Vec<&'static str>> {
+    vec![
+        vec![
+            "elec",
+            "Électricité siège",
+            "42513",
+            "21340.5",
+            "kWh",
+            "5%",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "Lyon",
+        ],
+        vec![
+            "pc",
+            "Ordinateurs portables",
+            "27002",
+            "12",
+            "unité",
+            "",
+            "",
+            "2021",
+            "5",
+            "4",
+            "3",
+            "5",
+            "4",
+            "3",
+            "",
+        ],
+        vec![
+            "tgv", "TGV", "43256", "0.1", "p.km", "12.5%", "business", "", "", "", "", "", "", "",
+            "",
+        ],
+    ]
+}
+
+/// The two columns the header above leaves out, with their cells.
+const TAGS: [&str; 3] = ["energie|siege", "", ""];
+const COMMENTS: [&str; 3] = ["", "", "un essai"];
+
+fn csv(separator: char, decimal_comma: bool) -> String {
+    let mut out = HEADER.join(&separator.to_string());
+    out.push_str(&format!("{separator}tags{separator}comment\n"));
+    for (i, row) in rows().into_iter().enumerate() {
+        let cells: Vec<String> = row
+            .iter()
+            .map(|c| {
+                if decimal_comma {
+                    c.replace("21340.5", "21340,5")
+                        .replace("0.1", "0,1")
+                        .replace("12.5%", "12,5 %")
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect();
+        out.push_str(&cells.join(&separator.to_string()));
+        out.push_str(&format!(
+            "{separator}{}{separator}{}\n",
+            TAGS[i], COMMENTS[i]
+        ));
+    }
+    out
+}
+
+/// The rows in a workbook: quantities, years and scores as number cells, the rest as text.
+fn write_xlsx(path: &Path, sheet: &str) {
+    let mut workbook = Workbook::new();
+    workbook.add_worksheet().set_name("notes").unwrap();
+    let ws = workbook.add_worksheet();
+    ws.set_name(sheet).unwrap();
+    for (c, name) in HEADER.iter().chain(["tags", "comment"].iter()).enumerate() {
+        ws.write_string(0, c as u16, *name).unwrap();
+    }
+    for (r, row) in rows().into_iter().enumerate() {
+        let r = r as u32 + 1;
+        for (c, cell) in row
+            .iter()
+            .chain([TAGS[r as usize - 1], COMMENTS[r as usize - 1]].iter())
+            .enumerate()
+        {
+            let c = c as u16;
+            if cell.is_empty() {
+                continue;
+            }
+            let numeric = matches!(HEADER.get(c as usize), Some(h) if *h == "quantity" || h.starts_with("amortization") || h.starts_with("quality"));
+            if numeric {
+                ws.write_number(r, c, cell.parse::<f64>().unwrap()).unwrap();
+            } else {
+                ws.write_string(r, c, *cell).unwrap();
+            }
+        }
+    }
+    workbook.save(path).unwrap();
+}
+
+/// The JSON result and the warnings (none of which points at a line: they would name the file).
+fn compute_json(dir: &Path, inventory: &str) -> (String, String) {
+    std::fs::write(dir.join("inv.yaml"), inventory).unwrap();
+    let (code, stdout, stderr) = run_at(dir, &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    (stdout, stderr)
+}
+
+#[test]
+fn lines_from_csv_and_xlsx_give_the_yaml_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let reference = compute_json(dir.path(), &format!("{HEAD}{YAML_LINES}"));
+    // Hand figures: electricity 21340.5 kWh × 0.0338 (combustion part of 42513) = 721.3089 in
+    // 2.6; the train 0.1 p.km stays exact (no 0.1000000000000000055…).
+    assert!(
+        reference.0.contains("\"kgco2e\": 721.3089"),
+        "{reference:?}"
+    );
+    assert!(reference.0.contains("\"quantity\": 0.1,"), "{reference:?}");
+    // No warning points at a line (it would name its file, which differs below).
+    assert!(
+        !reference
+            .1
+            .lines()
+            .any(|l| l.starts_with("warning: inv.yaml:")
+                && l.chars().nth(18).is_some_and(|c| c.is_ascii_digit())),
+        "{reference:?}"
+    );
+
+    let include = |file: &str| format!("{HEAD}lines: []\ninclude: [{file}]\n");
+    std::fs::write(dir.path().join("comma.csv"), csv(',', false)).unwrap();
+    assert_eq!(compute_json(dir.path(), &include("comma.csv")), reference);
+
+    // French Excel: `;`, decimal commas, Windows-1252 (é is 0xE9).
+    let french_text = csv(';', true);
+    let (french, _, _) = encoding_rs::WINDOWS_1252.encode(&french_text);
+    assert!(french.contains(&0xE9));
+    std::fs::write(dir.path().join("french.csv"), &french).unwrap();
+    assert_eq!(compute_json(dir.path(), &include("french.csv")), reference);
+
+    write_xlsx(&dir.path().join("lines.xlsx"), "lines");
+    assert_eq!(compute_json(dir.path(), &include("lines.xlsx")), reference);
+    // Without a sheet named `lines`, the first sheet is read (here `notes`, empty).
+    write_xlsx(&dir.path().join("other.xlsx"), "Feuil1");
+    std::fs::write(dir.path().join("inv.yaml"), include("other.xlsx")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: other.xlsx!notes: the file has no header row"),
+        "{stderr}"
+    );
+}
+
+/// `check` on an inventory including `file` = `bytes`: its stderr.
+fn check_included(file: &str, bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(file), bytes).unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        format!("{HEAD}lines: []\ninclude: [{file}]\n"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1, "{stderr}");
+    stderr
+}
+
+#[test]
+fn csv_errors_point_at_row_and_column() {
+    let stderr = check_included(
+        "l.csv",
+        "label,factor,quantity,unit,uncertainty,mobile\n\
+         A,42513,\"1,5\",kWh,5%,maybe\n\
+         \n\
+         B,42513,3,kWh,5%,\n\
+         C,42513,,kWh,5%,\n\
+         D,42513,2,kWh,-5%,,extra\n"
+            .as_bytes(),
+    );
+    assert_eq!(
+        stderr,
+        "error: l.csv:2:6: `mobile` is not true or false: `maybe`
+  = help: write true or false (or leave the cell empty for false)
+error: l.csv:2:3: `quantity` is not a decimal number: `1,5`
+  = help: write a plain decimal number such as 1250.5 (no unit, no thousands separator)
+error: l.csv:5:3: the line has no `quantity`
+  = help: each line needs label, factor, quantity, unit
+error: l.csv:6:7: a value in a column without a header: `extra`
+  = help: name the column in the header row, or empty the cell
+error: l.csv:6:5: `uncertainty` is outside 0–1000 %: `-5%`
+  = help: a percentage of uncertainty is between 0% and 1000%
+"
+    );
+    let stderr = check_included("h.csv", b"label;factor;qty;unit\n");
+    assert!(
+        stderr.starts_with("error: h.csv:1:3: unknown column `qty`\n  = help: the header names the keys of a line: id, label, factor, quantity,"),
+        "{stderr}"
+    );
+    let stderr = check_included("h.csv", b"label;factor;unit\n");
+    assert_eq!(
+        stderr,
+        "error: h.csv:1: the header has no column `quantity`
+  = help: the first row names the columns; each line needs label, factor, quantity, unit
+"
+    );
+}
+
+#[test]
+fn xlsx_errors_point_at_the_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("collecte.xlsx");
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name("lines").unwrap();
+    for (c, name) in ["label", "factor", "quantity", "unit", "uncertainty", "post"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *name).unwrap();
+    }
+    // Row 2: a percentage as a number cell (5 or 0.05?); row 12: an unknown post and a
+    // negative quantity.
+    ws.write_string(1, 0, "Électricité").unwrap();
+    ws.write_string(1, 1, "42513").unwrap();
+    ws.write_number(1, 2, 100.0).unwrap();
+    ws.write_string(1, 3, "kWh").unwrap();
+    ws.write_number(1, 4, 0.05).unwrap();
+    ws.write_string(11, 0, "Gaz").unwrap();
+    ws.write_number(11, 1, 37226.0).unwrap();
+    ws.write_number(11, 2, -3.0).unwrap();
+    ws.write_string(11, 3, "kWh").unwrap();
+    ws.write_string(11, 4, "5%").unwrap();
+    ws.write_string(11, 5, "9.9").unwrap();
+    workbook.save(&path).unwrap();
+    let stderr = check_included("collecte.xlsx", &std::fs::read(&path).unwrap());
+    assert_eq!(
+        stderr,
+        "error: collecte.xlsx!lines!E2: `uncertainty` is a number cell (`0.05`): 5% or 5?
+  = help: write the percentage as text, such as 5% (format the cell as text)
+error: collecte.xlsx!lines!C12: negative quantity `-3`
+  = help: quantities are ≥ 0; avoided emissions come from negative factors, not quantities
+error: collecte.xlsx!lines!F12: unknown post `9.9`
+  = help: posts are: 1.1, 1.2, 1.3, 1.4, 1.5, 2.6, 2.7, 3.8, 3.9, 3.10, 3.11, 3.12, 3.13, 3.14, 3.15, 3.16, 3.17, 3.18, 3.19, 3.20, 3.21, 3.22
+"
+    );
+}
