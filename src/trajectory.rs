@@ -442,7 +442,15 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
     let years: Vec<YearRow> = (first..=request.until)
         .map(|y| {
             let measured = inventories.iter().find(|m| m.year == y).map(|m| m.kgco2e);
-            let reduction = (y >= year).then(|| reduction_in(baseline, &actions, &posts, y));
+            // The inventory's own year is measured: the path with actions starts from it, and
+            // what actions reach during that year shows from the next one.
+            let reduction = (y >= year).then(|| {
+                if y == year {
+                    Decimal::ZERO
+                } else {
+                    reduction_in(baseline, &actions, &posts, y)
+                }
+            });
             let with_actions = reduction.map(|r| baseline.inventory.kgco2e - r);
             let target_value = target.value(y);
             let gap = target_value

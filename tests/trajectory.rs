@@ -195,6 +195,28 @@ fn an_action_of_100_over_2025_2030_gives_16_67_a_year() {
     assert_eq!(t.rates.actions.unwrap().round_dp(6), d("0.016667"));
 }
 
+/// The path with actions starts from the inventory as measured in its own year. An action
+/// of 30 kgCO2e/yr from 2025-Q3 to the end of 2026 (a ramp over 2025.5 → 2027) has reached
+/// (2026 − 2025.5)/1.5 = 1/3 of it, 10 kg, by the end of 2025: the 2025 row used to show
+/// 800 − 10 = 790 against 800 measured. Now 2025 = 800; 2026 = 800 − 30 = 770 (in full effect).
+#[test]
+fn the_path_with_actions_starts_from_the_measured_inventory() {
+    let base = baseline(2025, &[("2.6", "800")]);
+    let actions = [action(
+        "led",
+        &["2.6"],
+        Reduction::Kgco2e(d("30")),
+        "2025-Q3",
+        until("2026"),
+    )];
+    let t = project(&base, &[], &actions, TargetKind::Sbti15, 2027).unwrap();
+    assert_eq!(row(&t, 2025).measured, Some(d("800")));
+    assert_eq!(row(&t, 2025).with_actions, Some(d("800")));
+    assert_eq!(row(&t, 2025).reduction, Some(d("0")));
+    assert_eq!(row(&t, 2026).with_actions, Some(d("770")));
+    assert_eq!(row(&t, 2027).with_actions, Some(d("770")));
+}
+
 // --- A plan computed by hand -------------------------------------------------------------------
 
 /// 2025: 3.13 emits 1000, 2.6 emits 500.
@@ -379,6 +401,8 @@ fn targets_parse() {
         Some(TargetKind::Custom(d("0.05")))
     );
     assert_eq!(TargetKind::parse("custom:0%"), None);
+    assert_eq!(TargetKind::parse("custom:5"), None);
+    assert_eq!(TargetKind::parse("custom:0.05"), None);
     assert_eq!(TargetKind::parse("custom:150%"), None);
     assert_eq!(TargetKind::parse("2.5"), None);
 }
