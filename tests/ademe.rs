@@ -68,6 +68,31 @@ fn file_of(lines: &[usize]) -> String {
     text
 }
 
+/// One inventory line (YAML flow mapping) computed for 2024 with `base` alone.
+fn compute_line(base: &LoadedBase, line: &str) -> bilan::report::Report {
+    let inventory = inventory::parse(
+        "inv.yaml",
+        &format!(
+            "bilan: 1\norganisation: {{ name: T }}\nperiod: {{ year: 2024 }}\nlines:\n  - {line}\n"
+        ),
+    )
+    .unwrap();
+    let mut merged = bilan::factor_base::FactorBase::new();
+    merged.merge(base.clone());
+    bilan::compute::compute(&inventory, &merged).unwrap()
+}
+
+/// A post's kgCO2e in `report`.
+fn post_kg(report: &bilan::report::Report, code: &str) -> Decimal {
+    report
+        .posts
+        .iter()
+        .find(|p| p.post.code() == code)
+        .unwrap()
+        .figure
+        .kgco2e
+}
+
 #[test]
 fn extract_loads_without_defects() {
     let bytes = std::fs::read(FIXTURE).unwrap();
@@ -963,16 +988,13 @@ fn road_biofuels_of_the_full_export_go_to_mobile_combustion() {
     let bytes = std::fs::read(FULL_EXPORT).unwrap();
     let base = load("Base_Carbone_V23.6.csv", &bytes).unwrap();
     let line = |id: &str| {
-        let mut inventory = inventory::parse(
-            "inv.yaml",
-            &format!("bilan: 1\norganisation: {{ name: T }}\nperiod: {{ year: 2024 }}\nlines:\n  - {{ id: l, label: L, factor: \"{id}\", quantity: 1, unit: {}, uncertainty: 5% }}\n",
-                factor(&base, id).per_unit()),
-        )
-        .unwrap();
-        inventory.lines.truncate(1);
-        let mut merged = bilan::factor_base::FactorBase::new();
-        merged.merge(base.clone());
-        let report = bilan::compute::compute(&inventory, &merged).unwrap();
+        let report = compute_line(
+            &base,
+            &format!(
+                "{{ id: l, label: L, factor: \"{id}\", quantity: 1, unit: {}, uncertainty: 5% }}",
+                factor(&base, id).per_unit()
+            ),
+        );
         report.lines[0].post.code()
     };
     // Biodiesel (litre), bioethanol, BioGNC for road vehicles, BioGNL fuel, HVO 100: 1.2.
@@ -1007,23 +1029,11 @@ fn heat_networks_book_their_stated_combustion_in_2_7_and_the_rest_in_3_8() {
             ("Amont", "Reste du total ACV", d("0.027"))
         ]
     );
-    let inventory = inventory::parse(
-        "inv.yaml",
-        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: rc, label: Réseau, factor: \"36330\", quantity: 100, unit: MWh, uncertainty: 5% }\n",
-    )
-    .unwrap();
-    let mut merged = bilan::factor_base::FactorBase::new();
-    merged.merge(base.clone());
-    let report = bilan::compute::compute(&inventory, &merged).unwrap();
-    let post = |code: &str| {
-        report
-            .posts
-            .iter()
-            .find(|p| p.post.code() == code)
-            .unwrap()
-            .figure
-            .kgco2e
-    };
+    let report = compute_line(
+        &base,
+        "{ id: rc, label: Réseau, factor: \"36330\", quantity: 100, unit: MWh, uncertainty: 5% }",
+    );
+    let post = |code: &str| post_kg(&report, code);
     assert_eq!(post("2.7"), d("20100"));
     assert_eq!(post("3.8"), d("2700"));
     // The 872 valid networks of V23.6 all state a value; 25 state one above their life-cycle
@@ -1063,23 +1073,11 @@ fn later_versions_spellings_are_read() {
         factor(&base, "42513").source,
         "ADEME Base Carbone V23.9 id 42513"
     );
-    let inventory = inventory::parse(
-        "inv.yaml",
-        "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: e, label: E, factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5% }\n",
-    )
-    .unwrap();
-    let mut merged = bilan::factor_base::FactorBase::new();
-    merged.merge(base);
-    let report = bilan::compute::compute(&inventory, &merged).unwrap();
-    let post = |code: &str| {
-        report
-            .posts
-            .iter()
-            .find(|p| p.post.code() == code)
-            .unwrap()
-            .figure
-            .kgco2e
-    };
+    let report = compute_line(
+        &base,
+        "{ id: e, label: E, factor: \"42513\", quantity: 1000, unit: kWh, uncertainty: 5% }",
+    );
+    let post = |code: &str| post_kg(&report, code);
     // The hydropower part stays with the combustion, as Bilan Carbone+ books it:
     // 2.6 = 1,000 × (0.0338 + 0.0135) = 47.3; 3.8 = 52 − 47.3 = 4.7.
     assert_eq!(post("2.6"), d("47.3"));
