@@ -385,6 +385,10 @@ pub struct View {
     pub intensity: Option<(String, Decimal, Decimal)>,
 }
 
+/// Meals: bought as a service in Base Carbone, but food goods (4.1) for BEGES, as Bilan
+/// Carbone+ maps its sub-post `NourritureRepasBoissons` (`beges.config.ts`).
+const MEALS: &str = "Achats de services > Restauration";
+
 /// Where a post's part goes in `framework`.
 fn item(framework: Framework, post: Post, line: &LineResult) -> &'static str {
     let beges = [
@@ -398,7 +402,8 @@ fn item(framework: Framework, post: Post, line: &LineResult) -> &'static str {
     match framework {
         Framework::BegesV5
             if post == codes::PURCHASES
-                && line.factor.category.starts_with("Achats de services") =>
+                && line.factor.category.starts_with("Achats de services")
+                && !line.factor.category.starts_with(MEALS) =>
         {
             "4.5"
         }

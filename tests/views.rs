@@ -256,3 +256,31 @@ fn a_market_factor_outside_scope_2_is_an_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn meals_are_beges_goods_as_bilan_carbone_plus_maps_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        r#"bilan: 1
+organisation: { name: Repas }
+period: { year: 2023 }
+defaults: { uncertainty: 10% }
+lines:
+  - { id: repas, label: Repas, factor: "20682", quantity: 100, unit: repas }
+  - { id: conseil, label: Conseil, factor: "43445", quantity: 2, unit: k€ }
+"#,
+    )
+    .unwrap();
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["compute", "inv.yaml", "--view", "beges-v5", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let view = figures(&String::from_utf8(out.stdout).unwrap(), 3);
+    // Meals 100 × 2.04 = 204 in 4.1 (goods); the IT services 2 k€ × 75 = 150 in 4.5.
+    assert_eq!(get(&view, "4.1"), "204");
+    assert_eq!(get(&view, "4.5"), "150");
+}
