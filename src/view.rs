@@ -383,6 +383,8 @@ pub struct View {
     /// ESRS: tCO2e per M€ of net revenue (location-based, market-based), when an indicator
     /// in euros is declared, with its label.
     pub intensity: Option<(String, Decimal, Decimal)>,
+    /// ESRS: biogenic CO2 of the lines, kg, reported apart from the scopes (E1-6).
+    pub co2_biogenic: Option<Decimal>,
 }
 
 /// Meals: bought as a service in Base Carbone, but food goods (4.1) for BEGES, as Bilan
@@ -550,6 +552,7 @@ pub fn view(report: &Report, framework: Framework) -> View {
         rows,
         total: total_figure,
         intensity,
+        co2_biogenic: (framework == Framework::EsrsE1).then_some(report.co2_biogenic),
     }
 }
 

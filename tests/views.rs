@@ -275,7 +275,9 @@ lines:
     let out = Command::cargo_bin("bilan")
         .unwrap()
         .current_dir(dir.path())
-        .args(["compute", "inv.yaml", "--view", "beges-v5", "--format", "csv"])
+        .args([
+            "compute", "inv.yaml", "--view", "beges-v5", "--format", "csv",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
@@ -283,4 +285,63 @@ lines:
     // Meals 100 × 2.04 = 204 in 4.1 (goods); the IT services 2 k€ × 75 = 150 in 4.5.
     assert_eq!(get(&view, "4.1"), "204");
     assert_eq!(get(&view, "4.5"), "150");
+}
+
+#[test]
+fn esrs_shows_biogenic_co2_apart_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        r#"bilan: 1
+organisation: { name: Chaufferie bois }
+period: { year: 2024 }
+defaults: { uncertainty: 10% }
+lines:
+  - { id: plaquettes, label: Plaquettes, factor: "34937", quantity: 10000, unit: kWh PCI }
+"#,
+    )
+    .unwrap();
+    let run = |format: &str| {
+        let out = Command::cargo_bin("bilan")
+            .unwrap()
+            .current_dir(dir.path())
+            .args([
+                "compute", "inv.yaml", "--view", "esrs-e1", "--format", format,
+            ])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // 34937 (dry wood chips): combustion part CO2b 0.4427 kgCO2/kWh PCI released, booked
+    // apart: 10,000 × 0.4427 = 4,427 kg = 4.43 t, not in the totals (10,000 × 0.0164 = 164).
+    let csv = run("csv");
+    assert!(
+        csv.ends_with("\nco2b,CO2 biogénique (hors scopes),memo,4427,,,,\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\ntotal,Total,total,164,"), "{csv}");
+    let json: serde_json::Value = serde_json::from_str(&run("json")).unwrap();
+    assert_eq!(json["co2_biogenic"]["kgco2e"].to_string(), "4427");
+    assert_eq!(json["co2_biogenic"]["in_totals"], false);
+    assert!(
+        run("table")
+            .contains("CO2 biogénique (hors scopes, non comprises dans les totaux) : 4,43 tCO2")
+    );
+    assert!(run("md").contains("4,43 tCO2"));
+    // Other views have no such row.
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "compute",
+            "inv.yaml",
+            "--view",
+            "ghg-protocol",
+            "--format",
+            "csv",
+        ])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8(out.stdout).unwrap().contains("co2b"));
 }

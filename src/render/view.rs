@@ -94,6 +94,18 @@ fn notes(view: &View, lang: Lang) -> Vec<String> {
             ),
         });
     }
+    if let Some(co2b) = view.co2_biogenic {
+        out.push(match lang {
+            Lang::Fr => format!(
+                "Émissions de CO2 biogénique (hors scopes, non comprises dans les totaux) : {} tCO2",
+                human(tonnes(co2b), 2, lang)
+            ),
+            Lang::En => format!(
+                "Biogenic CO2 emissions (outside the scopes, not in the totals): {} tCO2",
+                human(tonnes(co2b), 2, lang)
+            ),
+        });
+    }
     if matches!(view.framework, Framework::GhgProtocol | Framework::EsrsE1) {
         out.push(match lang {
             Lang::Fr => "Biens d'équipement comptés en entier l'année d'acquisition (pas d'amortissement), d'où un total qui peut différer de celui du Bilan Carbone.".to_string(),
@@ -134,7 +146,8 @@ pub fn markdown(view: &View, report: &Report, lang: Lang) -> String {
     out
 }
 
-/// The view as CSV: `code,name,kind,kgco2e,share,uncertainty,low,high`.
+/// The view as CSV: `code,name,kind,kgco2e,share,uncertainty,low,high`; ESRS ends with a
+/// `co2b` memo row (biogenic CO2, kgco2e only).
 pub fn csv(view: &View, lang: Lang) -> String {
     let header = [
         "code",
@@ -173,6 +186,16 @@ pub fn csv(view: &View, lang: Lang) -> String {
         ));
     }
     rows.push(row("total", "Total", "total", &view.total, "1".to_string()));
+    if let Some(co2b) = view.co2_biogenic {
+        let name = match lang {
+            Lang::Fr => "CO2 biogénique (hors scopes)",
+            Lang::En => "Biogenic CO2 (outside the scopes)",
+        };
+        let mut r = vec!["co2b".to_string(), name.to_string(), "memo".to_string()];
+        r.push(exact(co2b));
+        r.extend(std::iter::repeat_n(String::new(), 4));
+        rows.push(r);
+    }
     super::grid::csv(rows)
 }
 
@@ -226,6 +249,12 @@ pub fn json(view: &View, report: &Report, lang: Lang) -> String {
         map.insert(
             "intensity_per_net_revenue".into(),
             json!({ "indicator": label, "unit": "tCO2e/M€", "location_based": number(rounded(*location, 6)), "market_based": number(rounded(*market, 6)) }),
+        );
+    }
+    if let (Some(co2b), Value::Object(map)) = (view.co2_biogenic, &mut value) {
+        map.insert(
+            "co2_biogenic".into(),
+            json!({ "kgco2e": number(exact(co2b)), "in_totals": false }),
         );
     }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
