@@ -309,6 +309,7 @@ mod tests {
             mobile: false,
             amortization: None,
             sold_products: false,
+            ets: false,
             pci_per_pcs: None,
             market_factor: None,
             site: None,

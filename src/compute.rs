@@ -550,6 +550,7 @@ impl<'a> Engine<'a> {
             gases,
             market,
             quality_undeclared,
+            ets: line.ets,
             site: line.site.clone(),
             tags: line.tags.clone(),
         })

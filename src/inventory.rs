@@ -255,6 +255,8 @@ pub struct Line {
     pub amortization: Option<Amortization>,
     /// Waste factor used for the end of life of sold products.
     pub sold_products: bool,
+    /// Its direct emissions fall under a regulated emission trading scheme (`ets: true`).
+    pub ets: bool,
     /// kWh PCI per kWh PCS.
     pub pci_per_pcs: Option<Decimal>,
     /// The supplier-specific or residual-mix factor of an electricity or heat line, for the

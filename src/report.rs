@@ -161,6 +161,8 @@ pub struct LineResult {
     pub gases: Vec<(Post, GasAmounts)>,
     /// Its market-based scope 2 figure, when it has a `market_factor:`.
     pub market: Option<Market>,
+    /// Its direct emissions fall under a regulated emission trading scheme (`ets: true`).
+    pub ets: bool,
     /// True when no uncertainty or quality was declared for its activity data.
     pub quality_undeclared: bool,
     /// Site tag.

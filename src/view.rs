@@ -385,6 +385,9 @@ pub struct View {
     pub intensity: Option<(String, Decimal, Decimal)>,
     /// ESRS: biogenic CO2 of the lines, kg, reported apart from the scopes (E1-6).
     pub co2_biogenic: Option<Decimal>,
+    /// ESRS, when some lines say `ets: true`: their scope 1 emissions (kg) and that share of
+    /// scope 1.
+    pub scope1_ets: Option<(Decimal, Decimal)>,
 }
 
 /// Meals: bought as a service in Base Carbone, but food goods (4.1) for BEGES, as Bilan
@@ -553,7 +556,39 @@ pub fn view(report: &Report, framework: Framework) -> View {
         total: total_figure,
         intensity,
         co2_biogenic: (framework == Framework::EsrsE1).then_some(report.co2_biogenic),
+        scope1_ets: (framework == Framework::EsrsE1)
+            .then(|| scope1_ets(report))
+            .flatten(),
     }
+}
+
+/// The scope 1 emissions of the lines under an emission trading scheme and their share of
+/// scope 1 (amortisation does not touch scope 1, so the Bilan Carbone parts are the ESRS ones).
+fn scope1_ets(report: &Report) -> Option<(Decimal, Decimal)> {
+    let emitting = || {
+        report
+            .lines
+            .iter()
+            .filter(|l| l.destination == Destination::Emissions)
+    };
+    if !emitting().any(|l| l.ets) {
+        return None;
+    }
+    let scope1 = |l: &LineResult| -> Decimal {
+        l.parts
+            .iter()
+            .filter(|(p, _)| p.scope() == crate::post::Scope(1))
+            .map(|(_, v)| *v)
+            .sum()
+    };
+    let ets: Decimal = emitting().filter(|l| l.ets).map(scope1).sum();
+    let all: Decimal = emitting().map(scope1).sum();
+    let share = if all.is_zero() {
+        Decimal::ZERO
+    } else {
+        ets.checked_div(all).unwrap_or_default()
+    };
+    Some((ets, share))
 }
 
 /// The first indicator in euros (net revenue), in M€, with its label.

@@ -345,3 +345,43 @@ lines:
         .unwrap();
     assert!(!String::from_utf8(out.stdout).unwrap().contains("co2b"));
 }
+
+#[test]
+fn esrs_gives_the_share_of_scope_1_under_an_emission_trading_scheme() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = r#"bilan: 1
+organisation: { name: Four industriel }
+period: { year: 2025 }
+defaults: { uncertainty: 10% }
+lines:
+  - { id: gaz, label: Gaz du four, factor: "37132", quantity: 1000, unit: kWh PCI, ets: true }
+  - { id: gazole, label: Gazole, factor: "25775", quantity: 100, unit: L }
+"#;
+    std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
+    let run = |view: &str, format: &str| {
+        let out = Command::cargo_bin("bilan")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["compute", "inv.yaml", "--view", view, "--format", format])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // Scope 1: gas 1,000 kWh PCI × 0.201 (combustion of 37132) = 201 under the ETS, diesel
+    // 100 L × 2.49 (combustion of 25775) = 249 not: 201 / 450 = 0.446667.
+    let json: serde_json::Value = serde_json::from_str(&run("esrs-e1", "json")).unwrap();
+    assert_eq!(json["scope1_ets"]["kgco2e"].to_string(), "201");
+    assert_eq!(
+        json["scope1_ets"]["share_of_scope1"].to_string(),
+        "0.446667"
+    );
+    let csv = run("esrs-e1", "csv");
+    assert!(csv.contains("\nS1-ETS,Scope 1 sous système d'échange de quotas (part du scope 1),memo,201,0.446667,,,\n"), "{csv}");
+    assert!(run("esrs-e1", "table").contains("(lignes `ets: true`) : 44,7\u{a0}% (0,20 tCO2e)"));
+    // No line under a scheme: no row; other views: none either.
+    std::fs::write(dir.path().join("inv.yaml"), text.replace(", ets: true", "")).unwrap();
+    assert!(!run("esrs-e1", "csv").contains("S1-ETS"));
+    std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
+    assert!(!run("ghg-protocol", "csv").contains("S1-ETS"));
+}

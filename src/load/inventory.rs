@@ -221,6 +221,8 @@ struct RawLine {
     #[serde(default)]
     sold_products: Option<bool>,
     #[serde(default)]
+    ets: Option<bool>,
+    #[serde(default)]
     pci_per_pcs: Option<Text>,
     #[serde(default)]
     factor_uncertainty: Option<Text>,
@@ -985,6 +987,7 @@ impl Checker {
             mobile: raw.mobile.as_ref().is_some_and(|m| m.value),
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
+            ets: raw.ets.unwrap_or(false),
             pci_per_pcs,
             market_factor,
             site: raw.site,

@@ -94,6 +94,20 @@ fn notes(view: &View, lang: Lang) -> Vec<String> {
             ),
         });
     }
+    if let Some((ets, share)) = view.scope1_ets {
+        out.push(match lang {
+            Lang::Fr => format!(
+                "Part du scope 1 sous un système d'échange de quotas réglementé (lignes `ets: true`) : {} ({} tCO2e)",
+                percent(share, lang),
+                human(tonnes(ets), 2, lang)
+            ),
+            Lang::En => format!(
+                "Share of scope 1 under a regulated emission trading scheme (lines with `ets: true`): {} ({} tCO2e)",
+                percent(share, lang),
+                human(tonnes(ets), 2, lang)
+            ),
+        });
+    }
     if let Some(co2b) = view.co2_biogenic {
         out.push(match lang {
             Lang::Fr => format!(
@@ -147,7 +161,8 @@ pub fn markdown(view: &View, report: &Report, lang: Lang) -> String {
 }
 
 /// The view as CSV: `code,name,kind,kgco2e,share,uncertainty,low,high`; ESRS ends with a
-/// `co2b` memo row (biogenic CO2, kgco2e only).
+/// `S1-ETS` memo row when lines say `ets: true` (kgco2e and share of scope 1) and a `co2b`
+/// memo row (biogenic CO2, kgco2e only).
 pub fn csv(view: &View, lang: Lang) -> String {
     let header = [
         "code",
@@ -186,6 +201,17 @@ pub fn csv(view: &View, lang: Lang) -> String {
         ));
     }
     rows.push(row("total", "Total", "total", &view.total, "1".to_string()));
+    if let Some((ets, ets_share)) = view.scope1_ets {
+        let name = match lang {
+            Lang::Fr => "Scope 1 sous système d'échange de quotas (part du scope 1)",
+            Lang::En => "Scope 1 under an emission trading scheme (share of scope 1)",
+        };
+        let mut r = vec!["S1-ETS".to_string(), name.to_string(), "memo".to_string()];
+        r.push(exact(ets));
+        r.push(rounded(ets_share, 6));
+        r.extend(std::iter::repeat_n(String::new(), 3));
+        rows.push(r);
+    }
     if let Some(co2b) = view.co2_biogenic {
         let name = match lang {
             Lang::Fr => "CO2 biogénique (hors scopes)",
@@ -249,6 +275,12 @@ pub fn json(view: &View, report: &Report, lang: Lang) -> String {
         map.insert(
             "intensity_per_net_revenue".into(),
             json!({ "indicator": label, "unit": "tCO2e/M€", "location_based": number(rounded(*location, 6)), "market_based": number(rounded(*market, 6)) }),
+        );
+    }
+    if let (Some((ets, share)), Value::Object(map)) = (view.scope1_ets, &mut value) {
+        map.insert(
+            "scope1_ets".into(),
+            json!({ "kgco2e": number(exact(ets)), "share_of_scope1": number(rounded(share, 6)) }),
         );
     }
     if let (Some(co2b), Value::Object(map)) = (view.co2_biogenic, &mut value) {
