@@ -17,7 +17,7 @@ use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The keys a header may name, in the order of the collection workbook's columns.
-pub const KEYS: [&str; 28] = [
+pub const KEYS: [&str; 29] = [
     "id",
     "label",
     "factor",
@@ -31,6 +31,7 @@ pub const KEYS: [&str; 28] = [
     "amortization.acquired",
     "amortization.years",
     "sold_products",
+    "ets",
     "pci_per_pcs",
     "factor_uncertainty",
     "market_factor",
@@ -264,6 +265,7 @@ impl Checker {
                 }
             },
             sold_products: raw.sold_products,
+            ets: raw.ets,
             pci_per_pcs: raw.pci_per_pcs,
             factor_uncertainty: raw.factor_uncertainty,
             factor_quality: raw.factor_quality.map(|(q, at)| Spanned::new(q, at, at)),
@@ -296,6 +298,7 @@ struct RawRow {
     acquired: Option<Text>,
     years: Option<Text>,
     sold_products: Option<bool>,
+    ets: Option<bool>,
     pci_per_pcs: Option<Text>,
     factor_uncertainty: Option<Text>,
     factor_quality: Option<(RawQuality, Location)>,
@@ -328,7 +331,7 @@ impl RawRow {
             "post" => self.post = Some(text),
             "purpose" => self.purpose = Some(text),
             "direction" => self.direction = Some(text),
-            "mobile" | "sold_products" => {
+            "mobile" | "sold_products" | "ets" => {
                 let value = match text.value.to_ascii_lowercase().as_str() {
                     "true" | "vrai" | "yes" | "oui" | "1" => true,
                     "false" | "faux" | "no" | "non" | "0" => false,
@@ -344,6 +347,8 @@ impl RawRow {
                 };
                 if key == "mobile" {
                     self.mobile = Some(Spanned::new(value, text.referenced, text.defined));
+                } else if key == "ets" {
+                    self.ets = Some(value);
                 } else {
                     self.sold_products = Some(value);
                 }
