@@ -3,10 +3,16 @@
 //!
 //! **Targets** are linear reductions of a reference year's emissions, as ABC's open-source
 //! Bilan Carbone+ computes them: value(y) = E_ref × max(0, 1 − r·(y − y₀)).
-//! - SBTi 1.5 °C (r = 4.2 %/yr) and well below 2 °C (2.5 %/yr) run from y₀ = 2020. For a
-//!   reference year Y after 2020, emissions are taken as constant from 2020 to Y and the rate
-//!   is raised so the path keeps the 2020 path's carbon budget (the area under the line):
-//!   E/(2r) − E·(Y − 2020) = E/(2r′), so r′ = 1 / (1/r − 2(Y − 2020)), from y₀ = Y.
+//! - SBTi 1.5 °C (r = 4.2 %/yr) and well below 2 °C (2.5 %/yr) run from y₀ = 2020. For an
+//!   inventory of year Y after 2020 (Bilan Carbone+'s `getSBTiCorrectedRateAndEndYear`):
+//!   E₂₀₂₀ is read between the measured inventories (linear between the two around 2020; the
+//!   earliest after it when none is before; E_Y when there is no history), and the 2020 path
+//!   is P(y) = E₂₀₂₀·(1 − r·(y − 2020)). When E_Y is within 5 % of P(Y), that path stays the
+//!   target. Otherwise what was emitted from 2020 to Y above it (the overshoot, trapezoids
+//!   between the yearly values, interpolated between inventories) comes off the budget left
+//!   under it after Y, P(Y)²/(2·r·E₂₀₂₀), and the path from (Y, E_Y) spends the rest:
+//!   t = 2·(P(Y)²/(2·r·E₂₀₂₀) − overshoot)/E_Y years to zero, r′ = 1/t. Without history this
+//!   is r′ = 1 / (1/r − 2(Y − 2020)).
 //! - A custom rate runs from the reference year, without compensation.
 //!
 //! **Actions** reach their reduction on a linear ramp from their start to their end, read at
@@ -112,11 +118,37 @@ pub struct Target {
     /// True when the 2020 budget is spent by the reference year: the path falls to zero the
     /// year after it.
     pub budget_spent: bool,
+    /// SBTi with a reference after 2020: the emissions of 2020 read between the measured
+    /// inventories, where the 2020 path starts; the target before the reference year.
+    pub emissions_2020: Option<Decimal>,
+    /// SBTi with a reference after 2020: what was emitted from 2020 to the reference year
+    /// above the 2020 path, kgCO2e (negative when below).
+    pub overshoot_kgco2e: Option<Decimal>,
+    /// True when the reference emissions are within 5 % of the 2020 path: that path stays the
+    /// target, at its own rate.
+    pub on_track: bool,
 }
 
+/// How far above the 2020 path an inventory may be and still be on it (Bilan Carbone+'s
+/// `OVERSHOOT_THRESHOLD`).
+pub const ON_TRACK_MARGIN: Decimal = Decimal::from_parts(5, 0, 0, false, 2);
+
 impl Target {
-    /// The path of `kind` from an inventory of `reference_year` emitting `kgco2e`.
-    pub fn new(kind: TargetKind, reference_year: i32, kgco2e: Decimal) -> Target {
+    /// The path of `kind` from an inventory of `reference_year` emitting `kgco2e`, with no
+    /// earlier inventory; `None` when the figures overflow.
+    pub fn new(kind: TargetKind, reference_year: i32, kgco2e: Decimal) -> Option<Target> {
+        Target::with_history(kind, reference_year, kgco2e, &[])
+    }
+
+    /// The path of `kind` from an inventory of `reference_year` emitting `kgco2e`, with the
+    /// inventories measured before it (others are ignored), as Bilan Carbone+ computes it;
+    /// `None` when the figures overflow.
+    pub fn with_history(
+        kind: TargetKind,
+        reference_year: i32,
+        kgco2e: Decimal,
+        history: &[Measured],
+    ) -> Option<Target> {
         let rate = kind.rate();
         let plain = Target {
             kind,
@@ -129,41 +161,111 @@ impl Target {
             rate_f64: to_f64(rate),
             compensated: false,
             budget_spent: false,
+            emissions_2020: None,
+            overshoot_kgco2e: None,
+            on_track: false,
         };
         if !kind.is_sbti() {
-            return plain;
+            return Some(plain);
         }
         if reference_year <= SBTI_FROM {
-            return Target {
+            return Some(Target {
                 from_year: SBTI_FROM,
                 ..plain
-            };
+            });
         }
+        let mut earlier: Vec<(i32, Decimal)> = history
+            .iter()
+            .filter(|m| m.year < reference_year)
+            .map(|m| (m.year, m.kgco2e))
+            .collect();
+        earlier.sort_by_key(|(year, _)| *year);
+        let at = |year| emissions_at(year, &earlier, reference_year, kgco2e);
         let late = reference_year - SBTI_FROM;
-        // 1 − 2n·r = r·(1/r − 2n): the years left to zero, times r.
-        let left = Decimal::ONE - Decimal::from(2 * late) * rate;
+        let n = Decimal::from(late);
+        let e2020 = at(SBTI_FROM)?;
+        // 1 − r·n: the share of E₂₀₂₀ the 2020 path keeps at the reference year.
+        let declined = Decimal::ONE - rate.checked_mul(n)?;
+        let path_now = e2020.checked_mul(declined)?.max(Decimal::ZERO);
+        let reference_budget = e2020
+            .checked_add(e2020.checked_mul(declined)?)?
+            .checked_mul(n)?
+            / Decimal::TWO;
+        let mut actual = Decimal::ZERO;
+        for year in SBTI_FROM..reference_year {
+            actual = actual.checked_add(at(year)?.checked_add(at(year + 1)?)? / Decimal::TWO)?;
+        }
+        let overshoot = actual.checked_sub(reference_budget)?;
+        let with_2020 = Target {
+            emissions_2020: Some(e2020),
+            overshoot_kgco2e: Some(overshoot),
+            ..plain
+        };
+        if kgco2e <= path_now.checked_mul(Decimal::ONE + ON_TRACK_MARGIN)? {
+            return Some(Target {
+                from_year: SBTI_FROM,
+                on_track: true,
+                ..with_2020
+            });
+        }
+        // r·t = (E₂₀₂₀·(1 − r·n)² − 2r·overshoot) / E_Y: the years left to zero, times r.
+        let left = if declined <= Decimal::ZERO || kgco2e.is_zero() {
+            Decimal::ZERO
+        } else {
+            e2020
+                .checked_mul(declined)?
+                .checked_mul(declined)?
+                .checked_sub(Decimal::TWO.checked_mul(rate)?.checked_mul(overshoot)?)?
+                .checked_div(kgco2e)?
+        };
         if left <= rate {
             // One year or less of budget left: zero the year after the reference.
-            return Target {
+            return Some(Target {
                 rate: Decimal::ONE,
                 base_rate: Decimal::ONE,
                 rate_f64: 1.0,
                 compensated: true,
                 budget_spent: true,
-                ..plain
-            };
+                ..with_2020
+            });
         }
-        Target {
-            rate: rate.checked_div(left).unwrap_or(Decimal::ONE),
+        let compensated = rate.checked_div(left)?;
+        let rate_f64 = if earlier.is_empty() {
+            // Bilan Carbone+'s own f64 expression, so the displayed rate is the same.
+            1.0 / (1.0 / to_f64(rate) - 2.0 * f64::from(late))
+        } else {
+            to_f64(compensated)
+        };
+        Some(Target {
+            rate: compensated,
             budget_left: left,
-            rate_f64: 1.0 / (1.0 / to_f64(rate) - 2.0 * f64::from(late)),
+            rate_f64,
             compensated: true,
-            ..plain
-        }
+            ..with_2020
+        })
     }
 
-    /// The target for `year`; `None` before the reference year.
+    /// The 2020 path's value for `year` (SBTi with a reference after 2020; zero otherwise).
+    pub fn value_2020_path(&self, year: i32) -> Decimal {
+        self.path_2020(year).unwrap_or_default()
+    }
+
+    fn path_2020(&self, year: i32) -> Option<Decimal> {
+        let e2020 = self.emissions_2020?;
+        let years = Decimal::from(year - SBTI_FROM);
+        let kept = (Decimal::ONE - self.kind.rate().checked_mul(years)?).max(Decimal::ZERO);
+        e2020.checked_mul(kept)
+    }
+
+    /// The target for `year`; `None` before the reference year (before 2020 when the
+    /// reference is after it: the 2020 path until the reference year).
     pub fn value(&self, year: i32) -> Option<Decimal> {
+        if self.emissions_2020.is_some()
+            && year >= SBTI_FROM
+            && (self.on_track || year < self.reference_year)
+        {
+            return self.path_2020(year);
+        }
         if year < self.reference_year {
             return None;
         }
@@ -176,6 +278,39 @@ impl Target {
         self.reference_kgco2e
             .checked_mul(left)?
             .checked_div(self.budget_left)
+    }
+}
+
+/// The emissions of `year` from inventories measured before `last` (by year) and `last`'s
+/// own: the inventory's figure in its year, linear between two inventories, the earliest's
+/// before the first (Bilan Carbone+'s `computePastOrPresentValue`).
+fn emissions_at(
+    year: i32,
+    earlier: &[(i32, Decimal)],
+    last: i32,
+    kgco2e: Decimal,
+) -> Option<Decimal> {
+    if year >= last {
+        return Some(kgco2e);
+    }
+    if let Some((_, kg)) = earlier.iter().find(|(y, _)| *y == year) {
+        return Some(*kg);
+    }
+    let before = earlier.iter().rev().find(|(y, _)| *y < year);
+    let after = earlier
+        .iter()
+        .find(|(y, _)| *y > year)
+        .copied()
+        .unwrap_or((last, kgco2e));
+    match before {
+        None => Some(after.1),
+        Some(&(y0, e0)) => {
+            let (y1, e1) = after;
+            // (e0·(y1 − y) + e1·(y − y0)) / (y1 − y0)
+            e0.checked_mul(Decimal::from(y1 - year))?
+                .checked_add(e1.checked_mul(Decimal::from(year - y0))?)?
+                .checked_div(Decimal::from(y1 - y0))
+        }
     }
 }
 
@@ -368,19 +503,13 @@ impl fmt::Display for TrajectoryError {
 
 impl std::error::Error for TrajectoryError {}
 
-/// The reference inventory: for an SBTi path the last one of 2020 or before (its emissions
-/// held to 2020), else the earliest (with the compensated rate); for a custom rate the
-/// earliest.
+/// The reference inventory: for an SBTi path the latest (the path starts from it, the
+/// earlier ones giving the emissions since 2020); for a custom rate the earliest.
 pub fn reference(kind: TargetKind, inventories: &[Measured]) -> Option<&Measured> {
-    let earliest = inventories.iter().min_by_key(|m| m.year);
     if kind.is_sbti() {
-        let by_2020 = inventories
-            .iter()
-            .filter(|m| m.year <= SBTI_FROM)
-            .max_by_key(|m| m.year);
-        return by_2020.or(earliest);
+        return inventories.iter().max_by_key(|m| m.year);
     }
-    earliest
+    inventories.iter().min_by_key(|m| m.year)
 }
 
 /// Projects the plan.
@@ -416,7 +545,13 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
     let reference = reference(request.target, &inventories)
         .cloned()
         .unwrap_or_else(|| baseline.inventory.clone());
-    let target = Target::new(request.target, reference.year, reference.kgco2e);
+    let target = Target::with_history(request.target, reference.year, reference.kgco2e, &history)
+        .ok_or_else(|| {
+        TrajectoryError(format!(
+            "the totals ({} kgCO2e in {}) are too large to project",
+            reference.kgco2e, reference.year
+        ))
+    })?;
     let mut warnings = Vec::new();
     if target.budget_spent {
         warnings.push(Warning::new(

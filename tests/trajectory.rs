@@ -84,7 +84,7 @@ fn row(t: &Trajectory, year: i32) -> &bilan::trajectory::YearRow {
 
 #[test]
 fn sbti_15_from_2020_reaches_34_in_2043_and_zero_from_2044() {
-    let target = Target::new(TargetKind::Sbti15, 2020, d("1000"));
+    let target = Target::new(TargetKind::Sbti15, 2020, d("1000")).unwrap();
     assert_eq!(target.value(2020), Some(d("1000")));
     assert_eq!(target.value(2021), Some(d("958")));
     assert_eq!(target.value(2043), Some(d("34")));
@@ -96,7 +96,7 @@ fn sbti_15_from_2020_reaches_34_in_2043_and_zero_from_2044() {
 
 #[test]
 fn well_below_2_from_2020_reaches_250_in_2050_and_zero_in_2060() {
-    let target = Target::new(TargetKind::WellBelow2, 2020, d("1000"));
+    let target = Target::new(TargetKind::WellBelow2, 2020, d("1000")).unwrap();
     assert_eq!(target.value(2050), Some(d("250")));
     assert_eq!(target.value(2059), Some(d("25")));
     assert_eq!(target.value(2060), Some(Decimal::ZERO));
@@ -104,7 +104,7 @@ fn well_below_2_from_2020_reaches_250_in_2050_and_zero_in_2060() {
 
 #[test]
 fn a_reference_before_2020_is_held_until_2020() {
-    let target = Target::new(TargetKind::Sbti15, 2018, d("1000"));
+    let target = Target::new(TargetKind::Sbti15, 2018, d("1000")).unwrap();
     assert_eq!(target.value(2017), None);
     assert_eq!(target.value(2018), Some(d("1000")));
     assert_eq!(target.value(2020), Some(d("1000")));
@@ -113,7 +113,7 @@ fn a_reference_before_2020_is_held_until_2020() {
 
 #[test]
 fn reference_2025_without_history_gets_the_compensated_rate() {
-    let target = Target::new(TargetKind::Sbti15, 2025, d("1000"));
+    let target = Target::new(TargetKind::Sbti15, 2025, d("1000")).unwrap();
     assert!(target.compensated);
     assert_eq!(target.from_year, 2025);
     // Bilan Carbone+: COMPENSATED_LINEAR_REDUCTION_2025_15C = 7.241379310344829 (%/yr).
@@ -131,7 +131,7 @@ fn reference_2025_without_history_gets_the_compensated_rate() {
     );
     assert_eq!(target.value(2039), Some(Decimal::ZERO));
 
-    let wb2 = Target::new(TargetKind::WellBelow2, 2025, d("1000"));
+    let wb2 = Target::new(TargetKind::WellBelow2, 2025, d("1000")).unwrap();
     // Bilan Carbone+: COMPENSATED_LINEAR_REDUCTION_2025_WB2C = 3.333333333333333 (%/yr).
     assert_eq!(format!("{:.15}", wb2.rate_f64 * 100.0), "3.333333333333333");
     assert_eq!(wb2.rate_f64, 1.0 / 30.0);
@@ -142,7 +142,7 @@ fn reference_2025_without_history_gets_the_compensated_rate() {
 #[test]
 fn a_spent_budget_falls_to_zero_the_next_year() {
     // 1/0.042 − 2 × 12 < 1: less than a year of the 2020 budget left in 2032.
-    let target = Target::new(TargetKind::Sbti15, 2032, d("1000"));
+    let target = Target::new(TargetKind::Sbti15, 2032, d("1000")).unwrap();
     assert!(target.budget_spent);
     assert_eq!(target.value(2032), Some(d("1000")));
     assert_eq!(target.value(2033), Some(Decimal::ZERO));
@@ -323,37 +323,179 @@ fn done_actions_before_the_inventory_are_listed_not_projected() {
     assert_eq!(row(&t, 2027).with_actions, Some(d("950")));
 }
 
-#[test]
-fn history_sets_the_reference_and_fills_the_inventories_column() {
-    let base = baseline(2022, &[("3.9", "1000")]);
-    let history = [Measured {
-        name: "2019.yaml".into(),
-        year: 2019,
-        kgco2e: d("800"),
-    }];
-    let t = project(&base, &history, &[], TargetKind::Sbti15, 2030).unwrap();
-    // The last inventory of 2020 or before is the reference, held until 2020.
-    assert_eq!(t.reference.year, 2019);
-    assert_eq!(t.years.first().unwrap().year, 2019);
-    assert_eq!(row(&t, 2019).measured, Some(d("800")));
-    assert_eq!(row(&t, 2020).target, Some(d("800")));
-    assert_eq!(row(&t, 2020).measured, None);
-    assert_eq!(row(&t, 2022).target, Some(d("732.8")));
-    assert_eq!(row(&t, 2022).measured, Some(d("1000")));
-    assert_eq!(row(&t, 2022).gap, Some(d("267.2")));
+fn measured(year: i32, kgco2e: &str) -> Measured {
+    Measured {
+        name: format!("{year}.yaml"),
+        year,
+        kgco2e: d(kgco2e),
+    }
+}
 
-    // All inventories after 2020: the earliest, with the compensated rate.
+/// The target column, to the gram, against `expected` (year, kgCO2e).
+fn assert_targets(t: &Trajectory, expected: &[(i32, &str)]) {
+    for (year, value) in expected {
+        let got = row(t, *year).target.map(|v| v.round_dp(3));
+        assert_eq!(got, Some(d(value)), "target of {year}");
+    }
+}
+
+// Expected figures below are Bilan Carbone+'s: its `calculateSBTiData` (src/utils/sbti.ts and
+// trajectory-shared.utils.ts at 949af9c) run under Node on the same inventories, rounded to the
+// gram. Before the inventory's year the target is its 2020 path (`previousTrajectory`), from
+// it the corrected path (`currentTrajectory`).
+
+#[test]
+fn bcplus_one_earlier_inventory_after_2020() {
+    // 2022: 1,200 t, 2025: 1,000 t. No inventory before 2020: E2020 = the earliest, 1,200.
+    // By hand: path 2025 = 1200 × 0.79 = 948; budget 2020–25 = (1200 + 948) × 5 / 2 = 5,370;
+    // emitted = 1200 + 1200 + 1166.67 + 1100 + 1033.33 = 5,700; overshoot 330;
+    // r·t = (1200 × 0.79² − 2 × 0.042 × 330) / 1000 = 0.7212; r′ = 0.042 / 0.7212.
     let base = baseline(2025, &[("3.9", "1000")]);
-    let history = [Measured {
-        name: "2022.yaml".into(),
-        year: 2022,
-        kgco2e: d("1200"),
-    }];
-    let t = project(&base, &history, &[], TargetKind::Sbti15, 2030).unwrap();
-    assert_eq!(t.reference.year, 2022);
-    assert_eq!(t.target.rate_f64, 1.0 / (1.0 / 0.042 - 4.0));
+    let t = project(
+        &base,
+        &[measured(2022, "1200")],
+        &[],
+        TargetKind::Sbti15,
+        2045,
+    )
+    .unwrap();
+    assert_eq!(t.reference.year, 2025);
+    assert_eq!(t.target.emissions_2020, Some(d("1200")));
+    assert_eq!(t.target.overshoot_kgco2e.unwrap().round_dp(6), d("330"));
+    assert_eq!(t.target.rate, d("0.042") / d("0.7212"));
+    assert!(t.target.compensated && !t.target.on_track);
     assert_eq!(t.years.first().unwrap().year, 2022);
-    assert_eq!(row(&t, 2022).target, Some(d("1200")));
+    assert_targets(
+        &t,
+        &[
+            (2022, "1099.2"),
+            (2024, "998.4"),
+            (2025, "1000"),
+            (2026, "941.764"),
+            (2030, "708.819"),
+            (2042, "9.983"),
+            (2043, "0"),
+        ],
+    );
+    assert_eq!(row(&t, 2022).measured, Some(d("1200")));
+    assert_eq!(row(&t, 2022).gap.unwrap().round_dp(3), d("100.8"));
+}
+
+#[test]
+fn bcplus_one_earlier_inventory_before_2020() {
+    // 2019: 800 t, 2022: 1,000 t: E2020 = 800 + (1000 − 800) / 3.
+    let base = baseline(2022, &[("3.9", "1000")]);
+    let t = project(
+        &base,
+        &[measured(2019, "800")],
+        &[],
+        TargetKind::Sbti15,
+        2045,
+    )
+    .unwrap();
+    assert_eq!(
+        t.target.emissions_2020.unwrap().round_dp(6),
+        d("866.666667")
+    );
+    assert_eq!(t.years.first().unwrap().year, 2019);
+    assert_eq!(row(&t, 2019).target, None);
+    assert_eq!(row(&t, 2019).measured, Some(d("800")));
+    assert_targets(
+        &t,
+        &[
+            (2020, "866.667"),
+            (2021, "830.267"),
+            (2022, "1000"),
+            (2023, "940.834"),
+            (2030, "526.672"),
+            (2038, "53.343"),
+            (2039, "0"),
+        ],
+    );
+}
+
+#[test]
+fn bcplus_two_earlier_inventories() {
+    // 2019: 800 t, 2022: 1,200 t, 2025: 1,000 t: 2020 is a third of the way from 2019 to 2022.
+    let base = baseline(2025, &[("3.9", "1000")]);
+    let history = [measured(2022, "1200"), measured(2019, "800")];
+    let t = project(&base, &history, &[], TargetKind::Sbti15, 2045).unwrap();
+    assert_eq!(
+        t.target.emissions_2020.unwrap().round_dp(6),
+        d("933.333333")
+    );
+    assert_targets(
+        &t,
+        &[
+            (2020, "933.333"),
+            (2023, "815.733"),
+            (2024, "776.533"),
+            (2025, "1000"),
+            (2026, "911.937"),
+            (2030, "559.687"),
+            (2036, "31.311"),
+            (2037, "0"),
+        ],
+    );
+}
+
+#[test]
+fn bcplus_three_earlier_inventories() {
+    // 2018: 1,100, 2021: 1,000, 2023: 950, 2026: 900 t.
+    let base = baseline(2026, &[("3.9", "900")]);
+    let history = [
+        measured(2018, "1100"),
+        measured(2021, "1000"),
+        measured(2023, "950"),
+    ];
+    let t = project(&base, &history, &[], TargetKind::Sbti15, 2045).unwrap();
+    assert_eq!(
+        t.target.emissions_2020.unwrap().round_dp(6),
+        d("1033.333333")
+    );
+    assert_targets(
+        &t,
+        &[
+            (2020, "1033.333"),
+            (2021, "989.933"),
+            (2025, "816.333"),
+            (2026, "900"),
+            (2027, "838.261"),
+            (2030, "653.046"),
+            (2040, "35.66"),
+            (2041, "0"),
+        ],
+    );
+    assert_eq!(row(&t, 2018).target, None);
+    assert_eq!(row(&t, 2023).measured, Some(d("950")));
+}
+
+#[test]
+fn bcplus_within_5_percent_keeps_the_2020_path() {
+    // 2020: 1,000 t, 2023: 900 t ≤ 874 × 1.05 = 917.7: on track, the 2020 path stays.
+    let base = baseline(2023, &[("3.9", "900")]);
+    let t = project(
+        &base,
+        &[measured(2020, "1000")],
+        &[],
+        TargetKind::Sbti15,
+        2045,
+    )
+    .unwrap();
+    assert!(t.target.on_track && !t.target.compensated);
+    assert_eq!(t.target.rate_f64, 0.042);
+    assert_targets(
+        &t,
+        &[
+            (2020, "1000"),
+            (2021, "958"),
+            (2023, "874"),
+            (2026, "748"),
+            (2043, "34"),
+            (2044, "0"),
+        ],
+    );
+    assert_eq!(row(&t, 2023).gap, Some(d("26")));
 }
 
 #[test]
@@ -589,7 +731,12 @@ fn history_and_formats() {
     assert_eq!(code, 0, "{stderr}");
     let value: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(value["schema"], "bilan.trajectory/1");
-    assert_eq!(value["target"]["reference"]["year"], 2022);
+    assert_eq!(value["target"]["reference"]["year"], 2024);
+    // No inventory before 2020: the 2020 emissions are the earliest inventory's.
+    assert_eq!(
+        value["target"]["emissions_2020_kgco2e"],
+        value["history"][0]["kgco2e"]
+    );
     assert_eq!(value["years"][0]["year"], 2022);
     assert_eq!(value["years"].as_array().unwrap().len(), 9);
     assert_eq!(value["actions"][0]["id"], "led");

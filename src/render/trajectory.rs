@@ -3,7 +3,7 @@
 use super::grid::{self, Grid};
 use super::{exact, human, percent, rounded, tonnes};
 use crate::post::Lang;
-use crate::trajectory::{ActionPlan, Trajectory};
+use crate::trajectory::{ActionPlan, SBTI_FROM, Trajectory};
 use rust_decimal::Decimal;
 use serde_json::{Value, json};
 
@@ -61,6 +61,11 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         .map(|m| format!("{} ({} tCO2e)", m.year, human(tonnes(m.kgco2e), 2, lang)))
         .collect();
     let rate = per_year(rate_decimal(target.rate_f64), lang);
+    // On the 2020 path, the path's own start is its reference.
+    let (ref_year, ref_kg) = match target.emissions_2020 {
+        Some(e2020) if target.on_track => (SBTI_FROM, e2020),
+        _ => (reference.year, reference.kgco2e),
+    };
     match lang {
         Lang::Fr => {
             lines.push(format!(
@@ -73,21 +78,39 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
                 lines.push(format!("Historique : {}", history.join(", ")));
             }
             lines.push(format!(
-                "Cible : {}, référence {} ({} tCO2e) : {rate} à partir de {}",
+                "Cible : {}, référence {ref_year} ({} tCO2e) : {rate} à partir de {}",
                 target.kind.name(lang),
-                reference.year,
-                human(tonnes(reference.kgco2e), 2, lang),
+                human(tonnes(ref_kg), 2, lang),
                 target.from_year
             ));
-            if target.budget_spent {
+            if let Some(e2020) = target.emissions_2020 {
+                let source = if trajectory.history.is_empty() {
+                    format!("supposées constantes de 2020 à {}", reference.year)
+                } else {
+                    "lues entre les inventaires mesurés".to_string()
+                };
+                lines.push(format!(
+                    "  émissions 2020 : {} tCO2e ({source}) ; trajectoire partant de 2020 en {} : {} tCO2e",
+                    human(tonnes(e2020), 2, lang),
+                    reference.year,
+                    human(tonnes(target.value_2020_path(reference.year)), 2, lang),
+                ));
+            }
+            if target.on_track {
+                lines.push(format!(
+                    "  inventaire {} à moins de 5\u{a0}% de la trajectoire partant de 2020 : elle reste la cible",
+                    reference.year
+                ));
+            } else if target.budget_spent {
                 lines.push(format!(
                     "  budget carbone 2020 déjà consommé en {} : cible nulle dès {}",
                     reference.year,
                     reference.year + 1
                 ));
-            } else if target.compensated {
+            } else if let (true, Some(overshoot)) = (target.compensated, target.overshoot_kgco2e) {
                 lines.push(format!(
-                    "  taux relevé pour garder le budget carbone de la trajectoire partant de 2020 (émissions supposées constantes de 2020 à {})",
+                    "  taux relevé pour compenser le dépassement de {} tCO2e du budget carbone de la trajectoire partant de 2020 entre 2020 et {}",
+                    human(tonnes(overshoot), 2, lang),
                     reference.year
                 ));
             }
@@ -103,21 +126,39 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
                 lines.push(format!("History: {}", history.join(", ")));
             }
             lines.push(format!(
-                "Target: {}, reference {} ({} tCO2e): {rate} from {}",
+                "Target: {}, reference {ref_year} ({} tCO2e): {rate} from {}",
                 target.kind.name(lang),
-                reference.year,
-                human(tonnes(reference.kgco2e), 2, lang),
+                human(tonnes(ref_kg), 2, lang),
                 target.from_year
             ));
-            if target.budget_spent {
+            if let Some(e2020) = target.emissions_2020 {
+                let source = if trajectory.history.is_empty() {
+                    format!("taken as constant from 2020 to {}", reference.year)
+                } else {
+                    "read between the measured inventories".to_string()
+                };
+                lines.push(format!(
+                    "  2020 emissions: {} tCO2e ({source}); path from 2020 in {}: {} tCO2e",
+                    human(tonnes(e2020), 2, lang),
+                    reference.year,
+                    human(tonnes(target.value_2020_path(reference.year)), 2, lang),
+                ));
+            }
+            if target.on_track {
+                lines.push(format!(
+                    "  inventory {} within 5% of the path from 2020: that path stays the target",
+                    reference.year
+                ));
+            } else if target.budget_spent {
                 lines.push(format!(
                     "  2020 carbon budget already spent by {}: target zero from {}",
                     reference.year,
                     reference.year + 1
                 ));
-            } else if target.compensated {
+            } else if let (true, Some(overshoot)) = (target.compensated, target.overshoot_kgco2e) {
                 lines.push(format!(
-                    "  rate raised to keep the carbon budget of the path starting in 2020 (emissions taken as constant from 2020 to {})",
+                    "  rate raised to make up for the {} tCO2e emitted above the carbon budget of the path from 2020 between 2020 and {}",
+                    human(tonnes(overshoot), 2, lang),
                     reference.year
                 ));
             }
@@ -560,6 +601,9 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
             "annual_rate": target.rate_f64,
             "compensated": target.compensated,
             "budget_spent": target.budget_spent,
+            "on_track": target.on_track,
+            "emissions_2020_kgco2e": opt(target.emissions_2020, gram),
+            "overshoot_kgco2e": opt(target.overshoot_kgco2e, gram),
         },
         "rates": {
             "horizon": rates.horizon,
