@@ -1,7 +1,7 @@
 //! The report for people who receive a Bilan Carbone®: one self-contained HTML file (inline
 //! CSS and SVG, no script), printable on A4. Templating and escaping by maud.
 
-use super::{exact, human, percent, plus_minus, status_label, svg, tonnes};
+use super::{human, percent, plus_minus, status_label, svg, tonnes};
 use crate::breakdown::Breakdown;
 use crate::diff::Diff;
 use crate::post::Lang;
@@ -496,17 +496,9 @@ fn semicolon(lang: Lang) -> &'static str {
     }
 }
 
-/// An indicator's value as written, with a decimal comma in French.
-fn indicator_value(value: Decimal, lang: Lang) -> String {
-    match lang {
-        Lang::Fr => exact(value).replace('.', ","),
-        Lang::En => exact(value),
-    }
-}
-
-/// An intensity ratio for people: tCO2e per unit of the indicator.
+/// An intensity ratio for people: t, kg or gCO2e per unit of the indicator, three significant digits.
 fn ratio(r: &crate::report::Ratio, lang: Lang) -> Markup {
-    html! { (t(r.kgco2e_per_unit, lang)) " tCO2e / " (r.indicator.unit.as_deref().unwrap_or(&r.indicator.label)) " (" (r.indicator.label) " = " (indicator_value(r.indicator.value, lang)) ")" }
+    html! { (super::intensity(r.kgco2e_per_unit, lang)) " / " (r.indicator.unit.as_deref().unwrap_or(&r.indicator.label)) " (" (r.indicator.label) " = " (super::quantity(r.indicator.value, lang)) ")" }
 }
 
 /// The posts without emissions, by status: not applicable with their reasons, in progress,

@@ -88,6 +88,48 @@ pub fn consolidation_label(key: &str, lang: Lang) -> String {
     label.to_string()
 }
 
+/// A number for people with at least three significant digits (12.3, 1.23, 0.0123; 123 and
+/// above whole), French or English style.
+pub fn significant(value: Decimal, lang: Lang) -> String {
+    let magnitude = value.abs();
+    let places = if magnitude >= Decimal::ONE_HUNDRED || magnitude.is_zero() {
+        0
+    } else if magnitude >= Decimal::TEN {
+        1
+    } else {
+        // Two places from 1, one more for each leading zero below it.
+        let mut places = 2;
+        let mut scaled = magnitude;
+        while scaled < Decimal::ONE && places < 28 {
+            scaled *= Decimal::TEN;
+            places += 1;
+        }
+        places
+    };
+    human(value, places, lang)
+}
+
+/// An indicator's value for people: as given, thousands grouped (`42 000`, `10,5`).
+pub fn quantity(value: Decimal, lang: Lang) -> String {
+    let value = value.normalize();
+    human(value, value.scale(), lang)
+}
+
+/// An emission per unit of something for people: in tCO2e, kgCO2e or gCO2e, whichever keeps
+/// it at 1 or more, with three significant digits (`12,3 kgCO2e`).
+pub fn intensity(kgco2e: Decimal, lang: Lang) -> String {
+    let magnitude = kgco2e.abs();
+    let thousand = Decimal::ONE_THOUSAND;
+    let (value, unit) = if magnitude >= thousand {
+        (kgco2e / thousand, "tCO2e")
+    } else if magnitude >= Decimal::ONE || magnitude.is_zero() {
+        (kgco2e, "kgCO2e")
+    } else {
+        (kgco2e * thousand, "gCO2e")
+    };
+    format!("{} {unit}", significant(value, lang))
+}
+
 /// A number for people: thousands grouped, `places` decimals, French or English style.
 pub fn human(value: Decimal, places: u32, lang: Lang) -> String {
     let text = value
@@ -154,6 +196,22 @@ pub fn tonnes(kg: Decimal) -> Decimal {
 mod tests {
     use super::*;
     use std::str::FromStr;
+
+    #[test]
+    fn intensity_ratios_keep_three_significant_digits() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        // 42,960 kg over 49 FTE = 876.73… kg: kilograms, not "0,88 t".
+        assert_eq!(intensity(d("42960") / d("49"), Lang::Fr), "877 kgCO2e");
+        assert_eq!(intensity(d("10228.57"), Lang::Fr), "10,2 tCO2e");
+        assert_eq!(intensity(d("10228.57"), Lang::En), "10.2 tCO2e");
+        assert_eq!(intensity(d("1234567"), Lang::Fr), "1\u{202f}235 tCO2e");
+        assert_eq!(intensity(d("5.6125"), Lang::Fr), "5,61 kgCO2e");
+        assert_eq!(intensity(d("0.0123"), Lang::En), "12.3 gCO2e");
+        assert_eq!(intensity(d("0.0000123"), Lang::En), "0.0123 gCO2e");
+        assert_eq!(intensity(Decimal::ZERO, Lang::En), "0 kgCO2e");
+        assert_eq!(significant(d("0.04567"), Lang::Fr), "0,0457");
+        assert_eq!(significant(d("-12.34"), Lang::En), "-12.3");
+    }
 
     #[test]
     fn numbers_for_people() {

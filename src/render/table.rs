@@ -2,7 +2,7 @@
 //! with its 95 % interval, then ratios.
 
 use super::grid::Grid;
-use super::{human, percent, plus_minus, status_label, tonnes};
+use super::{human, intensity, percent, plus_minus, quantity, status_label, tonnes};
 use crate::post::Lang;
 use crate::report::{Figure, Report};
 
@@ -211,12 +211,10 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
                 .as_deref()
                 .map_or_else(|| i.label.clone(), |u| format!("{u} ({})", i.label));
             lines.push(format!(
-                "  {} tCO2e / {unit}  ({} = {})",
-                human(tonnes(ratio.kgco2e_per_unit), 2, lang),
+                "  {} / {unit}  ({} = {})",
+                intensity(ratio.kgco2e_per_unit, lang),
                 i.label,
-                human(i.value, 2, lang)
-                    .trim_end_matches(['0'])
-                    .trim_end_matches([',', '.'])
+                quantity(i.value, lang)
             ));
         }
     }

@@ -1,7 +1,7 @@
 //! A framework's view (BEGES v5, GHG Protocol, ESRS E1-6): table, Markdown, CSV, JSON.
 
 use super::grid::{Grid, escape_markdown};
-use super::{bounds, exact, human, percent, plus_minus, rounded, rounded_f64, tonnes};
+use super::{bounds, exact, human, percent, plus_minus, rounded, rounded_f64, significant, tonnes};
 use crate::post::Lang;
 use crate::report::{Figure, Report};
 use crate::view::{Framework, RowKind, View};
@@ -84,13 +84,13 @@ fn notes(view: &View, lang: Lang) -> Vec<String> {
         out.push(match lang {
             Lang::Fr => format!(
                 "Intensité GES par chiffre d'affaires net ({label}) : {} tCO2e/M€ (location-based), {} tCO2e/M€ (market-based)",
-                human(*location, 2, lang),
-                human(*market, 2, lang)
+                significant(*location, lang),
+                significant(*market, lang)
             ),
             Lang::En => format!(
                 "GHG intensity per net revenue ({label}): {} tCO2e/M€ (location-based), {} tCO2e/M€ (market-based)",
-                human(*location, 2, lang),
-                human(*market, 2, lang)
+                significant(*location, lang),
+                significant(*market, lang)
             ),
         });
     }
