@@ -8,6 +8,7 @@
 use crate::cli::BatchFormat;
 use crate::cmd::{Bases, compute_one};
 use crate::error::{InputError, InputErrors};
+use crate::interrupt;
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -96,6 +97,9 @@ pub struct Outcome {
     pub messages: Vec<String>,
     /// Folders that could not be read while searching (each also in `messages`).
     pub unreadable: usize,
+    /// YAML files without a top-level `bilan:` key (a `docker-compose.yml`, lines for
+    /// `include:`): not inventories, skipped.
+    pub skipped: Vec<PathBuf>,
     /// The summary file written.
     pub summary: PathBuf,
     /// Wall-clock time of the run.
@@ -126,7 +130,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
     }
     let globs = glob_set(&options.globs)?;
     let mut messages = Vec::new();
-    let (paths, unreadable) = find(
+    let (paths, unreadable, skipped) = find(
         root,
         &root_canonical,
         &globs,
@@ -136,8 +140,17 @@ pub fn run(options: &Options) -> Result<Outcome> {
     if paths.is_empty() {
         let patterns = patterns(&options.globs).join(", ");
         bail!(
-            "no inventory under {} matches {patterns}{}",
+            "no inventory under {} matches {patterns}{}{}",
             root.display(),
+            if skipped.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} YAML file{} without `bilan: 1` skipped)",
+                    skipped.len(),
+                    if skipped.len() == 1 { "" } else { "s" }
+                )
+            },
             if unreadable > 0 {
                 " (some folders could not be read)"
             } else {
@@ -158,7 +171,21 @@ pub fn run(options: &Options) -> Result<Outcome> {
             options.output.display()
         )
     })?;
+    // One batch at a time into a folder: a second one waits for nothing and says so. The
+    // lock goes with the process, however it ends.
+    let lock = std::fs::File::open(&options.output)
+        .with_context(|| format!("cannot open the output folder {}", options.output.display()))?;
+    if let Err(std::fs::TryLockError::WouldBlock) = lock.try_lock() {
+        bail!(
+            "another `bilan batch` is writing into {}: wait for it to finish, or choose another --output",
+            options.output.display()
+        );
+    }
+    // The summary describes the files beside it: the previous one goes before any result is
+    // replaced, the new one comes once they all are. An interrupted run leaves none.
     let summary = options.output.join(SUMMARY);
+    remove_result(&summary)?;
+    let _graceful = interrupt::Graceful::new();
     let jobs = plan(paths, options);
 
     let bar = progress_bar(jobs.len(), options.progress);
@@ -187,15 +214,25 @@ pub fn run(options: &Options) -> Result<Outcome> {
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
+    if interrupt::requested() {
+        let written = rows.iter().filter(|row| row.result.is_ok()).count();
+        return Err(interrupt::Interrupted(format!(
+            "interrupted: {written} of {} results written, no {SUMMARY} (run the same command again to complete the folder)",
+            rows.len()
+        ))
+        .into());
+    }
     let mut outcome = Outcome {
         rows,
         ratio_keys,
         messages,
         unreadable,
+        skipped,
         summary,
         elapsed: Duration::ZERO,
     };
     output::write_atomically(&outcome.summary, outcome.csv().as_bytes())?;
+    drop(lock);
     outcome.elapsed = start.elapsed();
     Ok(outcome)
 }
@@ -242,8 +279,9 @@ fn find(
     globs: &GlobSet,
     output: Option<&Path>,
     messages: &mut Vec<String>,
-) -> (Vec<PathBuf>, usize) {
+) -> (Vec<PathBuf>, usize, Vec<PathBuf>) {
     let mut found = Vec::new();
+    let mut skipped = Vec::new();
     let mut unreadable = 0;
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
@@ -297,10 +335,46 @@ fn find(
             ));
             continue;
         }
+        if !declares_inventory(entry.path()) {
+            skipped.push(relative.to_path_buf());
+            continue;
+        }
         found.push(relative.to_path_buf());
     }
     found.sort();
-    (found, unreadable)
+    skipped.sort();
+    (found, unreadable, skipped)
+}
+
+/// False for a YAML file with content but no top-level `bilan:` key: not an inventory. An
+/// empty file (an inventory not yet written) or one that cannot be read is one: its row says
+/// why.
+fn declares_inventory(path: &Path) -> bool {
+    match files::read(path) {
+        Ok(bytes) => {
+            let text = String::from_utf8_lossy(&bytes);
+            let blank = text
+                .lines()
+                .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
+            blank || has_bilan_key(&text)
+        }
+        Err(_) => true,
+    }
+}
+
+/// True when some line opens with the key `bilan` at the top level (plain or quoted), or the
+/// document is a flow mapping naming it.
+fn has_bilan_key(text: &str) -> bool {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    text.lines().any(|line| {
+        let key = ["bilan", "\"bilan\"", "'bilan'"]
+            .iter()
+            .find_map(|k| line.strip_prefix(k));
+        if let Some(rest) = key {
+            return rest.trim_start().starts_with(':');
+        }
+        line.starts_with('{') && line.contains("bilan")
+    })
 }
 
 /// One inventory to compute.
@@ -401,9 +475,12 @@ fn compute_and_write(
                             .unwrap_or_else(PoisonError::into_inner)
                             .recv();
                         let Ok(pending) = next else { break };
-                        let result = jobs
-                            .get(pending.index)
-                            .map_or(Ok(()), |job| write(job, &pending));
+                        let result = if interrupt::requested() {
+                            Err(anyhow::anyhow!(INTERRUPTED))
+                        } else {
+                            jobs.get(pending.index)
+                                .map_or(Ok(()), |job| write(job, &pending))
+                        };
                         results.push((pending.index, result));
                     }
                     results
@@ -415,6 +492,9 @@ fn compute_and_write(
             .par_iter()
             .enumerate()
             .map_with(sender, |sender, (index, job)| {
+                if interrupt::requested() {
+                    return (interrupted(job), Vec::new(), Vec::new());
+                }
                 let (row, diagnostics, pending) = one(index, job, bases, options);
                 if let Some(pending) = pending {
                     // Fails only when every writer is gone (a bug): the row says so below.
@@ -506,6 +586,10 @@ fn one(
         Err(errors) => {
             diagnostics.extend(errors.0.iter().map(|e| diagnostic(e, &name)));
             row.result = Err(first_message(&errors, &name));
+            // A result of an earlier run would stand beside a summary saying it failed.
+            if let Err(e) = remove_result(&job.output) {
+                diagnostics.push(format!("error: {name}: {e:#}"));
+            }
             return (row, diagnostics, None);
         }
     };
@@ -577,6 +661,33 @@ fn first_message(errors: &InputErrors, name: &str) -> String {
             (line, column) => format!("{line}:{column}: {message}"),
         }
     }
+}
+
+/// What a job not run because of an interrupt says.
+const INTERRUPTED: &str = "interrupted";
+
+fn interrupted(job: &Job) -> Row {
+    Row {
+        client: String::new(),
+        path: slash_path(&job.relative),
+        organisation: String::new(),
+        year: None,
+        output: job.output.clone(),
+        result: Err(INTERRUPTED.to_string()),
+    }
+}
+
+/// Removes a result (or summary) of an earlier run at `path`: a file or a link, never what a
+/// link points at, never an input of this run. Nothing there is fine.
+fn remove_result(path: &Path) -> Result<()> {
+    let Ok(metadata) = std::fs::symlink_metadata(path) else {
+        return Ok(());
+    };
+    if !(metadata.is_file() || metadata.is_symlink()) || files::read_as(path).is_some() {
+        return Ok(());
+    }
+    std::fs::remove_file(path)
+        .with_context(|| format!("cannot remove the earlier result {}", path.display()))
 }
 
 fn write(job: &Job, pending: &Pending) -> Result<()> {
@@ -776,6 +887,12 @@ impl Outcome {
             n - failed,
             if failed == 1 { "error" } else { "errors" },
         );
+        if !self.skipped.is_empty() {
+            line.push_str(&format!(
+                ", {} skipped (YAML without `bilan: 1`)",
+                self.skipped.len()
+            ));
+        }
         if self.unreadable > 0 {
             line.push_str(&format!(
                 ", {} {} not searched",
@@ -820,6 +937,17 @@ mod tests {
                 .unwrap()
                 .is_match("acme/2025.yaml")
         );
+    }
+
+    #[test]
+    fn an_inventory_names_bilan_at_the_top_level() {
+        assert!(has_bilan_key("bilan: 1\norganisation: {}\n"));
+        assert!(has_bilan_key("\u{feff}# header\nbilan : 1\n"));
+        assert!(has_bilan_key("organisation: {}\n\"bilan\": 1\n"));
+        assert!(has_bilan_key("{bilan: 1, lines: []}\n"));
+        assert!(!has_bilan_key("services:\n  bilan: 1\n"));
+        assert!(!has_bilan_key("bilans: 3\n"));
+        assert!(!has_bilan_key("lines:\n  - label: bilan\n"));
     }
 
     #[test]

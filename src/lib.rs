@@ -24,6 +24,7 @@ pub mod factor_base;
 pub mod factor_diff;
 pub mod fec;
 pub mod gas;
+pub mod interrupt;
 pub mod inventory;
 pub mod load;
 pub mod monte_carlo;

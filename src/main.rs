@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = bilan::cli::Cli::parse();
+    bilan::interrupt::install();
     bilan::render::grid::set_terminal(terminal(&cli));
     match bilan::cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -21,6 +22,10 @@ fn main() -> ExitCode {
             if let Some(usage) = error.downcast_ref::<Usage>() {
                 print(format!("{usage}\n\nFor more information, try '--help'."));
                 return ExitCode::from(2);
+            }
+            if error.is::<bilan::interrupt::Interrupted>() {
+                print(format!("{error:#}"));
+                return ExitCode::from(bilan::interrupt::EXIT_CODE);
             }
             match error.downcast_ref::<InputErrors>() {
                 Some(errors) => errors.printed().into_iter().for_each(print),

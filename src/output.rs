@@ -153,6 +153,8 @@ pub fn write_atomically_with(
     let mut temp = builder
         .tempfile_in(&folder)
         .with_context(|| format!("cannot write in folder {}", folder.display()))?;
+    // Removed if a signal ends the program before it is renamed into place.
+    let _temporary = crate::interrupt::Temporary::new(temp.path());
     {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
         produce(&mut out)

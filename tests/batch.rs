@@ -70,6 +70,11 @@ fn fixture() -> tempfile::TempDir {
     );
     write(&clients.join("gamma/2024.yaml"), SMALL);
     write(&clients.join("gamma/notes.txt"), "not an inventory\n");
+    // YAML, but not an inventory: skipped, not an error row.
+    write(
+        &clients.join("gamma/docker-compose.yml"),
+        "services:\n  web:\n    image: nginx\n",
+    );
     write(&clients.join("zeta/bad.yaml"), MALFORMED);
     write(&clients.join("zeta/unknown.yaml"), UNKNOWN_FACTOR);
     write(&clients.join("zeta/empty.yaml"), "");
@@ -143,7 +148,7 @@ fn a_tree_of_clients() {
     .collect();
     assert_eq!(written, expected);
     // Nothing written in the input tree.
-    assert_eq!(tree(&dir.path().join("clients")).len(), 8);
+    assert_eq!(tree(&dir.path().join("clients")).len(), 9);
 
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let lines: Vec<&str> = summary.lines().collect();
@@ -227,7 +232,8 @@ fn a_tree_of_clients() {
     );
     let last = run.stderr.lines().last().unwrap();
     assert!(
-        last.starts_with("7 inventories: 4 ok, 3 errors, ") && last.ends_with(" s"),
+        last.starts_with("7 inventories: 4 ok, 3 errors, 1 skipped (YAML without `bilan: 1`), ")
+            && last.ends_with(" s"),
         "{last}"
     );
     assert!(!run.stderr.contains('\r') && !run.stderr.contains('█'));
@@ -502,4 +508,137 @@ fn included_files_are_not_inventories() {
     );
     assert!(!summary.contains("achats"), "{summary}");
     assert!(!dir.path().join("out/acme/achats-2025.json").exists());
+}
+
+#[test]
+fn a_second_batch_into_the_same_folder_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a/2024.yaml"), SMALL);
+    write(&dir.path().join("out/keep.txt"), "mine\n");
+    // Another batch holds the folder (as `bilan batch` does while it runs).
+    let held = std::fs::File::open(dir.path().join("out")).unwrap();
+    held.try_lock().unwrap();
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.stderr,
+        "error: another `bilan batch` is writing into out: wait for it to finish, or choose another --output\n"
+    );
+    let untouched: Vec<PathBuf> = tree(&dir.path().join("out"))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    assert_eq!(untouched, [PathBuf::from("keep.txt")]);
+    // Once it is done, the folder is free.
+    drop(held);
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("out/a/2024.json").is_file());
+}
+
+#[test]
+fn an_inventory_that_now_fails_loses_its_earlier_result() {
+    let dir = tempfile::tempdir().unwrap();
+    write(&dir.path().join("in/a/2024.yaml"), SMALL);
+    write(&dir.path().join("in/b/2024.yaml"), SMALL);
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("out/a/2024.json").is_file());
+
+    write(&dir.path().join("in/a/2024.yaml"), UNKNOWN_FACTOR);
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 1);
+    // The summary says a failed: no result of an earlier run stands beside it.
+    assert!(!dir.path().join("out/a/2024.json").exists());
+    assert!(dir.path().join("out/b/2024.json").is_file());
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    assert!(
+        summary.contains("\na/2024.yaml,a,,,,,,,,,,,error,6:13: unknown factor id `99999999`\n"),
+        "{summary}"
+    );
+}
+
+/// Every file under `dir` whose name starts with `.bilan-` (the temporary files of writes).
+fn temporary_files(dir: &Path) -> Vec<PathBuf> {
+    tree(dir)
+        .into_iter()
+        .map(|(p, _)| p)
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with(".bilan-"))
+        })
+        .collect()
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_batch_leaves_no_summary_and_no_temporary_file() {
+    let dir = tempfile::tempdir().unwrap();
+    // A summary from an earlier run into the same folder.
+    write(&dir.path().join("small/a/2024.yaml"), SMALL);
+    let run = bilan(dir.path(), &["batch", "small", "-o", "out"], "2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(dir.path().join("out/summary.csv").is_file());
+
+    let inventory = example("pme-industrielle.yaml");
+    let count = 400;
+    for i in 0..count {
+        write(
+            &dir.path().join(format!("in/c{i:03}/2023.yaml")),
+            &inventory,
+        );
+    }
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("bilan"))
+        .current_dir(dir.path())
+        .env("RAYON_NUM_THREADS", "2")
+        .args(["batch", "in", "-o", "out"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for a few results, then Ctrl-C.
+    let results = |dir: &Path| {
+        tree(&dir.join("out"))
+            .into_iter()
+            .filter(|(p, _)| p.to_string_lossy().starts_with('c'))
+            .count()
+    };
+    let start = std::time::Instant::now();
+    while results(dir.path()) < 3 {
+        assert!(start.elapsed().as_secs() < 120, "no result written");
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let written = results(dir.path());
+    assert!(
+        written < count,
+        "the run ended before the interrupt: make it longer ({stderr})"
+    );
+    assert_eq!(output.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "error: interrupted: {written} of {count} results written, no summary.csv (run the same command again to complete the folder)\n"
+        )),
+        "{stderr}"
+    );
+    // No summary describing other files, nothing half-written, every result whole.
+    assert!(!dir.path().join("out/summary.csv").exists());
+    assert_eq!(temporary_files(dir.path()), Vec::<PathBuf>::new());
+    for (path, bytes) in tree(&dir.path().join("out")) {
+        let value: serde_json::Value = serde_json::from_slice(&bytes)
+            .unwrap_or_else(|e| panic!("{} is not whole: {e}", path.display()));
+        assert!(value["total"]["kgco2e"].is_number(), "{}", path.display());
+    }
+
+    // The same command again completes the folder.
+    let run = bilan(dir.path(), &["batch", "in", "-o", "out"], "2");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    assert_eq!(summary.lines().count(), count + 1);
 }
