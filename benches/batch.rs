@@ -52,6 +52,7 @@ fn run(threads: usize, root: &Path, out: &Path) -> (f64, bilan::batch::Outcome) 
         output: out.to_path_buf(),
         factors: Vec::new(),
         format: bilan::cli::BatchFormat::Json,
+        dialect: bilan::render::sheet::Dialect::Standard,
         lang: bilan::post::Lang::Fr,
         progress: false,
     };

@@ -29,6 +29,8 @@ pub const DEFAULT_GLOBS: [&str; 2] = ["**/*.yaml", "**/*.yml"];
 
 /// The summary's file name in the output folder.
 pub const SUMMARY: &str = "summary.csv";
+/// The summary as a workbook, written beside [`SUMMARY`] with `--format xlsx`.
+pub const SUMMARY_XLSX: &str = "summary.xlsx";
 
 /// What to compute and where to write it.
 #[derive(Clone, Debug)]
@@ -44,6 +46,8 @@ pub struct Options {
     pub factors: Vec<PathBuf>,
     /// The format of each inventory's result.
     pub format: BatchFormat,
+    /// The dialect of the CSV files written (results and summary).
+    pub dialect: crate::render::sheet::Dialect,
     /// Label language of the results and the summary table.
     pub lang: Lang,
     /// Show a progress bar on stderr.
@@ -184,7 +188,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
     // The summary describes the files beside it: the previous one goes before any result is
     // replaced, the new one comes once they all are. An interrupted run leaves none.
     let summary = options.output.join(SUMMARY);
+    let summary_xlsx = options.output.join(SUMMARY_XLSX);
     remove_result(&summary)?;
+    remove_result(&summary_xlsx)?;
     let _graceful = interrupt::Graceful::new();
     let jobs = plan(paths, options);
 
@@ -231,7 +237,17 @@ pub fn run(options: &Options) -> Result<Outcome> {
         summary,
         elapsed: Duration::ZERO,
     };
-    output::write_atomically(&outcome.summary, outcome.csv().as_bytes())?;
+    let csv = outcome.csv();
+    if options.format == BatchFormat::Xlsx {
+        let bytes = render::xlsx::workbook(
+            &[render::sheet::Sheet::from_csv("summary", &csv, &[])],
+            None,
+        )?;
+        output::write_atomically(&summary_xlsx, &bytes)?;
+    }
+    // The CSV summary last: its presence says the folder is complete.
+    let csv = render::sheet::in_dialect(csv, options.dialect, &[]);
+    output::write_atomically(&outcome.summary, csv.as_bytes())?;
     drop(lock);
     outcome.elapsed = start.elapsed();
     Ok(outcome)
@@ -394,6 +410,7 @@ fn plan(paths: Vec<PathBuf>, options: &Options) -> Vec<Job> {
         BatchFormat::Json => "json",
         BatchFormat::Csv => "csv",
         BatchFormat::Md => "md",
+        BatchFormat::Xlsx => "xlsx",
     };
     let mut taken: HashMap<PathBuf, String> = HashMap::new();
     paths
@@ -401,7 +418,7 @@ fn plan(paths: Vec<PathBuf>, options: &Options) -> Vec<Job> {
         .map(|relative| {
             let target = relative.with_extension(extension);
             let output = options.output.join(&target);
-            let conflict = if target == Path::new(SUMMARY) {
+            let conflict = if target == Path::new(SUMMARY) || target == Path::new(SUMMARY_XLSX) {
                 Some(format!(
                     "its result would overwrite the summary {}: rename the file or use another --format",
                     files::display(&output)
@@ -446,7 +463,8 @@ const WRITERS: usize = 4;
 struct Pending {
     /// Its job's index.
     index: usize,
-    text: String,
+    /// Its bytes.
+    bytes: Vec<u8>,
     /// The files it was computed from, never overwritten.
     inputs: Vec<PathBuf>,
 }
@@ -619,10 +637,31 @@ fn one(
         });
     }
     let lang = options.lang;
-    let text = match options.format {
-        BatchFormat::Json => render::json::render(&report, lang),
-        BatchFormat::Csv => render::csv::posts(&report, lang),
-        BatchFormat::Md => render::markdown::render(&report, lang),
+    let bytes = match options.format {
+        BatchFormat::Json => render::json::render(&report, lang).into_bytes(),
+        BatchFormat::Csv => {
+            render::sheet::in_dialect(render::csv::posts(&report, lang), options.dialect, &[])
+                .into_bytes()
+        }
+        BatchFormat::Md => render::markdown::render(&report, lang).into_bytes(),
+        BatchFormat::Xlsx => {
+            let extras = render::uncertainty::Extras {
+                monte_carlo: None,
+                analysis: Some(crate::uncertainty_analysis::analyse(
+                    &report,
+                    crate::uncertainty_analysis::TOP_LINES,
+                )),
+            };
+            match render::xlsx::result(&report, &extras, None, lang) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    let message = format!("cannot make the workbook: {e}");
+                    diagnostics.push(format!("error: {name}: {message}"));
+                    row.result = Err(message);
+                    return (row, diagnostics, None);
+                }
+            }
+        }
     };
     // The inputs it was computed from: the inventory and every factor file it used.
     let mut inputs = vec![job.path.clone()];
@@ -631,7 +670,7 @@ fn one(
     row.result = Ok(figures(&report));
     let pending = Pending {
         index,
-        text,
+        bytes,
         inputs,
     };
     (row, diagnostics, Some(pending))
@@ -697,7 +736,7 @@ fn write(job: &Job, pending: &Pending) -> Result<()> {
     }
     let inputs: Vec<&Path> = pending.inputs.iter().map(PathBuf::as_path).collect();
     output::refuse_inputs(&Sink::File(&job.output), &inputs)?;
-    output::write_atomically(&job.output, pending.text.as_bytes())
+    output::write_atomically(&job.output, &pending.bytes)
 }
 
 fn figures(report: &Report) -> Figures {

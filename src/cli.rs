@@ -92,6 +92,28 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown.
     Md,
+    /// An Excel workbook (numbers as numbers, a chart of the posts); with -o FILE.xlsx or
+    /// redirected, never to a terminal.
+    Xlsx,
+}
+
+/// Which CSV to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CsvDialect {
+    /// `,` and a decimal point: the contract for programs.
+    #[default]
+    Standard,
+    /// What French Excel opens by double-click: `;`, decimal comma, UTF-8 byte-order mark.
+    ExcelFr,
+}
+
+impl From<CsvDialect> for crate::render::sheet::Dialect {
+    fn from(dialect: CsvDialect) -> Self {
+        match dialect {
+            CsvDialect::Standard => crate::render::sheet::Dialect::Standard,
+            CsvDialect::ExcelFr => crate::render::sheet::Dialect::ExcelFr,
+        }
+    }
 }
 
 /// Output formats of `batch`: one file per inventory.
@@ -103,6 +125,8 @@ pub enum BatchFormat {
     Csv,
     /// GitHub-flavoured Markdown, `.md`.
     Md,
+    /// An Excel workbook, `.xlsx` (and the summary as `summary.xlsx` too).
+    Xlsx,
 }
 
 /// Which framework `compute --view` reports in.
@@ -247,6 +271,10 @@ pub enum Command {
         /// CSV: one row per line part instead of one per post.
         #[arg(long)]
         lines: bool,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
         #[arg(long, value_enum, default_value_t = ByArg::Post)]
         by: ByArg,
@@ -292,6 +320,10 @@ pub enum Command {
         /// Format of each inventory's result.
         #[arg(long, value_enum, default_value_t = BatchFormat::Json)]
         format: BatchFormat,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Label language.
         #[arg(long, value_enum, default_value_t = LangArg::Fr)]
         lang: LangArg,
@@ -321,6 +353,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
@@ -380,6 +416,10 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,

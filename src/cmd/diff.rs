@@ -17,6 +17,7 @@ pub(crate) struct Options<'a> {
     pub(crate) factors: &'a [PathBuf],
     pub(crate) upgrade: Option<(&'a Path, &'a Path)>,
     pub(crate) format: Format,
+    pub(crate) dialect: crate::render::sheet::Dialect,
     pub(crate) output: Option<&'a Path>,
     pub(crate) lang: Lang,
     pub(crate) fail_above: &'a [Threshold],
@@ -41,6 +42,12 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.after);
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
+    if options.format == Format::Xlsx {
+        super::compute::refuse_terminal(&sink)?;
+    }
+    if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
+        crate::usage!("--csv-dialect applies to --format csv");
+    }
     // Under two bases, the changed factors come from the bases themselves.
     let mut factor_bases = None;
     let (before, after) = match (options.after, options.upgrade) {
@@ -89,10 +96,22 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let text = match options.format {
         Format::Table => render::diff::table(&diff, lang),
         Format::Md => render::diff::markdown(&diff, lang),
-        Format::Csv => render::diff::csv(&diff, lang),
+        Format::Csv => crate::render::sheet::in_dialect(
+            render::diff::csv(&diff, lang),
+            options.dialect,
+            &["factor"],
+        ),
+        Format::Xlsx => {
+            let bytes =
+                super::compute::one_sheet(&render::diff::csv(&diff, lang), "diff", &["factor"])?;
+            output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
+            String::new()
+        }
         Format::Json => render::diff::json(&diff, lang),
     };
-    output::write(&sink, &text)?;
+    if options.format != Format::Xlsx {
+        output::write(&sink, &text)?;
+    }
     let exceeded = diff::exceeded(&diff, options.fail_above);
     for (what, share) in &exceeded {
         let change = share.map_or_else(

@@ -17,7 +17,7 @@ pub(crate) struct Options<'a> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
-    if matches!(options.format, Format::Csv | Format::Md) {
+    if matches!(options.format, Format::Csv | Format::Md | Format::Xlsx) {
         crate::usage!("explain writes --format table or json");
     }
     let bases = Bases::load(options.factors)?;

@@ -92,6 +92,16 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 Format::Md => render::factor_diff::markdown(&diff, &old_name, &new_name),
                 Format::Csv => render::factor_diff::csv(&diff),
                 Format::Json => render::factor_diff::json(&diff, &old_name, &new_name),
+                Format::Xlsx => {
+                    super::compute::refuse_terminal(&sink)?;
+                    let bytes = super::compute::one_sheet(
+                        &render::factor_diff::csv(&diff),
+                        "factors diff",
+                        &[],
+                    )?;
+                    output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
+                    return Ok(0);
+                }
             };
             output::write(&sink, &text)?;
             Ok(0)

@@ -11,12 +11,14 @@ pub mod grid;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sheet;
 pub mod svg;
 pub mod table;
 pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
 pub mod view;
+pub mod xlsx;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};

@@ -627,3 +627,44 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
             .collect(),
     }
 }
+
+/// The sections as sheets of a workbook (one each, its title under the table), numbers read back
+/// from their display (tCO2e to the hundredth, percentages as fractions).
+pub fn sheets(report: &Report, extras: &Extras, lang: Lang) -> Vec<super::sheet::Sheet> {
+    use super::sheet::{Cell, Sheet, human_number};
+    sections(report, extras, lang)
+        .into_iter()
+        .map(|section| {
+            let right = section.right;
+            let mut rows: Vec<Vec<Cell>> = section
+                .rows
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .enumerate()
+                        .map(|(i, text)| match human_number(&text, lang) {
+                            Some((n, false)) if i >= right => Cell::Number(n),
+                            Some((n, true)) if i >= right => Cell::Fraction(n),
+                            _ if text.is_empty() => Cell::Empty,
+                            _ => Cell::Text(text),
+                        })
+                        .collect()
+                })
+                .collect();
+            // The title under the table, with the notes: the sheet's name is short.
+            rows.push(Vec::new());
+            rows.push(vec![Cell::Text(section.title)]);
+            rows.extend(
+                section
+                    .notes
+                    .into_iter()
+                    .map(|note| vec![Cell::Text(note.trim().to_string())]),
+            );
+            Sheet {
+                name: super::sheet::name("Incertitude", "Uncertainty", lang),
+                header: section.header,
+                rows,
+            }
+        })
+        .collect()
+}
