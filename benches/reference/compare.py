@@ -184,6 +184,7 @@ def main():
 
     # The example's amortised lines, price years and other units are bilan's work, not the loop's:
     # its totals are printed, not compared.
+    print("(the analyst's total is a float sum: 'same total' means within 1e-9 relative)")
     compare("example pme-industrielle", EXAMPLE, False, args.repeat)
     for n in sizes:
         inventory = WORK / f"inventory-{n}.yaml"
