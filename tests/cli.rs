@@ -19,8 +19,7 @@ fn run_in(text: &str, args: &[&str]) -> (i32, String, String) {
     run_at(dir.path(), args)
 }
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 
 fn check(text: &str) -> (i32, String) {
     let (code, _, stderr) = run_in(text, &["check", "inv.yaml"]);

@@ -7,8 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 use rust_xlsxwriter::Workbook;
 use std::path::Path;
 
