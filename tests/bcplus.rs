@@ -8,7 +8,6 @@
     clippy::indexing_slicing
 )]
 
-
 use crate::common::run_at;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
