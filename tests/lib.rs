@@ -2,6 +2,15 @@
 //! the tests' build time). Tests needing Chromium are `#[ignore]`d: `.ci/run` installs it and
 //! runs them with `--ignored`.
 
+// Tests may fail loudly: the library's denials do not apply here.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::float_cmp
+)]
+
 mod common;
 
 mod ademe;
