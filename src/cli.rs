@@ -116,6 +116,17 @@ impl From<CsvDialect> for crate::render::sheet::Dialect {
     }
 }
 
+impl From<BatchFormat> for crate::batch::ResultFormat {
+    fn from(format: BatchFormat) -> Self {
+        match format {
+            BatchFormat::Json => crate::batch::ResultFormat::Json,
+            BatchFormat::Csv => crate::batch::ResultFormat::Csv,
+            BatchFormat::Md => crate::batch::ResultFormat::Md,
+            BatchFormat::Xlsx => crate::batch::ResultFormat::Xlsx,
+        }
+    }
+}
+
 /// Output formats of `batch`: one file per inventory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum BatchFormat {

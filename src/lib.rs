@@ -35,6 +35,7 @@ pub mod price_index;
 pub mod render;
 pub mod report;
 pub mod search;
+pub mod session;
 pub mod text;
 pub mod trajectory;
 pub mod trend;

@@ -1,7 +1,6 @@
 //! `bilan factors search|show|diff`: find factors in the embedded base plus any `--factors`;
 //! compare two bases.
 
-use super::Bases;
 use crate::cli::{FactorsCommand, Format};
 use crate::factor::Factor;
 use crate::factor_base::FactorBase;
@@ -20,7 +19,7 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             factors,
             limit,
         } => {
-            let bases = Bases::load(&factors)?;
+            let bases = super::bases(&factors)?;
             let base = bases.merged();
             let query = text.join(" ");
             let found = crate::search::search(base.iter(), &query, unit.as_deref());
@@ -107,7 +106,7 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             Ok(0)
         }
         FactorsCommand::Show { id, factors } => {
-            let bases = Bases::load(&factors)?;
+            let bases = super::bases(&factors)?;
             let base = bases.merged();
             let Some(factor) = base.get(id.trim()) else {
                 let closest: Vec<String> = base

@@ -1,7 +1,6 @@
 //! `bilan import fec`: purchases from the accounting ledger → inventory lines (YAML, `lines:`
 //! only, for `include:`), with a summary of what is covered, excluded and unmapped on stderr.
 
-use super::Bases;
 use crate::error::{InputError, InputErrors, Position};
 use crate::fec::{self, Counted, ReadOptions, Source};
 use crate::inventory::{Date, Inventory, Period};
@@ -29,7 +28,7 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
     inputs.extend(options.inventory);
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
-    let bases = Bases::load(options.factors)?;
+    let bases = super::bases(options.factors)?;
     super::print_warnings(&bases.defects());
     let (base, counted, inventory_period) = match options.inventory {
         Some(path) => {

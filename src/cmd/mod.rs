@@ -16,14 +16,9 @@ mod trajectory;
 mod uncertainty;
 
 use crate::cli::{Cli, Command};
-use crate::error::InputErrors;
-use crate::factor_base::{FactorBase, LoadedBase};
-use crate::load::base_cache::BaseCache;
-use crate::load::files;
 use crate::report::Warning;
 use anyhow::Result;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 /// Runs a parsed command line; `Ok(code)` is the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -79,10 +74,12 @@ pub fn run(cli: Cli) -> Result<u8> {
             globs,
             output,
             factors,
-            format,
+            format: format.into(),
             dialect: csv_dialect.into(),
             lang: lang.into(),
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            allow: allowed_codes(),
+            quiet: quiet(),
         }),
         Command::Diff {
             before,
@@ -196,117 +193,11 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-/// The embedded base plus the `--factors` files, read and merged once for all inventories; the
-/// inventories' own `factors:` files are parsed once each too (by canonical path).
-pub(crate) struct Bases {
-    extra: Vec<LoadedBase>,
-    shared: FactorBase,
-    cache: BaseCache,
-    /// A canonical folder inventories may not read outside of (`batch`'s input folder).
-    within: Option<PathBuf>,
-}
+pub(crate) use crate::session::{Bases, compute_one, compute_with_inventory};
 
-impl Bases {
-    pub(crate) fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
-        let embedded = crate::embedded::base()?;
-        let mut loaded = Vec::new();
-        let mut errors = Vec::new();
-        for path in extra {
-            match files::read_base(path) {
-                Ok(base) => loaded.push(base),
-                Err(e) => errors.push(e),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(InputErrors(errors));
-        }
-        let mut shared = embedded;
-        for base in &loaded {
-            shared.merge(base.clone());
-        }
-        Ok(Bases {
-            extra: loaded,
-            shared,
-            cache: BaseCache::new(),
-            within: None,
-        })
-    }
-
-    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
-    pub(crate) fn within(mut self, root: PathBuf) -> Bases {
-        self.within = Some(root);
-        self
-    }
-
-    /// Defective rows skipped in the `--factors` files, as warnings.
-    pub(crate) fn defects(&self) -> Vec<Warning> {
-        self.extra
-            .iter()
-            .flat_map(|b| {
-                let name = b
-                    .source
-                    .as_ref()
-                    .map_or_else(String::new, |s| s.name.clone());
-                b.defects.iter().map(move |d| {
-                    Warning::new(
-                        crate::warning::Code::BaseRowSkipped,
-                        None,
-                        format!("{name}:{}: row skipped: {}", d.line, d.reason),
-                        format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
-                    )
-                })
-            })
-            .collect()
-    }
-
-    /// The merged base for one inventory.
-    pub(crate) fn for_inventory(
-        &self,
-        inventory: &crate::inventory::Inventory,
-        path: &Path,
-    ) -> Result<FactorBase, InputErrors> {
-        files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
-            if let Some(root) = &self.within
-                && !files::is_within(file, root)
-            {
-                return Err(crate::error::InputError::new(
-                    crate::error::Position::file(&std::sync::Arc::from(
-                        files::display(file).as_str(),
-                    )),
-                    format!("it is outside the folder {}", root.display()),
-                )
-                .help("batch reads only files inside its input folder (links leading out of it are not followed)"));
-            }
-            self.cache.read(file)
-        })
-    }
-
-    /// The embedded base plus the extra files, without any inventory.
-    pub(crate) fn merged(&self) -> FactorBase {
-        self.shared.clone()
-    }
-}
-
-/// Reads, checks and computes one inventory; errors carry the source line.
-pub(crate) fn compute_one(
-    path: &Path,
-    bases: &Bases,
-) -> Result<crate::report::Report, InputErrors> {
-    compute_with_inventory(path, bases).map(|(_, report)| report)
-}
-
-/// Like [`compute_one`], keeping the inventory (for its actions).
-pub(crate) fn compute_with_inventory(
-    path: &Path,
-    bases: &Bases,
-) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
-    let (inventory, sources) = files::read_inventory_within(path, bases.within.as_deref())?;
-    let base = bases.for_inventory(&inventory, path)?;
-    let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
-        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
-    })?;
-    drop_allowed(&mut report.warnings);
-    Ok((inventory, report))
+/// The factor bases of a command: the embedded base and `--factors`, `--allow` applied.
+pub(crate) fn bases(factors: &[std::path::PathBuf]) -> Result<Bases, crate::error::InputErrors> {
+    Ok(Bases::load(factors)?.allowing(allowed_codes()))
 }
 
 /// Writes a diagnostic line to stderr: input text shown, never sent to the terminal, and a
@@ -346,9 +237,9 @@ pub(crate) fn allowed(warning: &Warning) -> bool {
         .is_some_and(|p| p.allow.contains(&warning.code))
 }
 
-/// Drops the warnings `--allow` silences (the inventory's `allow:` is applied by the engine).
-pub(crate) fn drop_allowed(warnings: &mut Vec<Warning>) {
-    warnings.retain(|w| !allowed(w));
+/// The codes `--allow` silences.
+pub(crate) fn allowed_codes() -> Vec<crate::warning::Code> {
+    PRINTING.get().map_or_else(Vec::new, |p| p.allow.clone())
 }
 
 /// Prints warnings on stderr, in the command's language (none with `--quiet`, none that

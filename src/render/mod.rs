@@ -1,6 +1,7 @@
 //! Renderers: a [`Report`](crate::report::Report) → text. No renderer computes a figure; they
 //! only round for display.
 
+pub mod batch;
 pub mod bcplus;
 pub mod breakdown;
 pub mod csv;
