@@ -6,6 +6,7 @@ pub mod ademe_xlsx;
 pub mod base_cache;
 pub mod bcplus;
 pub mod data_fair;
+pub mod digest;
 pub mod encoding;
 pub mod factor_csv;
 pub mod factors;

@@ -306,7 +306,7 @@ pub fn json(diff: &Diff, lang: Lang) -> String {
         })
         .collect();
     let value = json!({
-        "schema": "bilan.diff/1",
+        "schema": crate::contract::DIFF,
         "unit": "kgCO2e",
         "before": { "name": diff.before.0, "period": diff.before.1 },
         "after": { "name": diff.after.0, "period": diff.after.1 },

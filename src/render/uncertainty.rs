@@ -437,14 +437,14 @@ pub fn csv_cells(stats: Option<&Stats>) -> [String; 4] {
 // ---- JSON -------------------------------------------------------------------------------------
 
 /// Numbers as JSON numbers from their text (shared with the JSON renderer's precision rules).
-type Num = super::json::Num;
+use crate::contract::Num;
 
 fn kg(value: f64) -> Num {
-    super::json::Num(rounded_f64(value, 3))
+    Num(rounded_f64(value, 3))
 }
 
 fn fraction(value: f64) -> Num {
-    super::json::Num(rounded_f64(value, 6))
+    Num(rounded_f64(value, 6))
 }
 
 #[derive(Serialize)]
