@@ -462,7 +462,7 @@ impl McFigure {
     fn of(figure: &Figure, stats: &Stats) -> McFigure {
         let (low, high) = figure.interval();
         McFigure {
-            kgco2e: super::json::Num(super::exact(figure.kgco2e)),
+            kgco2e: Num(super::exact(figure.kgco2e)),
             low: kg(low),
             high: kg(high),
             mean: kg(stats.mean),
@@ -598,7 +598,7 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
                 Some(PostShare {
                     code: p.post.code(),
                     name: p.post.name(lang),
-                    kgco2e: super::json::Num(super::exact(p.figure.kgco2e)),
+                    kgco2e: Num(super::exact(p.figure.kgco2e)),
                     uncertainty: fraction(p.figure.alpha()),
                     quality: quality_class(p.figure.k),
                     share_of_variance: fraction(c.share),
@@ -616,7 +616,7 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
                     id: &l.id,
                     label: &l.label,
                     post: l.post.code(),
-                    kgco2e: super::json::Num(super::exact(l.figure.kgco2e)),
+                    kgco2e: Num(super::exact(l.figure.kgco2e)),
                     uncertainty: fraction(l.figure.alpha()),
                     quality: quality_class(l.figure.k),
                     activity_part: fraction(c.activity_part),
