@@ -13,7 +13,6 @@ use crate::post::{Post, codes};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
 // ---------------------------------------------------------------------------------------------
@@ -240,29 +239,7 @@ pub struct Ledger {
 
 /// FxHash (rustc's hasher): the keys are short account numbers and entry numbers from a file
 /// the user chose, so speed matters and resistance to crafted collisions does not.
-#[derive(Default, Clone, Copy)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(SEED);
-        }
-        for byte in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(*byte)).wrapping_mul(SEED);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
+type HashMap<K, V> = rustc_hash::FxHashMap<K, V>;
 
 /// At most this many malformed lines are reported.
 const MAX_ERRORS: usize = 50;

@@ -51,7 +51,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut ids: Vec<(usize, &str)> = report
         .lines
         .iter()
-        .map(|l| (crate::text::edit_distance(options.id, &l.id), l.id.as_str()))
+        .map(|l| (strsim::levenshtein(options.id, &l.id), l.id.as_str()))
         .collect();
     ids.sort();
     let closest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();
