@@ -8,12 +8,14 @@ use crate::load::base_cache::BaseCache;
 use crate::load::files;
 use crate::report::Warning;
 use crate::warning::Code;
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
 /// The embedded base plus the `--factors` files, read and merged once for all inventories; the
 /// inventories' own `factors:` files are parsed once each too (by canonical path).
 pub struct Bases {
-    extra: Vec<LoadedBase>,
+    /// Defective rows skipped in the `--factors` files, as warnings.
+    defects: Vec<Warning>,
     shared: FactorBase,
     cache: BaseCache,
     /// A canonical folder inventories may not read outside of (`batch`'s input folder).
@@ -24,6 +26,7 @@ pub struct Bases {
 }
 
 impl Bases {
+    /// The embedded base with the `extra` files merged on top, in order.
     pub fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
         let embedded = crate::embedded::base()?;
         let mut loaded = Vec::new();
@@ -38,22 +41,18 @@ impl Bases {
             return Err(InputErrors(errors));
         }
         let mut shared = embedded;
-        for base in &loaded {
-            shared.merge(base.clone());
+        let mut defects = Vec::new();
+        for base in loaded {
+            defects.extend(defect_warnings(&base));
+            shared.merge(base);
         }
         Ok(Bases {
-            extra: loaded,
+            defects,
             shared,
             cache: BaseCache::new(),
             within: None,
             allow: Vec::new(),
         })
-    }
-
-    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
-    pub fn within(mut self, root: PathBuf) -> Bases {
-        self.within = Some(root);
-        self
     }
 
     /// Drops the warnings of these codes from every result.
@@ -62,33 +61,27 @@ impl Bases {
         self
     }
 
-    /// Defective rows skipped in the `--factors` files, as warnings.
-    pub fn defects(&self) -> Vec<Warning> {
-        self.extra
-            .iter()
-            .flat_map(|b| {
-                let name = b
-                    .source
-                    .as_ref()
-                    .map_or_else(String::new, |s| s.name.clone());
-                b.defects.iter().map(move |d| {
-                    Warning::new(
-                        Code::BaseRowSkipped,
-                        None,
-                        format!("{name}:{}: row skipped: {}", d.line, d.reason),
-                        format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
-                    )
-                })
-            })
-            .collect()
+    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
+    pub fn within(mut self, root: PathBuf) -> Bases {
+        self.within = Some(root);
+        self
     }
 
-    /// The merged base for one inventory.
+    /// Defective rows skipped in the `--factors` files, as warnings.
+    pub fn defects(&self) -> Vec<Warning> {
+        self.defects.clone()
+    }
+
+    /// The merged base for one inventory: the shared one itself when the inventory names no
+    /// `factors:` file (no copy of tens of thousands of ids per inventory).
     pub fn for_inventory(
         &self,
         inventory: &crate::inventory::Inventory,
         path: &Path,
-    ) -> Result<FactorBase, InputErrors> {
+    ) -> Result<Cow<'_, FactorBase>, InputErrors> {
+        if files::inventory_factor_paths(inventory, path).is_empty() {
+            return Ok(Cow::Borrowed(&self.shared));
+        }
         files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
             if let Some(root) = &self.within
                 && !files::is_within(file, root)
@@ -103,6 +96,7 @@ impl Bases {
             }
             self.cache.read(file)
         })
+        .map(Cow::Owned)
     }
 
     /// The embedded base plus the extra files, without any inventory.
@@ -128,4 +122,23 @@ pub fn compute_with_inventory(
     })?;
     report.warnings.retain(|w| !bases.allow.contains(&w.code));
     Ok((inventory, report))
+}
+
+/// The rows a loaded base skipped, as warnings naming its file and line.
+fn defect_warnings(base: &LoadedBase) -> Vec<Warning> {
+    let name = base
+        .source
+        .as_ref()
+        .map_or_else(String::new, |s| s.name.clone());
+    base.defects
+        .iter()
+        .map(|d| {
+            Warning::new(
+                Code::BaseRowSkipped,
+                None,
+                format!("{name}:{}: row skipped: {}", d.line, d.reason),
+                format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
+            )
+        })
+        .collect()
 }

@@ -67,8 +67,12 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             let mut after = side(options.before, &new_bases)?;
             if let Ok((inventory, _)) = files::read_inventory(options.before) {
                 factor_bases = Some((
-                    old_bases.for_inventory(&inventory, options.before)?,
-                    new_bases.for_inventory(&inventory, options.before)?,
+                    old_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
+                    new_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
                 ));
             }
             before.name = files::display(old);

@@ -33,7 +33,7 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
     let (base, counted, inventory_period) = match options.inventory {
         Some(path) => {
             let inventory = read_inventory(path, options.output)?;
-            let base = bases.for_inventory(&inventory, path)?;
+            let base = bases.for_inventory(&inventory, path)?.into_owned();
             if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-"))
                 && !super::quiet()
             {

@@ -195,9 +195,15 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 pub(crate) use crate::session::{Bases, compute_one, compute_with_inventory};
 
-/// The factor bases of a command: the embedded base and `--factors`, `--allow` applied.
-pub(crate) fn bases(factors: &[std::path::PathBuf]) -> Result<Bases, crate::error::InputErrors> {
-    Ok(Bases::load(factors)?.allowing(allowed_codes()))
+/// The factor bases of a command: the embedded base and `--factors`, `--allow` applied. Never
+/// freed: the process ends with the command, and freeing tens of thousands of factors one by
+/// one would take longer than computing with them.
+pub(crate) fn bases(
+    factors: &[std::path::PathBuf],
+) -> Result<std::mem::ManuallyDrop<Bases>, crate::error::InputErrors> {
+    Ok(std::mem::ManuallyDrop::new(
+        Bases::load(factors)?.allowing(allowed_codes()),
+    ))
 }
 
 /// Writes a diagnostic line to stderr: input text shown, never sent to the terminal, and a
