@@ -26,7 +26,9 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     // Lines are independent: compute them in parallel, each thread with its own unit cache,
     // then gather results, warnings and errors in file order, so output never depends on the
     // number of threads.
-    let outcomes: Vec<(Option<LineResult>, Vec<Warning>, Vec<InputError>)> = inventory
+    // Results and diagnostics apart: a million results are gathered once, not copied again.
+    type Diagnostics = (Vec<Warning>, Vec<InputError>);
+    let (results, diagnostics): (Vec<Option<LineResult>>, Vec<Diagnostics>) = inventory
         .lines
         .par_iter()
         .map_init(
@@ -35,19 +37,25 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
                 let result = engine.line(line);
                 (
                     result,
-                    std::mem::take(&mut engine.warnings),
-                    std::mem::take(&mut engine.errors),
+                    (
+                        std::mem::take(&mut engine.warnings),
+                        std::mem::take(&mut engine.errors),
+                    ),
                 )
             },
         )
-        .collect();
+        .unzip();
     let mut engine = Engine::new(inventory, base);
-    let mut lines = Vec::with_capacity(outcomes.len());
-    for (result, warnings, errors) in outcomes {
-        lines.extend(result);
+    for (warnings, errors) in diagnostics {
         engine.warnings.extend(warnings);
         engine.errors.extend(errors);
     }
+    // `filter_map` (not `flatten`) collects in place: no second million-result buffer.
+    #[allow(clippy::filter_map_identity)]
+    let lines: Vec<LineResult> = results
+        .into_iter()
+        .filter_map(std::convert::identity)
+        .collect();
     let report = engine.aggregate(lines);
     if let Some(report) = &report {
         engine.errors.extend(published_gaps(inventory, report));
