@@ -737,28 +737,28 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
             "Répartition par site",
             "Émissions par site (tCO2e)",
             "Barres empilées : pour chaque site, ses émissions par scope.",
-            "Selon le champ site: des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas.",
+            "Selon le champ « site » des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas.",
         ),
         (true, false) => (
             "sites",
             "Breakdown by site",
             "Emissions by site (tCO2e)",
             "Stacked bars: each site's emissions by scope.",
-            "From the activity lines' site: field; “No site” gathers the lines that give none.",
+            "From the activity lines' “site” field; “No site” gathers the lines that give none.",
         ),
         (false, true) => (
             "tags",
             "Répartition par étiquette",
             "Émissions par étiquette (tCO2e)",
             "Barres empilées : pour chaque étiquette, ses émissions par scope.",
-            "Selon le champ tags: des lignes d'activité ; « Sans étiquette » regroupe les lignes qui n'en donnent pas.",
+            "Selon le champ « tags » des lignes d'activité ; « Sans étiquette » regroupe les lignes qui n'en donnent pas.",
         ),
         (false, false) => (
             "tags",
             "Breakdown by tag",
             "Emissions by tag (tCO2e)",
             "Stacked bars: each tag's emissions by scope.",
-            "From the activity lines' tags: field; “No tag” gathers the lines that give none.",
+            "From the activity lines' “tags” field; “No tag” gathers the lines that give none.",
         ),
     };
     html! {
@@ -1110,7 +1110,22 @@ fn gases(report: &Report, lang: Lang, l: &Labels) -> Markup {
 fn method(report: &Report, lang: Lang) -> Markup {
     let mut rules: Vec<(String, usize)> = Vec::new();
     for line in &report.lines {
-        let rule = line.rule.to_string();
+        let post = line.rule.post;
+        let rule = match (line.rule.reason, lang) {
+            (crate::assignment::EXPLICIT, Lang::Fr) => {
+                format!("poste donné par la ligne (post:) → {post}")
+            }
+            (crate::assignment::EXPLICIT, Lang::En) => {
+                format!("post given by the line (post:) → {post}")
+            }
+            (crate::assignment::AMORTIZATION, Lang::Fr) => {
+                format!("immobilisation amortie (amortization:) → {post}")
+            }
+            (crate::assignment::AMORTIZATION, Lang::En) => {
+                format!("amortised capital good (amortization:) → {post}")
+            }
+            _ => line.rule.to_string(),
+        };
         match rules.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, n)) => *n += 1,
             None => rules.push((rule, 1)),
