@@ -1020,6 +1020,8 @@ fn actions(trajectory: &Trajectory, lang: Lang) -> Markup {
                 }
             }
         }
+        // The matrix is read whole: its title and table stay on one page.
+        div.keep {
         h3 { @if lang == Lang::Fr { "Matrice impact × facilité" } @else { "Impact × ease matrix" } }
         table.matrix {
             thead {
@@ -1046,6 +1048,7 @@ fn actions(trajectory: &Trajectory, lang: Lang) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }
