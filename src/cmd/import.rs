@@ -2,10 +2,11 @@
 //! only, for `include:`), with a summary of what is covered, excluded and unmapped on stderr.
 
 use crate::error::{InputError, InputErrors, Position};
-use crate::fec::{self, Counted, ReadOptions, Source};
+use crate::fec::{self, Counted, ReadOptions};
 use crate::inventory::{Date, Inventory, Period};
 use crate::load::{self, files};
 use crate::output::{self, Sink};
+use crate::render::fec::Source;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -93,10 +94,13 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         by_supplier: options.by_supplier,
     };
     if !super::quiet() {
-        let summary = fec::summary(&ledger, &plan, &mapping, &source);
+        let summary = crate::render::fec::summary(&ledger, &plan, &mapping, &source);
         super::note!("{}", summary.trim_end_matches('\n'));
     }
-    output::write(&sink, &fec::render(&ledger, &plan, &mapping, &source))?;
+    output::write(
+        &sink,
+        &crate::render::fec::render(&ledger, &plan, &mapping, &source),
+    )?;
     Ok(0)
 }
 

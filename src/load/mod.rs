@@ -13,6 +13,7 @@ pub mod factors;
 pub mod fec;
 pub mod files;
 pub mod inventory;
+pub mod ledger;
 pub mod line_tables;
 pub mod result_json;
 pub mod yaml;

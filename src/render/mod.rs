@@ -8,6 +8,7 @@ pub mod csv;
 pub mod diff;
 pub mod explain;
 pub mod factor_diff;
+pub mod fec;
 pub mod grid;
 pub mod html;
 pub mod json;
