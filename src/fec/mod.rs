@@ -4,7 +4,7 @@
 //! the chart of accounts (PCG) to factor ids.
 //!
 //! Pure: values in, values out. Here the mapping ([`mapping`]), the ledger's values
-//! ([`ledger`]) and the planning ([`plan`]); reading a FEC's text is [`crate::load::ledger`]
+//! ([`ledger`]) and the planning ([`plan`](mod@plan)); reading a FEC's text is [`crate::load::ledger`]
 //! (files: [`crate::load::fec`]), writing the lines and the summary [`crate::render::fec`].
 
 pub mod ledger;
