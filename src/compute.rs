@@ -295,15 +295,84 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// One line, step by step: its factor, its quantity in the factor's unit (and price year),
+    /// its post, the emission (amortised), where it goes (total, avoided, removals), its parts
+    /// by post, its gases, its uncertainty. `None` after an error (recorded).
     fn line(&mut self, line: &'a Line) -> Option<LineResult> {
         let factor = self.factor(line)?;
+        let (converted, price) = self.quantity(line, &factor)?;
+        self.warn_archived(line, &factor);
+        let assignment = self.assignment(line, &factor)?;
+        let Some(emission) = converted.checked_mul(factor.kgco2e) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        let (emission, scale, amortization) = self.amortized(line, emission, converted);
+        let co2_biogenic = factor
+            .co2_biogenic()
+            .and_then(|b| scale.checked_mul(b))
+            .unwrap_or_default();
+        let destination = self.destination(line, &factor, emission);
+        let parts = if amortization.is_some() {
+            vec![(assignment.post, emission)]
+        } else {
+            self.energy_parts(line, &factor, assignment.post, converted, emission)?
+        };
+        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        self.warn_factor_gaps(line, &factor, assignment.post);
+        let (k_activity, quality_undeclared) = self.activity_k(line);
+        if quality_undeclared {
+            self.warn_undeclared(line, k_activity);
+        }
+        let k_factor = factor_k(line, &factor);
+        let k = uncertainty::k_product(k_activity, k_factor);
+        let market = self.market(line, assignment.post, k_activity, scale);
+        Some(LineResult {
+            id: line.id.clone(),
+            label: line.label.clone(),
+            factor: Arc::clone(&factor),
+            quantity: line.quantity,
+            unit: line.unit.clone(),
+            converted_quantity: converted,
+            price,
+            rule: assignment.rule,
+            post: assignment.post,
+            figure: Figure {
+                kgco2e: emission,
+                k,
+            },
+            k_activity,
+            k_factor,
+            parts,
+            amortization,
+            destination,
+            co2_biogenic,
+            gases,
+            market,
+            quality_undeclared,
+            ets: line.ets,
+            site: line.site.clone(),
+            tags: line.tags.clone(),
+        })
+    }
+
+    /// The line's quantity in the factor's unit, moved to the factor's price year for a
+    /// monetary ratio (a year missing from the index: a warning, the amount as is).
+    fn quantity(
+        &mut self,
+        line: &Line,
+        factor: &Factor,
+    ) -> Option<(Decimal, Option<crate::price_index::PriceConversion>)> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
         let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
             Ok(c) => c,
             Err(problem) => {
-                self.errors.push(unit_error(line, &factor, &problem));
+                self.errors.push(unit_error(line, factor, &problem));
                 return None;
             }
         };
@@ -332,6 +401,11 @@ impl<'a> Engine<'a> {
                 ),
             }
         }
+        Some((converted.value, price))
+    }
+
+    /// Warns when the factor is archived in its base.
+    fn warn_archived(&mut self, line: &Line, factor: &Factor) {
         if factor.status == FactorStatus::Archived {
             self.warn(
                 Code::ArchivedFactor,
@@ -350,10 +424,14 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let assignment = match assignment::assign(line, &factor) {
+    }
+
+    /// The line's post and the rule that placed it; a capital good not amortised is a warning.
+    fn assignment(&mut self, line: &Line, factor: &Factor) -> Option<assignment::Assignment> {
+        let assignment = match assignment::assign(line, factor) {
             Ok(a) => a,
             Err(problem) => {
-                self.errors.push(assignment_error(line, &factor, &problem));
+                self.errors.push(assignment_error(line, factor, &problem));
                 return None;
             }
         };
@@ -371,12 +449,25 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let Some(mut emission) = converted.value.checked_mul(factor.kgco2e) else {
-            self.errors.push(overflow(&line.at.line));
-            return None;
-        };
-        // Units of the factor counted in the period: all, a year's share, or none.
-        let mut scale = converted.value;
+        Some(assignment)
+    }
+
+    /// The emission and the factor units counted in the period: all, a year's share of an
+    /// amortised capital good, or none outside its years; with the amortisation (and whether it
+    /// is over).
+    fn amortized(
+        &self,
+        line: &Line,
+        emission: Decimal,
+        converted: Decimal,
+    ) -> (
+        Decimal,
+        Decimal,
+        Option<(crate::inventory::Amortization, bool)>,
+    ) {
+        let year = self.inventory.period.year();
+        let mut emission = emission;
+        let mut scale = converted;
         let mut amortization = None;
         if let Some(a) = line.amortization {
             let last = i64::from(a.acquired) + i64::from(a.years) - 1;
@@ -391,11 +482,13 @@ impl<'a> Engine<'a> {
             }
             amortization = Some((a, !running));
         }
-        let co2_biogenic = factor
-            .co2_biogenic()
-            .and_then(|b| scale.checked_mul(b))
-            .unwrap_or_default();
-        let destination = if emission.is_sign_negative() && !emission.is_zero() {
+        (emission, scale, amortization)
+    }
+
+    /// Where a line's emission goes: the total, or (negative) avoided emissions or removals,
+    /// with a warning.
+    fn destination(&mut self, line: &Line, factor: &Factor, emission: Decimal) -> Destination {
+        if emission.is_sign_negative() && !emission.is_zero() {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
                 Code::NegativeLine,
@@ -428,57 +521,66 @@ impl<'a> Engine<'a> {
             }
         } else {
             Destination::Emissions
-        };
-        let parts = if amortization.is_some() {
-            vec![(assignment.post, emission)]
-        } else {
-            match energy_split::split(assignment.post, &factor, converted.value, emission) {
-                Ok(Some(split)) => {
-                    if split.unsplittable {
-                        self.warn(
-                            Code::Unsplittable,
-                            &line.at.factor,
-                            format!(
-                                "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
-                                line.id, factor.id, assignment.post
-                            ),
-                            format!(
-                                "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
-                                line.id, factor.id, assignment.post
-                            ),
-                        );
-                    }
-                    if split.parts_off_total {
-                        self.warn(
-                            Code::PartsOffTotal,
-                            &line.at.factor,
-                            format!(
-                                "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
-                                line.id,
-                                factor.id,
-                                crate::post::codes::UPSTREAM_ENERGY
-                            ),
-                            format!(
-                                "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
-                                line.id,
-                                factor.id,
-                                crate::post::codes::UPSTREAM_ENERGY
-                            ),
-                        );
-                    }
-                    split.parts
+        }
+    }
+
+    /// The emission by post: split between combustion and upstream (3.8) for energy, else whole
+    /// in the line's post; warnings when a factor's parts cannot be split or miss its total.
+    fn energy_parts(
+        &mut self,
+        line: &Line,
+        factor: &Factor,
+        post: Post,
+        converted: Decimal,
+        emission: Decimal,
+    ) -> Option<Vec<(Post, Decimal)>> {
+        match energy_split::split(post, factor, converted, emission) {
+            Ok(Some(split)) => {
+                if split.unsplittable {
+                    self.warn(
+                        Code::Unsplittable,
+                        &line.at.factor,
+                        format!(
+                            "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
+                            line.id, factor.id, post
+                        ),
+                        format!(
+                            "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
+                            line.id, factor.id, post
+                        ),
+                    );
                 }
-                Ok(None) => vec![(assignment.post, emission)],
-                Err(Overflow) => {
-                    self.errors.push(overflow(&line.at.line));
-                    return None;
+                if split.parts_off_total {
+                    self.warn(
+                        Code::PartsOffTotal,
+                        &line.at.factor,
+                        format!(
+                            "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
+                            line.id,
+                            factor.id,
+                            crate::post::codes::UPSTREAM_ENERGY
+                        ),
+                        format!(
+                            "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
+                            line.id,
+                            factor.id,
+                            crate::post::codes::UPSTREAM_ENERGY
+                        ),
+                    );
                 }
+                Some(split.parts)
             }
-        };
-        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
-            self.errors.push(overflow(&line.at.line));
-            return None;
-        };
+            Ok(None) => Some(vec![(post, emission)]),
+            Err(Overflow) => {
+                self.errors.push(overflow(&line.at.line));
+                None
+            }
+        }
+    }
+
+    /// Warnings on what the factor does not give: the biogenic CO2 of a biomass fuel, the
+    /// combustion value of a heat network.
+    fn warn_factor_gaps(&mut self, line: &Line, factor: &Factor, post: Post) {
         if factor.category.starts_with("Combustibles > Organiques")
             && factor.co2_biogenic().is_none()
         {
@@ -495,7 +597,7 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        if assignment.post == crate::post::codes::HEAT
+        if post == crate::post::codes::HEAT
             && factor.parts.is_empty()
             && factor
                 .category
@@ -515,53 +617,24 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let (k_activity, quality_undeclared) = self.activity_k(line);
-        if quality_undeclared {
-            self.warn(
-                Code::UndeclaredQuality,
-                &line.at.line,
-                format!(
-                    "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
-                    line.id,
-                    (k_activity - 1.0) * 100.0
-                ),
-                format!(
-                    "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
-                    line.id,
-                    (k_activity - 1.0) * 100.0
-                ),
-            );
-        }
-        let k_factor = factor_k(line, &factor);
-        let k = uncertainty::k_product(k_activity, k_factor);
-        let market = self.market(line, assignment.post, k_activity, scale);
-        Some(LineResult {
-            id: line.id.clone(),
-            label: line.label.clone(),
-            factor: Arc::clone(&factor),
-            quantity: line.quantity,
-            unit: line.unit.clone(),
-            converted_quantity: converted.value,
-            price,
-            rule: assignment.rule,
-            post: assignment.post,
-            figure: Figure {
-                kgco2e: emission,
-                k,
-            },
-            k_activity,
-            k_factor,
-            parts,
-            amortization,
-            destination,
-            co2_biogenic,
-            gases,
-            market,
-            quality_undeclared,
-            ets: line.ets,
-            site: line.site.clone(),
-            tags: line.tags.clone(),
-        })
+    }
+
+    /// Warns that a line declares neither uncertainty nor quality.
+    fn warn_undeclared(&mut self, line: &Line, k_activity: f64) {
+        self.warn(
+            Code::UndeclaredQuality,
+            &line.at.line,
+            format!(
+                "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
+                line.id,
+                (k_activity - 1.0) * 100.0
+            ),
+            format!(
+                "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
+                line.id,
+                (k_activity - 1.0) * 100.0
+            ),
+        );
     }
 
     /// k of the activity data, and whether it fell back to the worst case (nothing declared).
