@@ -760,7 +760,7 @@ fn write(job: &Job, pending: &Pending) -> Result<()> {
 fn figures(report: &Report) -> Figures {
     let mut scopes = [Decimal::ZERO; 3];
     for scope in &report.scopes {
-        let index = usize::from(scope.scope.0).wrapping_sub(1);
+        let index = scope.scope.index();
         if let Some(slot) = scopes.get_mut(index) {
             *slot += scope.figure.kgco2e;
         }

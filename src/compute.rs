@@ -686,7 +686,7 @@ impl<'a> Engine<'a> {
         let total = crate::number::checked_sum(post_sums.iter().copied())?;
         let mut scope_sums = [Decimal::ZERO; 3];
         for post in Post::all() {
-            let s = usize::from(post.scope().0) - 1;
+            let s = post.scope().index();
             *scope_sums.get_mut(s)? = scope_sums
                 .get(s)?
                 .checked_add(*post_sums.get(post.index())?)?;
@@ -882,7 +882,7 @@ impl Totals {
             *self.post_sums.get_mut(i)? = self.post_sums.get(i)?.checked_add(*amount)?;
             self.post_k.get_mut(i)?.add(to_f64(*amount), k);
             *self.post_lines.get_mut(i)? += 1;
-            let s = usize::from(post.scope().0) - 1;
+            let s = post.scope().index();
             *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
         }
         for (s, amount) in per_scope.iter().enumerate() {

@@ -462,7 +462,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
             } @else {
                 @if let Some(s3) = report.scopes.iter().max_by(|a, b| a.figure.kgco2e.cmp(&b.figure.kgco2e)) {
                     li {
-                        @if fr { "Le scope " (s3.scope.0) " (" (s3.scope.name(lang)) ") fait " } @else { "Scope " (s3.scope.0) " (" (s3.scope.name(lang)) ") makes " }
+                        @if fr { "Le scope " (s3.scope.number()) " (" (s3.scope.name(lang)) ") fait " } @else { "Scope " (s3.scope.number()) " (" (s3.scope.name(lang)) ") makes " }
                         strong { (percent(s3.share, lang)) } @if fr { " du total." } @else { " of the total." }
                         @if fr { " Aucun inventaire antérieur n'est donné (--history) : pas d'évolution." } @else { " No earlier inventory given (--history): no change shown." }
                     }
@@ -582,7 +582,7 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
 /// A zoomed post's bars: its largest lines, then the others in one bar.
 fn zoom_rows(report: &Report, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
     let fill = svg::SCOPE_FILLS
-        .get(usize::from(p.post.scope().0.saturating_sub(1)))
+        .get(p.post.scope().index())
         .copied()
         .unwrap_or("#777");
     let value = |kg: Decimal| {
@@ -693,10 +693,7 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
                         .filter_map(|(_, v)| v.get(i).copied())
                         .sum();
                     (
-                        svg::SCOPE_FILLS
-                            .get(usize::from(s.0.saturating_sub(1)))
-                            .copied()
-                            .unwrap_or("#777"),
+                        svg::SCOPE_FILLS.get(s.index()).copied().unwrap_or("#777"),
                         kg,
                     )
                 })
@@ -723,11 +720,8 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
         .iter()
         .map(|s| {
             (
-                svg::SCOPE_FILLS
-                    .get(usize::from(s.0.saturating_sub(1)))
-                    .copied()
-                    .unwrap_or("#777"),
-                format!("Scope {}", s.0),
+                svg::SCOPE_FILLS.get(s.index()).copied().unwrap_or("#777"),
+                format!("Scope {s}"),
             )
         })
         .collect();
@@ -870,7 +864,7 @@ fn posts_table(report: &Report, lang: Lang) -> Markup {
                         }
                     }
                     tr.scope {
-                        td { "Scope " (scope.scope.0) }
+                        td { "Scope " (scope.scope.number()) }
                         td { (scope.scope.name(lang)) }
                         td {}
                         td.num { (t(scope.figure.kgco2e, lang)) }

@@ -328,7 +328,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
             .scopes
             .iter()
             .map(|s| Scope {
-                scope: s.scope.0,
+                scope: s.scope.number(),
                 kgco2e: exact_num(s.figure.kgco2e),
                 share: share(s.share),
                 uncertainty: alpha(&s.figure),
@@ -341,7 +341,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 let interval = Interval::of(&p.figure);
                 Post {
                     code: p.post.code(),
-                    scope: p.post.scope().0,
+                    scope: p.post.scope().number(),
                     name: p.post.name(lang),
                     status: p.status.code(),
                     reason: match &p.status {

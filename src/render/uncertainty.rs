@@ -184,7 +184,7 @@ fn monte_carlo_section(report: &Report, mc: &MonteCarlo, lang: Lang) -> Section 
         let simulated = mc.posts.iter().any(|(p, _)| p.scope() == scope.scope);
         if let Some(stats) = mc.scope(scope.scope).filter(|_| simulated) {
             let mut row = vec![
-                format!("Scope {}", scope.scope.0),
+                format!("Scope {}", scope.scope.number()),
                 scope.scope.name(lang).to_string(),
             ];
             row.extend(mc_cells(&scope.figure, stats, lang));
@@ -531,7 +531,7 @@ pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McJson {
             .iter()
             .filter_map(|s| {
                 Some(McScope {
-                    scope: s.scope.0,
+                    scope: s.scope.number(),
                     figure: McFigure::of(&s.figure, mc.scope(s.scope)?),
                 })
             })
