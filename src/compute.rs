@@ -8,6 +8,7 @@ use crate::factor_base::FactorBase;
 use crate::gas;
 use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
 use crate::post::{Post, Scope};
+use crate::post_map::PostMap;
 use crate::report::{
     Apart, Destination, Figure, GasBreakdown, LineResult, Market, PostResult, PostStatus, Ratio,
     Report, ScopeResult, Warning, to_f64,
@@ -683,13 +684,11 @@ impl<'a> Engine<'a> {
         // The scopes and the total are sums of the posts, so the posts partition them exactly
         // even when a sum needs more than a decimal's 28 digits (rounding in another order, line
         // by line, could differ in the last digit).
-        let total = crate::number::checked_sum(post_sums.iter().copied())?;
+        let total = crate::number::checked_sum(post_sums.values().copied())?;
         let mut scope_sums = [Decimal::ZERO; 3];
-        for post in Post::all() {
+        for (post, sum) in post_sums.iter() {
             let s = post.scope().index();
-            *scope_sums.get_mut(s)? = scope_sums
-                .get(s)?
-                .checked_add(*post_sums.get(post.index())?)?;
+            *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*sum)?;
         }
         let share = |value: Decimal| {
             if total.is_zero() {
@@ -700,8 +699,7 @@ impl<'a> Engine<'a> {
         };
         let mut posts = Vec::with_capacity(22);
         for post in Post::all() {
-            let i = post.index();
-            let lines_in = *post_lines.get(i)?;
+            let lines_in = *post_lines.get(post);
             let declared = self.inventory.posts.iter().find(|d| d.post == post);
             let status = match declared.map(|d| &d.status) {
                 Some(Declared::NotApplicable(reason)) => {
@@ -722,8 +720,8 @@ impl<'a> Engine<'a> {
                 None => PostStatus::NotCollected,
             };
             let figure = Figure {
-                kgco2e: *post_sums.get(i)?,
-                k: post_k.get(i)?.k(),
+                kgco2e: *post_sums.get(post),
+                k: post_k.get(post).k(),
             };
             if lines_in > 0 && figure.alpha() > FLAG_ALPHA {
                 self.warnings.push(Warning::new(
@@ -745,7 +743,7 @@ impl<'a> Engine<'a> {
                 share: share(figure.kgco2e),
                 figure,
                 lines: lines_in,
-                gases: *post_gases.get(i)?,
+                gases: *post_gases.get(post),
             });
         }
         let scopes = Scope::ALL
@@ -846,14 +844,14 @@ const CHUNK: usize = 4096;
 /// The sums over some lines: posts, scopes, total, apart blocks, gases, market-based scope 2.
 #[derive(Default)]
 struct Totals {
-    post_sums: [Decimal; 22],
-    post_k: [SumUncertainty; 22],
-    post_lines: [usize; 22],
+    post_sums: PostMap<Decimal>,
+    post_k: PostMap<SumUncertainty>,
+    post_lines: PostMap<usize>,
     scope_k: [SumUncertainty; 3],
     total_k: SumUncertainty,
     apart: [(Decimal, SumUncertainty, Vec<usize>); 2],
     biogenic: Decimal,
-    post_gases: [GasBreakdown; 22],
+    post_gases: PostMap<GasBreakdown>,
     total_gases: GasBreakdown,
     market: Decimal,
     market_k: SumUncertainty,
@@ -878,10 +876,10 @@ impl Totals {
         }
         let mut per_scope = [Decimal::ZERO; 3];
         for (post, amount) in &line.parts {
-            let i = post.index();
-            *self.post_sums.get_mut(i)? = self.post_sums.get(i)?.checked_add(*amount)?;
-            self.post_k.get_mut(i)?.add(to_f64(*amount), k);
-            *self.post_lines.get_mut(i)? += 1;
+            let sum = self.post_sums.get_mut(*post);
+            *sum = sum.checked_add(*amount)?;
+            self.post_k.get_mut(*post).add(to_f64(*amount), k);
+            *self.post_lines.get_mut(*post) += 1;
             let s = post.scope().index();
             *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
         }
@@ -902,15 +900,12 @@ impl Totals {
             None => {}
         }
         for (post, amounts) in &line.gases {
-            self.post_gases
-                .get_mut(post.index())?
-                .amounts
-                .add(amounts, false)?;
+            self.post_gases.get_mut(*post).amounts.add(amounts, false)?;
             self.total_gases.amounts.add(amounts, false)?;
         }
         if !line.gases.is_empty() {
             for (post, amount) in &line.parts {
-                let breakdown = self.post_gases.get_mut(post.index())?;
+                let breakdown = self.post_gases.get_mut(*post);
                 breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;
             }
             self.total_gases.covered_kgco2e = self
@@ -924,15 +919,13 @@ impl Totals {
 
     /// Adds the sums of later lines; `None` on decimal overflow.
     fn merge(&mut self, other: Totals) -> Option<()> {
-        for i in 0..22 {
-            *self.post_sums.get_mut(i)? = self
-                .post_sums
-                .get(i)?
-                .checked_add(*other.post_sums.get(i)?)?;
-            self.post_k.get_mut(i)?.merge(other.post_k.get(i)?);
-            *self.post_lines.get_mut(i)? += other.post_lines.get(i)?;
-            let theirs = other.post_gases.get(i)?;
-            let ours = self.post_gases.get_mut(i)?;
+        for post in Post::all() {
+            let sum = self.post_sums.get_mut(post);
+            *sum = sum.checked_add(*other.post_sums.get(post))?;
+            self.post_k.get_mut(post).merge(other.post_k.get(post));
+            *self.post_lines.get_mut(post) += other.post_lines.get(post);
+            let theirs = other.post_gases.get(post);
+            let ours = self.post_gases.get_mut(post);
             ours.amounts.add(&theirs.amounts, false)?;
             ours.covered_kgco2e = ours.covered_kgco2e.checked_add(theirs.covered_kgco2e)?;
         }
