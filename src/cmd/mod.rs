@@ -12,6 +12,7 @@ mod init;
 mod posts;
 mod report;
 mod shell;
+mod template;
 mod trajectory;
 mod uncertainty;
 
@@ -156,6 +157,11 @@ pub fn run(cli: Cli) -> Result<u8> {
             lang: lang.into(),
         }),
         Command::Init { output, year } => init::run(output.as_deref(), year),
+        Command::Template {
+            output,
+            inventory,
+            lang,
+        } => template::run(&output, inventory.as_deref(), lang.into()),
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
         Command::Factors { command } => factors::run(command),

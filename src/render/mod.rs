@@ -16,6 +16,7 @@ pub mod markdown;
 pub mod sheet;
 pub mod svg;
 pub mod table;
+pub mod template;
 pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
