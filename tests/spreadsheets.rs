@@ -596,6 +596,14 @@ fn the_collection_workbook_has_the_line_keys_lists_and_real_factors() {
         xml.contains("<formula1>listes!$B$2:$B$23</formula1>"),
         "{xml}"
     );
+    // Codes are text cells (`3.10` typed in a General cell would become the number 3.1).
+    assert!(
+        xml.contains(r#"<col min="5" max="9" width="14.7109375" style="1""#),
+        "{xml}"
+    );
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains(r#"formatCode="@""#), "{styles}");
 
     // Not a workbook name: a usage error; a missing inventory: an error naming it.
     let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte.csv"]);
