@@ -16,7 +16,7 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
         FactorsCommand::Search {
             text,
             unit,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             limit,
         } => {
             let bases = super::bases(&factors)?;
@@ -105,7 +105,10 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             output::write(&sink, &text)?;
             Ok(0)
         }
-        FactorsCommand::Show { id, factors } => {
+        FactorsCommand::Show {
+            id,
+            factors: crate::cli::FactorFiles { factors },
+        } => {
             let bases = super::bases(&factors)?;
             let base = bases.merged();
             let Some(factor) = base.get(id.trim()) else {

@@ -29,13 +29,13 @@ pub fn run(cli: Cli) -> Result<u8> {
         quiet: cli.quiet,
     });
     let mixed_organisations = cli.allow.contains(&crate::cli::Allow::MixedOrganisations);
+    let lang = cli.lang();
     match cli.command {
         Command::Compute {
             inventories,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
             output,
-            lang,
             lines,
             csv_dialect,
             by,
@@ -47,7 +47,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             compute::Options {
                 format,
                 output: output.as_deref(),
-                lang: lang.into(),
+                lang,
                 lines,
                 dialect: csv_dialect.into(),
                 by,
@@ -58,18 +58,16 @@ pub fn run(cli: Cli) -> Result<u8> {
         ),
         Command::Check {
             inventories,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             strict,
-            lang: _,
         } => check::run(&inventories, &factors, strict),
         Command::Batch {
             root,
             globs,
             output,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
             csv_dialect,
-            lang,
         } => batch::run(crate::batch::Options {
             root,
             globs,
@@ -77,7 +75,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors,
             format: format.into(),
             dialect: csv_dialect.into(),
-            lang: lang.into(),
+            lang,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
             allow: allowed_codes(),
             quiet: quiet(),
@@ -85,13 +83,12 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Diff {
             before,
             after,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             factors_old,
             factors_new,
             format,
             csv_dialect,
             output,
-            lang,
             fail_above,
         } => diff::run(diff::Options {
             before: &before,
@@ -101,16 +98,15 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             dialect: csv_dialect.into(),
             output: output.as_deref(),
-            lang: lang.into(),
+            lang,
             fail_above: &fail_above,
         }),
         Command::Report {
             inventory,
             output,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             history,
             target,
-            lang,
             logo,
         } => report::run(report::Options {
             inventory: &inventory,
@@ -118,7 +114,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors: &factors,
             history: &history,
             target,
-            lang: lang.into(),
+            lang,
             logo: logo.as_deref(),
         }),
         Command::Trajectory {
@@ -126,11 +122,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             target,
             until,
             history,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
             csv_dialect,
             output,
-            lang,
         } => trajectory::run(trajectory::Options {
             inventory: &inventory,
             target,
@@ -140,28 +135,25 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             dialect: csv_dialect.into(),
             output: output.as_deref(),
-            lang: lang.into(),
+            lang,
         }),
-        Command::Posts { lang } => posts::run(lang.into()),
+        Command::Posts => posts::run(lang),
         Command::Explain {
             inventory,
             id,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
-            lang,
         } => explain::run(explain::Options {
             inventory: &inventory,
             id: &id,
             factors: &factors,
             format,
-            lang: lang.into(),
+            lang,
         }),
         Command::Init { output, year } => init::run(output.as_deref(), year),
-        Command::Template {
-            output,
-            inventory,
-            lang,
-        } => template::run(&output, inventory.as_deref(), lang.into()),
+        Command::Template { output, inventory } => {
+            template::run(&output, inventory.as_deref(), lang)
+        }
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
         Command::Factors { command } => factors::run(command),
@@ -173,7 +165,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     mapping,
                     by_supplier,
                     inventory,
-                    factors,
+                    factors: crate::cli::FactorFiles { factors },
                     output,
                 },
         } => import::fec(&import::FecOptions {
@@ -192,7 +184,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             command:
                 crate::cli::ExportCommand::Bcplus {
                     inventory,
-                    factors,
+                    factors: crate::cli::FactorFiles { factors },
                     output,
                 },
         } => bcplus::export(&inventory, &factors, &output),
