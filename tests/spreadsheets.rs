@@ -7,8 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 use rust_xlsxwriter::Workbook;
 use std::path::Path;
 
@@ -537,4 +536,119 @@ fn batch_diff_and_trajectory_as_workbooks() {
     let range = trajectory.worksheet_range("trajectory").unwrap();
     assert_eq!(cell(&range, 1, 0), Data::Float(2024.0));
     assert_eq!(range.height(), 8); // header + 2024…2030
+}
+
+// --- The collection workbook ------------------------------------------------------------------
+
+#[test]
+fn the_collection_workbook_has_the_line_keys_lists_and_real_factors() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("collecte.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        ["lines", "listes", "facteurs", "instructions"]
+    );
+    let lines = book.worksheet_range("lines").unwrap();
+    let header: Vec<Data> = (0..14).map(|c| cell(&lines, 0, c)).collect();
+    assert_eq!(
+        header,
+        bilan::render::template::COLUMNS.map(|k| Data::String(k.into()))
+    );
+    // Nothing under the header: the sheet is read as lines as is.
+    assert_eq!(lines.height(), 1);
+    // The factors sheet holds the embedded base's values: 42513 (electricity, France) is
+    // 0,052 kgCO2e/kWh on its element row of the shipped extract of the ADEME export.
+    let embedded = std::fs::read("factors/base_carbone_v23.6_default.csv").unwrap();
+    let embedded = String::from_utf8_lossy(&embedded);
+    assert!(
+        embedded
+            .lines()
+            .any(|l| l.starts_with("Elément;42513;") && l.contains(";0,052;"))
+    );
+    let factors = book.worksheet_range("facteurs").unwrap();
+    let row = (1..factors.height() as u32)
+        .find(|&r| cell(&factors, r, 0) == Data::String("42513".into()))
+        .unwrap();
+    assert_eq!(cell(&factors, row, 2), Data::String("kWh".into()));
+    assert_eq!(cell(&factors, row, 3), Data::Float(0.052));
+    assert_eq!(
+        cell(&factors, row, 4),
+        Data::String("ADEME Base Carbone V23.6 id 42513".into())
+    );
+    // The drop-down lists are data validations of the sheet (calamine does not read them).
+    let bytes = std::fs::read(dir.path().join("collecte.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
+        &mut xml,
+    )
+    .unwrap();
+    assert!(xml.contains(r#"sqref="E2:E5001""#), "{xml}");
+    assert!(
+        xml.contains("<formula1>listes!$A$2:$A$26</formula1>"),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<formula1>listes!$B$2:$B$23</formula1>"),
+        "{xml}"
+    );
+    // Codes are text cells (`3.10` typed in a General cell would become the number 3.1).
+    assert!(
+        xml.contains(r#"<col min="5" max="9" width="14.7109375" style="1""#),
+        "{xml}"
+    );
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains(r#"formatCode="@""#), "{styles}");
+
+    // Not a workbook name: a usage error; a missing inventory: an error naming it.
+    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte.csv"]);
+    assert_eq!(code, 2, "{stderr}");
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["template", "-o", "c.xlsx", "--inventory", "missing.yaml"],
+    );
+    assert_eq!(code, 1);
+    assert!(stderr.starts_with("error: missing.yaml: "), "{stderr}");
+}
+
+#[test]
+fn the_collection_workbook_filled_in_is_an_include() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = bilan::embedded::base().unwrap();
+    let mut book = bilan::render::template::workbook(
+        base.iter(),
+        &bilan::render::template::Heading::default(),
+        bilan::post::Lang::Fr,
+    )
+    .unwrap();
+    let sheet = book.worksheet_from_name("lines").unwrap();
+    // id, label, factor, quantity, unit, uncertainty, post, purpose, direction, …
+    sheet.write_string(1, 0, "elec").unwrap();
+    sheet.write_string(1, 1, "Électricité siège").unwrap();
+    sheet.write_string(1, 2, "42513").unwrap();
+    sheet.write_number(1, 3, 21340).unwrap();
+    sheet.write_string(1, 4, "kWh").unwrap();
+    sheet.write_string(1, 5, "5%").unwrap();
+    sheet.write_string(2, 0, "elec-annexe").unwrap();
+    sheet.write_string(2, 1, "Électricité annexe").unwrap();
+    sheet.write_number(2, 2, 42513).unwrap();
+    sheet.write_number(2, 3, 2.5).unwrap();
+    sheet.write_string(2, 4, "MWh").unwrap();
+    book.save(dir.path().join("collecte.xlsx")).unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: X }\nperiod: { year: 2024 }\ninclude: [collecte.xlsx]\n",
+    )
+    .unwrap();
+    let (code, json, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // (21,340 + 2,500) kWh × 0.052 = 1,239.68 kgCO2e.
+    assert_eq!(value["total"]["kgco2e"], serde_json::json!(1239.68));
+    assert_eq!(value["lines"][0]["id"], "elec");
 }

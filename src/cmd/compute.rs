@@ -1,6 +1,6 @@
 //! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
 
-use super::{Bases, compute_one, print_warnings};
+use super::{compute_one, print_warnings};
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
 use crate::load::files;
@@ -10,6 +10,7 @@ use crate::render;
 use crate::render::sheet::{Dialect, Sheet, in_dialect};
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
+use crate::session::Bases;
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -82,7 +83,7 @@ pub(crate) fn run(
             "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
         );
     }
-    let bases = Bases::load(factors)?;
+    let bases = super::bases(factors)?;
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
         if options.lines || by.is_some() {

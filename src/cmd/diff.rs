@@ -1,13 +1,14 @@
 //! `bilan diff`: two results (inventories or saved JSON), or one inventory under two factor
 //! bases; exit 3 when a change exceeds `--fail-above`.
 
-use super::{Bases, compute_one, print_warnings};
+use super::{compute_one, print_warnings};
 use crate::cli::Format;
 use crate::diff::{self, Side, Threshold};
 use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::session::Bases;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -52,22 +53,26 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut factor_bases = None;
     let (before, after) = match (options.after, options.upgrade) {
         (Some(after), None) => {
-            let bases = Bases::load(options.factors)?;
+            let bases = super::bases(options.factors)?;
             (side(options.before, &bases)?, side(after, &bases)?)
         }
         (None, Some((old, new))) => {
             let with = |extra: &Path| {
                 let mut files: Vec<PathBuf> = options.factors.to_vec();
                 files.push(extra.to_path_buf());
-                Bases::load(&files)
+                super::bases(&files)
             };
             let (old_bases, new_bases) = (with(old)?, with(new)?);
             let mut before = side(options.before, &old_bases)?;
             let mut after = side(options.before, &new_bases)?;
             if let Ok((inventory, _)) = files::read_inventory(options.before) {
                 factor_bases = Some((
-                    old_bases.for_inventory(&inventory, options.before)?,
-                    new_bases.for_inventory(&inventory, options.before)?,
+                    old_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
+                    new_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
                 ));
             }
             before.name = files::display(old);

@@ -1,7 +1,7 @@
 //! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
 //! → the year-by-year table, the rates, the action matrix and the actions per post.
 
-use super::{Bases, compute_one, compute_with_inventory, print_warnings};
+use super::{compute_one, compute_with_inventory, print_warnings};
 use crate::cli::Format;
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Date;
@@ -9,6 +9,7 @@ use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::session::Bases;
 use crate::trajectory::{self, Baseline, Measured, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -38,7 +39,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
         crate::usage!("--csv-dialect applies to --format csv");
     }
-    let bases = Bases::load(options.factors)?;
+    let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     let year = report.period.end.year;

@@ -1,12 +1,14 @@
 //! Renderers: a [`Report`](crate::report::Report) → text. No renderer computes a figure; they
 //! only round for display.
 
+pub mod batch;
 pub mod bcplus;
 pub mod breakdown;
 pub mod csv;
 pub mod diff;
 pub mod explain;
 pub mod factor_diff;
+pub mod fec;
 pub mod grid;
 pub mod html;
 pub mod json;
@@ -14,6 +16,7 @@ pub mod markdown;
 pub mod sheet;
 pub mod svg;
 pub mod table;
+pub mod template;
 pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;

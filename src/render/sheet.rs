@@ -67,8 +67,8 @@ pub enum Dialect {
 
 impl Sheet {
     /// The table of a CSV text written by a renderer: a column is numbers when each of its
-    /// cells is one (or empty) and it is not a code or id column; `numeric` names columns
-    /// that are numbers whatever [`TEXT_COLUMNS`] says (`factor` in a diff is an effect).
+    /// cells is one (or empty) and it is not a code or id column (`code`, `post`, `factor`…); `numeric` names columns
+    /// that are numbers all the same (`factor` in a diff is an effect).
     pub fn from_csv(name: &str, csv_text: &str, numeric: &[&str]) -> Sheet {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(true)

@@ -216,12 +216,12 @@ pub fn result(
     posts.rows.push(Vec::new());
     for scope in &report.scopes {
         let label = match lang {
-            Lang::Fr => format!("Scope {}", scope.scope.0),
-            Lang::En => format!("Scope {}", scope.scope.0),
+            Lang::Fr => format!("Scope {}", scope.scope.number()),
+            Lang::En => format!("Scope {}", scope.scope.number()),
         };
         posts.rows.push(figure_row(
-            format!("scope-{}", scope.scope.0),
-            Some(scope.scope.0),
+            format!("scope-{}", scope.scope.number()),
+            Some(scope.scope.number()),
             label,
             &scope.figure,
             scope.share,
