@@ -449,6 +449,20 @@ pub enum Command {
         #[command(subcommand)]
         command: ExportCommand,
     },
+    /// Write the collection workbook (xlsx) to send to colleagues: a `lines` sheet with
+    /// drop-down lists, common factors and instructions; filled in, it is an `include:` as is.
+    Template {
+        /// The workbook to write (.xlsx; atomically; never onto an input).
+        #[arg(long, short, value_name = "collecte.xlsx")]
+        output: PathBuf,
+        /// The inventory it collects for: its organisation and period head the instructions,
+        /// the factors its lines use join the factors sheet.
+        #[arg(long, value_name = "INVENTORY.yaml")]
+        inventory: Option<PathBuf>,
+        /// Language of the instructions and factors sheet.
+        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
+        lang: LangArg,
+    },
 }
 
 /// `bilan import …`.

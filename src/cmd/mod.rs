@@ -12,6 +12,7 @@ mod init;
 mod posts;
 mod report;
 mod shell;
+mod template;
 mod trajectory;
 mod uncertainty;
 
@@ -185,6 +186,11 @@ pub fn run(cli: Cli) -> Result<u8> {
                     output,
                 },
         } => bcplus::export(&inventory, &factors, &output),
+        Command::Template {
+            output,
+            inventory,
+            lang,
+        } => template::run(&output, inventory.as_deref(), lang),
     }
 }
 

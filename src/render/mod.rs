@@ -13,6 +13,7 @@ pub mod json;
 pub mod markdown;
 pub mod svg;
 pub mod table;
+pub mod template;
 pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;

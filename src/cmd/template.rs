@@ -1,0 +1,83 @@
+//! `bilan template`: the collection workbook a CSR officer sends to colleagues.
+
+use crate::cli::LangArg;
+use crate::inventory::FactorRef;
+use crate::load::files;
+use crate::output::{self, Sink};
+use crate::post::Lang;
+use crate::render::template::{EXAMPLE_FACTORS, Template};
+use anyhow::Result;
+use std::path::Path;
+
+/// Writes the workbook to `out` (`.xlsx` only); with an inventory, names its organisation and
+/// period and lists the factors its lines use too.
+pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result<u8> {
+    let is_xlsx = out
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+    if !is_xlsx {
+        crate::usage!(
+            "-o {}: the collection workbook is an .xlsx file (e.g. -o collecte-2025.xlsx)",
+            out.display()
+        );
+    }
+    let sink = Sink::File(out);
+    let inputs: Vec<&Path> = inventory.into_iter().collect();
+    output::refuse_inputs(&sink, &inputs)?;
+    let lang = match lang {
+        LangArg::Fr => Lang::Fr,
+        LangArg::En => Lang::En,
+    };
+    let embedded = crate::embedded::base()?;
+    let mut ids: Vec<String> = EXAMPLE_FACTORS.iter().map(|s| (*s).to_string()).collect();
+    let mapping = crate::load::fec::default_mapping()?;
+    ids.extend(
+        mapping
+            .accounts
+            .values()
+            .chain(mapping.suppliers.values())
+            .filter_map(|r| r.factor.clone()),
+    );
+    let mut loaded = None;
+    if let Some(path) = inventory {
+        let bases = super::Bases::load(&[])?;
+        let (inv, _) = files::read_inventory(path)?;
+        let base = bases.for_inventory(&inv, path)?;
+        for line in &inv.lines {
+            if let FactorRef::Id(id) = &line.factor {
+                ids.push(id.clone());
+            }
+        }
+        loaded = Some((inv, base));
+    }
+    let base = loaded.as_ref().map_or(&embedded, |(_, b)| b);
+    ids.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
+    ids.dedup();
+    let factors = ids.iter().filter_map(|id| base.get(id)).map(AsRef::as_ref).collect();
+    let period = loaded.as_ref().map(|(inv, _)| {
+        (
+            inv.organisation.name.as_str(),
+            format!("{} – {}", inv.period.start, inv.period.end),
+        )
+    });
+    let file_name = out
+        .file_name()
+        .map_or_else(|| "collecte.xlsx".into(), |n| n.to_string_lossy());
+    let template = Template {
+        lang,
+        inventory: period,
+        factors,
+        file_name: &file_name,
+    };
+    let bytes = crate::render::template::workbook(&template)
+        .and_then(|mut w| w.save_to_buffer())
+        .map_err(|e| anyhow::anyhow!("cannot build the workbook: {e}"))?;
+    output::write_atomically(out, &bytes)?;
+    eprintln!(
+        "{}: lines sheet, {} factors",
+        files::display(out),
+        template.factors.len()
+    );
+    Ok(0)
+}
