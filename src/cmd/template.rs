@@ -6,7 +6,7 @@ use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render::template::{EXAMPLE_FACTORS, Template};
-use anyhow::Result;
+use anyhow::{Result, bail};
 use std::path::Path;
 
 /// Writes the workbook to `out` (`.xlsx` only); with an inventory, names its organisation and
@@ -42,7 +42,7 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result
     let mut loaded = None;
     if let Some(path) = inventory {
         let bases = super::Bases::load(&[])?;
-        let (inv, _) = files::read_inventory(path)?;
+        let inv = read_inventory(path, out)?;
         let base = bases.for_inventory(&inv, path)?;
         for line in &inv.lines {
             if let FactorRef::Id(id) = &line.factor {
@@ -54,7 +54,13 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result
     let base = loaded.as_ref().map_or(&embedded, |(_, b)| b);
     ids.sort_by(|a, b| (a.len(), a).cmp(&(b.len(), b)));
     ids.dedup();
-    let factors = ids.iter().filter_map(|id| base.get(id)).map(AsRef::as_ref).collect();
+    let mut factors = Vec::with_capacity(ids.len());
+    for id in &ids {
+        match base.get(id) {
+            Some(f) => factors.push(f.as_ref()),
+            None => super::note!("warning: factor `{id}` is in no factor base: not listed"),
+        }
+    }
     let period = loaded.as_ref().map(|(inv, _)| {
         (
             inv.organisation.name.as_str(),
@@ -74,10 +80,37 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result
         .and_then(|mut w| w.save_to_buffer())
         .map_err(|e| anyhow::anyhow!("cannot build the workbook: {e}"))?;
     output::write_atomically(out, &bytes)?;
-    eprintln!(
-        "{}: lines sheet, {} factors",
+    super::note!(
+        "{} written: sheets lines, {} ({} factors), instructions, lists",
         files::display(out),
+        crate::render::template::factors_sheet(lang),
         template.factors.len()
     );
     Ok(0)
+}
+
+/// Reads the inventory and its includes; when `out` is one of them (the workbook being
+/// prepared, not given back yet), the inventory alone; never when `out` holds collected lines.
+fn read_inventory(path: &Path, out: &Path) -> Result<crate::inventory::Inventory> {
+    let name = files::display(path);
+    let alone = crate::load::inventory::parse(&name, &files::read_text(path)?)?;
+    let folder = path.parent().unwrap_or(Path::new(""));
+    let included = alone
+        .includes
+        .iter()
+        .any(|(file, _)| super::import::same_file(out, &folder.join(file)));
+    if !included {
+        return Ok(files::read_inventory(path)?.0);
+    }
+    if out.exists() {
+        bail!(
+            "{} is included by {name}: it holds the lines collected; write the new workbook under another name",
+            files::display(out)
+        );
+    }
+    super::note!(
+        "note: {} is included by {name} and not there yet: the factors of the inventory's own lines are listed, not those of its other includes",
+        files::display(out)
+    );
+    Ok(alone)
 }

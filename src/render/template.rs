@@ -190,9 +190,7 @@ pub fn workbook(template: &Template<'_>) -> Result<Workbook, XlsxError> {
 
 /// Every header key, in column order.
 pub fn all_keys() -> impl Iterator<Item = &'static str> + Clone {
-    KEYS.iter()
-        .copied()
-        .chain(std::iter::once(LAST_KEY))
+    KEYS.iter().copied().chain(std::iter::once(LAST_KEY))
 }
 
 /// The instructions, one cell per line, the first being the title.
@@ -212,7 +210,7 @@ fn instructions(t: &Template<'_>) -> Vec<String> {
                 String::new(),
                 "1. Remplissez la feuille « lines » : une ligne par activité (une facture, un poste de consommation, un trajet…). Ne modifiez pas la première ligne (les noms de colonnes) et n'ajoutez pas de ligne au-dessus.".to_string(),
                 "2. Obligatoires : label (ce que c'est), factor (l'identifiant du facteur d'émission, voir la feuille « ".to_string() + factors + " » ou `bilan factors search`), quantity (un nombre), unit (l'unité de la quantité, liste déroulante ; par exemple kWh, L, km, k€).",
-                "3. Facultatifs : id (identifiant unique), uncertainty (incertitude en texte, par exemple 10%), post (poste 1.1 à 6.1 de la liste, sinon déduit du facteur), purpose (business, commute, visitors : déplacements), direction (upstream, downstream : fret), site, comment ; les autres colonnes sont décrites dans le README de bilan.".to_string(),
+                "3. Facultatifs : id (identifiant unique), uncertainty (incertitude en texte, par exemple 10%), post (poste 1.1 à 3.22 de la liste, sinon déduit du facteur), purpose (business, commute, visitors : déplacements), direction (upstream, downstream : fret), site, comment ; les autres colonnes sont décrites dans le README de bilan.".to_string(),
                 "4. La quantité est dans l'unité écrite dans unit ; bilan convertit vers l'unité du facteur (MWh → kWh, t → kg…) et refuse une unité incompatible.".to_string(),
                 "5. Laissez vides les cellules sans valeur ; une ligne vide est ignorée. Ne renommez pas la feuille « lines ».".to_string(),
                 format!("6. Renvoyez le fichier {file} enregistré au format .xlsx (classeur Excel)."),
@@ -229,7 +227,7 @@ fn instructions(t: &Template<'_>) -> Vec<String> {
                 String::new(),
                 "1. Fill in the sheet `lines`: one row per activity (an invoice, a meter, a trip…). Do not change the first row (the column names) and add no row above it.".to_string(),
                 "2. Required: label (what it is), factor (the emission factor id, see the sheet `".to_string() + factors + "` or `bilan factors search`), quantity (a number), unit (the quantity's unit, drop-down list; e.g. kWh, L, km, k€).",
-                "3. Optional: id (a unique id), uncertainty (as text, e.g. 10%), post (post 1.1 to 6.1 from the list, else deduced from the factor), purpose (business, commute, visitors: travel), direction (upstream, downstream: freight), site, comment; the other columns are described in bilan's README.".to_string(),
+                "3. Optional: id (a unique id), uncertainty (as text, e.g. 10%), post (post 1.1 to 3.22 from the list, else deduced from the factor), purpose (business, commute, visitors: travel), direction (upstream, downstream: freight), site, comment; the other columns are described in bilan's README.".to_string(),
                 "4. The quantity is in the unit written in unit; bilan converts it to the factor's unit (MWh → kWh, t → kg…) and refuses an incompatible unit.".to_string(),
                 "5. Leave cells without a value empty; an empty row is skipped. Do not rename the sheet `lines`.".to_string(),
                 format!("6. Send back {file} saved as .xlsx (Excel workbook)."),
