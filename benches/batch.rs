@@ -51,9 +51,12 @@ fn run(threads: usize, root: &Path, out: &Path) -> (f64, bilan::batch::Outcome) 
         globs: Vec::new(),
         output: out.to_path_buf(),
         factors: Vec::new(),
-        format: bilan::cli::BatchFormat::Json,
+        format: bilan::batch::ResultFormat::Json,
+        dialect: bilan::render::sheet::Dialect::Standard,
         lang: bilan::post::Lang::Fr,
         progress: false,
+        allow: Vec::new(),
+        quiet: false,
     };
     let start = Instant::now();
     let outcome = pool.install(|| bilan::batch::run(&options)).unwrap();
@@ -87,7 +90,7 @@ fn main() {
             "{threads} thread{}: {seconds:.2} s ({:.1} inventories/s) — {}",
             if threads == 1 { "" } else { "s" },
             inventories as f64 / seconds,
-            outcome.tally()
+            bilan::render::batch::tally(&outcome)
         );
         summaries.push(std::fs::read(&outcome.summary).unwrap());
     }

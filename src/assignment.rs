@@ -1,5 +1,5 @@
 //! Which post a line goes to (posts.md, "Assignment rules"): a line's explicit `post:` wins,
-//! then the first rule of [`RULES`] whose category prefix matches the factor's category path.
+//! then the first rule of `RULES` whose category prefix matches the factor's category path.
 
 use crate::factor::Factor;
 use crate::inventory::{Direction, Line, Purpose};

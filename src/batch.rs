@@ -5,15 +5,14 @@
 //! One bad inventory never stops the others: its first error goes into the summary, all of
 //! them into [`Outcome::messages`]. The factor bases are parsed once for the whole run.
 
-use crate::cli::BatchFormat;
-use crate::cmd::{Bases, compute_one};
 use crate::error::{InputError, InputErrors};
 use crate::interrupt;
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
-use crate::render::{self, exact, human, rounded, rounded_f64, tonnes};
+use crate::render;
 use crate::report::Report;
+use crate::session::{Bases, compute_one};
 use anyhow::{Context, Result, bail};
 use globset::{GlobBuilder, GlobSet, GlobSetBuilder};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -29,6 +28,8 @@ pub const DEFAULT_GLOBS: [&str; 2] = ["**/*.yaml", "**/*.yml"];
 
 /// The summary's file name in the output folder.
 pub const SUMMARY: &str = "summary.csv";
+/// The summary as a workbook, written beside [`SUMMARY`] with `--format xlsx`.
+pub const SUMMARY_XLSX: &str = "summary.xlsx";
 
 /// What to compute and where to write it.
 #[derive(Clone, Debug)]
@@ -43,11 +44,30 @@ pub struct Options {
     /// Extra factor bases shared by every inventory, in merge order.
     pub factors: Vec<PathBuf>,
     /// The format of each inventory's result.
-    pub format: BatchFormat,
+    pub format: ResultFormat,
+    /// The dialect of the CSV files written (results and summary).
+    pub dialect: crate::render::sheet::Dialect,
     /// Label language of the results and the summary table.
     pub lang: Lang,
     /// Show a progress bar on stderr.
     pub progress: bool,
+    /// Warning codes dropped from every result (`--allow`).
+    pub allow: Vec<crate::warning::Code>,
+    /// Only errors in [`Outcome::messages`] (`--quiet`).
+    pub quiet: bool,
+}
+
+/// The format of each inventory's result.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResultFormat {
+    /// JSON (schema bilan.result/1), `.json`.
+    Json,
+    /// CSV, one row per post, `.csv`.
+    Csv,
+    /// GitHub-flavoured Markdown, `.md`.
+    Md,
+    /// An Excel workbook, `.xlsx` (and the summary as `summary.xlsx` too).
+    Xlsx,
 }
 
 /// The figures of an inventory that computed.
@@ -158,7 +178,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
             }
         );
     }
-    let bases = Bases::load(&options.factors)?.within(root_canonical.clone());
+    let bases = Bases::load(&options.factors)?
+        .allowing(options.allow.clone())
+        .within(root_canonical.clone());
     messages.extend(
         bases
             .defects()
@@ -184,7 +206,9 @@ pub fn run(options: &Options) -> Result<Outcome> {
     // The summary describes the files beside it: the previous one goes before any result is
     // replaced, the new one comes once they all are. An interrupted run leaves none.
     let summary = options.output.join(SUMMARY);
+    let summary_xlsx = options.output.join(SUMMARY_XLSX);
     remove_result(&summary)?;
+    remove_result(&summary_xlsx)?;
     let _graceful = interrupt::Graceful::new();
     let jobs = plan(paths, options);
 
@@ -231,7 +255,17 @@ pub fn run(options: &Options) -> Result<Outcome> {
         summary,
         elapsed: Duration::ZERO,
     };
-    output::write_atomically(&outcome.summary, outcome.csv().as_bytes())?;
+    let csv = render::batch::csv(&outcome);
+    if options.format == ResultFormat::Xlsx {
+        let bytes = render::xlsx::workbook(
+            &[render::sheet::Sheet::from_csv("summary", &csv, &[])],
+            None,
+        )?;
+        output::write_atomically(&summary_xlsx, &bytes)?;
+    }
+    // The CSV summary last: its presence says the folder is complete.
+    let csv = render::sheet::in_dialect(csv, options.dialect, &[]);
+    output::write_atomically(&outcome.summary, csv.as_bytes())?;
     drop(lock);
     outcome.elapsed = start.elapsed();
     Ok(outcome)
@@ -391,9 +425,10 @@ struct Job {
 /// and `a.yml`), or one whose output would be the summary, is an error.
 fn plan(paths: Vec<PathBuf>, options: &Options) -> Vec<Job> {
     let extension = match options.format {
-        BatchFormat::Json => "json",
-        BatchFormat::Csv => "csv",
-        BatchFormat::Md => "md",
+        ResultFormat::Json => "json",
+        ResultFormat::Csv => "csv",
+        ResultFormat::Md => "md",
+        ResultFormat::Xlsx => "xlsx",
     };
     let mut taken: HashMap<PathBuf, String> = HashMap::new();
     paths
@@ -401,7 +436,7 @@ fn plan(paths: Vec<PathBuf>, options: &Options) -> Vec<Job> {
         .map(|relative| {
             let target = relative.with_extension(extension);
             let output = options.output.join(&target);
-            let conflict = if target == Path::new(SUMMARY) {
+            let conflict = if target == Path::new(SUMMARY) || target == Path::new(SUMMARY_XLSX) {
                 Some(format!(
                     "its result would overwrite the summary {}: rename the file or use another --format",
                     files::display(&output)
@@ -446,7 +481,8 @@ const WRITERS: usize = 4;
 struct Pending {
     /// Its job's index.
     index: usize,
-    text: String,
+    /// Its bytes.
+    bytes: Vec<u8>,
     /// The files it was computed from, never overwritten.
     inputs: Vec<PathBuf>,
 }
@@ -600,7 +636,7 @@ fn one(
     row.year = Some(report.period.year());
     // One line per inventory: a batch of hundreds would drown in the details, which
     // `bilan check` (and a JSON result) give.
-    if !report.warnings.is_empty() && !crate::cmd::quiet() {
+    if !report.warnings.is_empty() && !options.quiet {
         let mut codes: Vec<&str> = report.warnings.iter().map(|w| w.code.as_str()).collect();
         codes.sort_unstable();
         codes.dedup();
@@ -619,10 +655,31 @@ fn one(
         });
     }
     let lang = options.lang;
-    let text = match options.format {
-        BatchFormat::Json => render::json::render(&report, lang),
-        BatchFormat::Csv => render::csv::posts(&report, lang),
-        BatchFormat::Md => render::markdown::render(&report, lang),
+    let bytes = match options.format {
+        ResultFormat::Json => render::json::render(&report, lang).into_bytes(),
+        ResultFormat::Csv => {
+            render::sheet::in_dialect(render::csv::posts(&report, lang), options.dialect, &[])
+                .into_bytes()
+        }
+        ResultFormat::Md => render::markdown::render(&report, lang).into_bytes(),
+        ResultFormat::Xlsx => {
+            let extras = render::uncertainty::Extras {
+                monte_carlo: None,
+                analysis: Some(crate::uncertainty_analysis::analyse(
+                    &report,
+                    crate::uncertainty_analysis::TOP_LINES,
+                )),
+            };
+            match render::xlsx::result(&report, &extras, None, lang) {
+                Ok(bytes) => bytes,
+                Err(e) => {
+                    let message = format!("cannot make the workbook: {e}");
+                    diagnostics.push(format!("error: {name}: {message}"));
+                    row.result = Err(message);
+                    return (row, diagnostics, None);
+                }
+            }
+        }
     };
     // The inputs it was computed from: the inventory and every factor file it used.
     let mut inputs = vec![job.path.clone()];
@@ -631,7 +688,7 @@ fn one(
     row.result = Ok(figures(&report));
     let pending = Pending {
         index,
-        text,
+        bytes,
         inputs,
     };
     (row, diagnostics, Some(pending))
@@ -697,13 +754,13 @@ fn write(job: &Job, pending: &Pending) -> Result<()> {
     }
     let inputs: Vec<&Path> = pending.inputs.iter().map(PathBuf::as_path).collect();
     output::refuse_inputs(&Sink::File(&job.output), &inputs)?;
-    output::write_atomically(&job.output, pending.text.as_bytes())
+    output::write_atomically(&job.output, &pending.bytes)
 }
 
 fn figures(report: &Report) -> Figures {
     let mut scopes = [Decimal::ZERO; 3];
     for scope in &report.scopes {
-        let index = usize::from(scope.scope.0).wrapping_sub(1);
+        let index = scope.scope.index();
         if let Some(slot) = scopes.get_mut(index) {
             *slot += scope.figure.kgco2e;
         }
@@ -729,23 +786,6 @@ fn figures(report: &Report) -> Figures {
     }
 }
 
-/// The fixed columns of the summary CSV before the ratios.
-pub const CSV_HEAD: [&str; 10] = [
-    "path",
-    "client",
-    "organisation",
-    "year",
-    "total_tco2e",
-    "scope1_tco2e",
-    "scope2_tco2e",
-    "scope3_tco2e",
-    "largest_post",
-    "uncertainty",
-];
-
-/// The fixed columns of the summary CSV after the ratios.
-pub const CSV_TAIL: [&str; 3] = ["warnings", "status", "message"];
-
 impl Outcome {
     /// Inventories that failed.
     pub fn failed(&self) -> usize {
@@ -756,165 +796,16 @@ impl Outcome {
     pub fn success(&self) -> bool {
         self.failed() == 0 && self.unreadable == 0
     }
-
-    /// The summary as CSV: [`CSV_HEAD`], `tco2e_per_<key>` for each ratio key, [`CSV_TAIL`].
-    /// Figures in tCO2e, exact; uncertainty as α to 6 decimals; ratios to the gram.
-    pub fn csv(&self) -> String {
-        let mut header: Vec<String> = CSV_HEAD.iter().map(|h| (*h).to_string()).collect();
-        header.extend(self.ratio_keys.iter().map(|k| format!("tco2e_per_{k}")));
-        header.extend(CSV_TAIL.iter().map(|h| (*h).to_string()));
-        let mut records = vec![header];
-        for row in &self.rows {
-            let mut cells = vec![
-                row.path.clone(),
-                row.client.clone(),
-                row.organisation.clone(),
-                row.year.map(|y| y.to_string()).unwrap_or_default(),
-            ];
-            match &row.result {
-                Ok(f) => {
-                    cells.push(exact(tonnes(f.total_kgco2e)));
-                    cells.extend(f.scopes_kgco2e.iter().map(|kg| exact(tonnes(*kg))));
-                    cells.push(f.largest_post.unwrap_or_default().to_string());
-                    cells.push(rounded_f64(f.uncertainty, 6));
-                    cells.extend(self.ratio_keys.iter().map(|key| {
-                        ratio(f, key).map_or_else(String::new, |kg| rounded(tonnes(kg), 6))
-                    }));
-                    cells.extend([f.warnings.to_string(), "ok".to_string(), String::new()]);
-                }
-                Err(message) => {
-                    cells.extend(std::iter::repeat_n(
-                        String::new(),
-                        6 + self.ratio_keys.len(),
-                    ));
-                    cells.extend([String::new(), "error".to_string(), message.clone()]);
-                }
-            }
-            records.push(cells);
-        }
-        crate::render::grid::csv(&records)
-    }
-
-    /// The summary as a table for people.
-    pub fn table(&self, lang: Lang) -> String {
-        let fr = lang == Lang::Fr;
-        let mut header: Vec<String> = if fr {
-            [
-                "Inventaire",
-                "Client",
-                "Année",
-                "tCO2e",
-                "Scope 1",
-                "Scope 2",
-                "Scope 3",
-                "Poste principal",
-                "Incertitude",
-            ]
-        } else {
-            [
-                "Inventory",
-                "Client",
-                "Year",
-                "tCO2e",
-                "Scope 1",
-                "Scope 2",
-                "Scope 3",
-                "Largest post",
-                "Uncertainty",
-            ]
-        }
-        .iter()
-        .map(|h| (*h).to_string())
-        .collect();
-        header.extend(self.ratio_keys.iter().map(|k| format!("tCO2e/{k}")));
-        header.push(if fr { "Avert." } else { "Warnings" }.to_string());
-        header.push(if fr { "Statut" } else { "Status" }.to_string());
-        // Numbers from the total to the warnings count; path, client, year and status left.
-        let right = (3..header.len() - 1).collect();
-        let mut rows = Vec::with_capacity(self.rows.len());
-        for row in &self.rows {
-            let mut cells = vec![
-                row.path.clone(),
-                row.client.clone(),
-                row.year.map(|y| y.to_string()).unwrap_or_default(),
-            ];
-            match &row.result {
-                Ok(f) => {
-                    cells.push(human(tonnes(f.total_kgco2e), 2, lang));
-                    cells.extend(f.scopes_kgco2e.iter().map(|kg| human(tonnes(*kg), 2, lang)));
-                    cells.push(f.largest_post.unwrap_or("–").to_string());
-                    cells.push(render::plus_minus(
-                        &crate::report::Figure {
-                            kgco2e: f.total_kgco2e,
-                            k: f.uncertainty + 1.0,
-                        },
-                        lang,
-                    ));
-                    cells.extend(self.ratio_keys.iter().map(|key| {
-                        ratio(f, key).map_or_else(String::new, |kg| human(tonnes(kg), 2, lang))
-                    }));
-                    cells.push(f.warnings.to_string());
-                    cells.push("ok".to_string());
-                }
-                Err(message) => {
-                    cells.extend(std::iter::repeat_n(
-                        String::new(),
-                        7 + self.ratio_keys.len(),
-                    ));
-                    let label = if fr { "erreur" } else { "error" };
-                    cells.push(format!("{label}: {message}"));
-                }
-            }
-            rows.push(cells);
-        }
-        let mut out = crate::render::grid::Grid {
-            header,
-            rows,
-            right,
-        }
-        .table();
-        out.push('\n');
-        out
-    }
-
-    /// One line for stderr: `12 inventories: 11 ok, 1 error, 3.2 s`.
-    pub fn tally(&self) -> String {
-        let n = self.rows.len();
-        let failed = self.failed();
-        let mut line = format!(
-            "{n} {}: {} ok, {failed} {}",
-            if n == 1 { "inventory" } else { "inventories" },
-            n - failed,
-            if failed == 1 { "error" } else { "errors" },
-        );
-        if !self.skipped.is_empty() {
-            line.push_str(&format!(
-                ", {} skipped (YAML without `bilan: 1`)",
-                self.skipped.len()
-            ));
-        }
-        if self.unreadable > 0 {
-            line.push_str(&format!(
-                ", {} {} not searched",
-                self.unreadable,
-                if self.unreadable == 1 {
-                    "folder"
-                } else {
-                    "folders"
-                }
-            ));
-        }
-        line.push_str(&format!(", {:.1} s", self.elapsed.as_secs_f64()));
-        line
-    }
 }
 
-fn ratio(figures: &Figures, key: &str) -> Option<Decimal> {
-    figures
-        .ratios
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, kg)| *kg)
+impl Figures {
+    /// kgCO2e per unit of the indicator `key`, when the inventory has it.
+    pub fn ratio(&self, key: &str) -> Option<Decimal> {
+        self.ratios
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, kg)| *kg)
+    }
 }
 
 #[cfg(test)]

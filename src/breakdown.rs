@@ -1,6 +1,7 @@
 //! The posts broken down by the lines' `site` or `tags` (`compute --by site|tag`).
 
 use crate::post::Post;
+use crate::post_map::PostMap;
 use crate::report::{Destination, Report};
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
@@ -42,7 +43,7 @@ pub fn breakdown(report: &Report, by: By) -> Breakdown {
             By::Tag => line.tags.clone(),
         }
     };
-    let mut table: BTreeMap<String, [Decimal; 22]> = BTreeMap::new();
+    let mut table: BTreeMap<String, PostMap<Decimal>> = BTreeMap::new();
     let mut overlapping = false;
     for line in report
         .lines
@@ -52,30 +53,27 @@ pub fn breakdown(report: &Report, by: By) -> Breakdown {
         let keys = keys_of(line);
         overlapping |= keys.len() > 1;
         for key in keys {
-            let column = table.entry(key).or_insert([Decimal::ZERO; 22]);
+            let column = table.entry(key).or_default();
             for (post, kg) in &line.parts {
-                if let Some(cell) = column.get_mut(post.index()) {
-                    *cell = cell.saturating_add(*kg);
-                }
+                // Each column is part of the report's total, itself computed without overflow.
+                let cell = column.get_mut(*post);
+                *cell = cell.saturating_add(*kg);
             }
         }
     }
     // The lines with no key come last.
     let none = table.remove(NONE);
-    let mut columns: Vec<(String, [Decimal; 22])> = table.into_iter().collect();
+    let mut columns: Vec<(String, PostMap<Decimal>)> = table.into_iter().collect();
     columns.extend(none.map(|c| (NONE.to_string(), c)));
     let posts = Post::all()
         .map(|post| {
-            let values = columns
-                .iter()
-                .map(|(_, c)| c.get(post.index()).copied().unwrap_or_default())
-                .collect();
+            let values = columns.iter().map(|(_, c)| *c.get(post)).collect();
             (post, values)
         })
         .collect();
     let totals = columns
         .iter()
-        .map(|(_, c)| c.iter().fold(Decimal::ZERO, |a, v| a.saturating_add(*v)))
+        .map(|(_, c)| c.values().fold(Decimal::ZERO, |a, v| a.saturating_add(*v)))
         .collect();
     Breakdown {
         by,

@@ -27,6 +27,18 @@ pub struct Cli {
     /// Print only errors: no warnings, no summaries on stderr.
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Language of labels, messages and warnings.
+    #[arg(long, global = true, value_enum, default_value_t = LangArg::Fr)]
+    pub lang: LangArg,
+}
+
+/// The extra factor bases of a command, merged on top of the embedded one in order.
+#[derive(Clone, Debug, Default, Args)]
+pub struct FactorFiles {
+    /// Extra factor base (own CSV, or an ADEME Base Carbone export as CSV, data-fair JSON or
+    /// xlsx); repeatable, later wins.
+    #[arg(long = "factors", value_name = "FILE.csv")]
+    pub factors: Vec<PathBuf>,
 }
 
 /// When to colour tables.
@@ -43,17 +55,7 @@ pub enum ColorArg {
 impl Cli {
     /// The language of the command's output (French when it has none).
     pub fn lang(&self) -> crate::post::Lang {
-        match &self.command {
-            Command::Compute { lang, .. }
-            | Command::Check { lang, .. }
-            | Command::Batch { lang, .. }
-            | Command::Diff { lang, .. }
-            | Command::Report { lang, .. }
-            | Command::Trajectory { lang, .. }
-            | Command::Explain { lang, .. }
-            | Command::Posts { lang } => (*lang).into(),
-            _ => crate::post::Lang::Fr,
-        }
+        self.lang.into()
     }
 
     /// The warning codes `--allow` silences.
@@ -92,6 +94,39 @@ pub enum Format {
     Json,
     /// GitHub-flavoured Markdown.
     Md,
+    /// An Excel workbook (numbers as numbers, a chart of the posts); with -o FILE.xlsx or
+    /// redirected, never to a terminal.
+    Xlsx,
+}
+
+/// Which CSV to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
+pub enum CsvDialect {
+    /// `,` and a decimal point: the contract for programs.
+    #[default]
+    Standard,
+    /// What French Excel opens by double-click: `;`, decimal comma, UTF-8 byte-order mark.
+    ExcelFr,
+}
+
+impl From<CsvDialect> for crate::render::sheet::Dialect {
+    fn from(dialect: CsvDialect) -> Self {
+        match dialect {
+            CsvDialect::Standard => crate::render::sheet::Dialect::Standard,
+            CsvDialect::ExcelFr => crate::render::sheet::Dialect::ExcelFr,
+        }
+    }
+}
+
+impl From<BatchFormat> for crate::batch::ResultFormat {
+    fn from(format: BatchFormat) -> Self {
+        match format {
+            BatchFormat::Json => crate::batch::ResultFormat::Json,
+            BatchFormat::Csv => crate::batch::ResultFormat::Csv,
+            BatchFormat::Md => crate::batch::ResultFormat::Md,
+            BatchFormat::Xlsx => crate::batch::ResultFormat::Xlsx,
+        }
+    }
 }
 
 /// Output formats of `batch`: one file per inventory.
@@ -103,6 +138,8 @@ pub enum BatchFormat {
     Csv,
     /// GitHub-flavoured Markdown, `.md`.
     Md,
+    /// An Excel workbook, `.xlsx` (and the summary as `summary.xlsx` too).
+    Xlsx,
 }
 
 /// Which framework `compute --view` reports in.
@@ -232,21 +269,21 @@ pub enum Command {
         /// The inventory file (YAML); `-` reads standard input.
         #[arg(required = true, value_name = "INVENTORY.yaml")]
         inventories: Vec<PathBuf>,
-        /// Extra factor base (own CSV or ADEME Base Carbone export); repeatable, later wins.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
         /// Write to this file instead of standard output (atomically; never onto an input).
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
         /// CSV: one row per line part instead of one per post.
         #[arg(long)]
         lines: bool,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
         #[arg(long, value_enum, default_value_t = ByArg::Post)]
         by: ByArg,
@@ -262,16 +299,12 @@ pub enum Command {
         /// The inventory files (YAML).
         #[arg(required = true, value_name = "INVENTORY.yaml")]
         inventories: Vec<PathBuf>,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Fail on warnings, posts not collected and overridden factor ids too (except the
         /// codes allowed by --allow or the inventory's `allow:`).
         #[arg(long)]
         strict: bool,
-        /// Language of the warnings.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
     },
     /// Compute every inventory under a folder, in parallel: one result file each (the tree
     /// mirrored under --output) and a summary (OUTPUT/summary.csv and a table on stdout).
@@ -286,15 +319,15 @@ pub enum Command {
         /// The folder to write into (created as needed; not the input folder itself).
         #[arg(long, short, value_name = "FOLDER")]
         output: PathBuf,
-        /// Extra factor base shared by every inventory; repeatable, later wins.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Format of each inventory's result.
         #[arg(long, value_enum, default_value_t = BatchFormat::Json)]
         format: BatchFormat,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
     },
     /// Compare two results: each post's change and why (activity, factor, perimeter).
     Diff {
@@ -309,9 +342,8 @@ pub enum Command {
             conflicts_with = "factors_old"
         )]
         after: Option<PathBuf>,
-        /// Extra factor base for both sides; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// The factor base before an upgrade (with --factors-new and one inventory).
         #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
         factors_old: Option<PathBuf>,
@@ -321,12 +353,13 @@ pub enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
         /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
         /// one post (overrides the general one); repeatable.
         #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
@@ -340,18 +373,14 @@ pub enum Command {
         /// The HTML file to write.
         #[arg(long, short, value_name = "FILE.html")]
         output: PathBuf,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
         #[arg(long, value_name = "FILE", num_args = 1..)]
         history: Vec<PathBuf>,
         /// The trajectory's target path: sbti-1.5, wb-2 or custom:RATE.
         #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
         target: crate::trajectory::TargetKind,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
         /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
         /// embedded in the report.
         #[arg(long, value_name = "FILE.svg|FILE.png")]
@@ -374,18 +403,18 @@ pub enum Command {
         /// Earlier inventories (YAML or results saved with `--format json`).
         #[arg(long, value_name = "FILE", num_args = 1..)]
         history: Vec<PathBuf>,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Output format.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+        /// byte-order mark).
+        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+        csv_dialect: CsvDialect,
         /// Write to this file instead of standard output.
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
     },
     /// The audit trail of one line (or of one post, `3.9`): quantity → conversion →
     /// amortisation → factor (id, base, row, value, uncertainty) → parts → posts (with the
@@ -397,22 +426,14 @@ pub enum Command {
         /// A line id, or a post code such as 3.9.
         #[arg(value_name = "LINE|POST")]
         id: String,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Output format: table or json.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
     },
     /// List the 22 posts of the Bilan Carbone®.
-    Posts {
-        /// Label language.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
-    },
+    Posts,
     /// Find and inspect emission factors.
     Factors {
         /// What to do.
@@ -428,6 +449,17 @@ pub enum Command {
         /// The inventory's year [default: last year].
         #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
         year: Option<i16>,
+    },
+    /// Write the collection workbook (xlsx) to send to colleagues: a `lines` sheet with
+    /// drop-down lists, the most used factors, instructions; filled in, it is an `include:`.
+    Template {
+        /// The workbook to write (.xlsx; atomically, never onto an input).
+        #[arg(long, short, value_name = "FILE.xlsx")]
+        output: PathBuf,
+        /// The inventory it collects for: its organisation and period head the instructions,
+        /// the factors its lines use join the factors sheet.
+        #[arg(long, value_name = "INVENTORY.yaml")]
+        inventory: Option<PathBuf>,
     },
     /// Print a shell completion script: `bilan completions bash > /etc/bash_completion.d/bilan`.
     Completions {
@@ -448,20 +480,6 @@ pub enum Command {
         /// What to export.
         #[command(subcommand)]
         command: ExportCommand,
-    },
-    /// Write the collection workbook (xlsx) to send to colleagues: a `lines` sheet with
-    /// drop-down lists, common factors and instructions; filled in, it is an `include:` as is.
-    Template {
-        /// The workbook to write (.xlsx; atomically; never onto an input).
-        #[arg(long, short, value_name = "collecte.xlsx")]
-        output: PathBuf,
-        /// The inventory it collects for: its organisation and period head the instructions,
-        /// the factors its lines use join the factors sheet.
-        #[arg(long, value_name = "INVENTORY.yaml")]
-        inventory: Option<PathBuf>,
-        /// Language of the instructions and factors sheet.
-        #[arg(long, value_enum, default_value_t = LangArg::Fr)]
-        lang: LangArg,
     },
 }
 
@@ -487,9 +505,8 @@ pub enum ImportCommand {
         /// excluded, its period is the default, its `factors:` are known.
         #[arg(long, value_name = "INVENTORY.yaml")]
         inventory: Option<PathBuf>,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// Write to this file instead of standard output (atomically; never onto an input).
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,
@@ -515,9 +532,8 @@ pub enum ExportCommand {
         /// The inventory.
         #[arg(value_name = "INVENTORY.yaml")]
         inventory: PathBuf,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// The workbook to write (atomically; never onto an input).
         #[arg(long, short, value_name = "sources.xlsx")]
         output: PathBuf,
@@ -565,9 +581,8 @@ pub enum FactorsCommand {
         /// Only factors per this unit (e.g. kWh, litre, keuro).
         #[arg(long)]
         unit: Option<String>,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
         /// At most this many results.
         #[arg(long, default_value_t = 20)]
         limit: usize,
@@ -576,9 +591,8 @@ pub enum FactorsCommand {
     Show {
         /// The factor id, e.g. 42513.
         id: String,
-        /// Extra factor base; repeatable.
-        #[arg(long = "factors", value_name = "FILE.csv")]
-        factors: Vec<PathBuf>,
+        #[command(flatten)]
+        factors: FactorFiles,
     },
     /// The factors added, removed and changed (value, unit, parts) between two bases.
     Diff {

@@ -8,6 +8,7 @@ use crate::factor_base::FactorBase;
 use crate::gas;
 use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
 use crate::post::{Post, Scope};
+use crate::post_map::PostMap;
 use crate::report::{
     Apart, Destination, Figure, GasBreakdown, LineResult, Market, PostResult, PostStatus, Ratio,
     Report, ScopeResult, Warning, to_f64,
@@ -26,7 +27,9 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     // Lines are independent: compute them in parallel, each thread with its own unit cache,
     // then gather results, warnings and errors in file order, so output never depends on the
     // number of threads.
-    let outcomes: Vec<(Option<LineResult>, Vec<Warning>, Vec<InputError>)> = inventory
+    // Results and diagnostics apart: a million results are gathered once, not copied again.
+    type Diagnostics = (Vec<Warning>, Vec<InputError>);
+    let (results, diagnostics): (Vec<Option<LineResult>>, Vec<Diagnostics>) = inventory
         .lines
         .par_iter()
         .map_init(
@@ -35,19 +38,25 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
                 let result = engine.line(line);
                 (
                     result,
-                    std::mem::take(&mut engine.warnings),
-                    std::mem::take(&mut engine.errors),
+                    (
+                        std::mem::take(&mut engine.warnings),
+                        std::mem::take(&mut engine.errors),
+                    ),
                 )
             },
         )
-        .collect();
+        .unzip();
     let mut engine = Engine::new(inventory, base);
-    let mut lines = Vec::with_capacity(outcomes.len());
-    for (result, warnings, errors) in outcomes {
-        lines.extend(result);
+    for (warnings, errors) in diagnostics {
         engine.warnings.extend(warnings);
         engine.errors.extend(errors);
     }
+    // `filter_map` (not `flatten`) collects in place: no second million-result buffer.
+    #[allow(clippy::filter_map_identity)]
+    let lines: Vec<LineResult> = results
+        .into_iter()
+        .filter_map(std::convert::identity)
+        .collect();
     let report = engine.aggregate(lines);
     if let Some(report) = &report {
         engine.errors.extend(published_gaps(inventory, report));
@@ -287,15 +296,84 @@ impl<'a> Engine<'a> {
         })
     }
 
+    /// One line, step by step: its factor, its quantity in the factor's unit (and price year),
+    /// its post, the emission (amortised), where it goes (total, avoided, removals), its parts
+    /// by post, its gases, its uncertainty. `None` after an error (recorded).
     fn line(&mut self, line: &'a Line) -> Option<LineResult> {
         let factor = self.factor(line)?;
+        let (converted, price) = self.quantity(line, &factor)?;
+        self.warn_archived(line, &factor);
+        let assignment = self.assignment(line, &factor)?;
+        let Some(emission) = converted.checked_mul(factor.kgco2e) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        let (emission, scale, amortization) = self.amortized(line, emission, converted);
+        let co2_biogenic = factor
+            .co2_biogenic()
+            .and_then(|b| scale.checked_mul(b))
+            .unwrap_or_default();
+        let destination = self.destination(line, &factor, emission);
+        let parts = if amortization.is_some() {
+            vec![(assignment.post, emission)]
+        } else {
+            self.energy_parts(line, &factor, assignment.post, converted, emission)?
+        };
+        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
+            self.errors.push(overflow(&line.at.line));
+            return None;
+        };
+        self.warn_factor_gaps(line, &factor, assignment.post);
+        let (k_activity, quality_undeclared) = self.activity_k(line);
+        if quality_undeclared {
+            self.warn_undeclared(line, k_activity);
+        }
+        let k_factor = factor_k(line, &factor);
+        let k = uncertainty::k_product(k_activity, k_factor);
+        let market = self.market(line, assignment.post, k_activity, scale);
+        Some(LineResult {
+            id: line.id.clone(),
+            label: line.label.clone(),
+            factor: Arc::clone(&factor),
+            quantity: line.quantity,
+            unit: line.unit.clone(),
+            converted_quantity: converted,
+            price,
+            rule: assignment.rule,
+            post: assignment.post,
+            figure: Figure {
+                kgco2e: emission,
+                k,
+            },
+            k_activity,
+            k_factor,
+            parts,
+            amortization,
+            destination,
+            co2_biogenic,
+            gases,
+            market,
+            quality_undeclared,
+            ets: line.ets,
+            site: line.site.clone(),
+            tags: line.tags.clone(),
+        })
+    }
+
+    /// The line's quantity in the factor's unit, moved to the factor's price year for a
+    /// monetary ratio (a year missing from the index: a warning, the amount as is).
+    fn quantity(
+        &mut self,
+        line: &Line,
+        factor: &Factor,
+    ) -> Option<(Decimal, Option<crate::price_index::PriceConversion>)> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
         let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
             Ok(c) => c,
             Err(problem) => {
-                self.errors.push(unit_error(line, &factor, &problem));
+                self.errors.push(unit_error(line, factor, &problem));
                 return None;
             }
         };
@@ -324,6 +402,11 @@ impl<'a> Engine<'a> {
                 ),
             }
         }
+        Some((converted.value, price))
+    }
+
+    /// Warns when the factor is archived in its base.
+    fn warn_archived(&mut self, line: &Line, factor: &Factor) {
         if factor.status == FactorStatus::Archived {
             self.warn(
                 Code::ArchivedFactor,
@@ -342,10 +425,14 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let assignment = match assignment::assign(line, &factor) {
+    }
+
+    /// The line's post and the rule that placed it; a capital good not amortised is a warning.
+    fn assignment(&mut self, line: &Line, factor: &Factor) -> Option<assignment::Assignment> {
+        let assignment = match assignment::assign(line, factor) {
             Ok(a) => a,
             Err(problem) => {
-                self.errors.push(assignment_error(line, &factor, &problem));
+                self.errors.push(assignment_error(line, factor, &problem));
                 return None;
             }
         };
@@ -363,12 +450,25 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let Some(mut emission) = converted.value.checked_mul(factor.kgco2e) else {
-            self.errors.push(overflow(&line.at.line));
-            return None;
-        };
-        // Units of the factor counted in the period: all, a year's share, or none.
-        let mut scale = converted.value;
+        Some(assignment)
+    }
+
+    /// The emission and the factor units counted in the period: all, a year's share of an
+    /// amortised capital good, or none outside its years; with the amortisation (and whether it
+    /// is over).
+    fn amortized(
+        &self,
+        line: &Line,
+        emission: Decimal,
+        converted: Decimal,
+    ) -> (
+        Decimal,
+        Decimal,
+        Option<(crate::inventory::Amortization, bool)>,
+    ) {
+        let year = self.inventory.period.year();
+        let mut emission = emission;
+        let mut scale = converted;
         let mut amortization = None;
         if let Some(a) = line.amortization {
             let last = i64::from(a.acquired) + i64::from(a.years) - 1;
@@ -383,11 +483,13 @@ impl<'a> Engine<'a> {
             }
             amortization = Some((a, !running));
         }
-        let co2_biogenic = factor
-            .co2_biogenic()
-            .and_then(|b| scale.checked_mul(b))
-            .unwrap_or_default();
-        let destination = if emission.is_sign_negative() && !emission.is_zero() {
+        (emission, scale, amortization)
+    }
+
+    /// Where a line's emission goes: the total, or (negative) avoided emissions or removals,
+    /// with a warning.
+    fn destination(&mut self, line: &Line, factor: &Factor, emission: Decimal) -> Destination {
+        if emission.is_sign_negative() && !emission.is_zero() {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
                 Code::NegativeLine,
@@ -420,57 +522,66 @@ impl<'a> Engine<'a> {
             }
         } else {
             Destination::Emissions
-        };
-        let parts = if amortization.is_some() {
-            vec![(assignment.post, emission)]
-        } else {
-            match energy_split::split(assignment.post, &factor, converted.value, emission) {
-                Ok(Some(split)) => {
-                    if split.unsplittable {
-                        self.warn(
-                            Code::Unsplittable,
-                            &line.at.factor,
-                            format!(
-                                "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
-                                line.id, factor.id, assignment.post
-                            ),
-                            format!(
-                                "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
-                                line.id, factor.id, assignment.post
-                            ),
-                        );
-                    }
-                    if split.parts_off_total {
-                        self.warn(
-                            Code::PartsOffTotal,
-                            &line.at.factor,
-                            format!(
-                                "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
-                                line.id,
-                                factor.id,
-                                crate::post::codes::UPSTREAM_ENERGY
-                            ),
-                            format!(
-                                "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
-                                line.id,
-                                factor.id,
-                                crate::post::codes::UPSTREAM_ENERGY
-                            ),
-                        );
-                    }
-                    split.parts
+        }
+    }
+
+    /// The emission by post: split between combustion and upstream (3.8) for energy, else whole
+    /// in the line's post; warnings when a factor's parts cannot be split or miss its total.
+    fn energy_parts(
+        &mut self,
+        line: &Line,
+        factor: &Factor,
+        post: Post,
+        converted: Decimal,
+        emission: Decimal,
+    ) -> Option<Vec<(Post, Decimal)>> {
+        match energy_split::split(post, factor, converted, emission) {
+            Ok(Some(split)) => {
+                if split.unsplittable {
+                    self.warn(
+                        Code::Unsplittable,
+                        &line.at.factor,
+                        format!(
+                            "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
+                            line.id, factor.id, post
+                        ),
+                        format!(
+                            "ligne `{}` : le facteur {} a une part non séparable (« Carburant (amont/combustion) ») ; la ligne reste entière en {}",
+                            line.id, factor.id, post
+                        ),
+                    );
                 }
-                Ok(None) => vec![(assignment.post, emission)],
-                Err(Overflow) => {
-                    self.errors.push(overflow(&line.at.line));
-                    return None;
+                if split.parts_off_total {
+                    self.warn(
+                        Code::PartsOffTotal,
+                        &line.at.factor,
+                        format!(
+                            "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
+                            line.id,
+                            factor.id,
+                            crate::post::codes::UPSTREAM_ENERGY
+                        ),
+                        format!(
+                            "ligne `{}` : les parts du facteur {} s'écartent de son total de plus de 0,5 % ; {} reçoit le reste",
+                            line.id,
+                            factor.id,
+                            crate::post::codes::UPSTREAM_ENERGY
+                        ),
+                    );
                 }
+                Some(split.parts)
             }
-        };
-        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
-            self.errors.push(overflow(&line.at.line));
-            return None;
-        };
+            Ok(None) => Some(vec![(post, emission)]),
+            Err(Overflow) => {
+                self.errors.push(overflow(&line.at.line));
+                None
+            }
+        }
+    }
+
+    /// Warnings on what the factor does not give: the biogenic CO2 of a biomass fuel, the
+    /// combustion value of a heat network.
+    fn warn_factor_gaps(&mut self, line: &Line, factor: &Factor, post: Post) {
         if factor.category.starts_with("Combustibles > Organiques")
             && factor.co2_biogenic().is_none()
         {
@@ -487,7 +598,7 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        if assignment.post == crate::post::codes::HEAT
+        if post == crate::post::codes::HEAT
             && factor.parts.is_empty()
             && factor
                 .category
@@ -507,53 +618,24 @@ impl<'a> Engine<'a> {
                 ),
             );
         }
-        let (k_activity, quality_undeclared) = self.activity_k(line);
-        if quality_undeclared {
-            self.warn(
-                Code::UndeclaredQuality,
-                &line.at.line,
-                format!(
-                    "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
-                    line.id,
-                    (k_activity - 1.0) * 100.0
-                ),
-                format!(
-                    "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
-                    line.id,
-                    (k_activity - 1.0) * 100.0
-                ),
-            );
-        }
-        let k_factor = factor_k(line, &factor);
-        let k = uncertainty::k_product(k_activity, k_factor);
-        let market = self.market(line, assignment.post, k_activity, scale);
-        Some(LineResult {
-            id: line.id.clone(),
-            label: line.label.clone(),
-            factor: Arc::clone(&factor),
-            quantity: line.quantity,
-            unit: line.unit.clone(),
-            converted_quantity: converted.value,
-            price,
-            rule: assignment.rule,
-            post: assignment.post,
-            figure: Figure {
-                kgco2e: emission,
-                k,
-            },
-            k_activity,
-            k_factor,
-            parts,
-            amortization,
-            destination,
-            co2_biogenic,
-            gases,
-            market,
-            quality_undeclared,
-            ets: line.ets,
-            site: line.site.clone(),
-            tags: line.tags.clone(),
-        })
+    }
+
+    /// Warns that a line declares neither uncertainty nor quality.
+    fn warn_undeclared(&mut self, line: &Line, k_activity: f64) {
+        self.warn(
+            Code::UndeclaredQuality,
+            &line.at.line,
+            format!(
+                "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
+                line.id,
+                (k_activity - 1.0) * 100.0
+            ),
+            format!(
+                "la ligne `{}` ne déclare ni incertitude ni qualité : comptée à ±{:.0} %",
+                line.id,
+                (k_activity - 1.0) * 100.0
+            ),
+        );
     }
 
     /// k of the activity data, and whether it fell back to the worst case (nothing declared).
@@ -602,13 +684,11 @@ impl<'a> Engine<'a> {
         // The scopes and the total are sums of the posts, so the posts partition them exactly
         // even when a sum needs more than a decimal's 28 digits (rounding in another order, line
         // by line, could differ in the last digit).
-        let total = crate::number::checked_sum(post_sums.iter().copied())?;
+        let total = crate::number::checked_sum(post_sums.values().copied())?;
         let mut scope_sums = [Decimal::ZERO; 3];
-        for post in Post::all() {
-            let s = usize::from(post.scope().0) - 1;
-            *scope_sums.get_mut(s)? = scope_sums
-                .get(s)?
-                .checked_add(*post_sums.get(post.index())?)?;
+        for (post, sum) in post_sums.iter() {
+            let s = post.scope().index();
+            *scope_sums.get_mut(s)? = scope_sums.get(s)?.checked_add(*sum)?;
         }
         let share = |value: Decimal| {
             if total.is_zero() {
@@ -619,8 +699,7 @@ impl<'a> Engine<'a> {
         };
         let mut posts = Vec::with_capacity(22);
         for post in Post::all() {
-            let i = post.index();
-            let lines_in = *post_lines.get(i)?;
+            let lines_in = *post_lines.get(post);
             let declared = self.inventory.posts.iter().find(|d| d.post == post);
             let status = match declared.map(|d| &d.status) {
                 Some(Declared::NotApplicable(reason)) => {
@@ -641,8 +720,8 @@ impl<'a> Engine<'a> {
                 None => PostStatus::NotCollected,
             };
             let figure = Figure {
-                kgco2e: *post_sums.get(i)?,
-                k: post_k.get(i)?.k(),
+                kgco2e: *post_sums.get(post),
+                k: post_k.get(post).k(),
             };
             if lines_in > 0 && figure.alpha() > FLAG_ALPHA {
                 self.warnings.push(Warning::new(
@@ -664,7 +743,7 @@ impl<'a> Engine<'a> {
                 share: share(figure.kgco2e),
                 figure,
                 lines: lines_in,
-                gases: *post_gases.get(i)?,
+                gases: *post_gases.get(post),
             });
         }
         let scopes = Scope::ALL
@@ -765,14 +844,14 @@ const CHUNK: usize = 4096;
 /// The sums over some lines: posts, scopes, total, apart blocks, gases, market-based scope 2.
 #[derive(Default)]
 struct Totals {
-    post_sums: [Decimal; 22],
-    post_k: [SumUncertainty; 22],
-    post_lines: [usize; 22],
+    post_sums: PostMap<Decimal>,
+    post_k: PostMap<SumUncertainty>,
+    post_lines: PostMap<usize>,
     scope_k: [SumUncertainty; 3],
     total_k: SumUncertainty,
     apart: [(Decimal, SumUncertainty, Vec<usize>); 2],
     biogenic: Decimal,
-    post_gases: [GasBreakdown; 22],
+    post_gases: PostMap<GasBreakdown>,
     total_gases: GasBreakdown,
     market: Decimal,
     market_k: SumUncertainty,
@@ -797,11 +876,11 @@ impl Totals {
         }
         let mut per_scope = [Decimal::ZERO; 3];
         for (post, amount) in &line.parts {
-            let i = post.index();
-            *self.post_sums.get_mut(i)? = self.post_sums.get(i)?.checked_add(*amount)?;
-            self.post_k.get_mut(i)?.add(to_f64(*amount), k);
-            *self.post_lines.get_mut(i)? += 1;
-            let s = usize::from(post.scope().0) - 1;
+            let sum = self.post_sums.get_mut(*post);
+            *sum = sum.checked_add(*amount)?;
+            self.post_k.get_mut(*post).add(to_f64(*amount), k);
+            *self.post_lines.get_mut(*post) += 1;
+            let s = post.scope().index();
             *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
         }
         for (s, amount) in per_scope.iter().enumerate() {
@@ -821,15 +900,12 @@ impl Totals {
             None => {}
         }
         for (post, amounts) in &line.gases {
-            self.post_gases
-                .get_mut(post.index())?
-                .amounts
-                .add(amounts, false)?;
+            self.post_gases.get_mut(*post).amounts.add(amounts, false)?;
             self.total_gases.amounts.add(amounts, false)?;
         }
         if !line.gases.is_empty() {
             for (post, amount) in &line.parts {
-                let breakdown = self.post_gases.get_mut(post.index())?;
+                let breakdown = self.post_gases.get_mut(*post);
                 breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;
             }
             self.total_gases.covered_kgco2e = self
@@ -843,15 +919,13 @@ impl Totals {
 
     /// Adds the sums of later lines; `None` on decimal overflow.
     fn merge(&mut self, other: Totals) -> Option<()> {
-        for i in 0..22 {
-            *self.post_sums.get_mut(i)? = self
-                .post_sums
-                .get(i)?
-                .checked_add(*other.post_sums.get(i)?)?;
-            self.post_k.get_mut(i)?.merge(other.post_k.get(i)?);
-            *self.post_lines.get_mut(i)? += other.post_lines.get(i)?;
-            let theirs = other.post_gases.get(i)?;
-            let ours = self.post_gases.get_mut(i)?;
+        for post in Post::all() {
+            let sum = self.post_sums.get_mut(post);
+            *sum = sum.checked_add(*other.post_sums.get(post))?;
+            self.post_k.get_mut(post).merge(other.post_k.get(post));
+            *self.post_lines.get_mut(post) += other.post_lines.get(post);
+            let theirs = other.post_gases.get(post);
+            let ours = self.post_gases.get_mut(post);
             ours.amounts.add(&theirs.amounts, false)?;
             ours.covered_kgco2e = ours.covered_kgco2e.checked_add(theirs.covered_kgco2e)?;
         }

@@ -164,9 +164,9 @@ impl FactorBase {
             .values()
             .map(|f| {
                 let f = f.as_ref();
-                let by_id = crate::text::edit_distance(wanted, &f.id);
+                let by_id = strsim::levenshtein(wanted, &f.id);
                 let by_name = if wanted_lower.chars().any(char::is_alphabetic) {
-                    crate::text::edit_distance(&wanted_lower, &f.name.to_lowercase())
+                    strsim::levenshtein(&wanted_lower, &f.name.to_lowercase())
                 } else {
                     usize::MAX
                 };

@@ -32,40 +32,50 @@ impl Default for Date {
 impl Date {
     /// A valid date, or `None`.
     pub fn new(year: i32, month: u8, day: u8) -> Option<Date> {
-        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-        let days = match month {
-            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-            4 | 6 | 9 | 11 => 30,
-            2 if leap => 29,
-            2 => 28,
-            _ => return None,
-        };
-        (day >= 1 && day <= days).then_some(Date { year, month, day })
+        let civil = jiff::civil::Date::new(
+            i16::try_from(year).ok()?,
+            i8::try_from(month).ok()?,
+            i8::try_from(day).ok()?,
+        )
+        .ok()?;
+        Some(Date::from(civil))
     }
 
-    /// Reads `YYYY-MM-DD`.
+    /// Reads `YYYY-MM-DD` (ISO 8601: two-digit month and day).
     pub fn parse(text: &str) -> Option<Date> {
-        let mut parts = text.trim().splitn(3, '-');
-        let year = parts.next()?.parse().ok()?;
-        let month = parts.next()?.parse().ok()?;
-        let day = parts.next()?.parse().ok()?;
-        Date::new(year, month, day)
+        let text = text.trim();
+        // jiff also reads `20240105`: a period is written with its dashes.
+        if text.len() != 10 {
+            return None;
+        }
+        text.parse::<jiff::civil::Date>().ok().map(Date::from)
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian).
     pub fn days(self) -> i64 {
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let mp = (m + 9) % 12;
-        let doy = (153 * mp + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        era * 146_097 + doe - 719_468
+        let epoch = jiff::civil::date(1970, 1, 1);
+        self.civil()
+            .and_then(|d| epoch.until(d).ok())
+            .map_or(0, |span| i64::from(span.get_days()))
+    }
+
+    fn civil(self) -> Option<jiff::civil::Date> {
+        jiff::civil::Date::new(
+            i16::try_from(self.year).ok()?,
+            i8::try_from(self.month).ok()?,
+            i8::try_from(self.day).ok()?,
+        )
+        .ok()
+    }
+}
+
+impl From<jiff::civil::Date> for Date {
+    fn from(civil: jiff::civil::Date) -> Date {
+        Date {
+            year: i32::from(civil.year()),
+            month: civil.month().unsigned_abs(),
+            day: civil.day().unsigned_abs(),
+        }
     }
 }
 
@@ -342,5 +352,30 @@ mod tests {
         assert!(p("2021-07-01", "2022-06-30").is_twelve_months());
         assert!(!p("2021-01-01", "2021-06-30").is_twelve_months());
         assert!(p("2020-02-29", "2021-02-28").is_twelve_months());
+    }
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Date;
+
+    #[test]
+    fn dates_are_iso_8601() {
+        assert_eq!(
+            Date::parse("2024-01-05"),
+            Some(Date {
+                year: 2024,
+                month: 1,
+                day: 5
+            })
+        );
+        // Not ISO: ambiguous or mistyped dates are refused, never guessed.
+        assert_eq!(Date::parse("2024-1-5"), None);
+        assert_eq!(Date::parse("20240105"), None);
+        assert_eq!(Date::parse("2023-02-29"), None);
+        assert!(Date::parse("2024-02-29").is_some());
+        // 2024-01-01 is 19,723 days after 1970-01-01 (54 years, 13 of them leap: 54 × 365 + 13).
+        assert_eq!(Date::new(2024, 1, 1).map(Date::days), Some(19_723));
+        assert_eq!(Date::new(1970, 1, 1).map(Date::days), Some(0));
     }
 }

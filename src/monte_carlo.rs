@@ -296,10 +296,7 @@ impl Model {
                 *slot = c;
             }
         }
-        let post_scope = posts
-            .iter()
-            .map(|p| usize::from(p.scope().0).saturating_sub(1))
-            .collect();
+        let post_scope = posts.iter().map(|p| p.scope().index()).collect();
         let mut factor_ids: HashMap<&str, usize> = HashMap::new();
         let lines = emitting()
             .map(|line| {
@@ -512,8 +509,8 @@ mod tests {
         };
         assert_eq!(mc.total, exact);
         assert_eq!(mc.posts, vec![(crate::post::codes::STATIONARY, exact)]);
-        assert_eq!(mc.scope(Scope(1)), Some(&exact));
-        assert_eq!(mc.scope(Scope(3)), Some(&Stats::default()));
+        assert_eq!(mc.scope(Scope::One), Some(&exact));
+        assert_eq!(mc.scope(Scope::Three), Some(&Stats::default()));
     }
 
     #[test]

@@ -4,22 +4,54 @@ use std::fmt;
 
 /// A GHG scope: 1 direct, 2 energy indirect, 3 other indirect.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Scope(pub u8);
+pub enum Scope {
+    /// Direct emissions.
+    One,
+    /// Energy indirect emissions.
+    Two,
+    /// Other indirect emissions.
+    Three,
+}
 
 impl Scope {
     /// The three scopes in order.
-    pub const ALL: [Scope; 3] = [Scope(1), Scope(2), Scope(3)];
+    pub const ALL: [Scope; 3] = [Scope::One, Scope::Two, Scope::Three];
+
+    /// Its number, 1 to 3.
+    pub fn number(self) -> u8 {
+        match self {
+            Scope::One => 1,
+            Scope::Two => 2,
+            Scope::Three => 3,
+        }
+    }
+
+    /// Its place in [`Scope::ALL`], 0 to 2.
+    pub fn index(self) -> usize {
+        usize::from(self.number() - 1)
+    }
+
+    /// The scope numbered `n` (1 to 3).
+    pub fn from_number(n: u8) -> Option<Scope> {
+        Scope::ALL.get(usize::from(n).checked_sub(1)?).copied()
+    }
 
     /// Its label in `lang`.
     pub fn name(self, lang: Lang) -> &'static str {
-        match (self.0, lang) {
-            (1, Lang::Fr) => "Émissions directes",
-            (1, Lang::En) => "Direct emissions",
-            (2, Lang::Fr) => "Émissions indirectes liées à l'énergie",
-            (2, Lang::En) => "Energy indirect emissions",
-            (_, Lang::Fr) => "Autres émissions indirectes",
-            (_, Lang::En) => "Other indirect emissions",
+        match (self, lang) {
+            (Scope::One, Lang::Fr) => "Émissions directes",
+            (Scope::One, Lang::En) => "Direct emissions",
+            (Scope::Two, Lang::Fr) => "Émissions indirectes liées à l'énergie",
+            (Scope::Two, Lang::En) => "Energy indirect emissions",
+            (Scope::Three, Lang::Fr) => "Autres émissions indirectes",
+            (Scope::Three, Lang::En) => "Other indirect emissions",
         }
+    }
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.number())
     }
 }
 
@@ -158,7 +190,11 @@ pub const POSTS: [PostInfo; 22] = [
 const fn post(code: &'static str, scope: u8, fr: &'static str, en: &'static str) -> PostInfo {
     PostInfo {
         code,
-        scope: Scope(scope),
+        scope: match scope {
+            1 => Scope::One,
+            2 => Scope::Two,
+            _ => Scope::Three,
+        },
         fr,
         en,
     }
@@ -269,7 +305,7 @@ mod tests {
         assert_eq!(codes.last(), Some(&"3.22"));
         assert_eq!(Post::from_code("3.10").map(Post::index), Some(9));
         assert_eq!(Post::from_code("3.23"), None);
-        assert_eq!(Post::from_code("2.6").map(|p| p.scope()), Some(Scope(2)));
+        assert_eq!(Post::from_code("2.6").map(|p| p.scope()), Some(Scope::Two));
     }
 
     #[test]

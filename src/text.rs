@@ -1,27 +1,5 @@
-//! Small text helpers: edit distance for "did you mean", accent folding for search, and text
+//! Small text helpers: accent folding for search, and text
 //! from input files made safe to print on a terminal.
-
-/// Levenshtein distance between two strings, by characters.
-pub fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.chars().enumerate() {
-        if let Some(first) = current.first_mut() {
-            *first = i + 1;
-        }
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
-            let deletion = previous.get(j + 1).copied().unwrap_or(0) + 1;
-            let insertion = current.get(j).copied().unwrap_or(0) + 1;
-            if let Some(cell) = current.get_mut(j + 1) {
-                *cell = substitution.min(deletion).min(insertion);
-            }
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous.last().copied().unwrap_or(0)
-}
 
 /// Lowercase with French accents removed and ligatures spelled out (`œ` → `oe`), for accent-
 /// and case-insensitive matching: Base Carbone writes both "Bœuf" and "Boeuf".
@@ -77,14 +55,6 @@ mod tests {
             "a\\u{1b}]8;;http://x\\u{7}b\\u{d}\\u{a}"
         );
         assert_eq!(printable("one\ntwo\u{9b}", true), "one\ntwo\\u{9b}");
-    }
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("42513", "42513"), 0);
-        assert_eq!(edit_distance("42531", "42513"), 2);
-        assert_eq!(edit_distance("", "abc"), 3);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
     }
 
     #[test]

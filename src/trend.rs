@@ -45,7 +45,7 @@ impl TrendRow {
     pub fn name(&self, lang: Lang) -> &'static str {
         match self.kind {
             RowKind::Post(p) => p.name(lang),
-            RowKind::Scope(s) => crate::post::Scope(s).name(lang),
+            RowKind::Scope(s) => crate::post::Scope::from_number(s).map_or("", |s| s.name(lang)),
             RowKind::Total => "Total",
         }
     }
@@ -141,7 +141,7 @@ pub fn trend(reports: &[Report]) -> Result<Trend, TrendError> {
                 )
             })
             .collect();
-        rows.push(row(RowKind::Scope(scope.0), values));
+        rows.push(row(RowKind::Scope(scope.number()), values));
     }
     rows.push(row(
         RowKind::Total,

@@ -577,7 +577,7 @@ fn scope1_ets(report: &Report) -> Option<(Decimal, Decimal)> {
     let scope1 = |l: &LineResult| -> Decimal {
         l.parts
             .iter()
-            .filter(|(p, _)| p.scope() == crate::post::Scope(1))
+            .filter(|(p, _)| p.scope() == crate::post::Scope::One)
             .map(|(_, v)| *v)
             .sum()
     };

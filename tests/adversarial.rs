@@ -24,8 +24,7 @@ period: { year: 2022 }
 const ELEC: &str = "  - { id: elec, label: Électricité, factor: \"42513\", quantity: 21340, unit: kWh, uncertainty: 5% }\n";
 
 /// Runs `bilan ARGS` in `dir`: (exit code, stdout, stderr).
-mod common;
-use common::run_at;
+use crate::common::run_at;
 
 /// A temporary folder with `inv.yaml` = `text`.
 fn folder_with(text: &str) -> tempfile::TempDir {

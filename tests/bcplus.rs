@@ -8,9 +8,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-
-use common::run_at;
+use crate::common::run_at;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

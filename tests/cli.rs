@@ -19,8 +19,7 @@ fn run_in(text: &str, args: &[&str]) -> (i32, String, String) {
     run_at(dir.path(), args)
 }
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 
 fn check(text: &str) -> (i32, String) {
     let (code, _, stderr) = run_in(text, &["check", "inv.yaml"]);
@@ -1285,4 +1284,37 @@ fn the_yaml_and_json_libraries_words_never_reach_the_user() {
     let (code, _, stderr) = run_at(dir.path(), &["diff", "b.json", "b.json"]);
     assert_eq!(code, 1);
     assert!(stderr.starts_with("error: b.json: not a bilan JSON result: post kgco2e is the string \"12\" where a number goes (write 12, without quotes)\n"), "{stderr}");
+}
+
+#[test]
+fn an_inventory_may_hold_its_lines_only_in_included_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: X }\nperiod: { year: 2024 }\ninclude: [lines.csv]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("lines.csv"),
+        "label,factor,quantity,unit\nÉlectricité,42513,21340,kWh\n",
+    )
+    .unwrap();
+    let (code, json, stderr) =
+        crate::common::run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    // 21,340 kWh × 0.052 kgCO2e/kWh.
+    assert_eq!(value["total"]["kgco2e"], serde_json::json!(1109.68));
+
+    std::fs::write(
+        dir.path().join("none.yaml"),
+        "bilan: 1\norganisation: { name: X }\nperiod: { year: 2024 }\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = crate::common::run_at(dir.path(), &["check", "none.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: none.yaml:1:1: the inventory has no `lines:`\n"),
+        "{stderr}"
+    );
 }

@@ -70,8 +70,7 @@ fn setup() -> tempfile::TempDir {
     dir
 }
 
-mod common;
-use common::run_at as run;
+use crate::common::run_at as run;
 
 fn row<'a>(csv: &'a str, code: &str) -> &'a str {
     csv.lines()

@@ -11,8 +11,7 @@ use std::path::Path;
 
 const EXTRACT: &str = "tests/fixtures/Base_Carbone_Test.csv";
 
-mod common;
-use common::run_at as run;
+use crate::common::run_at as run;
 
 fn here() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

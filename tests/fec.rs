@@ -43,8 +43,7 @@ fn folder() -> tempfile::TempDir {
     dir
 }
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 
 fn import(dir: &Path, args: &[&str]) -> (String, String) {
     let mut all = vec!["import", "fec"];

@@ -108,11 +108,9 @@ fn chromium() -> Option<PathBuf> {
 }
 
 #[test]
+#[ignore = "needs Chromium: .ci/run installs it and runs the ignored tests"]
 fn a_real_browser_renders_the_charts() {
-    let Some(browser) = chromium() else {
-        eprintln!("SKIPPED: chromium not found (.ci/run installs it with apt-get when it can)");
-        return;
-    };
+    let browser = chromium().expect("chromium is not installed");
     let dir = tempfile::tempdir().unwrap();
     let html = report("pme-industrielle", dir.path(), "fr");
     let url = format!("file://{}", html.display());
@@ -222,15 +220,11 @@ fn grey_rows(png_path: &Path) -> Vec<Vec<u8>> {
 }
 
 #[test]
+#[ignore = "needs Chromium and poppler-utils: .ci/run installs them and runs the ignored tests"]
 fn every_example_prints_on_a4_without_blank_pages() {
-    let (Some(browser), Some(pdftoppm), Some(pdftotext)) =
-        (chromium(), on_path("pdftoppm"), on_path("pdftotext"))
-    else {
-        eprintln!(
-            "SKIPPED: chromium not found (or pdftoppm/pdftotext of poppler-utils): .ci/run installs them with apt-get when it can"
-        );
-        return;
-    };
+    let browser = chromium().expect("chromium is not installed");
+    let pdftoppm = on_path("pdftoppm").expect("pdftoppm (poppler-utils) is not installed");
+    let pdftotext = on_path("pdftotext").expect("pdftotext (poppler-utils) is not installed");
     let dir = tempfile::tempdir().unwrap();
     let profile = dir.path().join("profile");
     for example in ["conseil-informatique", "pme-industrielle", "cooperative"] {

@@ -7,8 +7,7 @@
     clippy::indexing_slicing
 )]
 
-mod common;
-use common::run_at;
+use crate::common::run_at;
 use rust_xlsxwriter::Workbook;
 use std::path::Path;
 
@@ -313,6 +312,234 @@ error: collecte.xlsx!lines!F12: unknown post `9.9`
     );
 }
 
+// --- Results for Excel ----------------------------------------------------------------------
+
+/// 21,340 kWh of electricity (42513, 0.052 kgCO2e/kWh: 0.0338 combustion in 2.6, the rest
+/// upstream in 3.8), one line so every figure is by hand: 1,109.68 kg = 21,340 × 0.052,
+/// 2.6 = 21,340 × 0.0338 = 721.292, 3.8 = 388.388.
+const ELECTRICITY: &str = "bilan: 1
+organisation: { name: Gamma SARL }
+period: { year: 2024 }
+indicators:
+  etp: { label: ETP, value: 2 }
+lines:
+  - id: elec
+    label: Électricité
+    factor: \"42513\"
+    quantity: 21340
+    unit: kWh
+    uncertainty: 5%
+";
+
+fn cell(range: &calamine::Range<calamine::Data>, row: u32, column: u32) -> calamine::Data {
+    range.get_value((row, column)).cloned().unwrap_or_default()
+}
+
+#[test]
+fn compute_as_a_workbook_numbers_as_numbers() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), ELECTRICITY).unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--format", "xlsx", "-o", "r.xlsx"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let bytes = std::fs::read(dir.path().join("r.xlsx")).unwrap();
+    // The same inventory gives the same bytes (no date inside changes).
+    run_at(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--format",
+            "xlsx",
+            "-o",
+            "again.xlsx",
+        ],
+    );
+    assert_eq!(std::fs::read(dir.path().join("again.xlsx")).unwrap(), bytes);
+
+    let mut book: Xlsx<_> = open_workbook(dir.path().join("r.xlsx")).unwrap();
+    assert_eq!(
+        book.sheet_names(),
+        [
+            "Postes",
+            "Lignes",
+            "Incertitude",
+            "Incertitude (2)",
+            "Avertissements",
+            "Provenance"
+        ]
+    );
+    let posts = book.worksheet_range("Postes").unwrap();
+    assert_eq!(cell(&posts, 0, 4), Data::String("kgco2e".into()));
+    // Row of post 2.6 (the 15th post: 1.1–1.5, 2.1–2.2 … in code order): 721.292 kg.
+    let row = (1..=22)
+        .find(|&r| cell(&posts, r, 0) == Data::String("2.6".into()))
+        .unwrap();
+    assert_eq!(cell(&posts, row, 4), Data::Float(721.292));
+    assert_eq!(cell(&posts, row, 5), Data::Float(0.65)); // 0.0338 / 0.052
+    let upstream = (1..=22)
+        .find(|&r| cell(&posts, r, 0) == Data::String("3.8".into()))
+        .unwrap();
+    assert_eq!(cell(&posts, upstream, 4), Data::Float(388.388));
+    // Codes stay text: 3.10 is not 3.1.
+    assert!((1..=22).any(|r| cell(&posts, r, 0) == Data::String("3.10".into())));
+    // Scopes and total under the posts: 2 = 721.292, 3 = 388.388, total 1,109.68.
+    assert_eq!(cell(&posts, 24, 0), Data::String("scope-1".into()));
+    assert_eq!(cell(&posts, 25, 4), Data::Float(721.292));
+    assert_eq!(cell(&posts, 26, 4), Data::Float(388.388));
+    assert_eq!(cell(&posts, 27, 0), Data::String("total".into()));
+    assert_eq!(cell(&posts, 27, 4), Data::Float(1109.68));
+    let lines = book.worksheet_range("Lignes").unwrap();
+    assert_eq!(cell(&lines, 1, 3), Data::String("42513".into()));
+    assert_eq!(cell(&lines, 1, 4), Data::Float(21340.0));
+    let provenance = book.worksheet_range("Provenance").unwrap();
+    assert_eq!(cell(&provenance, 1, 1), Data::String("Gamma SARL".into()));
+    // A native chart of the posts.
+    let zip = String::from_utf8_lossy(&bytes);
+    assert!(zip.contains("xl/charts/chart1.xml"));
+
+    // --view adds its sheet.
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--format",
+            "xlsx",
+            "--view",
+            "ghg-protocol",
+            "-o",
+            "v.xlsx",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let book: Xlsx<_> = open_workbook(dir.path().join("v.xlsx")).unwrap();
+    assert!(book.sheet_names().contains(&"ghg-protocol".to_string()));
+}
+
+#[test]
+fn csv_for_french_excel() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), ELECTRICITY).unwrap();
+    let (code, csv, stderr) = run_at(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--format",
+            "csv",
+            "--csv-dialect",
+            "excel-fr",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        csv.starts_with("\u{feff}code;scope;name;status;kgco2e;share;uncertainty;low;high\r\n")
+    );
+    let row = csv.lines().find(|l| l.starts_with("2.6;")).unwrap();
+    // Post codes keep their point; figures take a comma.
+    assert!(row.starts_with("2.6;2;"), "{row}");
+    assert!(row.contains(";721,292;0,65;"), "{row}");
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "--csv-dialect", "excel-fr"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("--csv-dialect applies to --format csv"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn batch_diff_and_trajectory_as_workbooks() {
+    use calamine::{Data, Reader, Xlsx, open_workbook};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in/gamma")).unwrap();
+    std::fs::write(dir.path().join("in/gamma/2024.yaml"), ELECTRICITY).unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "batch",
+            "in",
+            "-o",
+            "out",
+            "--format",
+            "xlsx",
+            "--csv-dialect",
+            "excel-fr",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut summary: Xlsx<_> = open_workbook(dir.path().join("out/summary.xlsx")).unwrap();
+    let range = summary.worksheet_range("summary").unwrap();
+    assert_eq!(cell(&range, 0, 4), Data::String("total_tco2e".into()));
+    assert_eq!(cell(&range, 1, 4), Data::Float(1.10968));
+    let csv = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    assert!(csv.starts_with('\u{feff}'), "{csv}");
+    assert!(csv.contains(";1,10968;"), "{csv}");
+    let mut result: Xlsx<_> = open_workbook(dir.path().join("out/gamma/2024.xlsx")).unwrap();
+    let posts = result.worksheet_range("Postes").unwrap();
+    assert_eq!(cell(&posts, 27, 4), Data::Float(1109.68));
+
+    // Diff: 2,000 kWh more is 2,000 × 0.052 = 104 kg more.
+    let after = ELECTRICITY.replace("21340", "23340");
+    std::fs::write(dir.path().join("after.yaml"), after).unwrap();
+    std::fs::copy(
+        dir.path().join("in/gamma/2024.yaml"),
+        dir.path().join("before.yaml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "diff",
+            "before.yaml",
+            "after.yaml",
+            "--format",
+            "xlsx",
+            "-o",
+            "d.xlsx",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut diff: Xlsx<_> = open_workbook(dir.path().join("d.xlsx")).unwrap();
+    let range = diff.worksheet_range("diff").unwrap();
+    let header: Vec<Data> = (0..9).map(|c| cell(&range, 0, c)).collect();
+    let change = header
+        .iter()
+        .position(|h| *h == Data::String("change".into()))
+        .unwrap() as u32;
+    let total_row = (1..range.height() as u32)
+        .find(|&r| cell(&range, r, 0) == Data::String("total".into()))
+        .unwrap();
+    assert_eq!(cell(&range, total_row, change), Data::Float(104.0));
+
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "trajectory",
+            "before.yaml",
+            "--until",
+            "2030",
+            "--format",
+            "xlsx",
+            "-o",
+            "t.xlsx",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let mut trajectory: Xlsx<_> = open_workbook(dir.path().join("t.xlsx")).unwrap();
+    let range = trajectory.worksheet_range("trajectory").unwrap();
+    assert_eq!(cell(&range, 1, 0), Data::Float(2024.0));
+    assert_eq!(range.height(), 8); // header + 2024…2030
+}
+
+// --- The collection workbook ------------------------------------------------------------------
+
 /// The keys of a YAML line in the collection workbook's column order.
 const TEMPLATE_KEYS: [&str; 30] = [
     "id",
@@ -403,7 +630,7 @@ fn the_collection_workbook_has_its_sheets_header_factors_and_drop_down_lists() {
         row[1].to_string(),
         "Electricité - 2022 - mix moyen - consommation"
     );
-    assert_eq!(row[2].to_string(), "kgCO2e/kWh");
+    assert_eq!(row[2].to_string(), "kWh");
     assert_eq!(row[3], calamine::Data::Float(electricity));
     assert_eq!(row[4].to_string(), "ADEME Base Carbone V23.6 id 42513");
     // Every listed factor's value is the CSV's; ids sorted, each once.
@@ -453,7 +680,7 @@ fn the_collection_workbook_has_its_sheets_header_factors_and_drop_down_lists() {
     .unwrap();
     assert_eq!(xml.matches("<dataValidation ").count(), 4, "{xml}");
     for (range, list) in [
-        ("E2:E5001", "lists!$A$2:$A$23"),
+        ("E2:E5001", "lists!$A$2:$A$26"),
         ("G2:G5001", "lists!$B$2:$B$23"),
         ("H2:H5001", "lists!$C$2:$C$4"),
         ("I2:I5001", "lists!$D$2:$D$3"),
@@ -468,6 +695,27 @@ fn the_collection_workbook_has_its_sheets_header_factors_and_drop_down_lists() {
         );
     }
     assert!(xml.contains("<pane ySplit=\"1\""), "frozen header: {xml}");
+    // Codes are text cells (`3.10` typed in a General cell would become the number 3.1):
+    // `factor` (C) and `unit` (E) have the text style, `quantity` (D) and
+    // `amortization.acquired` (K) not.
+    let mut styles = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
+    assert!(styles.contains(r#"formatCode="@""#), "{styles}");
+    for (column, text) in [(3, true), (4, false), (5, true), (11, false)] {
+        let col = format!(r#"<col min="{column}" max="{column}""#);
+        let at = xml.find(&col).unwrap_or_else(|| panic!("{col}: {xml}"));
+        let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+        assert_eq!(tag.contains("style="), text, "{tag}");
+    }
+    // The same inputs give the same bytes (the instructions name the file: same name).
+    std::fs::create_dir(dir.path().join("again")).unwrap();
+    let (code, _, stderr) = run_at(
+        &dir.path().join("again"),
+        &["template", "-o", "collecte-2025.xlsx"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let again = std::fs::read(dir.path().join("again/collecte-2025.xlsx")).unwrap();
+    assert!(again == std::fs::read(&path).unwrap(), "the bytes differ");
 
     // With an inventory: its organisation and period head the instructions; in English the
     // factors sheet is `factors`.

@@ -15,9 +15,12 @@ pub(crate) fn run(options: Options) -> Result<u8> {
     }
     let _ = stderr.flush();
     drop(stderr);
-    output::write(&Sink::Stdout, &outcome.table(options.lang))?;
+    output::write(
+        &Sink::Stdout,
+        &crate::render::batch::table(&outcome, options.lang),
+    )?;
     if !super::quiet() {
-        super::note!("{}", outcome.tally());
+        super::note!("{}", crate::render::batch::tally(&outcome));
     }
     Ok(if outcome.success() { 0 } else { 1 })
 }

@@ -33,7 +33,7 @@ pub(crate) fn export(inventory: &Path, factors: &[std::path::PathBuf], out: &Pat
     let mut inputs: Vec<&Path> = vec![inventory];
     inputs.extend(factors.iter().map(std::path::PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
-    let bases = super::Bases::load(factors)?;
+    let bases = super::bases(factors)?;
     super::print_warnings(&bases.defects());
     let (inv, report) = super::compute_with_inventory(inventory, &bases)?;
     let sources = crate::bcplus_export::sources(&inv, &report);

@@ -1,7 +1,7 @@
 //! `bilan check`: silent and exit 0 when fine; errors and warnings on stderr, exit 1 on errors
 //! (and on warnings with `--strict`).
 
-use super::{Bases, compute_one, print_warnings};
+use super::{compute_one, print_warnings};
 use crate::error::Position;
 use crate::load::files;
 use crate::report::{PostStatus, Warning};
@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) -> Result<u8> {
-    let bases = Bases::load(factors)?;
+    let bases = super::bases(factors)?;
     let mut failed = false;
     let mut warned = false;
     let defects = bases.defects();
@@ -48,7 +48,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
                     )));
                 }
                 warnings.retain(|w| !report.allowed.contains(&w.code));
-                super::drop_allowed(&mut warnings);
+                warnings.retain(|w| !super::allowed(w));
                 warned |= !warnings.is_empty();
                 print_warnings(&warnings);
             }

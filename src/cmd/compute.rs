@@ -1,14 +1,16 @@
 //! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
 
-use super::{Bases, compute_one, print_warnings};
+use super::{compute_one, print_warnings};
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::render::sheet::{Dialect, Sheet, in_dialect};
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
+use crate::session::Bases;
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -19,6 +21,7 @@ pub(crate) struct Options<'a> {
     pub(crate) output: Option<&'a Path>,
     pub(crate) lang: Lang,
     pub(crate) lines: bool,
+    pub(crate) dialect: Dialect,
     pub(crate) by: ByArg,
     pub(crate) uncertainty: UncertaintyArgs,
     pub(crate) view: ViewArg,
@@ -38,6 +41,12 @@ pub(crate) fn run(
         .map(PathBuf::as_path)
         .collect();
     output::refuse_inputs(&sink, &inputs)?;
+    if options.format == Format::Xlsx {
+        refuse_terminal(&sink)?;
+    }
+    if options.dialect != Dialect::Standard && options.format != Format::Csv {
+        crate::usage!("--csv-dialect applies to --format csv");
+    }
     if options.lines && options.format != Format::Csv {
         crate::usage!("--lines applies to --format csv; JSON always lists the lines");
     }
@@ -74,7 +83,7 @@ pub(crate) fn run(
             "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
         );
     }
-    let bases = Bases::load(factors)?;
+    let bases = super::bases(factors)?;
     print_warnings(&bases.defects());
     let [inventory] = inventories else {
         if options.lines || by.is_some() {
@@ -95,6 +104,21 @@ pub(crate) fn run(
         &used.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
     )?;
     print_warnings(&report.warnings);
+    if options.format == Format::Xlsx {
+        let bytes = match by {
+            Some(by) => one_sheet(&by_key(&report, by, &options), "breakdown", &[])?,
+            None => {
+                // The workbook always carries the uncertainty analysis.
+                let mut args = options.uncertainty;
+                args.uncertainty_report = true;
+                let extras = super::uncertainty::extras(&report, &args)?;
+                let view = framework.map(|f| crate::view::view(&report, f));
+                render::xlsx::result(&report, &extras, view.as_ref(), options.lang)?
+            }
+        };
+        output::write_with(&sink, |out| out.write_all(&bytes))?;
+        return Ok(0);
+    }
     let text = match (by, framework) {
         (Some(by), _) => by_key(&report, by, &options),
         (None, Some(framework)) => in_view(&report, framework, &options),
@@ -126,9 +150,34 @@ fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
             render::markdown::render(report, lang)
                 + &render::uncertainty::markdown(report, extras, lang)
         }
-        Format::Csv if options.lines => render::csv::lines(report),
-        Format::Csv => render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
+        Format::Csv if options.lines => {
+            in_dialect(render::csv::lines(report), options.dialect, &[])
+        }
+        // Written as a workbook before this.
+        Format::Csv | Format::Xlsx => in_dialect(
+            render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
+            options.dialect,
+            &[],
+        ),
     }
+}
+
+/// A binary workbook is never sent to a terminal.
+pub(crate) fn refuse_terminal(sink: &Sink<'_>) -> Result<()> {
+    if matches!(sink, Sink::Stdout) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        crate::usage!(
+            "--format xlsx writes a workbook: give -o FILE.xlsx (or redirect the output)"
+        );
+    }
+    Ok(())
+}
+
+/// A workbook of one sheet: the CSV `text`, typed.
+pub(crate) fn one_sheet(text: &str, name: &str, numeric: &[&str]) -> Result<Vec<u8>> {
+    Ok(render::xlsx::workbook(
+        &[Sheet::from_csv(name, text, numeric)],
+        None,
+    )?)
 }
 
 fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> String {
@@ -137,7 +186,9 @@ fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> Stri
     match options.format {
         Format::Table => render::view::table(&view, report, lang),
         Format::Md => render::view::markdown(&view, report, lang),
-        Format::Csv => render::view::csv(&view, lang),
+        Format::Csv | Format::Xlsx => {
+            in_dialect(render::view::csv(&view, lang), options.dialect, &[])
+        }
         Format::Json => render::view::json(&view, report, lang),
     }
 }
@@ -146,7 +197,10 @@ fn by_key(report: &Report, by: By, options: &Options<'_>) -> String {
     let b = breakdown::breakdown(report, by);
     let lang = options.lang;
     match options.format {
-        Format::Csv => render::breakdown::csv(&b, lang),
+        // A workbook takes the CSV.
+        Format::Csv | Format::Xlsx => {
+            in_dialect(render::breakdown::csv(&b, lang), options.dialect, &[])
+        }
         Format::Md => render::breakdown::markdown(&b, lang),
         Format::Table | Format::Json => render::breakdown::table(&b, lang),
     }
@@ -190,8 +244,13 @@ fn trend(
     let text = match options.format {
         Format::Table => render::trend::table(&trend, lang),
         Format::Md => render::trend::markdown(&trend, lang),
-        Format::Csv => render::trend::csv(&trend, lang),
+        Format::Csv => in_dialect(render::trend::csv(&trend, lang), options.dialect, &[]),
         Format::Json => render::trend::json(&trend, lang),
+        Format::Xlsx => {
+            let bytes = one_sheet(&render::trend::csv(&trend, lang), "trend", &[])?;
+            output::write_with(sink, |out| out.write_all(&bytes))?;
+            return Ok(0);
+        }
     };
     output::write(sink, &text)?;
     Ok(0)

@@ -1,13 +1,14 @@
 //! `bilan diff`: two results (inventories or saved JSON), or one inventory under two factor
 //! bases; exit 3 when a change exceeds `--fail-above`.
 
-use super::{Bases, compute_one, print_warnings};
+use super::{compute_one, print_warnings};
 use crate::cli::Format;
 use crate::diff::{self, Side, Threshold};
 use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::session::Bases;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,7 @@ pub(crate) struct Options<'a> {
     pub(crate) factors: &'a [PathBuf],
     pub(crate) upgrade: Option<(&'a Path, &'a Path)>,
     pub(crate) format: Format,
+    pub(crate) dialect: crate::render::sheet::Dialect,
     pub(crate) output: Option<&'a Path>,
     pub(crate) lang: Lang,
     pub(crate) fail_above: &'a [Threshold],
@@ -41,26 +43,36 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.after);
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
+    if options.format == Format::Xlsx {
+        super::compute::refuse_terminal(&sink)?;
+    }
+    if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
+        crate::usage!("--csv-dialect applies to --format csv");
+    }
     // Under two bases, the changed factors come from the bases themselves.
     let mut factor_bases = None;
     let (before, after) = match (options.after, options.upgrade) {
         (Some(after), None) => {
-            let bases = Bases::load(options.factors)?;
+            let bases = super::bases(options.factors)?;
             (side(options.before, &bases)?, side(after, &bases)?)
         }
         (None, Some((old, new))) => {
             let with = |extra: &Path| {
                 let mut files: Vec<PathBuf> = options.factors.to_vec();
                 files.push(extra.to_path_buf());
-                Bases::load(&files)
+                super::bases(&files)
             };
             let (old_bases, new_bases) = (with(old)?, with(new)?);
             let mut before = side(options.before, &old_bases)?;
             let mut after = side(options.before, &new_bases)?;
             if let Ok((inventory, _)) = files::read_inventory(options.before) {
                 factor_bases = Some((
-                    old_bases.for_inventory(&inventory, options.before)?,
-                    new_bases.for_inventory(&inventory, options.before)?,
+                    old_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
+                    new_bases
+                        .for_inventory(&inventory, options.before)?
+                        .into_owned(),
                 ));
             }
             before.name = files::display(old);
@@ -89,10 +101,22 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let text = match options.format {
         Format::Table => render::diff::table(&diff, lang),
         Format::Md => render::diff::markdown(&diff, lang),
-        Format::Csv => render::diff::csv(&diff, lang),
+        Format::Csv => crate::render::sheet::in_dialect(
+            render::diff::csv(&diff, lang),
+            options.dialect,
+            &["factor"],
+        ),
+        Format::Xlsx => {
+            let bytes =
+                super::compute::one_sheet(&render::diff::csv(&diff, lang), "diff", &["factor"])?;
+            output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
+            String::new()
+        }
         Format::Json => render::diff::json(&diff, lang),
     };
-    output::write(&sink, &text)?;
+    if options.format != Format::Xlsx {
+        output::write(&sink, &text)?;
+    }
     let exceeded = diff::exceeded(&diff, options.fail_above);
     for (what, share) in &exceeded {
         let change = share.map_or_else(

@@ -1,6 +1,6 @@
 //! `bilan explain INVENTORY ID`: the audit trail of one line, or of one post (`3.9`).
 
-use super::{Bases, compute_with_inventory, print_warnings};
+use super::{compute_with_inventory, print_warnings};
 use crate::cli::Format;
 use crate::output::{self, Sink};
 use crate::post::{Lang, Post};
@@ -17,10 +17,10 @@ pub(crate) struct Options<'a> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
-    if matches!(options.format, Format::Csv | Format::Md) {
+    if matches!(options.format, Format::Csv | Format::Md | Format::Xlsx) {
         crate::usage!("explain writes --format table or json");
     }
-    let bases = Bases::load(options.factors)?;
+    let bases = super::bases(options.factors)?;
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     print_warnings(&report.warnings);
     let json = options.format == Format::Json;
@@ -51,7 +51,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut ids: Vec<(usize, &str)> = report
         .lines
         .iter()
-        .map(|l| (crate::text::edit_distance(options.id, &l.id), l.id.as_str()))
+        .map(|l| (strsim::levenshtein(options.id, &l.id), l.id.as_str()))
         .collect();
     ids.sort();
     let closest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();

@@ -1,7 +1,6 @@
 //! `bilan factors search|show|diff`: find factors in the embedded base plus any `--factors`;
 //! compare two bases.
 
-use super::Bases;
 use crate::cli::{FactorsCommand, Format};
 use crate::factor::Factor;
 use crate::factor_base::FactorBase;
@@ -17,10 +16,10 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
         FactorsCommand::Search {
             text,
             unit,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             limit,
         } => {
-            let bases = Bases::load(&factors)?;
+            let bases = super::bases(&factors)?;
             let base = bases.merged();
             let query = text.join(" ");
             let found = crate::search::search(base.iter(), &query, unit.as_deref());
@@ -92,12 +91,25 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 Format::Md => render::factor_diff::markdown(&diff, &old_name, &new_name),
                 Format::Csv => render::factor_diff::csv(&diff),
                 Format::Json => render::factor_diff::json(&diff, &old_name, &new_name),
+                Format::Xlsx => {
+                    super::compute::refuse_terminal(&sink)?;
+                    let bytes = super::compute::one_sheet(
+                        &render::factor_diff::csv(&diff),
+                        "factors diff",
+                        &[],
+                    )?;
+                    output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
+                    return Ok(0);
+                }
             };
             output::write(&sink, &text)?;
             Ok(0)
         }
-        FactorsCommand::Show { id, factors } => {
-            let bases = Bases::load(&factors)?;
+        FactorsCommand::Show {
+            id,
+            factors: crate::cli::FactorFiles { factors },
+        } => {
+            let bases = super::bases(&factors)?;
             let base = bases.merged();
             let Some(factor) = base.get(id.trim()) else {
                 let closest: Vec<String> = base

@@ -1,12 +1,12 @@
 //! `bilan import fec`: purchases from the accounting ledger → inventory lines (YAML, `lines:`
 //! only, for `include:`), with a summary of what is covered, excluded and unmapped on stderr.
 
-use super::Bases;
 use crate::error::{InputError, InputErrors, Position};
-use crate::fec::{self, Counted, ReadOptions, Source};
+use crate::fec::{self, Counted, ReadOptions};
 use crate::inventory::{Date, Inventory, Period};
 use crate::load::{self, files};
 use crate::output::{self, Sink};
+use crate::render::fec::Source;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -29,12 +29,12 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
     inputs.extend(options.inventory);
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
-    let bases = Bases::load(options.factors)?;
+    let bases = super::bases(options.factors)?;
     super::print_warnings(&bases.defects());
     let (base, counted, inventory_period) = match options.inventory {
         Some(path) => {
             let inventory = read_inventory(path, options.output)?;
-            let base = bases.for_inventory(&inventory, path)?;
+            let base = bases.for_inventory(&inventory, path)?.into_owned();
             if let Some(line) = inventory.lines.iter().find(|l| l.id.starts_with("fec-"))
                 && !super::quiet()
             {
@@ -94,10 +94,13 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
         by_supplier: options.by_supplier,
     };
     if !super::quiet() {
-        let summary = fec::summary(&ledger, &plan, &mapping, &source);
+        let summary = crate::render::fec::summary(&ledger, &plan, &mapping, &source);
         super::note!("{}", summary.trim_end_matches('\n'));
     }
-    output::write(&sink, &fec::render(&ledger, &plan, &mapping, &source))?;
+    output::write(
+        &sink,
+        &crate::render::fec::render(&ledger, &plan, &mapping, &source),
+    )?;
     Ok(0)
 }
 

@@ -17,14 +17,9 @@ mod trajectory;
 mod uncertainty;
 
 use crate::cli::{Cli, Command};
-use crate::error::InputErrors;
-use crate::factor_base::{FactorBase, LoadedBase};
-use crate::load::base_cache::BaseCache;
-use crate::load::files;
 use crate::report::Warning;
 use anyhow::Result;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 /// Runs a parsed command line; `Ok(code)` is the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -34,14 +29,15 @@ pub fn run(cli: Cli) -> Result<u8> {
         quiet: cli.quiet,
     });
     let mixed_organisations = cli.allow.contains(&crate::cli::Allow::MixedOrganisations);
+    let lang = cli.lang();
     match cli.command {
         Command::Compute {
             inventories,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
             output,
-            lang,
             lines,
+            csv_dialect,
             by,
             uncertainty,
             view,
@@ -51,8 +47,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             compute::Options {
                 format,
                 output: output.as_deref(),
-                lang: lang.into(),
+                lang,
                 lines,
+                dialect: csv_dialect.into(),
                 by,
                 uncertainty,
                 view,
@@ -61,35 +58,37 @@ pub fn run(cli: Cli) -> Result<u8> {
         ),
         Command::Check {
             inventories,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             strict,
-            lang: _,
         } => check::run(&inventories, &factors, strict),
         Command::Batch {
             root,
             globs,
             output,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
-            lang,
+            csv_dialect,
         } => batch::run(crate::batch::Options {
             root,
             globs,
             output,
             factors,
-            format,
-            lang: lang.into(),
+            format: format.into(),
+            dialect: csv_dialect.into(),
+            lang,
             progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
+            allow: allowed_codes(),
+            quiet: quiet(),
         }),
         Command::Diff {
             before,
             after,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             factors_old,
             factors_new,
             format,
+            csv_dialect,
             output,
-            lang,
             fail_above,
         } => diff::run(diff::Options {
             before: &before,
@@ -97,17 +96,17 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors: &factors,
             upgrade: factors_old.as_deref().zip(factors_new.as_deref()),
             format,
+            dialect: csv_dialect.into(),
             output: output.as_deref(),
-            lang: lang.into(),
+            lang,
             fail_above: &fail_above,
         }),
         Command::Report {
             inventory,
             output,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             history,
             target,
-            lang,
             logo,
         } => report::run(report::Options {
             inventory: &inventory,
@@ -115,7 +114,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             factors: &factors,
             history: &history,
             target,
-            lang: lang.into(),
+            lang,
             logo: logo.as_deref(),
         }),
         Command::Trajectory {
@@ -123,10 +122,10 @@ pub fn run(cli: Cli) -> Result<u8> {
             target,
             until,
             history,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
+            csv_dialect,
             output,
-            lang,
         } => trajectory::run(trajectory::Options {
             inventory: &inventory,
             target,
@@ -134,24 +133,27 @@ pub fn run(cli: Cli) -> Result<u8> {
             history: &history,
             factors: &factors,
             format,
+            dialect: csv_dialect.into(),
             output: output.as_deref(),
-            lang: lang.into(),
+            lang,
         }),
-        Command::Posts { lang } => posts::run(lang.into()),
+        Command::Posts => posts::run(lang),
         Command::Explain {
             inventory,
             id,
-            factors,
+            factors: crate::cli::FactorFiles { factors },
             format,
-            lang,
         } => explain::run(explain::Options {
             inventory: &inventory,
             id: &id,
             factors: &factors,
             format,
-            lang: lang.into(),
+            lang,
         }),
         Command::Init { output, year } => init::run(output.as_deref(), year),
+        Command::Template { output, inventory } => {
+            template::run(&output, inventory.as_deref(), lang)
+        }
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
         Command::Factors { command } => factors::run(command),
@@ -163,7 +165,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                     mapping,
                     by_supplier,
                     inventory,
-                    factors,
+                    factors: crate::cli::FactorFiles { factors },
                     output,
                 },
         } => import::fec(&import::FecOptions {
@@ -182,129 +184,24 @@ pub fn run(cli: Cli) -> Result<u8> {
             command:
                 crate::cli::ExportCommand::Bcplus {
                     inventory,
-                    factors,
+                    factors: crate::cli::FactorFiles { factors },
                     output,
                 },
         } => bcplus::export(&inventory, &factors, &output),
-        Command::Template {
-            output,
-            inventory,
-            lang,
-        } => template::run(&output, inventory.as_deref(), lang),
     }
 }
 
-/// The embedded base plus the `--factors` files, read and merged once for all inventories; the
-/// inventories' own `factors:` files are parsed once each too (by canonical path).
-pub(crate) struct Bases {
-    extra: Vec<LoadedBase>,
-    shared: FactorBase,
-    cache: BaseCache,
-    /// A canonical folder inventories may not read outside of (`batch`'s input folder).
-    within: Option<PathBuf>,
-}
+pub(crate) use crate::session::{Bases, compute_one, compute_with_inventory};
 
-impl Bases {
-    pub(crate) fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
-        let embedded = crate::embedded::base()?;
-        let mut loaded = Vec::new();
-        let mut errors = Vec::new();
-        for path in extra {
-            match files::read_base(path) {
-                Ok(base) => loaded.push(base),
-                Err(e) => errors.push(e),
-            }
-        }
-        if !errors.is_empty() {
-            return Err(InputErrors(errors));
-        }
-        let mut shared = embedded;
-        for base in &loaded {
-            shared.merge(base.clone());
-        }
-        Ok(Bases {
-            extra: loaded,
-            shared,
-            cache: BaseCache::new(),
-            within: None,
-        })
-    }
-
-    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
-    pub(crate) fn within(mut self, root: PathBuf) -> Bases {
-        self.within = Some(root);
-        self
-    }
-
-    /// Defective rows skipped in the `--factors` files, as warnings.
-    pub(crate) fn defects(&self) -> Vec<Warning> {
-        self.extra
-            .iter()
-            .flat_map(|b| {
-                let name = b
-                    .source
-                    .as_ref()
-                    .map_or_else(String::new, |s| s.name.clone());
-                b.defects.iter().map(move |d| {
-                    Warning::new(
-                        crate::warning::Code::BaseRowSkipped,
-                        None,
-                        format!("{name}:{}: row skipped: {}", d.line, d.reason),
-                        format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
-                    )
-                })
-            })
-            .collect()
-    }
-
-    /// The merged base for one inventory.
-    pub(crate) fn for_inventory(
-        &self,
-        inventory: &crate::inventory::Inventory,
-        path: &Path,
-    ) -> Result<FactorBase, InputErrors> {
-        files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
-            if let Some(root) = &self.within
-                && !files::is_within(file, root)
-            {
-                return Err(crate::error::InputError::new(
-                    crate::error::Position::file(&std::sync::Arc::from(
-                        files::display(file).as_str(),
-                    )),
-                    format!("it is outside the folder {}", root.display()),
-                )
-                .help("batch reads only files inside its input folder (links leading out of it are not followed)"));
-            }
-            self.cache.read(file)
-        })
-    }
-
-    /// The embedded base plus the extra files, without any inventory.
-    pub(crate) fn merged(&self) -> FactorBase {
-        self.shared.clone()
-    }
-}
-
-/// Reads, checks and computes one inventory; errors carry the source line.
-pub(crate) fn compute_one(
-    path: &Path,
-    bases: &Bases,
-) -> Result<crate::report::Report, InputErrors> {
-    compute_with_inventory(path, bases).map(|(_, report)| report)
-}
-
-/// Like [`compute_one`], keeping the inventory (for its actions).
-pub(crate) fn compute_with_inventory(
-    path: &Path,
-    bases: &Bases,
-) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
-    let (inventory, sources) = files::read_inventory_within(path, bases.within.as_deref())?;
-    let base = bases.for_inventory(&inventory, path)?;
-    let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
-        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
-    })?;
-    drop_allowed(&mut report.warnings);
-    Ok((inventory, report))
+/// The factor bases of a command: the embedded base and `--factors`, `--allow` applied. Never
+/// freed: the process ends with the command, and freeing tens of thousands of factors one by
+/// one would take longer than computing with them.
+pub(crate) fn bases(
+    factors: &[std::path::PathBuf],
+) -> Result<std::mem::ManuallyDrop<Bases>, crate::error::InputErrors> {
+    Ok(std::mem::ManuallyDrop::new(
+        Bases::load(factors)?.allowing(allowed_codes()),
+    ))
 }
 
 /// Writes a diagnostic line to stderr: input text shown, never sent to the terminal, and a
@@ -344,9 +241,9 @@ pub(crate) fn allowed(warning: &Warning) -> bool {
         .is_some_and(|p| p.allow.contains(&warning.code))
 }
 
-/// Drops the warnings `--allow` silences (the inventory's `allow:` is applied by the engine).
-pub(crate) fn drop_allowed(warnings: &mut Vec<Warning>) {
-    warnings.retain(|w| !allowed(w));
+/// The codes `--allow` silences.
+pub(crate) fn allowed_codes() -> Vec<crate::warning::Code> {
+    PRINTING.get().map_or_else(Vec::new, |p| p.allow.clone())
 }
 
 /// Prints warnings on stderr, in the command's language (none with `--quiet`, none that

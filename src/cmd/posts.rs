@@ -14,7 +14,7 @@ pub(crate) fn run(lang: Lang) -> Result<u8> {
         .map(|post| {
             vec![
                 post.code().to_string(),
-                post.scope().0.to_string(),
+                post.scope().number().to_string(),
                 post.name(lang).to_string(),
             ]
         })

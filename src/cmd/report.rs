@@ -1,7 +1,7 @@
 //! `bilan report`: the HTML report of one inventory, with its uncertainty analysis and, when it
 //! has actions or history, its trajectory.
 
-use super::{Bases, compute_with_inventory, print_warnings, trajectory::history};
+use super::{compute_with_inventory, print_warnings, trajectory::history};
 use crate::diff::Side;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -109,7 +109,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     inputs.extend(options.history.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
-    let bases = Bases::load(options.factors)?;
+    let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     print_warnings(&report.warnings);

@@ -1,6 +1,5 @@
 //! `bilan template`: the collection workbook a CSR officer sends to colleagues.
 
-use crate::cli::LangArg;
 use crate::inventory::FactorRef;
 use crate::load::files;
 use crate::output::{self, Sink};
@@ -11,7 +10,7 @@ use std::path::Path;
 
 /// Writes the workbook to `out` (`.xlsx` only); with an inventory, names its organisation and
 /// period and lists the factors its lines use too.
-pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result<u8> {
+pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: Lang) -> Result<u8> {
     let is_xlsx = out
         .extension()
         .and_then(|e| e.to_str())
@@ -25,10 +24,6 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result
     let sink = Sink::File(out);
     let inputs: Vec<&Path> = inventory.into_iter().collect();
     output::refuse_inputs(&sink, &inputs)?;
-    let lang = match lang {
-        LangArg::Fr => Lang::Fr,
-        LangArg::En => Lang::En,
-    };
     let embedded = crate::embedded::base()?;
     let mut ids: Vec<String> = EXAMPLE_FACTORS.iter().map(|s| (*s).to_string()).collect();
     let mapping = crate::load::fec::default_mapping()?;
@@ -41,9 +36,9 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: LangArg) -> Result
     );
     let mut loaded = None;
     if let Some(path) = inventory {
-        let bases = super::Bases::load(&[])?;
+        let bases = super::bases(&[])?;
         let inv = read_inventory(path, out)?;
-        let base = bases.for_inventory(&inv, path)?;
+        let base = bases.for_inventory(&inv, path)?.into_owned();
         for line in &inv.lines {
             if let FactorRef::Id(id) = &line.factor {
                 ids.push(id.clone());

@@ -1,7 +1,7 @@
 //! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
 //! → the year-by-year table, the rates, the action matrix and the actions per post.
 
-use super::{Bases, compute_one, compute_with_inventory, print_warnings};
+use super::{compute_one, compute_with_inventory, print_warnings};
 use crate::cli::Format;
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Date;
@@ -9,6 +9,7 @@ use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::session::Bases;
 use crate::trajectory::{self, Baseline, Measured, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -21,6 +22,7 @@ pub(crate) struct Options<'a> {
     pub(crate) history: &'a [PathBuf],
     pub(crate) factors: &'a [PathBuf],
     pub(crate) format: Format,
+    pub(crate) dialect: crate::render::sheet::Dialect,
     pub(crate) output: Option<&'a Path>,
     pub(crate) lang: Lang,
 }
@@ -31,7 +33,13 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.history.iter().map(PathBuf::as_path));
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
-    let bases = Bases::load(options.factors)?;
+    if options.format == Format::Xlsx {
+        super::compute::refuse_terminal(&sink)?;
+    }
+    if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
+        crate::usage!("--csv-dialect applies to --format csv");
+    }
+    let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
     let year = report.period.end.year;
@@ -56,10 +64,25 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let text = match options.format {
         Format::Table => render::trajectory::table(&trajectory, lang),
         Format::Md => render::trajectory::markdown(&trajectory, lang),
-        Format::Csv => render::trajectory::csv(&trajectory),
+        Format::Csv => crate::render::sheet::in_dialect(
+            render::trajectory::csv(&trajectory),
+            options.dialect,
+            &[],
+        ),
+        Format::Xlsx => {
+            let bytes = super::compute::one_sheet(
+                &render::trajectory::csv(&trajectory),
+                "trajectory",
+                &[],
+            )?;
+            output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
+            String::new()
+        }
         Format::Json => render::trajectory::json(&trajectory, lang),
     };
-    output::write(&sink, &text)?;
+    if options.format != Format::Xlsx {
+        output::write(&sink, &text)?;
+    }
     Ok(0)
 }
 

@@ -814,7 +814,7 @@ impl Loader<'_> {
             kind: BaseKind::Ademe,
             rows,
             factors: self.factors.len(),
-            sha256: super::factors::sha256_hex(bytes),
+            sha256: super::digest::sha256_hex(bytes),
             version: self.version,
         };
         LoadedBase {

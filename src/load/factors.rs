@@ -4,16 +4,9 @@
 use super::{ademe, ademe_xlsx, data_fair, encoding, factor_csv};
 use crate::error::{InputError, Position};
 use crate::factor_base::LoadedBase;
-use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
-/// Lowercase hex SHA-256 of `bytes`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use super::digest::sha256_hex;
 
 /// Reads a factor base from the bytes of file `name`: an ADEME Base Carbone export (CSV,
 /// data-fair JSON or `.xlsx`) or the project's own CSV.

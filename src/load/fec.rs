@@ -18,12 +18,12 @@ pub const DEFAULT_MAPPING_NAME: &str = "embedded:fec_mapping.yaml";
 /// The default mapping (`factors/fec_mapping.yaml`).
 pub const DEFAULT_MAPPING: &str = include_str!("../../factors/fec_mapping.yaml");
 
-/// Reads a FEC file and sums it (see [`crate::fec::read`]).
+/// Reads a FEC file and sums it (see [`super::ledger::read`]).
 pub fn read_fec(path: &Path, options: &ReadOptions<'_>) -> Result<Ledger, InputErrors> {
     let name = files::display(path);
     let bytes = files::read(path)?;
     let text = encoding::decode_one_encoding(&Arc::from(name.as_str()), &bytes)?;
-    crate::fec::read(&name, &text, options)
+    super::ledger::read(&name, &text, options)
 }
 
 /// The default mapping, parsed.

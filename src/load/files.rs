@@ -294,6 +294,8 @@ pub fn read_inventory_within(
                 line_tables::xlsx_lines(&name, bytes, before, &mut ids)
             };
             match lines {
+                // A million lines are moved, not copied, into an inventory that has none.
+                Ok(lines) if inventory.lines.is_empty() => inventory.lines = lines,
                 Ok(lines) => inventory.lines.extend(lines),
                 Err(e) => errors.extend(e.0),
             }
@@ -315,6 +317,7 @@ pub fn read_inventory_within(
         };
         let name = display(&included);
         match inventory::parse_included(&name, &text, inventory.lines.len(), &mut ids) {
+            Ok(lines) if inventory.lines.is_empty() => inventory.lines = lines,
             Ok(lines) => inventory.lines.extend(lines),
             Err(e) => errors.extend(e.0),
         }

@@ -42,7 +42,9 @@ struct RawInventory {
     defaults: Option<RawDefaults>,
     #[serde(default)]
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
-    lines: CheckedLines,
+    /// Optional when `include:` brings the lines.
+    #[serde(default)]
+    lines: Option<CheckedLines>,
     #[serde(default)]
     include: Option<Vec<Text>>,
     #[serde(default)]
@@ -432,7 +434,14 @@ impl Checker {
             .collect();
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
-        let lines = raw.lines.0;
+        if raw.lines.is_none() && raw.include.as_ref().is_none_or(Vec::is_empty) {
+            self.error(
+                Position::new(&self.file, 1, 1),
+                "the inventory has no `lines:`",
+                "add `lines:` with the activity lines, or `include:` files holding them",
+            );
+        }
+        let lines = raw.lines.map(|l| l.0).unwrap_or_default();
         let includes = raw
             .include
             .unwrap_or_default()

@@ -65,17 +65,14 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             &file,
             &format!(
                 "it has no `schema` (a result saved by bilan says \"schema\": \"{}\")",
-                crate::render::json::SCHEMA
+                crate::contract::RESULT
             ),
         ));
     }
-    if schema != crate::render::json::SCHEMA {
+    if schema != crate::contract::RESULT {
         return Err(wrong(
             &file,
-            &format!(
-                "schema `{schema}`, expected `{}`",
-                crate::render::json::SCHEMA
-            ),
+            &format!("schema `{schema}`, expected `{}`", crate::contract::RESULT),
         ));
     }
     let mut posts = vec![Decimal::ZERO; 22];

@@ -90,7 +90,7 @@ fn explain(message: &str) -> (String, Option<String>) {
             .collect();
         let suggestion = expected
             .iter()
-            .map(|e| (crate::text::edit_distance(field, e), *e))
+            .map(|e| (strsim::levenshtein(field, e), *e))
             .filter(|(d, e)| *d <= 2.max(e.len() / 3))
             .min();
         let help = match suggestion {

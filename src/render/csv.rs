@@ -37,7 +37,7 @@ pub fn posts_with(
         let (low, high) = bounds(&p.figure);
         let mut row = vec![
             p.post.code().to_string(),
-            p.post.scope().0.to_string(),
+            p.post.scope().number().to_string(),
             p.post.name(lang).to_string(),
             p.status.code().to_string(),
             exact(p.figure.kgco2e),

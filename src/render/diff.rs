@@ -74,7 +74,7 @@ fn rows(diff: &Diff, lang: Lang) -> Vec<Vec<String>> {
             }
         }
         rows.push(cells(
-            format!("Scope {}", scope.0),
+            format!("Scope {}", scope.number()),
             scope.name(lang),
             change,
             lang,
@@ -226,7 +226,7 @@ pub fn csv(diff: &Diff, lang: Lang) -> String {
     rows.extend(
         diff.scopes
             .iter()
-            .map(|(scope, c)| record(format!("scope {}", scope.0), scope.name(lang), c)),
+            .map(|(scope, c)| record(format!("scope {}", scope.number()), scope.name(lang), c)),
     );
     rows.push(record("total".to_string(), "Total", &diff.total));
     super::grid::csv(rows)
@@ -290,7 +290,7 @@ pub fn json(diff: &Diff, lang: Lang) -> String {
         .map(|(s, c)| {
             let mut v = change_json(c);
             if let Value::Object(map) = &mut v {
-                map.insert("scope".into(), json!(s.0));
+                map.insert("scope".into(), json!(s.number()));
             }
             v
         })
@@ -306,7 +306,7 @@ pub fn json(diff: &Diff, lang: Lang) -> String {
         })
         .collect();
     let value = json!({
-        "schema": "bilan.diff/1",
+        "schema": crate::contract::DIFF,
         "unit": "kgCO2e",
         "before": { "name": diff.before.0, "period": diff.before.1 },
         "after": { "name": diff.after.0, "period": diff.after.1 },

@@ -312,7 +312,7 @@ pub fn line_json(e: &LineExplanation<'_>, at: Option<&str>) -> String {
     let l = e.line;
     let f = &l.factor;
     let value = json!({
-        "schema": "bilan.explain/1",
+        "schema": crate::contract::EXPLAIN,
         "line": {
             "id": l.id,
             "label": l.label,
@@ -363,7 +363,7 @@ pub fn line_json(e: &LineExplanation<'_>, at: Option<&str>) -> String {
 pub fn post_json(report: &crate::report::Report, e: &PostExplanation<'_>) -> String {
     let figure = report.posts.get(e.post.index()).map(|p| p.figure);
     let value = json!({
-        "schema": "bilan.explain/1",
+        "schema": crate::contract::EXPLAIN,
         "post": {
             "code": e.post.code(),
             "kgco2e": figure.map(|f| number(exact(f.kgco2e))),

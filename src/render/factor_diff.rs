@@ -204,7 +204,7 @@ fn json_factor(f: &Factor) -> JsonFactor<'_> {
 /// JSON (schema `bilan.factors-diff/1`): values exact, as numbers.
 pub fn json(diff: &FactorDiff<'_>, old: &str, new: &str) -> String {
     let doc = JsonDiff {
-        schema: "bilan.factors-diff/1",
+        schema: crate::contract::FACTORS_DIFF,
         old,
         new,
         added: diff.added.iter().map(|f| json_factor(f)).collect(),

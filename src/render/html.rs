@@ -462,7 +462,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
             } @else {
                 @if let Some(s3) = report.scopes.iter().max_by(|a, b| a.figure.kgco2e.cmp(&b.figure.kgco2e)) {
                     li {
-                        @if fr { "Le scope " (s3.scope.0) " (" (s3.scope.name(lang)) ") fait " } @else { "Scope " (s3.scope.0) " (" (s3.scope.name(lang)) ") makes " }
+                        @if fr { "Le scope " (s3.scope.number()) " (" (s3.scope.name(lang)) ") fait " } @else { "Scope " (s3.scope.number()) " (" (s3.scope.name(lang)) ") makes " }
                         strong { (percent(s3.share, lang)) } @if fr { " du total." } @else { " of the total." }
                         @if fr { " Aucun inventaire antérieur n'est donné (--history) : pas d'évolution." } @else { " No earlier inventory given (--history): no change shown." }
                     }
@@ -582,7 +582,7 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
 /// A zoomed post's bars: its largest lines, then the others in one bar.
 fn zoom_rows(report: &Report, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
     let fill = svg::SCOPE_FILLS
-        .get(usize::from(p.post.scope().0.saturating_sub(1)))
+        .get(p.post.scope().index())
         .copied()
         .unwrap_or("#777");
     let value = |kg: Decimal| {
@@ -693,10 +693,7 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
                         .filter_map(|(_, v)| v.get(i).copied())
                         .sum();
                     (
-                        svg::SCOPE_FILLS
-                            .get(usize::from(s.0.saturating_sub(1)))
-                            .copied()
-                            .unwrap_or("#777"),
+                        svg::SCOPE_FILLS.get(s.index()).copied().unwrap_or("#777"),
                         kg,
                     )
                 })
@@ -723,11 +720,8 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
         .iter()
         .map(|s| {
             (
-                svg::SCOPE_FILLS
-                    .get(usize::from(s.0.saturating_sub(1)))
-                    .copied()
-                    .unwrap_or("#777"),
-                format!("Scope {}", s.0),
+                svg::SCOPE_FILLS.get(s.index()).copied().unwrap_or("#777"),
+                format!("Scope {s}"),
             )
         })
         .collect();
@@ -737,28 +731,28 @@ fn by_key(breakdown: &Breakdown, lang: Lang) -> Markup {
             "Répartition par site",
             "Émissions par site (tCO2e)",
             "Barres empilées : pour chaque site, ses émissions par scope.",
-            "Selon le champ site: des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas.",
+            "Selon le champ « site » des lignes d'activité ; « Sans site » regroupe les lignes qui n'en donnent pas.",
         ),
         (true, false) => (
             "sites",
             "Breakdown by site",
             "Emissions by site (tCO2e)",
             "Stacked bars: each site's emissions by scope.",
-            "From the activity lines' site: field; “No site” gathers the lines that give none.",
+            "From the activity lines' “site” field; “No site” gathers the lines that give none.",
         ),
         (false, true) => (
             "tags",
             "Répartition par étiquette",
             "Émissions par étiquette (tCO2e)",
             "Barres empilées : pour chaque étiquette, ses émissions par scope.",
-            "Selon le champ tags: des lignes d'activité ; « Sans étiquette » regroupe les lignes qui n'en donnent pas.",
+            "Selon le champ « tags » des lignes d'activité ; « Sans étiquette » regroupe les lignes qui n'en donnent pas.",
         ),
         (false, false) => (
             "tags",
             "Breakdown by tag",
             "Emissions by tag (tCO2e)",
             "Stacked bars: each tag's emissions by scope.",
-            "From the activity lines' tags: field; “No tag” gathers the lines that give none.",
+            "From the activity lines' “tags” field; “No tag” gathers the lines that give none.",
         ),
     };
     html! {
@@ -870,7 +864,7 @@ fn posts_table(report: &Report, lang: Lang) -> Markup {
                         }
                     }
                     tr.scope {
-                        td { "Scope " (scope.scope.0) }
+                        td { "Scope " (scope.scope.number()) }
                         td { (scope.scope.name(lang)) }
                         td {}
                         td.num { (t(scope.figure.kgco2e, lang)) }
@@ -1020,6 +1014,8 @@ fn actions(trajectory: &Trajectory, lang: Lang) -> Markup {
                 }
             }
         }
+        // The matrix is read whole: its title and table stay on one page.
+        div.keep {
         h3 { @if lang == Lang::Fr { "Matrice impact × facilité" } @else { "Impact × ease matrix" } }
         table.matrix {
             thead {
@@ -1046,6 +1042,7 @@ fn actions(trajectory: &Trajectory, lang: Lang) -> Markup {
                     }
                 }
             }
+        }
         }
     }
 }
@@ -1110,7 +1107,22 @@ fn gases(report: &Report, lang: Lang, l: &Labels) -> Markup {
 fn method(report: &Report, lang: Lang) -> Markup {
     let mut rules: Vec<(String, usize)> = Vec::new();
     for line in &report.lines {
-        let rule = line.rule.to_string();
+        let post = line.rule.post;
+        let rule = match (line.rule.reason, lang) {
+            (crate::assignment::EXPLICIT, Lang::Fr) => {
+                format!("poste donné par la ligne (post:) → {post}")
+            }
+            (crate::assignment::EXPLICIT, Lang::En) => {
+                format!("post given by the line (post:) → {post}")
+            }
+            (crate::assignment::AMORTIZATION, Lang::Fr) => {
+                format!("immobilisation amortie (amortization:) → {post}")
+            }
+            (crate::assignment::AMORTIZATION, Lang::En) => {
+                format!("amortised capital good (amortization:) → {post}")
+            }
+            _ => line.rule.to_string(),
+        };
         match rules.iter_mut().find(|(r, _)| *r == rule) {
             Some((_, n)) => *n += 1,
             None => rules.push((rule, 1)),

@@ -6,22 +6,11 @@ use crate::post::Lang;
 use crate::report::{Apart, Figure, GasBreakdown, LineResult, PostStatus, Report};
 use rust_decimal::Decimal;
 use serde::{Serialize, Serializer};
-use std::str::FromStr;
 
 /// The schema name and version.
-pub const SCHEMA: &str = "bilan.result/1";
+pub const SCHEMA: &str = crate::contract::RESULT;
 
-/// A number printed from its text: with serde_json's arbitrary precision it keeps every digit.
-pub(super) struct Num(pub(super) String);
-
-impl Serialize for Num {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match serde_json::Number::from_str(&self.0) {
-            Ok(number) => number.serialize(serializer),
-            Err(_) => serializer.serialize_none(),
-        }
-    }
-}
+pub(super) use crate::contract::Num;
 
 pub(super) fn exact_num(value: Decimal) -> Num {
     Num(exact(value))
@@ -339,7 +328,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
             .scopes
             .iter()
             .map(|s| Scope {
-                scope: s.scope.0,
+                scope: s.scope.number(),
                 kgco2e: exact_num(s.figure.kgco2e),
                 share: share(s.share),
                 uncertainty: alpha(&s.figure),
@@ -352,7 +341,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 let interval = Interval::of(&p.figure);
                 Post {
                     code: p.post.code(),
-                    scope: p.post.scope().0,
+                    scope: p.post.scope().number(),
                     name: p.post.name(lang),
                     status: p.status.code(),
                     reason: match &p.status {

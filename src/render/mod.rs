@@ -1,16 +1,19 @@
 //! Renderers: a [`Report`](crate::report::Report) → text. No renderer computes a figure; they
 //! only round for display.
 
+pub mod batch;
 pub mod bcplus;
 pub mod breakdown;
 pub mod csv;
 pub mod diff;
 pub mod explain;
 pub mod factor_diff;
+pub mod fec;
 pub mod grid;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sheet;
 pub mod svg;
 pub mod table;
 pub mod template;
@@ -18,6 +21,7 @@ pub mod trajectory;
 pub mod trend;
 pub mod uncertainty;
 pub mod view;
+pub mod xlsx;
 
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};

@@ -83,7 +83,7 @@ pub fn posts_chart(report: &Report, lang: Lang) -> Markup {
                             tspan x="0" y=(f(first + line_h * i as f64)) { (l) }
                         }
                     }
-                    rect x=(f(bar_x)) y=(f(mid - 7.0)) width=(f((at(value) - bar_x).max(0.5))) height="14" fill=(fill(p.post.scope().0)) stroke="#000" stroke-width="0.5" {}
+                    rect x=(f(bar_x)) y=(f(mid - 7.0)) width=(f((at(value) - bar_x).max(0.5))) height="14" fill=(fill(p.post.scope().number())) stroke="#000" stroke-width="0.5" {}
                     line x1=(f(at(low))) x2=(f(at(high))) y1=(f(mid)) y2=(f(mid)) stroke="#000" stroke-width="1" {}
                     line x1=(f(at(low))) x2=(f(at(low))) y1=(f(mid - 4.0)) y2=(f(mid + 4.0)) stroke="#000" stroke-width="1" {}
                     line x1=(f(at(high))) x2=(f(at(high))) y1=(f(mid - 4.0)) y2=(f(mid + 4.0)) stroke="#000" stroke-width="1" {}
@@ -155,23 +155,23 @@ pub fn scopes_donut(report: &Report, lang: Lang) -> Markup {
             desc #donut-desc { (desc) }
             @for (s, from, sweep) in &arcs {
                 @if *sweep >= std::f64::consts::TAU - 1e-9 {
-                    circle cx=(f(cx)) cy=(f(cy)) r=(f((r + inner) / 2.0)) fill="none" stroke=(fill(s.scope.0)) stroke-width=(f(r - inner)) {}
+                    circle cx=(f(cx)) cy=(f(cy)) r=(f((r + inner) / 2.0)) fill="none" stroke=(fill(s.scope.number())) stroke-width=(f(r - inner)) {}
                 } @else if *sweep > 0.0 {
-                    path d=(arc_path(*from, *sweep)) fill=(fill(s.scope.0)) stroke="#fff" stroke-width="1.5" {
-                        title { "Scope " (s.scope.0) " : " (percent(s.share, lang)) }
+                    path d=(arc_path(*from, *sweep)) fill=(fill(s.scope.number())) stroke="#fff" stroke-width="1.5" {
+                        title { "Scope " (s.scope.number()) " : " (percent(s.share, lang)) }
                     }
                 }
                 @if *sweep > 0.6 {
                     @let (lx, ly) = point((r + inner) / 2.0, from + sweep / 2.0);
-                    text x=(f(lx)) y=(f(ly + 4.0)) font-size="11" font-weight="bold" text-anchor="middle" fill=(if s.scope.0 == 3 { "#000" } else { "#fff" }) { (percent(s.share, lang)) }
+                    text x=(f(lx)) y=(f(ly + 4.0)) font-size="11" font-weight="bold" text-anchor="middle" fill=(if s.scope.number() == 3 { "#000" } else { "#fff" }) { (percent(s.share, lang)) }
                 }
             }
             text x=(f(cx)) y=(f(cy - 2.0)) font-size="13" font-weight="bold" text-anchor="middle" { (human(tonnes(report.total.kgco2e), 1, lang)) }
             text x=(f(cx)) y=(f(cy + 13.0)) font-size="10" text-anchor="middle" { "tCO2e" }
             @for (i, (s, _, _)) in arcs.iter().enumerate() {
                 @let ly = 45.0 + 42.0 * i as f64;
-                rect x="205" y=(f(ly - 11.0)) width="13" height="13" fill=(fill(s.scope.0)) stroke="#000" stroke-width="0.5" {}
-                text x="225" y=(f(ly)) font-size="12" font-weight="bold" { "Scope " (s.scope.0) " · " (percent(s.share, lang)) }
+                rect x="205" y=(f(ly - 11.0)) width="13" height="13" fill=(fill(s.scope.number())) stroke="#000" stroke-width="0.5" {}
+                text x="225" y=(f(ly)) font-size="12" font-weight="bold" { "Scope " (s.scope.number()) " · " (percent(s.share, lang)) }
                 text x="225" y=(f(ly + 15.0)) font-size="11" { (human(tonnes(s.figure.kgco2e), 1, lang)) " tCO2e" }
             }
         }

@@ -57,7 +57,7 @@ pub fn rows(report: &Report, lang: Lang) -> (Vec<&'static str>, Vec<(RowKind, Ve
             rows.push((RowKind::Post, cells));
         }
         let mut cells = vec![
-            format!("Scope {}", scope.scope.0),
+            format!("Scope {}", scope.scope.number()),
             scope.scope.name(lang).to_string(),
             String::new(),
         ];
@@ -165,7 +165,7 @@ pub fn footer(report: &Report, lang: Lang) -> Vec<String> {
         let location = report
             .scopes
             .iter()
-            .find(|s| s.scope.0 == 2)
+            .find(|s| s.scope.number() == 2)
             .map(|s| s.figure.kgco2e)
             .unwrap_or_default();
         lines.push(match lang {

@@ -6,34 +6,15 @@ use crate::factor::Factor;
 use crate::load::inventory::{KEYS, LAST_KEY};
 use crate::post::{Lang, POSTS};
 use rust_xlsxwriter::{
-    DataValidation, DataValidationErrorStyle, Format, Formula, Workbook, Worksheet, XlsxError,
+    DataValidation, DataValidationErrorStyle, DocProperties, ExcelDateTime, Format, Formula,
+    Workbook, Worksheet, XlsxError,
 };
 
-/// The unit spellings offered in the `unit` drop-down (each one [`crate::unit::parse`]s to a
-/// known unit); other units (`kWh PCI`, a factor's own unit) stay allowed.
-pub const UNITS: [&str; 22] = [
-    "kWh",
-    "MWh",
-    "GWh",
-    "MJ",
-    "GJ",
-    "tep",
-    "g",
-    "kg",
-    "t",
-    "L",
-    "m³",
-    "€",
-    "k€",
-    "M€",
-    "km",
-    "passenger.km",
-    "t.km",
-    "TEU.km",
-    "m²",
-    "ha",
-    "unité",
-    "pièce",
+/// Units offered in the `unit` drop-down: each one converts, or is an embedded factor's own
+/// (`repas`). Others may still be typed: the list only informs.
+pub const UNITS: [&str; 25] = [
+    "kWh", "kWh PCI", "kWh PCS", "MWh", "GJ", "tep", "L", "m³", "kg", "t", "g", "€", "k€", "M€",
+    "k€ HT", "km", "p.km", "t.km", "TEU.km", "m²", "ha", "unité", "appareil", "pièce", "repas",
 ];
 
 /// The accepted values of `purpose:`.
@@ -83,6 +64,9 @@ pub fn factors_sheet(lang: Lang) -> &'static str {
 /// Builds the workbook; the `lines` sheet is the first and its first row is the header.
 pub fn workbook(template: &Template<'_>) -> Result<Workbook, XlsxError> {
     let mut workbook = Workbook::new();
+    // A fixed date: the same inputs give the same file.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
     let bold = Format::new().set_bold();
     let text = Format::new().set_num_format("@");
 
@@ -96,8 +80,14 @@ pub fn workbook(template: &Template<'_>) -> Result<Workbook, XlsxError> {
             _ => 12.max(u16::try_from(key.len()).unwrap_or(12) + 2),
         };
         lines.set_column_width(c, width)?;
-        // A percentage typed into a text cell stays `5%` (a number cell is ambiguous).
-        if matches!(key, "uncertainty" | "factor_uncertainty") {
+        // Text cells but for the numbers: typed into a General cell, `3.10` would become the
+        // number 3.1 (another post), `5%` the number 0.05, an id lose its leading zeros.
+        let number = key == "quantity"
+            || key == "pci_per_pcs"
+            || key.starts_with("amortization.")
+            || key.starts_with("quality.")
+            || key.starts_with("factor_quality.");
+        if !number {
             lines.set_column_format(c, &text)?;
         }
     }
@@ -136,7 +126,7 @@ pub fn workbook(template: &Template<'_>) -> Result<Workbook, XlsxError> {
     for (r, f) in (1u32..).zip(&template.factors) {
         factors.write_string(r, 0, &f.id)?;
         factors.write_string(r, 1, &f.name)?;
-        factors.write_string(r, 2, &f.unit)?;
+        factors.write_string(r, 2, f.per_unit())?;
         // A number only when the double reads back to the exact decimal, else its text.
         let exact = f64::try_from(f.kgco2e).ok().filter(|x| {
             rust_decimal::Decimal::from_str_exact(&x.to_string()).ok() == Some(f.kgco2e.normalize())
@@ -272,12 +262,12 @@ mod tests {
     }
 
     #[test]
-    fn every_unit_of_the_drop_down_is_known() {
+    fn every_offered_unit_is_one_bilan_reads() {
+        let base = crate::embedded::base().unwrap();
         for unit in UNITS {
-            assert!(
-                matches!(crate::unit::parse(unit), crate::unit::Unit::Known { .. }),
-                "{unit}"
-            );
+            let known = matches!(crate::unit::parse(unit), crate::unit::Unit::Known { .. });
+            let a_factors = base.iter().any(|f| f.per_unit() == unit);
+            assert!(known || a_factors, "{unit}");
         }
     }
 

@@ -498,7 +498,7 @@ pub fn csv(trajectory: &Trajectory) -> String {
 }
 
 /// JSON schema name of the trajectory.
-pub const SCHEMA: &str = "bilan.trajectory/1";
+pub const SCHEMA: &str = crate::contract::TRAJECTORY;
 
 /// The trajectory as JSON (`bilan.trajectory/1`).
 pub fn json(trajectory: &Trajectory, lang: Lang) -> String {

@@ -116,7 +116,7 @@ pub fn json(trend: &Trend, lang: Lang) -> String {
         })
         .collect();
     let value = json!({
-        "schema": "bilan.trend/1",
+        "schema": crate::contract::TREND,
         "unit": "kgCO2e",
         "periods": trend.periods,
         "organisations": trend.organisations,

@@ -184,7 +184,7 @@ fn monte_carlo_section(report: &Report, mc: &MonteCarlo, lang: Lang) -> Section 
         let simulated = mc.posts.iter().any(|(p, _)| p.scope() == scope.scope);
         if let Some(stats) = mc.scope(scope.scope).filter(|_| simulated) {
             let mut row = vec![
-                format!("Scope {}", scope.scope.0),
+                format!("Scope {}", scope.scope.number()),
                 scope.scope.name(lang).to_string(),
             ];
             row.extend(mc_cells(&scope.figure, stats, lang));
@@ -437,14 +437,14 @@ pub fn csv_cells(stats: Option<&Stats>) -> [String; 4] {
 // ---- JSON -------------------------------------------------------------------------------------
 
 /// Numbers as JSON numbers from their text (shared with the JSON renderer's precision rules).
-type Num = super::json::Num;
+use crate::contract::Num;
 
 fn kg(value: f64) -> Num {
-    super::json::Num(rounded_f64(value, 3))
+    Num(rounded_f64(value, 3))
 }
 
 fn fraction(value: f64) -> Num {
-    super::json::Num(rounded_f64(value, 6))
+    Num(rounded_f64(value, 6))
 }
 
 #[derive(Serialize)]
@@ -462,7 +462,7 @@ impl McFigure {
     fn of(figure: &Figure, stats: &Stats) -> McFigure {
         let (low, high) = figure.interval();
         McFigure {
-            kgco2e: super::json::Num(super::exact(figure.kgco2e)),
+            kgco2e: Num(super::exact(figure.kgco2e)),
             low: kg(low),
             high: kg(high),
             mean: kg(stats.mean),
@@ -531,7 +531,7 @@ pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McJson {
             .iter()
             .filter_map(|s| {
                 Some(McScope {
-                    scope: s.scope.0,
+                    scope: s.scope.number(),
                     figure: McFigure::of(&s.figure, mc.scope(s.scope)?),
                 })
             })
@@ -598,7 +598,7 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
                 Some(PostShare {
                     code: p.post.code(),
                     name: p.post.name(lang),
-                    kgco2e: super::json::Num(super::exact(p.figure.kgco2e)),
+                    kgco2e: Num(super::exact(p.figure.kgco2e)),
                     uncertainty: fraction(p.figure.alpha()),
                     quality: quality_class(p.figure.k),
                     share_of_variance: fraction(c.share),
@@ -616,7 +616,7 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
                     id: &l.id,
                     label: &l.label,
                     post: l.post.code(),
-                    kgco2e: super::json::Num(super::exact(l.figure.kgco2e)),
+                    kgco2e: Num(super::exact(l.figure.kgco2e)),
                     uncertainty: fraction(l.figure.alpha()),
                     quality: quality_class(l.figure.k),
                     activity_part: fraction(c.activity_part),
@@ -626,4 +626,45 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
             })
             .collect(),
     }
+}
+
+/// The sections as sheets of a workbook (one each, its title under the table), numbers read back
+/// from their display (tCO2e to the hundredth, percentages as fractions).
+pub fn sheets(report: &Report, extras: &Extras, lang: Lang) -> Vec<super::sheet::Sheet> {
+    use super::sheet::{Cell, Sheet, human_number};
+    sections(report, extras, lang)
+        .into_iter()
+        .map(|section| {
+            let right = section.right;
+            let mut rows: Vec<Vec<Cell>> = section
+                .rows
+                .into_iter()
+                .map(|row| {
+                    row.into_iter()
+                        .enumerate()
+                        .map(|(i, text)| match human_number(&text, lang) {
+                            Some((n, false)) if i >= right => Cell::Number(n),
+                            Some((n, true)) if i >= right => Cell::Fraction(n),
+                            _ if text.is_empty() => Cell::Empty,
+                            _ => Cell::Text(text),
+                        })
+                        .collect()
+                })
+                .collect();
+            // The title under the table, with the notes: the sheet's name is short.
+            rows.push(Vec::new());
+            rows.push(vec![Cell::Text(section.title)]);
+            rows.extend(
+                section
+                    .notes
+                    .into_iter()
+                    .map(|note| vec![Cell::Text(note.trim().to_string())]),
+            );
+            Sheet {
+                name: super::sheet::name("Incertitude", "Uncertainty", lang),
+                header: section.header,
+                rows,
+            }
+        })
+        .collect()
 }

@@ -263,7 +263,7 @@ pub fn json(view: &View, report: &Report, lang: Lang) -> String {
         })
         .collect();
     let mut value = json!({
-        "schema": "bilan.view/1",
+        "schema": crate::contract::VIEW,
         "view": view.framework.code(),
         "organisation": report.organisation.name,
         "period": { "start": report.period.start.to_string(), "end": report.period.end.to_string() },

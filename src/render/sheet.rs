@@ -1,0 +1,258 @@
+//! Tables for spreadsheets: the rows of the CSV renderers, typed (numbers as numbers, codes
+//! and ids as text), written as CSV in French Excel's dialect or as sheets of a workbook
+//! ([`super::xlsx`]).
+
+use crate::post::Lang;
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+/// One cell.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Cell {
+    /// Nothing.
+    Empty,
+    /// Text, as written.
+    Text(String),
+    /// A number, exact.
+    Number(Decimal),
+    /// A fraction shown as a percentage, whatever its column.
+    Fraction(Decimal),
+}
+
+/// A table: a name (the sheet's), a header and rows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Sheet {
+    /// The sheet's name (at most 31 characters in a workbook).
+    pub name: String,
+    /// Column names.
+    pub header: Vec<String>,
+    /// Rows, as long as the header or shorter.
+    pub rows: Vec<Vec<Cell>>,
+}
+
+/// Columns holding codes or ids written with digits (`3.9`, `42513`, `2023`-like ids): text,
+/// never numbers, whatever they look like.
+const TEXT_COLUMNS: [&str; 20] = [
+    "code",
+    "post",
+    "largest_post",
+    "factor",
+    "factor_id",
+    "market_factor",
+    "line_id",
+    "id",
+    "path",
+    "client",
+    "organisation",
+    "name",
+    "label",
+    "unit",
+    "status",
+    "kind",
+    "message",
+    "siren",
+    "naf",
+    "file",
+];
+
+/// Which CSV to write.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Dialect {
+    /// `,`, decimal point, no byte-order mark: the contract for programs.
+    #[default]
+    Standard,
+    /// What French Excel opens by double-click: `;`, decimal comma, UTF-8 byte-order mark.
+    ExcelFr,
+}
+
+impl Sheet {
+    /// The table of a CSV text written by a renderer: a column is numbers when each of its
+    /// cells is one (or empty) and it is not a code or id column (`code`, `post`, `factor`…); `numeric` names columns
+    /// that are numbers all the same (`factor` in a diff is an effect).
+    pub fn from_csv(name: &str, csv_text: &str, numeric: &[&str]) -> Sheet {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(csv_text.as_bytes());
+        let header: Vec<String> = reader
+            .headers()
+            .map(|h| h.iter().map(String::from).collect())
+            .unwrap_or_default();
+        let raw: Vec<Vec<String>> = reader
+            .records()
+            .filter_map(Result::ok)
+            .map(|r| r.iter().map(String::from).collect())
+            .collect();
+        let is_numeric: Vec<bool> = header
+            .iter()
+            .enumerate()
+            .map(|(i, column)| {
+                (numeric.contains(&column.as_str()) || !TEXT_COLUMNS.contains(&column.as_str()))
+                    && raw
+                        .iter()
+                        .any(|row| row.get(i).is_some_and(|c| !c.is_empty()))
+                    && raw.iter().all(|row| {
+                        row.get(i)
+                            .is_none_or(|c| c.is_empty() || number(c).is_some())
+                    })
+            })
+            .collect();
+        let rows = raw
+            .into_iter()
+            .map(|row| {
+                row.into_iter()
+                    .enumerate()
+                    .map(|(i, cell)| {
+                        if cell.is_empty() {
+                            Cell::Empty
+                        } else if is_numeric.get(i).copied().unwrap_or(false)
+                            && let Some(n) = number(&cell)
+                        {
+                            Cell::Number(n)
+                        } else {
+                            Cell::Text(cell)
+                        }
+                    })
+                    .collect()
+            })
+            .collect();
+        Sheet {
+            name: name.to_string(),
+            header,
+            rows,
+        }
+    }
+}
+
+/// A number as the renderers write them (`-12.5`, `1e-5`).
+fn number(text: &str) -> Option<Decimal> {
+    let plain = text
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-');
+    if plain {
+        Decimal::from_str_exact(text).ok()
+    } else if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).ok()
+    } else {
+        None
+    }
+}
+
+/// `csv_text` (written by a renderer) in `dialect`; numbers columns as in
+/// [`Sheet::from_csv`].
+pub fn in_dialect(csv_text: String, dialect: Dialect, numeric: &[&str]) -> String {
+    if dialect == Dialect::Standard {
+        return csv_text;
+    }
+    let sheet = Sheet::from_csv("", &csv_text, numeric);
+    let mut writer = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let _ = writer.write_record(&sheet.header);
+    for row in &sheet.rows {
+        let cells = row.iter().map(|cell| match cell {
+            Cell::Empty => String::new(),
+            Cell::Text(text) => text.clone(),
+            Cell::Number(n) | Cell::Fraction(n) => n.to_string().replace('.', ","),
+        });
+        let _ = writer.write_record(cells);
+    }
+    let body = writer
+        .into_inner()
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .unwrap_or_default();
+    format!("\u{feff}{body}")
+}
+
+/// A sheet name in `lang`.
+pub fn name(fr: &str, en: &str, lang: Lang) -> String {
+    match lang {
+        Lang::Fr => fr.to_string(),
+        Lang::En => en.to_string(),
+    }
+}
+
+/// Parses a number as [`super::human`] prints it in `lang` (`1 234,5`, `12,3 %`): for tables
+/// made for people, turned into sheets. A percentage comes back as a fraction.
+pub fn human_number(text: &str, lang: Lang) -> Option<(Decimal, bool)> {
+    let trimmed = text.trim();
+    let (body, percent) = match trimmed.strip_suffix('%') {
+        Some(body) => (body.trim_end_matches([' ', '\u{a0}', '\u{202f}']), true),
+        None => (trimmed, false),
+    };
+    let body: String = body
+        .chars()
+        .filter(|c| !matches!(c, '\u{202f}' | '\u{a0}' | ' '))
+        .collect();
+    let body = match lang {
+        Lang::Fr => body.replace(',', "."),
+        Lang::En => body.replace(',', ""),
+    };
+    let body = body.replace('\u{2212}', "-");
+    if body.is_empty()
+        || !body
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return None;
+    }
+    let value = Decimal::from_str(&body).ok()?;
+    Some(if percent {
+        (value / Decimal::ONE_HUNDRED, true)
+    } else {
+        (value, false)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_stay_text_and_figures_become_numbers() {
+        let csv =
+            "code,scope,name,kgco2e,share\n3.9,3,Achats,1109.68,0.25\n3.10,3,Immobilisations,,0\n";
+        let sheet = Sheet::from_csv("posts", csv, &[]);
+        assert_eq!(sheet.header, ["code", "scope", "name", "kgco2e", "share"]);
+        let first = sheet.rows.first().unwrap();
+        assert_eq!(first.first(), Some(&Cell::Text("3.9".into())));
+        assert_eq!(first.get(1), Some(&Cell::Number(Decimal::from(3))));
+        assert_eq!(
+            first.get(3),
+            Some(&Cell::Number(Decimal::from_str("1109.68").unwrap()))
+        );
+        let second = sheet.rows.get(1).unwrap();
+        assert_eq!(second.first(), Some(&Cell::Text("3.10".into())));
+        assert_eq!(second.get(3), Some(&Cell::Empty));
+    }
+
+    #[test]
+    fn excel_fr_has_semicolons_decimal_commas_and_a_bom() {
+        let csv = "code,name,kgco2e\n3.9,\"Achats; services\",1109.68\n".to_string();
+        assert_eq!(
+            in_dialect(csv, Dialect::ExcelFr, &[]),
+            "\u{feff}code;name;kgco2e\r\n3.9;\"Achats; services\";1109,68\r\n"
+        );
+    }
+
+    #[test]
+    fn numbers_printed_for_people_read_back() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(
+            human_number("1\u{202f}234,5", Lang::Fr),
+            Some((d("1234.5"), false))
+        );
+        assert_eq!(
+            human_number("12,5\u{a0}%", Lang::Fr),
+            Some((d("0.125"), true))
+        );
+        assert_eq!(
+            human_number("1,234.5", Lang::En),
+            Some((d("1234.5"), false))
+        );
+        assert_eq!(human_number("±15 %", Lang::Fr), None);
+        assert_eq!(human_number("3.9 Achats", Lang::En), None);
+    }
+}

@@ -1,0 +1,311 @@
+//! Excel workbooks (`--format xlsx`): one sheet per table, numbers as numbers with a format
+//! (percentages for shares and uncertainties), a frozen header, and a native bar chart when
+//! asked. The same input gives the same bytes (the document's date is fixed).
+
+use super::sheet::{Cell, Sheet};
+use rust_xlsxwriter::{
+    Chart, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
+};
+
+/// A bar chart of one column of a sheet against another.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BarChart {
+    /// The chart's title.
+    pub title: String,
+    /// The sheet it reads and is placed on (index in the list).
+    pub sheet: usize,
+    /// The column of the categories.
+    pub categories: u16,
+    /// The column of the values.
+    pub values: u16,
+    /// The data rows it covers (0-based, after the header), inclusive.
+    pub rows: (u32, u32),
+    /// The values axis' title.
+    pub axis: String,
+}
+
+/// The workbook of `sheets`, with `chart`.
+pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, XlsxError> {
+    let mut workbook = Workbook::new();
+    // A fixed date: the same figures give the same file.
+    let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
+    workbook.set_properties(&DocProperties::new().set_creation_datetime(&created));
+    let bold = Format::new().set_bold();
+    let percent = Format::new().set_num_format("0.0%");
+    let tonnes = Format::new().set_num_format("#,##0.000");
+    let decimal = Format::new().set_num_format("#,##0.00");
+    let whole = Format::new().set_num_format("0");
+    let names = unique_names(sheets);
+    for (index, (sheet, name)) in sheets.iter().zip(&names).enumerate() {
+        let worksheet = workbook.add_worksheet();
+        worksheet.set_name(name)?;
+        for (c, title) in (0u16..).zip(&sheet.header) {
+            worksheet.write_string_with_format(0, c, title, &bold)?;
+            let width = sheet
+                .rows
+                .iter()
+                .filter_map(|row| row.get(usize::from(c)))
+                .map(|cell| match cell {
+                    Cell::Text(t) => t.chars().count().min(60),
+                    Cell::Number(_) | Cell::Fraction(_) => 12,
+                    Cell::Empty => 0,
+                })
+                .chain(std::iter::once(title.chars().count()))
+                .max()
+                .unwrap_or(8);
+            worksheet.set_column_width(c, (width as f64 + 2.0).min(62.0))?;
+        }
+        worksheet.set_freeze_panes(1, 0)?;
+        for (r, row) in (1u32..).zip(&sheet.rows) {
+            for (c, cell) in (0u16..).zip(row) {
+                let column = sheet.header.get(usize::from(c)).map_or("", String::as_str);
+                write_cell(
+                    worksheet,
+                    r,
+                    c,
+                    cell,
+                    column,
+                    [&percent, &tonnes, &decimal, &whole],
+                )?;
+            }
+        }
+        if let Some(chart) = chart.filter(|chart| chart.sheet == index) {
+            let mut bar = Chart::new(ChartType::Bar);
+            bar.title().set_name(&chart.title);
+            bar.add_series()
+                .set_categories((
+                    name.as_str(),
+                    chart.rows.0 + 1,
+                    chart.categories,
+                    chart.rows.1 + 1,
+                    chart.categories,
+                ))
+                .set_values((
+                    name.as_str(),
+                    chart.rows.0 + 1,
+                    chart.values,
+                    chart.rows.1 + 1,
+                    chart.values,
+                ));
+            bar.x_axis().set_name(&chart.axis);
+            bar.legend().set_hidden();
+            bar.set_width(720).set_height(560);
+            let at = u16::try_from(sheet.header.len()).unwrap_or(20) + 1;
+            worksheet.insert_chart(1, at, &bar)?;
+        }
+    }
+    workbook.save_to_buffer()
+}
+
+fn write_cell(
+    worksheet: &mut Worksheet,
+    r: u32,
+    c: u16,
+    cell: &Cell,
+    column: &str,
+    [percent, tonnes, decimal, whole]: [&Format; 4],
+) -> Result<(), XlsxError> {
+    match cell {
+        Cell::Empty => {}
+        Cell::Text(text) => {
+            worksheet.write_string(r, c, text)?;
+        }
+        Cell::Fraction(n) => {
+            worksheet.write_number_with_format(
+                r,
+                c,
+                f64::try_from(*n).unwrap_or(f64::NAN),
+                percent,
+            )?;
+        }
+        Cell::Number(n) => {
+            let value = f64::try_from(*n).unwrap_or(f64::NAN);
+            let format = if is_fraction(column) {
+                percent
+            } else if column.contains("tco2e") {
+                tonnes
+            } else if n.fract().is_zero() && !column.contains("kgco2e") {
+                whole
+            } else {
+                decimal
+            };
+            worksheet.write_number_with_format(r, c, value, format)?;
+        }
+    }
+    Ok(())
+}
+
+/// Columns holding a fraction shown as a percentage.
+fn is_fraction(column: &str) -> bool {
+    matches!(column, "share" | "uncertainty" | "change_share" | "alpha")
+        || column.ends_with("_share")
+        || column.ends_with("_rate")
+        || column.ends_with("_uncertainty")
+}
+
+/// Sheet names Excel accepts: at most 31 characters, none of `[]:*?/\` nor a leading or
+/// trailing `'`, unique (case aside).
+fn unique_names(sheets: &[Sheet]) -> Vec<String> {
+    let mut taken: Vec<String> = Vec::new();
+    for (index, sheet) in sheets.iter().enumerate() {
+        let cleaned: String = sheet
+            .name
+            .chars()
+            .map(|c| if "[]:*?/\\".contains(c) { '-' } else { c })
+            .collect();
+        let cleaned = cleaned.trim().trim_matches('\'').to_string();
+        let base: String = if cleaned.is_empty() {
+            format!("Sheet{}", index + 1)
+        } else {
+            cleaned.chars().take(31).collect()
+        };
+        let mut name = base.clone();
+        let mut n = 2;
+        while taken
+            .iter()
+            .any(|t| t.to_lowercase() == name.to_lowercase())
+        {
+            let suffix = format!(" ({n})");
+            let keep = 31 - suffix.chars().count();
+            name = format!("{}{suffix}", base.chars().take(keep).collect::<String>());
+            n += 1;
+        }
+        taken.push(name);
+    }
+    taken
+}
+
+/// The result of one inventory as a workbook: posts with scopes and total (and a chart),
+/// lines with their parts, uncertainty, the view when one is asked, warnings, provenance.
+pub fn result(
+    report: &crate::report::Report,
+    extras: &super::uncertainty::Extras,
+    view: Option<&crate::view::View>,
+    lang: crate::post::Lang,
+) -> Result<Vec<u8>, XlsxError> {
+    use super::sheet::name;
+    use crate::post::Lang;
+    use rust_decimal::Decimal;
+    let mut posts = Sheet::from_csv(
+        &name("Postes", "Posts", lang),
+        &super::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
+        &[],
+    );
+    let post_rows = u32::try_from(posts.rows.len()).unwrap_or(22);
+    // Scopes and total under the posts, in the same columns.
+    let figure_row = |code: String,
+                      scope: Option<u8>,
+                      label: String,
+                      f: &crate::report::Figure,
+                      share: Decimal| {
+        let (low, high) = super::bounds(f);
+        let number = |text: &str| text.parse::<Decimal>().map_or(Cell::Empty, Cell::Number);
+        vec![
+            Cell::Text(code),
+            scope.map_or(Cell::Empty, |s| Cell::Number(Decimal::from(s))),
+            Cell::Text(label),
+            Cell::Empty,
+            Cell::Number(f.kgco2e),
+            Cell::Number(share),
+            Decimal::from_f64_retain(f.alpha())
+                .map_or(Cell::Empty, |a| Cell::Number(a.round_dp(6))),
+            number(&low),
+            number(&high),
+        ]
+    };
+    posts.rows.push(Vec::new());
+    for scope in &report.scopes {
+        let label = match lang {
+            Lang::Fr => format!("Scope {}", scope.scope.number()),
+            Lang::En => format!("Scope {}", scope.scope.number()),
+        };
+        posts.rows.push(figure_row(
+            format!("scope-{}", scope.scope.number()),
+            Some(scope.scope.number()),
+            label,
+            &scope.figure,
+            scope.share,
+        ));
+    }
+    posts.rows.push(figure_row(
+        "total".to_string(),
+        None,
+        name("Total", "Total", lang),
+        &report.total,
+        Decimal::ONE,
+    ));
+    let mut sheets = vec![
+        posts,
+        Sheet::from_csv(
+            &name("Lignes", "Lines", lang),
+            &super::csv::lines(report),
+            &[],
+        ),
+    ];
+    sheets.extend(super::uncertainty::sheets(report, extras, lang));
+    if let Some(view) = view {
+        sheets.push(Sheet::from_csv(
+            view.framework.code(),
+            &super::view::csv(view, lang),
+            &[],
+        ));
+    }
+    sheets.push(Sheet {
+        name: name("Avertissements", "Warnings", lang),
+        header: ["code", "at", "message"].map(String::from).to_vec(),
+        rows: report
+            .warnings
+            .iter()
+            .map(|w| {
+                vec![
+                    Cell::Text(w.code.as_str().to_string()),
+                    w.at.as_ref()
+                        .map_or(Cell::Empty, |at| Cell::Text(at.to_string())),
+                    Cell::Text(w.text(lang).to_string()),
+                ]
+            })
+            .collect(),
+    });
+    let mut provenance = vec![
+        vec![
+            Cell::Text(name("organisation", "organisation", lang)),
+            Cell::Text(report.organisation.name.clone()),
+        ],
+        vec![
+            Cell::Text(name("période", "period", lang)),
+            Cell::Text(format!("{} – {}", report.period.start, report.period.end)),
+        ],
+        Vec::new(),
+        ["file", "kind", "version", "rows", "factors", "sha256"]
+            .map(|h| Cell::Text(h.to_string()))
+            .to_vec(),
+    ];
+    provenance.extend(report.bases.iter().map(|b| {
+        vec![
+            Cell::Text(b.name.clone()),
+            Cell::Text(format!("{:?}", b.kind).to_lowercase()),
+            b.version.clone().map_or(Cell::Empty, Cell::Text),
+            Cell::Number(Decimal::from(b.rows)),
+            Cell::Number(Decimal::from(b.factors)),
+            Cell::Text(b.sha256.clone()),
+        ]
+    }));
+    sheets.push(Sheet {
+        name: "Provenance".to_string(),
+        header: vec![name("clé", "key", lang), name("valeur", "value", lang)],
+        rows: provenance,
+    });
+    let chart = BarChart {
+        title: name(
+            "Émissions par poste (kgCO2e)",
+            "Emissions by post (kgCO2e)",
+            lang,
+        ),
+        sheet: 0,
+        categories: 2,
+        values: 4,
+        rows: (0, post_rows.saturating_sub(1)),
+        axis: "kgCO2e".to_string(),
+    };
+    workbook(&sheets, Some(&chart))
+}

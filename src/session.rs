@@ -1,0 +1,144 @@
+//! The pipeline under every command: the factor bases read once for a run ([`Bases`]), and
+//! one inventory read (with its includes and `factors:` files), checked and computed. Above
+//! the loaders and the engine, below the commands; prints nothing.
+
+use crate::error::InputErrors;
+use crate::factor_base::{FactorBase, LoadedBase};
+use crate::load::base_cache::BaseCache;
+use crate::load::files;
+use crate::report::Warning;
+use crate::warning::Code;
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// The embedded base plus the `--factors` files, read and merged once for all inventories; the
+/// inventories' own `factors:` files are parsed once each too (by canonical path).
+pub struct Bases {
+    /// Defective rows skipped in the `--factors` files, as warnings.
+    defects: Vec<Warning>,
+    shared: FactorBase,
+    cache: BaseCache,
+    /// A canonical folder inventories may not read outside of (`batch`'s input folder).
+    within: Option<PathBuf>,
+    /// Warning codes dropped from every result (`--allow`; the inventory's `allow:` is
+    /// applied by the engine).
+    allow: Vec<Code>,
+}
+
+impl Bases {
+    /// The embedded base with the `extra` files merged on top, in order.
+    pub fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
+        let embedded = crate::embedded::base()?;
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for path in extra {
+            match files::read_base(path) {
+                Ok(base) => loaded.push(base),
+                Err(e) => errors.push(e),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(InputErrors(errors));
+        }
+        let mut shared = embedded;
+        let mut defects = Vec::new();
+        for base in loaded {
+            defects.extend(defect_warnings(&base));
+            shared.merge(base);
+        }
+        Ok(Bases {
+            defects,
+            shared,
+            cache: BaseCache::new(),
+            within: None,
+            allow: Vec::new(),
+        })
+    }
+
+    /// Drops the warnings of these codes from every result.
+    pub fn allowing(mut self, codes: Vec<Code>) -> Bases {
+        self.allow = codes;
+        self
+    }
+
+    /// Confines the inventories' `include:` and `factors:` to the canonical folder `root`.
+    pub fn within(mut self, root: PathBuf) -> Bases {
+        self.within = Some(root);
+        self
+    }
+
+    /// Defective rows skipped in the `--factors` files, as warnings.
+    pub fn defects(&self) -> Vec<Warning> {
+        self.defects.clone()
+    }
+
+    /// The merged base for one inventory: the shared one itself when the inventory names no
+    /// `factors:` file (no copy of tens of thousands of ids per inventory).
+    pub fn for_inventory(
+        &self,
+        inventory: &crate::inventory::Inventory,
+        path: &Path,
+    ) -> Result<Cow<'_, FactorBase>, InputErrors> {
+        if files::inventory_factor_paths(inventory, path).is_empty() {
+            return Ok(Cow::Borrowed(&self.shared));
+        }
+        files::add_inventory_bases(self.shared.clone(), inventory, path, |file| {
+            if let Some(root) = &self.within
+                && !files::is_within(file, root)
+            {
+                return Err(crate::error::InputError::new(
+                    crate::error::Position::file(&std::sync::Arc::from(
+                        files::display(file).as_str(),
+                    )),
+                    format!("it is outside the folder {}", root.display()),
+                )
+                .help("batch reads only files inside its input folder (links leading out of it are not followed)"));
+            }
+            self.cache.read(file)
+        })
+        .map(Cow::Owned)
+    }
+
+    /// The embedded base plus the extra files, without any inventory.
+    pub fn merged(&self) -> FactorBase {
+        self.shared.clone()
+    }
+}
+
+/// Reads, checks and computes one inventory; errors carry the source line.
+pub fn compute_one(path: &Path, bases: &Bases) -> Result<crate::report::Report, InputErrors> {
+    compute_with_inventory(path, bases).map(|(_, report)| report)
+}
+
+/// Like [`compute_one`], keeping the inventory (for its actions).
+pub fn compute_with_inventory(
+    path: &Path,
+    bases: &Bases,
+) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
+    let (inventory, sources) = files::read_inventory_within(path, bases.within.as_deref())?;
+    let base = bases.for_inventory(&inventory, path)?;
+    let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+        InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
+    })?;
+    report.warnings.retain(|w| !bases.allow.contains(&w.code));
+    Ok((inventory, report))
+}
+
+/// The rows a loaded base skipped, as warnings naming its file and line.
+fn defect_warnings(base: &LoadedBase) -> Vec<Warning> {
+    let name = base
+        .source
+        .as_ref()
+        .map_or_else(String::new, |s| s.name.clone());
+    base.defects
+        .iter()
+        .map(|d| {
+            Warning::new(
+                Code::BaseRowSkipped,
+                None,
+                format!("{name}:{}: row skipped: {}", d.line, d.reason),
+                format!("{name}:{} : ligne ignorée : {}", d.line, d.reason),
+            )
+        })
+        .collect()
+}
