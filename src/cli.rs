@@ -450,14 +450,14 @@ pub enum Command {
         #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
         year: Option<i16>,
     },
-    /// Write the collection workbook (xlsx) to send to colleagues: a sheet of lines with
-    /// drop-down lists, the embedded factors, instructions. Filled in, it is an `include:`.
+    /// Write the collection workbook (xlsx) to send to colleagues: a `lines` sheet with
+    /// drop-down lists, the most used factors, instructions; filled in, it is an `include:`.
     Template {
         /// The workbook to write (.xlsx; atomically, never onto an input).
         #[arg(long, short, value_name = "FILE.xlsx")]
         output: PathBuf,
         /// The inventory it collects for: its organisation and period head the instructions,
-        /// and its own factor files join the factors sheet.
+        /// the factors its lines use join the factors sheet.
         #[arg(long, value_name = "INVENTORY.yaml")]
         inventory: Option<PathBuf>,
     },

@@ -540,115 +540,303 @@ fn batch_diff_and_trajectory_as_workbooks() {
 
 // --- The collection workbook ------------------------------------------------------------------
 
-#[test]
-fn the_collection_workbook_has_the_line_keys_lists_and_real_factors() {
-    use calamine::{Data, Reader, Xlsx, open_workbook};
-    let dir = tempfile::tempdir().unwrap();
-    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte.xlsx"]);
-    assert_eq!(code, 0, "{stderr}");
-    let mut book: Xlsx<_> = open_workbook(dir.path().join("collecte.xlsx")).unwrap();
-    assert_eq!(
-        book.sheet_names(),
-        ["lines", "listes", "facteurs", "instructions"]
-    );
-    let lines = book.worksheet_range("lines").unwrap();
-    let header: Vec<Data> = (0..14).map(|c| cell(&lines, 0, c)).collect();
-    assert_eq!(
-        header,
-        bilan::render::template::COLUMNS.map(|k| Data::String(k.into()))
-    );
-    // Nothing under the header: the sheet is read as lines as is.
-    assert_eq!(lines.height(), 1);
-    // The factors sheet holds the embedded base's values: 42513 (electricity, France) is
-    // 0,052 kgCO2e/kWh on its element row of the shipped extract of the ADEME export.
-    let embedded = std::fs::read("factors/base_carbone_v23.6_default.csv").unwrap();
-    let embedded = String::from_utf8_lossy(&embedded);
-    assert!(
-        embedded
-            .lines()
-            .any(|l| l.starts_with("Elément;42513;") && l.contains(";0,052;"))
-    );
-    let factors = book.worksheet_range("facteurs").unwrap();
-    let row = (1..factors.height() as u32)
-        .find(|&r| cell(&factors, r, 0) == Data::String("42513".into()))
+/// The keys of a YAML line in the collection workbook's column order.
+const TEMPLATE_KEYS: [&str; 30] = [
+    "id",
+    "label",
+    "factor",
+    "quantity",
+    "unit",
+    "uncertainty",
+    "post",
+    "purpose",
+    "direction",
+    "mobile",
+    "amortization.acquired",
+    "amortization.years",
+    "sold_products",
+    "ets",
+    "pci_per_pcs",
+    "factor_uncertainty",
+    "market_factor",
+    "site",
+    "tags",
+    "comment",
+    "quality.reliability",
+    "quality.technical",
+    "quality.geographic",
+    "quality.temporal",
+    "quality.completeness",
+    "factor_quality.reliability",
+    "factor_quality.technical",
+    "factor_quality.geographic",
+    "factor_quality.temporal",
+    "factor_quality.completeness",
+];
+
+/// The value of factor `id` read straight from the embedded CSV (`Elément` row, `Total poste
+/// non décomposé`, decimal comma).
+fn embedded_value(id: &str) -> f64 {
+    let bytes = std::fs::read("factors/base_carbone_v23.6_default.csv").unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    let mut rows = text.lines();
+    let header: Vec<&str> = rows.next().unwrap().split(';').collect();
+    let total = header
+        .iter()
+        .position(|h| *h == "Total poste non décomposé")
         .unwrap();
-    assert_eq!(cell(&factors, row, 2), Data::String("kWh".into()));
-    assert_eq!(cell(&factors, row, 3), Data::Float(0.052));
+    let row = rows
+        .find(|r| r.starts_with(&format!("Elément;{id};")))
+        .unwrap();
+    let cells: Vec<&str> = row.split(';').collect();
+    cells[total].replace(',', ".").parse().unwrap()
+}
+
+/// The cells of `sheet` as text, row by row.
+fn sheet_texts(path: &Path, sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut wb = calamine::open_workbook_auto(path).unwrap();
+    let range = wb.worksheet_range(sheet).unwrap();
+    range
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
+}
+
+#[test]
+fn the_collection_workbook_has_its_sheets_header_factors_and_drop_down_lists() {
+    use calamine::Reader;
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte-2025.xlsx"]);
+    assert_eq!(code, 0, "{stderr}");
+    let path = dir.path().join("collecte-2025.xlsx");
+    let mut wb = calamine::open_workbook_auto(&path).unwrap();
     assert_eq!(
-        cell(&factors, row, 4),
-        Data::String("ADEME Base Carbone V23.6 id 42513".into())
+        wb.sheet_names(),
+        ["lines", "facteurs", "instructions", "lists"]
     );
-    // The drop-down lists are data validations of the sheet (calamine does not read them).
-    let bytes = std::fs::read(dir.path().join("collecte.xlsx")).unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    // The header is the first row, alone: the loader reads the first row as the header.
+    let lines = sheet_texts(&path, "lines");
+    assert_eq!(lines, vec![TEMPLATE_KEYS.map(String::from).to_vec()]);
+    let range = wb.worksheet_range("lines").unwrap();
+    assert_eq!(range.start(), Some((0, 0)));
+
+    // Electricity 42513: 0.052 kgCO2e/kWh in the embedded CSV (`0,052`).
+    let electricity = embedded_value("42513");
+    assert_eq!(electricity, 0.052);
+    let factors = wb.worksheet_range("facteurs").unwrap();
+    let row = factors.rows().find(|r| r[0] == "42513").unwrap();
+    assert_eq!(
+        row[1].to_string(),
+        "Electricité - 2022 - mix moyen - consommation"
+    );
+    assert_eq!(row[2].to_string(), "kWh");
+    assert_eq!(row[3], calamine::Data::Float(electricity));
+    assert_eq!(row[4].to_string(), "ADEME Base Carbone V23.6 id 42513");
+    // Every listed factor's value is the CSV's; ids sorted, each once.
+    let mut ids = Vec::new();
+    for r in factors.rows().skip(1) {
+        let id = r[0].to_string();
+        let value = match &r[3] {
+            calamine::Data::Float(f) => *f,
+            other => other.to_string().parse().unwrap(),
+        };
+        assert_eq!(value, embedded_value(&id), "{id}");
+        ids.push(id.parse::<u32>().unwrap());
+    }
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(ids, sorted);
+    // The examples' factors are there (fuel 14015, train 43256) and the FEC mapping's.
+    assert!(ids.contains(&14015) && ids.contains(&43256), "{ids:?}");
+
+    // The lists the drop-downs point at: 22 post codes, the purposes and directions.
+    let lists = sheet_texts(&path, "lists");
+    let column = |c: usize| -> Vec<String> {
+        lists
+            .iter()
+            .skip(1)
+            .map(|r| r[c].clone())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    let mut codes: Vec<String> = (1..=5).map(|n| format!("1.{n}")).collect();
+    codes.extend((6..=7).map(|n| format!("2.{n}")));
+    codes.extend((8..=22).map(|n| format!("3.{n}")));
+    assert_eq!(column(1), codes);
+    assert_eq!(column(2), ["business", "commute", "visitors"]);
+    assert_eq!(column(3), ["upstream", "downstream"]);
+    assert_eq!(column(0)[0], "kWh");
+
+    // calamine does not read validations: the sheet XML holds them. unit = E, post = G,
+    // purpose = H, direction = I.
+    let mut zip = zip::ZipArchive::new(std::fs::File::open(&path).unwrap()).unwrap();
     let mut xml = String::new();
     std::io::Read::read_to_string(
         &mut zip.by_name("xl/worksheets/sheet1.xml").unwrap(),
         &mut xml,
     )
     .unwrap();
-    assert!(xml.contains(r#"sqref="E2:E5001""#), "{xml}");
-    assert!(
-        xml.contains("<formula1>listes!$A$2:$A$26</formula1>"),
-        "{xml}"
-    );
-    assert!(
-        xml.contains("<formula1>listes!$B$2:$B$23</formula1>"),
-        "{xml}"
-    );
-    // Codes are text cells (`3.10` typed in a General cell would become the number 3.1).
-    assert!(
-        xml.contains(r#"<col min="5" max="9" width="14.7109375" style="1""#),
-        "{xml}"
-    );
+    assert_eq!(xml.matches("<dataValidation ").count(), 4, "{xml}");
+    for (range, list) in [
+        ("E2:E5001", "lists!$A$2:$A$26"),
+        ("G2:G5001", "lists!$B$2:$B$23"),
+        ("H2:H5001", "lists!$C$2:$C$4"),
+        ("I2:I5001", "lists!$D$2:$D$3"),
+    ] {
+        assert!(
+            xml.contains(&format!("sqref=\"{range}\"")),
+            "{range}: {xml}"
+        );
+        assert!(
+            xml.contains(&format!("<formula1>{list}</formula1>")),
+            "{list}: {xml}"
+        );
+    }
+    assert!(xml.contains("<pane ySplit=\"1\""), "frozen header: {xml}");
+    // Codes are text cells (`3.10` typed in a General cell would become the number 3.1):
+    // `factor` (C) and `unit` (E) have the text style, `quantity` (D) and
+    // `amortization.acquired` (K) not.
     let mut styles = String::new();
     std::io::Read::read_to_string(&mut zip.by_name("xl/styles.xml").unwrap(), &mut styles).unwrap();
     assert!(styles.contains(r#"formatCode="@""#), "{styles}");
+    for (column, text) in [(3, true), (4, false), (5, true), (11, false)] {
+        let col = format!(r#"<col min="{column}" max="{column}""#);
+        let at = xml.find(&col).unwrap_or_else(|| panic!("{col}: {xml}"));
+        let tag = &xml[at..at + xml[at..].find('>').unwrap()];
+        assert_eq!(tag.contains("style="), text, "{tag}");
+    }
+    // The same inputs give the same bytes (the instructions name the file: same name).
+    std::fs::create_dir(dir.path().join("again")).unwrap();
+    let (code, _, stderr) = run_at(
+        &dir.path().join("again"),
+        &["template", "-o", "collecte-2025.xlsx"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let again = std::fs::read(dir.path().join("again/collecte-2025.xlsx")).unwrap();
+    assert!(again == std::fs::read(&path).unwrap(), "the bytes differ");
 
-    // Not a workbook name: a usage error; a missing inventory: an error naming it.
-    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "collecte.csv"]);
+    // With an inventory: its organisation and period head the instructions; in English the
+    // factors sheet is `factors`.
+    std::fs::copy(
+        "examples/pme-industrielle.yaml",
+        dir.path().join("2023.yaml"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run_at(
+        dir.path(),
+        &[
+            "template",
+            "-o",
+            "en.xlsx",
+            "--inventory",
+            "2023.yaml",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let en = dir.path().join("en.xlsx");
+    let help = sheet_texts(&en, "instructions");
+    assert_eq!(
+        help[0][0],
+        "Activity data collection — Chaudronnerie du Val de Saône — 2023-01-01 – 2023-12-31"
+    );
+    assert!(
+        help.iter().any(|r| r[0].contains("include: [en.xlsx]")),
+        "{help:?}"
+    );
+    let factors = sheet_texts(&en, "factors");
+    assert_eq!(factors[0][0], "factor");
+}
+
+#[test]
+fn the_collection_workbook_filled_in_is_an_include_as_is() {
+    use bilan::render::template::{Template, workbook};
+    let dir = tempfile::tempdir().unwrap();
+    let mut wb = workbook(&Template {
+        lang: bilan::post::Lang::Fr,
+        inventory: None,
+        factors: Vec::new(),
+        file_name: "collecte-2025.xlsx",
+    })
+    .unwrap();
+    let lines = wb.worksheet_from_name("lines").unwrap();
+    // As a colleague fills it: numbers as numbers, the uncertainty as text.
+    lines.write_string(1, 0, "elec").unwrap();
+    lines.write_string(1, 1, "Électricité siège").unwrap();
+    lines.write_number(1, 2, 42513).unwrap();
+    lines.write_number(1, 3, 21340).unwrap();
+    lines.write_string(1, 4, "kWh").unwrap();
+    lines.write_string(1, 5, "10%").unwrap();
+    lines.write_string(2, 0, "gnr").unwrap();
+    lines.write_string(2, 1, "Gazole non routier").unwrap();
+    lines.write_string(2, 2, "14015").unwrap();
+    lines.write_number(2, 3, 250).unwrap();
+    lines.write_string(2, 4, "L").unwrap();
+    lines.write_string(2, 6, "1.1").unwrap();
+    lines.write_string(2, 17, "chantier").unwrap();
+    wb.save(dir.path().join("collecte-2025.xlsx")).unwrap();
+    let (json, _) = compute_json(
+        dir.path(),
+        &format!("{HEAD}lines: []\ninclude: [collecte-2025.xlsx]\n"),
+    );
+    // 21,340 kWh × 0.052 = 1,109.68; 250 L × 3.16 (gazole non routier 14015) = 790;
+    // total 1,899.68 kgCO2e.
+    assert_eq!(embedded_value("14015"), 3.16);
+    let result: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(result["total"]["kgco2e"].to_string(), "1899.68", "{json}");
+}
+
+#[test]
+fn the_collection_workbook_refuses_other_extensions_and_missing_inventories() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &["template", "-o", "x.csv"]);
     assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.starts_with("error: -o x.csv: the collection workbook is an .xlsx file"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("x.csv").exists());
     let (code, _, stderr) = run_at(
         dir.path(),
         &["template", "-o", "c.xlsx", "--inventory", "missing.yaml"],
     );
-    assert_eq!(code, 1);
-    assert!(stderr.starts_with("error: missing.yaml: "), "{stderr}");
-}
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: missing.yaml: cannot open: no such file"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("c.xlsx").exists());
 
-#[test]
-fn the_collection_workbook_filled_in_is_an_include() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = bilan::embedded::base().unwrap();
-    let mut book = bilan::render::template::workbook(
-        base.iter(),
-        &bilan::render::template::Heading::default(),
-        bilan::post::Lang::Fr,
-    )
-    .unwrap();
-    let sheet = book.worksheet_from_name("lines").unwrap();
-    // id, label, factor, quantity, unit, uncertainty, post, purpose, direction, …
-    sheet.write_string(1, 0, "elec").unwrap();
-    sheet.write_string(1, 1, "Électricité siège").unwrap();
-    sheet.write_string(1, 2, "42513").unwrap();
-    sheet.write_number(1, 3, 21340).unwrap();
-    sheet.write_string(1, 4, "kWh").unwrap();
-    sheet.write_string(1, 5, "5%").unwrap();
-    sheet.write_string(2, 0, "elec-annexe").unwrap();
-    sheet.write_string(2, 1, "Électricité annexe").unwrap();
-    sheet.write_number(2, 2, 42513).unwrap();
-    sheet.write_number(2, 3, 2.5).unwrap();
-    sheet.write_string(2, 4, "MWh").unwrap();
-    book.save(dir.path().join("collecte.xlsx")).unwrap();
+    // The inventory includes the workbook: written while it is not there, never over the
+    // lines collected.
     std::fs::write(
-        dir.path().join("inv.yaml"),
-        "bilan: 1\norganisation: { name: X }\nperiod: { year: 2024 }\ninclude: [collecte.xlsx]\n",
+        dir.path().join("2025.yaml"),
+        format!("{HEAD}lines: []\ninclude: [collecte.xlsx]\n"),
     )
     .unwrap();
-    let (code, json, stderr) = run_at(dir.path(), &["compute", "inv.yaml", "--format", "json"]);
+    let args = [
+        "template",
+        "-o",
+        "collecte.xlsx",
+        "--inventory",
+        "2025.yaml",
+    ];
+    let (code, _, stderr) = run_at(dir.path(), &args);
     assert_eq!(code, 0, "{stderr}");
-    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
-    // (21,340 + 2,500) kWh × 0.052 = 1,239.68 kgCO2e.
-    assert_eq!(value["total"]["kgco2e"], serde_json::json!(1239.68));
-    assert_eq!(value["lines"][0]["id"], "elec");
+    let written = std::fs::read(dir.path().join("collecte.xlsx")).unwrap();
+    let (code, _, stderr) = run_at(dir.path(), &args);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.starts_with(
+            "error: collecte.xlsx is included by 2025.yaml: it holds the lines collected"
+        ),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("collecte.xlsx")).unwrap(),
+        written
+    );
 }

@@ -157,7 +157,7 @@ fn utf8(path: &Path) -> Result<String, InputErrors> {
 }
 
 /// Whether two paths name the same file, the second one possibly not existing yet.
-fn same_file(a: &Path, b: &Path) -> bool {
+pub(super) fn same_file(a: &Path, b: &Path) -> bool {
     let resolve = |p: &Path| -> Option<PathBuf> {
         if let Ok(c) = std::fs::canonicalize(p) {
             return Some(c);

@@ -332,7 +332,7 @@ pub fn read_inventory_within(
 }
 
 /// Reads a UTF-8 text file (BOM removed).
-fn read_text(path: &Path) -> Result<String, InputErrors> {
+pub fn read_text(path: &Path) -> Result<String, InputErrors> {
     let name = display(path);
     let bytes = read(path)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);

@@ -19,7 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 
 mod table;
-pub use table::{Cell, KEYS, TableLines, column_letters};
+pub use table::{Cell, KEYS, LAST_KEY, TableLines, column_letters};
 
 type Text = Spanned<String>;
 

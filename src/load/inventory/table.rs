@@ -50,7 +50,7 @@ pub const KEYS: [&str; 29] = [
 ];
 
 /// `factor_quality.completeness` completes [`KEYS`] (kept apart to keep the array readable).
-const LAST_KEY: &str = "factor_quality.completeness";
+pub const LAST_KEY: &str = "factor_quality.completeness";
 
 /// The keys a row must fill.
 const REQUIRED: [&str; 4] = ["label", "factor", "quantity", "unit"];
