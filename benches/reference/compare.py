@@ -93,7 +93,7 @@ def write_csv_include(path, csv_path, n):
                 chunk.clear()
         f.write("".join(chunk))
     with open(path, "w", encoding="utf-8") as f:
-        f.write(HEADER + f"include: [{csv_path.name}]\nlines: []\n")
+        f.write(HEADER + f"include: [{csv_path.name}]\n")
 
 
 def run(cmd, name):
