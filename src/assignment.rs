@@ -173,7 +173,7 @@ fn check_modifiers(
     if line.direction.is_some() && !(transport_ratio || decision == Some(Decision::ByDirection)) {
         return Err(AssignmentError::Meaningless(Modifier::Direction));
     }
-    if line.at.mobile.is_some() && !fuel {
+    if line.at.mobile().is_some() && !fuel {
         return Err(AssignmentError::Meaningless(Modifier::Mobile));
     }
     if fuel && line.purpose.is_some() && line.mobile {

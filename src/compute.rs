@@ -204,7 +204,7 @@ impl<'a> Engine<'a> {
     }
 
     fn factor(&mut self, line: &'a Line) -> Option<Arc<Factor>> {
-        self.resolve(&line.factor, &line.at.factor)
+        self.resolve(&line.factor, &line.at.factor())
     }
 
     /// The factor a reference names; an unknown id is an error at `at`.
@@ -249,7 +249,7 @@ impl<'a> Engine<'a> {
         scale: Decimal,
     ) -> Option<Market> {
         let reference = line.market_factor.as_ref()?;
-        let at = &line.at.market;
+        let at = &line.at.market();
         if !energy_split::is_grid(post) {
             self.errors.push(
                 InputError::new(at.clone(), format!("`market_factor:` on a line in post {post}"))
@@ -305,7 +305,7 @@ impl<'a> Engine<'a> {
         self.warn_archived(line, &factor);
         let assignment = self.assignment(line, &factor)?;
         let Some(emission) = converted.checked_mul(factor.kgco2e) else {
-            self.errors.push(overflow(&line.at.line));
+            self.errors.push(overflow(&line.at.line()));
             return None;
         };
         let (emission, scale, amortization) = self.amortized(line, emission, converted);
@@ -320,7 +320,7 @@ impl<'a> Engine<'a> {
             self.energy_parts(line, &factor, assignment.post, converted, emission)?
         };
         let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
-            self.errors.push(overflow(&line.at.line));
+            self.errors.push(overflow(&line.at.line()));
             return None;
         };
         self.warn_factor_gaps(line, &factor, assignment.post);
@@ -382,7 +382,7 @@ impl<'a> Engine<'a> {
             match self.prices.convert(from_year, to_year) {
                 Ok(conversion) => {
                     let Some(value) = converted.value.checked_mul(conversion.multiplier) else {
-                        self.errors.push(overflow(&line.at.unit));
+                        self.errors.push(overflow(&line.at.unit()));
                         return None;
                     };
                     converted.value = value;
@@ -390,7 +390,7 @@ impl<'a> Engine<'a> {
                 }
                 Err(missing) => self.warn(
                     Code::PriceYear,
-                    &line.at.unit,
+                    &line.at.unit(),
                     format!(
                         "line `{}`: factor {} prices euros of {to_year}, the amount is in euros of {from_year}, and the price index has no change for {missing}: the amount is used as is; add it with `price_index: {{ \"{missing}\": 1.5% }}`",
                         line.id, factor.id
@@ -410,7 +410,7 @@ impl<'a> Engine<'a> {
         if factor.status == FactorStatus::Archived {
             self.warn(
                 Code::ArchivedFactor,
-                &line.at.factor,
+                &line.at.factor(),
                 format!(
                     "line `{}`: factor {} is archived (\"{}\") in its base; prefer a valid factor",
                     line.id,
@@ -439,7 +439,7 @@ impl<'a> Engine<'a> {
         if assignment.capital_good_not_amortized {
             self.warn(
                 Code::NotAmortized,
-                &line.at.line,
+                &line.at.line(),
                 format!(
                     "line `{}`: capital good not amortised: add amortization: {{acquired, years}}",
                     line.id
@@ -493,7 +493,7 @@ impl<'a> Engine<'a> {
             let removal = factor.category.trim_start().starts_with("UTCF");
             self.warn(
                 Code::NegativeLine,
-                &line.at.line,
+                &line.at.line(),
                 format!(
                     "line `{}` is negative ({} kgCO2e): reported apart in {}, not in the total",
                     line.id,
@@ -540,7 +540,7 @@ impl<'a> Engine<'a> {
                 if split.unsplittable {
                     self.warn(
                         Code::Unsplittable,
-                        &line.at.factor,
+                        &line.at.factor(),
                         format!(
                             "line `{}`: factor {} has a part that cannot be split (\"Carburant (amont/combustion)\"); the line stays whole in {}",
                             line.id, factor.id, post
@@ -554,7 +554,7 @@ impl<'a> Engine<'a> {
                 if split.parts_off_total {
                     self.warn(
                         Code::PartsOffTotal,
-                        &line.at.factor,
+                        &line.at.factor(),
                         format!(
                             "line `{}`: the parts of factor {} differ from its total by more than 0.5 %; {} gets the remainder",
                             line.id,
@@ -573,7 +573,7 @@ impl<'a> Engine<'a> {
             }
             Ok(None) => Some(vec![(post, emission)]),
             Err(Overflow) => {
-                self.errors.push(overflow(&line.at.line));
+                self.errors.push(overflow(&line.at.line()));
                 None
             }
         }
@@ -587,7 +587,7 @@ impl<'a> Engine<'a> {
         {
             self.warn(
                 Code::BiogenicMissing,
-                &line.at.factor,
+                &line.at.factor(),
                 format!(
                     "line `{}`: biomass fuel {} gives no biogenic CO2; it is missing from the biogenic total",
                     line.id, factor.id
@@ -607,7 +607,7 @@ impl<'a> Engine<'a> {
         {
             self.warn(
                 Code::HeatNetworkUnsplit,
-                &line.at.factor,
+                &line.at.factor(),
                 format!(
                     "line `{}`: heat network factor {} states no usable combustion value (none, or one above its life-cycle total); the whole total stays in 2.7 (its upstream part belongs in 3.8)",
                     line.id, factor.id
@@ -624,7 +624,7 @@ impl<'a> Engine<'a> {
     fn warn_undeclared(&mut self, line: &Line, k_activity: f64) {
         self.warn(
             Code::UndeclaredQuality,
-            &line.at.line,
+            &line.at.line(),
             format!(
                 "line `{}` has no declared uncertainty or quality: counted at ±{:.0} %",
                 line.id,
@@ -983,7 +983,7 @@ fn base_factor_k(factor: &Factor) -> f64 {
 }
 
 fn unit_error(line: &Line, factor: &Factor, problem: &ConversionError) -> InputError {
-    let at = line.at.unit.clone();
+    let at = line.at.unit();
     let factor_unit = factor.per_unit();
     match problem {
         ConversionError::Mismatch => InputError::new(
@@ -1038,24 +1038,24 @@ fn unit_error(line: &Line, factor: &Factor, problem: &ConversionError) -> InputE
             format!("the line is in `{}` (VAT included) but factor {} is per `{factor_unit}` (excluding VAT)", line.unit, factor.id),
         )
         .help("convert the amount to HT (excluding VAT) first"),
-        ConversionError::Overflow => overflow(&line.at.unit),
+        ConversionError::Overflow => overflow(&line.at.unit()),
     }
 }
 
 fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> InputError {
     match problem {
         AssignmentError::PurposeMissing => InputError::new(
-            line.at.line.clone(),
+            line.at.line(),
             format!("line `{}` is passenger transport (factor {}): say why people travel", line.id, factor.id),
         )
         .help("add `purpose: business` (3.13), `purpose: commute` (3.22) or `purpose: visitors` (3.16)"),
         AssignmentError::DirectionMissing => InputError::new(
-            line.at.line.clone(),
+            line.at.line(),
             format!("line `{}` is freight (factor {}): say which way the goods go", line.id, factor.id),
         )
         .help("add `direction: upstream` (3.12) or `direction: downstream` (3.17)"),
         AssignmentError::TransportRatioUnplaced => InputError::new(
-            line.at.line.clone(),
+            line.at.line(),
             format!(
                 "line `{}` uses a monetary ratio of transport (factor {} \"{}\"): say whether it carries people or goods",
                 line.id, factor.id, factor.name
@@ -1065,23 +1065,23 @@ fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> 
         AssignmentError::Meaningless(modifier) => {
             let (at, field, help) = match modifier {
                 Modifier::Purpose => (
-                    &line.at.purpose,
+                    &line.at.purpose(),
                     "purpose",
                     "`purpose:` places passenger transport and fuel for vehicles the organisation does not own; for hotel nights of business trips write `post: \"3.13\"`",
                 ),
                 Modifier::Direction => (
-                    &line.at.direction,
+                    &line.at.direction(),
                     "direction",
                     "`direction:` places freight (3.12 upstream, 3.17 downstream); remove it here",
                 ),
                 Modifier::Mobile => (
-                    &line.at.mobile,
+                    &line.at.mobile(),
                     "mobile",
                     "`mobile:` marks fuel burnt in the organisation's own vehicles (1.2); fuel with `purpose:` is someone else's vehicle; remove it here",
                 ),
             };
             InputError::new(
-                at.clone().unwrap_or_else(|| line.at.line.clone()),
+                at.clone().unwrap_or_else(|| line.at.line()),
                 format!(
                     "line `{}`: `{field}:` means nothing for factor {} (category \"{}\")",
                     line.id, factor.id, factor.category
@@ -1092,7 +1092,7 @@ fn assignment_error(line: &Line, factor: &Factor, problem: &AssignmentError) -> 
         AssignmentError::NoRule => {
             let codes: Vec<&str> = Post::all().map(Post::code).collect();
             InputError::new(
-                line.at.line.clone(),
+                line.at.line(),
                 format!(
                     "no assignment rule for factor {} (category \"{}\")",
                     factor.id, factor.category

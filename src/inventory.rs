@@ -7,6 +7,7 @@ use crate::post::Post;
 use crate::uncertainty::Quality;
 use rust_decimal::Decimal;
 use std::fmt;
+use std::sync::Arc;
 
 /// A calendar date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -217,23 +218,94 @@ pub enum FactorRef {
     Inline(Box<Factor>),
 }
 
-/// Where the fields of a line were written, for errors.
+/// Where the fields of a line were written, for errors: the file once and each field's line
+/// and column (a million lines keep 88 bytes each, not seven full positions).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct LinePositions {
+    file: Arc<str>,
+    line: Place,
+    factor: Place,
+    market: Place,
+    unit: Place,
+    purpose: Option<Place>,
+    direction: Option<Place>,
+    mobile: Option<Place>,
+}
+
+/// A line and a column in a file (1-based, 0 when unknown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+struct Place(u32, u32);
+
+impl Place {
+    fn of(position: &Position) -> Place {
+        let narrow = |n: u64| u32::try_from(n).unwrap_or(u32::MAX);
+        Place(narrow(position.line), narrow(position.column))
+    }
+}
+
+impl LinePositions {
+    /// The positions of a line's entry (its file is the line's) and of its fields.
+    pub fn new(
+        line: &Position,
+        factor: &Position,
+        market: &Position,
+        unit: &Position,
+        [purpose, direction, mobile]: [Option<&Position>; 3],
+    ) -> LinePositions {
+        LinePositions {
+            file: Arc::clone(&line.file),
+            line: Place::of(line),
+            factor: Place::of(factor),
+            market: Place::of(market),
+            unit: Place::of(unit),
+            purpose: purpose.map(Place::of),
+            direction: direction.map(Place::of),
+            mobile: mobile.map(Place::of),
+        }
+    }
+
+    fn at(&self, place: Place) -> Position {
+        Position {
+            file: Arc::clone(&self.file),
+            line: u64::from(place.0),
+            column: u64::from(place.1),
+        }
+    }
+
     /// The line's entry.
-    pub line: Position,
+    pub fn line(&self) -> Position {
+        self.at(self.line)
+    }
+
     /// `factor:`.
-    pub factor: Position,
+    pub fn factor(&self) -> Position {
+        self.at(self.factor)
+    }
+
     /// `market_factor:`.
-    pub market: Position,
+    pub fn market(&self) -> Position {
+        self.at(self.market)
+    }
+
     /// `unit:`.
-    pub unit: Position,
+    pub fn unit(&self) -> Position {
+        self.at(self.unit)
+    }
+
     /// `purpose:`, when given.
-    pub purpose: Option<Position>,
+    pub fn purpose(&self) -> Option<Position> {
+        self.purpose.map(|p| self.at(p))
+    }
+
     /// `direction:`, when given.
-    pub direction: Option<Position>,
+    pub fn direction(&self) -> Option<Position> {
+        self.direction.map(|p| self.at(p))
+    }
+
     /// `mobile:`, when given.
-    pub mobile: Option<Position>,
+    pub fn mobile(&self) -> Option<Position> {
+        self.mobile.map(|p| self.at(p))
+    }
 }
 
 /// One activity line: a quantity of something × a factor.

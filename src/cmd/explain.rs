@@ -29,7 +29,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             .lines
             .iter()
             .find(|l| l.id == options.id)
-            .map(|l| l.at.line.to_string());
+            .map(|l| l.at.line().to_string());
         let text = if json {
             render::explain::line_json(&explanation, at.as_deref())
         } else {

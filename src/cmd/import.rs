@@ -40,7 +40,7 @@ pub(crate) fn fec(options: &FecOptions<'_>) -> Result<u8> {
             {
                 super::note!(
                     "warning: {}: the inventory already has line `{}` (imported from a FEC?): including the output too would count it twice",
-                    line.at.line,
+                    line.at.line(),
                     line.id
                 );
             }

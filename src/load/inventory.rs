@@ -973,15 +973,17 @@ impl Checker {
                 (reference, market_at)
             }
         };
-        let positions = LinePositions {
-            line: at.clone(),
-            market: market_at,
-            factor: factor_at,
-            unit: self.at(&raw.unit),
-            purpose: raw.purpose.as_ref().map(|p| self.at(p)),
-            direction: raw.direction.as_ref().map(|d| self.at(d)),
-            mobile: raw.mobile.as_ref().map(|m| self.at(m)),
-        };
+        let positions = LinePositions::new(
+            &at,
+            &factor_at,
+            &market_at,
+            &self.at(&raw.unit),
+            [
+                raw.purpose.as_ref().map(|p| self.at(p)).as_ref(),
+                raw.direction.as_ref().map(|d| self.at(d)).as_ref(),
+                raw.mobile.as_ref().map(|m| self.at(m)).as_ref(),
+            ],
+        );
         Some(Line {
             id,
             label,
