@@ -26,6 +26,8 @@ pub fn csv_lines(
     let first_line = text.lines().next().unwrap_or("");
     let separator = if first_line.contains(';') { b';' } else { b',' };
     let mut table = TableLines::new(file, None, lines_before, ids);
+    // At most one line per row after the header (a quoted cell may span rows: fewer).
+    table.reserve(text.lines().count().saturating_sub(1));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -101,6 +103,7 @@ pub fn xlsx_lines(
         .worksheet_range(&sheet)
         .map_err(|e| unreadable(&e))?;
     let mut table = TableLines::new(file, Some(&sheet), lines_before, ids);
+    table.reserve(range.height().saturating_sub(1));
     let (first_row, first_column) = range.start().unwrap_or((0, 0));
     let mut header = true;
     for (cells, row) in range.rows().zip(u64::from(first_row) + 1..) {

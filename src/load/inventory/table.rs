@@ -411,6 +411,12 @@ impl TableLines {
         }
     }
 
+    /// Room for `rows` lines at once: a million lines are not grown by doubling (which holds
+    /// the old and the new buffer together).
+    pub fn reserve(&mut self, rows: usize) {
+        self.lines.reserve_exact(rows);
+    }
+
     /// Reads the header row; `decimal_comma` says whether numbers may use a decimal comma.
     pub fn header(&mut self, cells: &[Cell<'_>], decimal_comma: bool) -> Result<(), InputError> {
         self.header = Some(Header::new(&mut self.checker, cells, decimal_comma)?);
