@@ -102,7 +102,11 @@ pub fn heading(report: &Report, lang: Lang) -> Vec<String> {
         lines.push(format!("{sites} {}", p.sites.join(", ")));
     }
     if !p.exclusions.is_empty() {
-        lines.push(format!("{exclusions} {}", p.exclusions.join("; ")));
+        let separator = match lang {
+            Lang::Fr => " ; ",
+            Lang::En => "; ",
+        };
+        lines.push(format!("{exclusions} {}", p.exclusions.join(separator)));
     }
     // Names and sites come from the input file: shown, never sent to the terminal.
     lines
