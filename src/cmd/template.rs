@@ -75,12 +75,14 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: Lang) -> Result<u8
         .and_then(|mut w| w.save_to_buffer())
         .map_err(|e| anyhow::anyhow!("cannot build the workbook: {e}"))?;
     output::write_atomically(out, &bytes)?;
-    super::note!(
-        "{} written: sheets lines, {} ({} factors), instructions, lists",
-        files::display(out),
-        crate::render::template::factors_sheet(lang),
-        template.factors.len()
-    );
+    if !super::quiet() {
+        super::note!(
+            "{} written: sheets lines, {} ({} factors), instructions, lists",
+            files::display(out),
+            crate::render::template::factors_sheet(lang),
+            template.factors.len()
+        );
+    }
     Ok(0)
 }
 
