@@ -72,21 +72,11 @@ pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, X
         if let Some(chart) = chart.filter(|chart| chart.sheet == index) {
             let mut bar = Chart::new(ChartType::Bar);
             bar.title().set_name(&chart.title);
+            // A column of the chart's rows (after the header row).
+            let column = |c: u16| (name.as_str(), chart.rows.0 + 1, c, chart.rows.1 + 1, c);
             bar.add_series()
-                .set_categories((
-                    name.as_str(),
-                    chart.rows.0 + 1,
-                    chart.categories,
-                    chart.rows.1 + 1,
-                    chart.categories,
-                ))
-                .set_values((
-                    name.as_str(),
-                    chart.rows.0 + 1,
-                    chart.values,
-                    chart.rows.1 + 1,
-                    chart.values,
-                ));
+                .set_categories(column(chart.categories))
+                .set_values(column(chart.values));
             bar.x_axis().set_name(&chart.axis);
             bar.legend().set_hidden();
             bar.set_width(720).set_height(560);
@@ -184,7 +174,6 @@ pub fn result(
     lang: crate::post::Lang,
 ) -> Result<Vec<u8>, XlsxError> {
     use super::sheet::name;
-    use crate::post::Lang;
     use rust_decimal::Decimal;
     let mut posts = Sheet::from_csv(
         &name("Postes", "Posts", lang),
@@ -215,10 +204,7 @@ pub fn result(
     };
     posts.rows.push(Vec::new());
     for scope in &report.scopes {
-        let label = match lang {
-            Lang::Fr => format!("Scope {}", scope.scope.number()),
-            Lang::En => format!("Scope {}", scope.scope.number()),
-        };
+        let label = format!("Scope {}", scope.scope.number());
         posts.rows.push(figure_row(
             format!("scope-{}", scope.scope.number()),
             Some(scope.scope.number()),
@@ -230,7 +216,7 @@ pub fn result(
     posts.rows.push(figure_row(
         "total".to_string(),
         None,
-        name("Total", "Total", lang),
+        "Total".to_string(),
         &report.total,
         Decimal::ONE,
     ));
@@ -268,7 +254,7 @@ pub fn result(
     });
     let mut provenance = vec![
         vec![
-            Cell::Text(name("organisation", "organisation", lang)),
+            Cell::Text("organisation".to_string()),
             Cell::Text(report.organisation.name.clone()),
         ],
         vec![
