@@ -245,12 +245,8 @@ impl Target {
         })
     }
 
-    /// The 2020 path's value for `year` (SBTi with a reference after 2020; zero otherwise).
-    pub fn value_2020_path(&self, year: i32) -> Decimal {
-        self.path_2020(year).unwrap_or_default()
-    }
-
-    fn path_2020(&self, year: i32) -> Option<Decimal> {
+    /// The 2020 path's value for `year` (SBTi with a reference after 2020; `None` otherwise).
+    pub fn path_2020(&self, year: i32) -> Option<Decimal> {
         let e2020 = self.emissions_2020?;
         let years = Decimal::from(year - SBTI_FROM);
         let kept = (Decimal::ONE - self.kind.rate().checked_mul(years)?).max(Decimal::ZERO);

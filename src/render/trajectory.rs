@@ -66,103 +66,68 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         Some(e2020) if target.on_track => (SBTI_FROM, e2020),
         _ => (reference.year, reference.kgco2e),
     };
-    match lang {
-        Lang::Fr => {
-            lines.push(format!(
-                "Inventaire {} : {} tCO2e ({})",
-                inventory.year,
-                human(tonnes(inventory.kgco2e), 2, lang),
-                inventory.name
-            ));
-            if !history.is_empty() {
-                lines.push(format!("Historique : {}", history.join(", ")));
-            }
-            lines.push(format!(
-                "Cible : {}, référence {ref_year} ({} tCO2e) : {rate} à partir de {}",
-                target.kind.name(lang),
-                human(tonnes(ref_kg), 2, lang),
-                target.from_year
-            ));
-            if let Some(e2020) = target.emissions_2020 {
-                let source = if trajectory.history.is_empty() {
-                    format!("supposées constantes de 2020 à {}", reference.year)
-                } else {
-                    "lues entre les inventaires mesurés".to_string()
-                };
-                lines.push(format!(
-                    "  émissions 2020 : {} tCO2e ({source}) ; trajectoire partant de 2020 en {} : {} tCO2e",
-                    human(tonnes(e2020), 2, lang),
-                    reference.year,
-                    human(tonnes(target.value_2020_path(reference.year)), 2, lang),
-                ));
-            }
-            if target.on_track {
-                lines.push(format!(
-                    "  inventaire {} à moins de 5\u{a0}% de la trajectoire partant de 2020 : elle reste la cible",
-                    reference.year
-                ));
-            } else if target.budget_spent {
-                lines.push(format!(
-                    "  budget carbone 2020 déjà consommé en {} : cible nulle dès {}",
-                    reference.year,
-                    reference.year + 1
-                ));
-            } else if let (true, Some(overshoot)) = (target.compensated, target.overshoot_kgco2e) {
-                lines.push(format!(
-                    "  taux relevé pour compenser le dépassement de {} tCO2e du budget carbone de la trajectoire partant de 2020 entre 2020 et {}",
-                    human(tonnes(overshoot), 2, lang),
-                    reference.year
-                ));
-            }
-        }
-        Lang::En => {
-            lines.push(format!(
-                "Inventory {}: {} tCO2e ({})",
-                inventory.year,
-                human(tonnes(inventory.kgco2e), 2, lang),
-                inventory.name
-            ));
-            if !history.is_empty() {
-                lines.push(format!("History: {}", history.join(", ")));
-            }
-            lines.push(format!(
-                "Target: {}, reference {ref_year} ({} tCO2e): {rate} from {}",
-                target.kind.name(lang),
-                human(tonnes(ref_kg), 2, lang),
-                target.from_year
-            ));
-            if let Some(e2020) = target.emissions_2020 {
-                let source = if trajectory.history.is_empty() {
-                    format!("taken as constant from 2020 to {}", reference.year)
-                } else {
-                    "read between the measured inventories".to_string()
-                };
-                lines.push(format!(
-                    "  2020 emissions: {} tCO2e ({source}); path from 2020 in {}: {} tCO2e",
-                    human(tonnes(e2020), 2, lang),
-                    reference.year,
-                    human(tonnes(target.value_2020_path(reference.year)), 2, lang),
-                ));
-            }
-            if target.on_track {
-                lines.push(format!(
-                    "  inventory {} within 5% of the path from 2020: that path stays the target",
-                    reference.year
-                ));
-            } else if target.budget_spent {
-                lines.push(format!(
-                    "  2020 carbon budget already spent by {}: target zero from {}",
-                    reference.year,
-                    reference.year + 1
-                ));
-            } else if let (true, Some(overshoot)) = (target.compensated, target.overshoot_kgco2e) {
-                lines.push(format!(
-                    "  rate raised to make up for the {} tCO2e emitted above the carbon budget of the path from 2020 between 2020 and {}",
-                    human(tonnes(overshoot), 2, lang),
-                    reference.year
-                ));
-            }
-        }
+    let fr = lang == Lang::Fr;
+    let t = |kg: Decimal| human(tonnes(kg), 2, lang);
+    let year = reference.year;
+    lines.push(if fr {
+        format!(
+            "Inventaire {} : {} tCO2e ({})",
+            inventory.year,
+            t(inventory.kgco2e),
+            inventory.name
+        )
+    } else {
+        format!(
+            "Inventory {}: {} tCO2e ({})",
+            inventory.year,
+            t(inventory.kgco2e),
+            inventory.name
+        )
+    });
+    if !history.is_empty() {
+        let label = if fr { "Historique :" } else { "History:" };
+        lines.push(format!("{label} {}", history.join(", ")));
+    }
+    let (name, from) = (target.kind.name(lang), target.from_year);
+    lines.push(if fr {
+        format!(
+            "Cible : {name}, référence {ref_year} ({} tCO2e) : {rate} à partir de {from}",
+            t(ref_kg)
+        )
+    } else {
+        format!(
+            "Target: {name}, reference {ref_year} ({} tCO2e): {rate} from {from}",
+            t(ref_kg)
+        )
+    });
+    if let Some(e2020) = target.emissions_2020 {
+        let path = t(target.path_2020(year).unwrap_or_default());
+        lines.push(match (fr, trajectory.history.is_empty()) {
+            (true, true) => format!("  émissions 2020 : {} tCO2e (supposées constantes de 2020 à {year}) ; trajectoire partant de 2020 en {year} : {path} tCO2e", t(e2020)),
+            (true, false) => format!("  émissions 2020 : {} tCO2e (lues entre les inventaires mesurés) ; trajectoire partant de 2020 en {year} : {path} tCO2e", t(e2020)),
+            (false, true) => format!("  2020 emissions: {} tCO2e (taken as constant from 2020 to {year}); path from 2020 in {year}: {path} tCO2e", t(e2020)),
+            (false, false) => format!("  2020 emissions: {} tCO2e (read between the measured inventories); path from 2020 in {year}: {path} tCO2e", t(e2020)),
+        });
+    }
+    let next = year + 1;
+    if target.on_track {
+        lines.push(if fr {
+            format!("  inventaire {year} à moins de 5\u{a0}% de la trajectoire partant de 2020 : elle reste la cible")
+        } else {
+            format!("  inventory {year} within 5% of the path from 2020: that path stays the target")
+        });
+    } else if target.budget_spent {
+        lines.push(if fr {
+            format!("  budget carbone 2020 déjà consommé en {year} : cible nulle dès {next}")
+        } else {
+            format!("  2020 carbon budget already spent by {year}: target zero from {next}")
+        });
+    } else if let (true, Some(overshoot)) = (target.compensated, target.overshoot_kgco2e) {
+        lines.push(if fr {
+            format!("  taux relevé pour compenser le dépassement de {} tCO2e du budget carbone de la trajectoire partant de 2020 entre 2020 et {year}", t(overshoot))
+        } else {
+            format!("  rate raised to make up for the {} tCO2e emitted above the carbon budget of the path from 2020 between 2020 and {year}", t(overshoot))
+        });
     }
     lines
 }
