@@ -257,10 +257,7 @@ pub fn run(options: &Options) -> Result<Outcome> {
     };
     let csv = render::batch::csv(&outcome);
     if options.format == ResultFormat::Xlsx {
-        let bytes = render::xlsx::workbook(
-            &[render::sheet::Sheet::from_csv("summary", &csv, &[])],
-            None,
-        )?;
+        let bytes = render::xlsx::table("summary", &csv, &[])?;
         output::write_atomically(&summary_xlsx, &bytes)?;
     }
     // The CSV summary last: its presence says the folder is complete.

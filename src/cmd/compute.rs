@@ -7,7 +7,7 @@ use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
-use crate::render::sheet::{Dialect, Sheet, in_dialect};
+use crate::render::sheet::{Dialect, in_dialect};
 use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::session::Bases;
@@ -42,7 +42,7 @@ pub(crate) fn run(
         .collect();
     output::refuse_inputs(&sink, &inputs)?;
     if options.format == Format::Xlsx {
-        refuse_terminal(&sink)?;
+        super::refuse_terminal(&sink)?;
     }
     if options.dialect != Dialect::Standard && options.format != Format::Csv {
         crate::usage!("--csv-dialect applies to --format csv");
@@ -106,7 +106,7 @@ pub(crate) fn run(
     print_warnings(&report.warnings);
     if options.format == Format::Xlsx {
         let bytes = match by {
-            Some(by) => one_sheet(&by_key(&report, by, &options), "breakdown", &[])?,
+            Some(by) => render::xlsx::table("breakdown", &by_key(&report, by, &options), &[])?,
             None => {
                 // The workbook always carries the uncertainty analysis.
                 let mut args = options.uncertainty;
@@ -160,24 +160,6 @@ fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
             &[],
         ),
     }
-}
-
-/// A binary workbook is never sent to a terminal.
-pub(crate) fn refuse_terminal(sink: &Sink<'_>) -> Result<()> {
-    if matches!(sink, Sink::Stdout) && std::io::IsTerminal::is_terminal(&std::io::stdout()) {
-        crate::usage!(
-            "--format xlsx writes a workbook: give -o FILE.xlsx (or redirect the output)"
-        );
-    }
-    Ok(())
-}
-
-/// A workbook of one sheet: the CSV `text`, typed.
-pub(crate) fn one_sheet(text: &str, name: &str, numeric: &[&str]) -> Result<Vec<u8>> {
-    Ok(render::xlsx::workbook(
-        &[Sheet::from_csv(name, text, numeric)],
-        None,
-    )?)
 }
 
 fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> String {
@@ -247,7 +229,7 @@ fn trend(
         Format::Csv => in_dialect(render::trend::csv(&trend, lang), options.dialect, &[]),
         Format::Json => render::trend::json(&trend, lang),
         Format::Xlsx => {
-            let bytes = one_sheet(&render::trend::csv(&trend, lang), "trend", &[])?;
+            let bytes = render::xlsx::table("trend", &render::trend::csv(&trend, lang), &[])?;
             output::write_with(sink, |out| out.write_all(&bytes))?;
             return Ok(0);
         }

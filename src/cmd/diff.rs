@@ -44,7 +44,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
     if options.format == Format::Xlsx {
-        super::compute::refuse_terminal(&sink)?;
+        super::refuse_terminal(&sink)?;
     }
     if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
         crate::usage!("--csv-dialect applies to --format csv");
@@ -108,7 +108,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         ),
         Format::Xlsx => {
             let bytes =
-                super::compute::one_sheet(&render::diff::csv(&diff, lang), "diff", &["factor"])?;
+                crate::render::xlsx::table("diff", &render::diff::csv(&diff, lang), &["factor"])?;
             output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;
             String::new()
         }

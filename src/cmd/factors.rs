@@ -92,10 +92,10 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 Format::Csv => render::factor_diff::csv(&diff),
                 Format::Json => render::factor_diff::json(&diff, &old_name, &new_name),
                 Format::Xlsx => {
-                    super::compute::refuse_terminal(&sink)?;
-                    let bytes = super::compute::one_sheet(
-                        &render::factor_diff::csv(&diff),
+                    super::refuse_terminal(&sink)?;
+                    let bytes = crate::render::xlsx::table(
                         "factors diff",
+                        &render::factor_diff::csv(&diff),
                         &[],
                     )?;
                     output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;

@@ -204,6 +204,18 @@ pub(crate) fn bases(
     ))
 }
 
+/// A binary workbook is never sent to a terminal.
+pub(crate) fn refuse_terminal(sink: &crate::output::Sink<'_>) -> Result<()> {
+    let to_terminal = matches!(sink, crate::output::Sink::Stdout)
+        && std::io::IsTerminal::is_terminal(&std::io::stdout());
+    if to_terminal {
+        crate::usage!(
+            "--format xlsx writes a workbook: give -o FILE.xlsx (or redirect the output)"
+        );
+    }
+    Ok(())
+}
+
 /// Writes a diagnostic line to stderr: input text shown, never sent to the terminal, and a
 /// closed stderr (`bilan … 2>&1 | head -1`) ends quietly instead of panicking like `eprintln!`.
 macro_rules! note {

@@ -34,7 +34,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     inputs.extend(options.factors.iter().map(PathBuf::as_path));
     output::refuse_inputs(&sink, &inputs)?;
     if options.format == Format::Xlsx {
-        super::compute::refuse_terminal(&sink)?;
+        super::refuse_terminal(&sink)?;
     }
     if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
         crate::usage!("--csv-dialect applies to --format csv");
@@ -70,9 +70,9 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             &[],
         ),
         Format::Xlsx => {
-            let bytes = super::compute::one_sheet(
-                &render::trajectory::csv(&trajectory),
+            let bytes = crate::render::xlsx::table(
                 "trajectory",
+                &render::trajectory::csv(&trajectory),
                 &[],
             )?;
             output::write_with(&sink, |out| std::io::Write::write_all(out, &bytes))?;

@@ -87,6 +87,12 @@ pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, X
     workbook.save_to_buffer()
 }
 
+/// A workbook of one sheet named `name`: the rows of a CSV renderer's `csv`, typed (see
+/// [`Sheet::from_csv`]).
+pub fn table(name: &str, csv: &str, numeric: &[&str]) -> Result<Vec<u8>, XlsxError> {
+    workbook(&[Sheet::from_csv(name, csv, numeric)], None)
+}
+
 fn write_cell(
     worksheet: &mut Worksheet,
     r: u32,
