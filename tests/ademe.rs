@@ -1,9 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 //! The ADEME Base Carbone loader on the real 117-row extract, on broken inputs, and on the full
 //! V23.6 export when it is present.
 

@@ -2,12 +2,6 @@
 //! and in bounded memory, never in a panic; outputs are never half-written nor written onto an
 //! input. `tests/cli.rs` covers the common cases (missing file, directory, empty file, Latin-1,
 //! BOM + CRLF, `.inf`/`NaN`/`1e40` quantities, `-o` onto the inventory); this file adds the rest.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use bilan::compute::compute;
 use bilan::error::InputErrors;

@@ -1,10 +1,4 @@
 //! `bilan batch`: a tree of client folders in, one result per inventory and a summary out.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

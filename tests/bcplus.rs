@@ -1,12 +1,6 @@
 //! Bilan Carbone+ both ways through the real binary: export → import round trips on the
 //! examples, a hand-made export in Bilan Carbone+'s exact format (tests/fixtures/bcplus), errors
 //! with file:row:column.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use crate::common::run_at;
 use serde_json::Value;

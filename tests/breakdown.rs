@@ -1,10 +1,4 @@
 //! `compute --by site|tag`: the posts broken down by the lines' site or tags.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 

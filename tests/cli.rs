@@ -1,11 +1,5 @@
 //! The binary on bad input: every error class of inventory.md names the file, line and column,
 //! says what is wrong and what to do, and exits 1. Expected messages are written out in full.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 const HEAD: &str = "bilan: 1
 organisation: { name: Test }

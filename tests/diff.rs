@@ -1,11 +1,5 @@
 //! `bilan diff`: every change split into activity, factor and perimeter effects, computed by
 //! hand here; saved JSON results as sides; `--fail-above`; a factor-base upgrade.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 const BEFORE: &str = "bilan: 1
 organisation: { name: Fokus IT }

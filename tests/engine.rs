@@ -1,11 +1,5 @@
 //! The engine on hand-computed inventories: real ADEME Base Carbone V23.6 values written in the
 //! project's own CSV format, expected figures computed here by hand.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use bilan::compute::compute;
 use bilan::factor_base::FactorBase;

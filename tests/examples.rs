@@ -1,11 +1,5 @@
 //! Every shipped example, in every output format, against reviewed snapshots; and the
 //! figures of the README's first command checked by hand.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 

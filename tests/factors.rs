@@ -1,11 +1,5 @@
 //! Factor bases from the command line: the real ADEME export as is (`--factors` and the
 //! inventory's `factors:`), provenance in JSON, `factors search` and `factors show`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::path::Path;
 

@@ -21,12 +21,6 @@
 //! Considered: 1,350.50 + 2,400 + 3,000 + 3,600 + 1,500 + 45.30 + 3,000 + 800 = 15,695.80 €.
 //! Mapped without an inventory: 11,895.80 € (75.8 %); excluded 3,000 (19.1 %); unmapped 800
 //! (5.1 %).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::path::Path;
 

@@ -2,12 +2,6 @@
 //! (`fuzz/src/lib.rs`, compiled here as a module): the inputs that made a fuzz target crash,
 //! once fixed, and a few hostile inputs worth keeping. Each must now run without a panic, in
 //! bounded time, and keep the invariants the `compute` target checks. See `fuzz/README.md`.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 #[path = "../fuzz/src/lib.rs"]
 mod harness;

@@ -8,12 +8,6 @@
 //! log-normals has a higher median (each line's mean is `Eᵢ·exp(σᵢ²/2)`): the Monte Carlo
 //! interval sits higher, by about 0.6 % for lines at ±5–50 %, about 5 % for lines at
 //! ±50–100 %, and 0.6–4.6 % on the shipped examples; it is also 1–7 % wider.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 use bilan::monte_carlo::{Correlation, MonteCarlo, Settings, Stats, simulate};

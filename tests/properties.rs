@@ -6,12 +6,6 @@
 //! decimals, purposes, directions, amortisation, uncertainty percentages and quality scores.
 //! Conversions and amortisation periods are chosen so they stay exact (× or ÷ by powers of ten,
 //! years dividing a power of ten): the properties below are exact equalities of decimals.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use bilan::compute::compute;
 use bilan::factor_base::FactorBase;

@@ -1,10 +1,4 @@
 //! The README stays true: its inventory example checks, its first command names a shipped example.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 

@@ -1,10 +1,4 @@
 //! The HTML report: snapshots of the examples, and a real browser rendering it.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};

@@ -1,11 +1,5 @@
 //! Spreadsheets in and out: lines included from CSV and xlsx files give the same results as the
 //! same lines in YAML; their errors point at the cell.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use crate::common::run_at;
 use rust_xlsxwriter::Workbook;

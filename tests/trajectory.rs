@@ -1,12 +1,5 @@
 //! The low-carbon trajectory: Bilan Carbone+'s reference values for the target paths and the
 //! action ramp, a plan computed by hand, and the command on good and bad input.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    clippy::float_cmp
-)]
 
 use assert_cmd::Command;
 use bilan::action::{Action, End, Reduction, Status, When};

@@ -1,10 +1,4 @@
 //! Several inventories in one `compute`: a trend, one column per period.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 

@@ -1,11 +1,5 @@
 //! Other frameworks' views of one inventory touching every post, figures by hand; market-based
 //! scope 2.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use assert_cmd::Command;
 
