@@ -404,6 +404,7 @@ impl TableLines {
                 seen: std::mem::take(ids),
                 next_line: lines_before,
                 sheet: sheet.map(Arc::from),
+                line_offset: 0,
             },
             header: None,
             lines: Vec::new(),
