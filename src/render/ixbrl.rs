@@ -413,3 +413,34 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
     out.push_str("</body>\n</html>\n");
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn fact_contents_are_unsigned_decimals_with_a_sign_apart() {
+        let d = |s: &str| Decimal::from_str(s).unwrap();
+        assert_eq!(content(d("1.2345"), 3), ("1.235".to_string(), false));
+        assert_eq!(content(d("-1.2345"), 3), ("1.235".to_string(), true));
+        assert_eq!(content(d("2"), 3), ("2.000".to_string(), false));
+        // A tiny negative rounds to zero: no sign.
+        assert_eq!(content(d("-0.0004"), 3), ("0.000".to_string(), false));
+        assert_eq!(
+            content(d("0.00000275412"), 12),
+            ("0.000002754120".to_string(), false)
+        );
+    }
+
+    #[test]
+    fn text_is_escaped_and_control_characters_refused() {
+        assert_eq!(
+            escape("<a href=\"x\">L'É & co</a>"),
+            Ok("&lt;a href=&quot;x&quot;&gt;L&#39;É &amp; co&lt;/a&gt;".to_string())
+        );
+        assert_eq!(escape("a\tb\nc"), Ok("a\tb\nc".to_string()));
+        assert_eq!(escape("a\u{1}b"), Err('\u{1}'));
+        assert_eq!(escape("a\u{FFFF}"), Err('\u{FFFF}'));
+    }
+}
