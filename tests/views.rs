@@ -659,13 +659,15 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
     assert_eq!(ixbrl(dir.path(), &[]), xhtml);
     assert_eq!(ixbrl(dir.path(), &["--view", "esrs-e1"]), xhtml);
     // In English: the same facts.
-    let english = read_inline(&ixbrl(dir.path(), &["--lang", "en"]));
+    let english_xhtml = ixbrl(dir.path(), &["--lang", "en"]);
+    let english = read_inline(&english_xhtml);
     assert_eq!(english.facts, inline.facts);
     assert!(
         english
             .text
             .contains("Gross Scope 1 greenhouse gas emissions")
     );
+    insta::assert_snapshot!("ixbrl-en", english_xhtml);
 }
 
 #[test]

@@ -245,9 +245,9 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
 
     out.push_str(&format!("<h1>{title}</h1>\n"));
     out.push_str(&format!(
-        "<p>{} : {name} ({identifier}). {} : {start} – {end}.</p>\n",
-        t("Organisation", "Organisation"),
-        t("Période", "Period"),
+        "<p>{}{name} ({identifier}). {}{start} – {end}.</p>\n",
+        t("Organisation : ", "Organisation: "),
+        t("Période : ", "Period: "),
     ));
 
     out.push_str(&format!(
@@ -325,12 +325,12 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
             character,
         })?;
         out.push_str(&format!(
-            "<h2>{}</h2>\n<p>{} : {label}, {} €.</p>\n<table>\n<tr><th></th><th class=\"n\">tCO2e / €</th></tr>\n",
+            "<h2>{}</h2>\n<p>{}{label}, {} €.</p>\n<table>\n<tr><th></th><th class=\"n\">tCO2e / €</th></tr>\n",
             t(
                 "Intensité des émissions de GES par chiffre d'affaires net",
                 "GHG emissions intensity per net revenue"
             ),
-            t("Chiffre d'affaires net", "Net revenue"),
+            t("Chiffre d'affaires net : ", "Net revenue: "),
             rounded(intensity.euros, 2),
         ));
         let rows: [(&str, &str, &str, Decimal); 4] = [
