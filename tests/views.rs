@@ -396,8 +396,9 @@ fn ixbrl_inventory() -> String {
 /// What an Inline XBRL document holds, read back with an XML reader.
 #[derive(Debug, Default)]
 struct Inline {
-    /// name, contextRef, unitRef, decimals, sign, text of each ix:nonFraction.
-    facts: Vec<[String; 6]>,
+    /// name, contextRef, unitRef, decimals, sign, format and value (the text read through its
+    /// transformation) of each ix:nonFraction.
+    facts: Vec<[String; 7]>,
     /// scheme, identifier.
     entity: (String, String),
     /// startDate, endDate.
@@ -413,7 +414,7 @@ fn read_inline(xhtml: &str) -> Inline {
     let mut reader = quick_xml::Reader::from_str(xhtml);
     let mut inline = Inline::default();
     let mut path: Vec<String> = Vec::new();
-    let mut fact: Option<[String; 6]> = None;
+    let mut fact: Option<[String; 7]> = None;
     let mut text = String::new();
     loop {
         match reader.read_event().unwrap() {
@@ -438,6 +439,7 @@ fn read_inline(xhtml: &str) -> Inline {
                             attr("unitRef"),
                             attr("decimals"),
                             attr("sign"),
+                            attr("format"),
                             String::new(),
                         ]);
                     }
@@ -454,7 +456,14 @@ fn read_inline(xhtml: &str) -> Inline {
                 match name.as_str() {
                     "ix:nonFraction" => {
                         let mut f = fact.take().unwrap();
-                        f[5] = text.clone();
+                        // The Inline XBRL Transformation Registry 4's two number formats.
+                        f[6] = match f[5].as_str() {
+                            "ixt:num-dot-decimal" => text.replace([',', ' ', '\u{a0}'], ""),
+                            "ixt:num-comma-decimal" => {
+                                text.replace(['.', ' ', '\u{a0}'], "").replace(',', ".")
+                            }
+                            other => panic!("unexpected format {other:?}"),
+                        };
                         inline.facts.push(f);
                     }
                     "xbrli:identifier" => inline.entity.1 = text.clone(),
@@ -536,7 +545,7 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
         (kg / Decimal::ONE_THOUSAND)
             .round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
     };
-    let fact = |name: &str| -> &[String; 6] {
+    let fact = |name: &str| -> &[String; 7] {
         let found: Vec<_> = inline
             .facts
             .iter()
@@ -545,7 +554,7 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
         assert_eq!(found.len(), 1, "{name}");
         found[0]
     };
-    let value = |name: &str| -> Decimal { fact(name)[5].parse().unwrap() };
+    let value = |name: &str| -> Decimal { fact(name)[6].parse().unwrap() };
     let expected = [
         // 1,593 kg (ghg_protocol_… above) → 1.593 t.
         ("GrossScope1GreenhouseGasEmissions", t(kg("S1")), "1.593"),
@@ -582,8 +591,12 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
     ];
     for (name, from_json, by_hand) in expected {
         assert_eq!(value(name), from_json, "{name} against the JSON");
-        assert_eq!(fact(name)[5], by_hand, "{name} by hand");
-        assert_eq!(fact(name)[1..5], ["period", "tCO2e", "3", ""], "{name}");
+        assert_eq!(fact(name)[6], by_hand, "{name} by hand");
+        assert_eq!(
+            fact(name)[1..6],
+            ["period", "tCO2e", "3", "", "ixt:num-comma-decimal"],
+            "{name}"
+        );
     }
     // Intensity per euro of net revenue (2 M€): the JSON's tCO2e per M€ ÷ 1,000,000.
     let per_million = |key: &str| -> Decimal {
@@ -619,10 +632,10 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
     ];
     for (name, expected, by_hand) in intensities {
         assert_eq!(value(name), expected, "{name}");
-        assert_eq!(fact(name)[5], by_hand, "{name} by hand");
+        assert_eq!(fact(name)[6], by_hand, "{name} by hand");
         assert_eq!(
-            fact(name)[1..5],
-            ["period", "tCO2e-per-EUR", "12", ""],
+            fact(name)[1..6],
+            ["period", "tCO2e-per-EUR", "12", "", "ixt:num-comma-decimal"],
             "{name}"
         );
     }
@@ -661,7 +674,22 @@ fn ixbrl_facts_are_the_json_figures_in_tonnes() {
     // In English: the same facts.
     let english_xhtml = ixbrl(dir.path(), &["--lang", "en"]);
     let english = read_inline(&english_xhtml);
-    assert_eq!(english.facts, inline.facts);
+    // In English: the same facts, numbers written 1,234.5 instead of 1 234,5.
+    let without_format = |facts: &[[String; 7]]| -> Vec<Vec<String>> {
+        facts
+            .iter()
+            .map(|f| {
+                let mut f = f.to_vec();
+                f.remove(5);
+                f
+            })
+            .collect()
+    };
+    assert_eq!(
+        without_format(&english.facts),
+        without_format(&inline.facts)
+    );
+    assert!(english.facts.iter().all(|f| f[5] == "ixt:num-dot-decimal"));
     assert!(
         english
             .text
@@ -709,14 +737,14 @@ fn ixbrl_entity_period_and_what_is_not_tagged() {
     assert!(
         inline
             .text
-            .contains("Scope 3 — Cat. 1 Biens et services achetés0.789"),
+            .contains("Scope 3 — Cat. 1 Biens et services achetés0,789"),
         "{}",
         inline.text
     );
     assert!(
         inline
             .text
-            .contains("Scope 3 — Cat. 2 Biens d'équipement0.780")
+            .contains("Scope 3 — Cat. 2 Biens d'équipement0,780")
     );
     assert!(inline.text.contains("non balisé"));
 }
@@ -885,12 +913,12 @@ fn arelle_validates_the_inline_xbrl() {
             .collect();
         assert!(others.is_empty(), "{name}: {others:?}");
     }
-    // The check can fail: a decimal comma in a fact and an attribute XHTML does not know.
+    // The check can fail: two decimal commas in a fact and an attribute XHTML does not know.
     let (_, xhtml) = &documents[0];
-    let broken =
-        xhtml
-            .replacen(">1.593<", ">1,593<", 1)
-            .replacen("<h1>", "<h1 align=\"x\" foo=\"x\">", 1);
+    let broken = xhtml
+        .replacen(">1,593<", ">1,5,93<", 1)
+        .replacen("<h1>", "<h1 foo=\"x\">", 1);
+    assert_eq!(broken.len(), xhtml.len() + 9);
     let file = dir.path().join("broken.xhtml");
     std::fs::write(&file, broken).unwrap();
     let codes: Vec<String> = arelle(&arelle_cmd, &file)
@@ -898,7 +926,7 @@ fn arelle_validates_the_inline_xbrl() {
         .map(|(code, _)| code)
         .collect();
     assert!(
-        codes.contains(&"xmlSchema:valueError".to_string()),
+        codes.contains(&"ix11.10.1.1:transformValueError".to_string()),
         "{codes:?}"
     );
     assert!(

@@ -17,7 +17,6 @@
 //! Not tagged, for want of a concept name found in a primary source: the scope 3 categories and
 //! biogenic CO2 (ESRS E1-6 concepts; VSME B3 has none). They are shown as plain text.
 
-use super::rounded;
 use crate::post::Lang;
 use crate::report::Report;
 use crate::vsme::B3;
@@ -147,21 +146,58 @@ fn escape(text: &str) -> Result<String, char> {
     Ok(out)
 }
 
-/// A number as the fact's content: its absolute value with `places` decimals, and whether it
-/// is negative (iXBRL writes the sign in a `sign="-"` attribute).
-fn content(value: Decimal, places: u32) -> (String, bool) {
+/// A number as people read it and as the fact's content: its absolute value with `places`
+/// decimals, thousands grouped (`1,857.428` in English, `1 857,428` with a no-break space in
+/// French, which the Inline XBRL transformations `num-dot-decimal` and `num-comma-decimal`
+/// read), and whether it is negative (iXBRL writes the sign in a `sign="-"` attribute).
+fn content(value: Decimal, places: u32, lang: Lang) -> (String, bool) {
     let value = value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
     let negative = value.is_sign_negative() && !value.is_zero();
-    (format!("{:.*}", places as usize, value.abs()), negative)
+    let plain = format!("{:.*}", places as usize, value.abs());
+    let (integer, fraction) = plain.split_once('.').unwrap_or((plain.as_str(), ""));
+    let (group, point) = match lang {
+        Lang::En => (',', '.'),
+        Lang::Fr => ('\u{a0}', ','),
+    };
+    let mut text = String::with_capacity(plain.len() + integer.len() / 3);
+    for (i, digit) in integer.chars().enumerate() {
+        if i > 0 && (integer.len() - i) % 3 == 0 {
+            text.push(group);
+        }
+        text.push(digit);
+    }
+    if !fraction.is_empty() {
+        text.push(point);
+        text.push_str(fraction);
+    }
+    (text, negative)
+}
+
+/// The transformation that reads [`content`] back, in the Inline XBRL Transformation
+/// Registry 4.
+fn transformation(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "ixt:num-dot-decimal",
+        Lang::Fr => "ixt:num-comma-decimal",
+    }
 }
 
 /// One tagged fact in a table row.
-fn fact_row(out: &mut String, label: &str, concept: &str, unit: &str, value: Decimal, places: u32) {
-    let (text, negative) = content(value, places);
+fn fact_row(
+    out: &mut String,
+    label: &str,
+    concept: &str,
+    unit: &str,
+    value: Decimal,
+    places: u32,
+    lang: Lang,
+) {
+    let (text, negative) = content(value, places, lang);
     let sign = if negative { " sign=\"-\"" } else { "" };
     let minus = if negative { "-" } else { "" };
+    let format = transformation(lang);
     out.push_str(&format!(
-        "<tr><td>{label}</td><td class=\"n\">{minus}<ix:nonFraction name=\"vsme:{concept}\" contextRef=\"{CONTEXT}\" unitRef=\"{unit}\" decimals=\"{places}\"{sign}>{text}</ix:nonFraction></td></tr>\n"
+        "<tr><td>{label}</td><td class=\"n\">{minus}<ix:nonFraction name=\"vsme:{concept}\" contextRef=\"{CONTEXT}\" unitRef=\"{unit}\" decimals=\"{places}\" format=\"{format}\"{sign}>{text}</ix:nonFraction></td></tr>\n"
     ));
 }
 
@@ -212,7 +248,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
     let mut out = String::new();
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
-        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:ix=\"http://www.xbrl.org/2013/inlineXBRL\" xmlns:link=\"http://www.xbrl.org/2003/linkbase\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xbrli=\"http://www.xbrl.org/2003/instance\" xmlns:iso4217=\"http://www.xbrl.org/2003/iso4217\" xmlns:utr=\"http://www.xbrl.org/2009/utr\" xmlns:vsme=\"{VSME_NAMESPACE}\" xml:lang=\"{code}\">\n"
+        "<html xmlns=\"http://www.w3.org/1999/xhtml\" xmlns:ix=\"http://www.xbrl.org/2013/inlineXBRL\" xmlns:ixt=\"http://www.xbrl.org/inlineXBRL/transformation/2020-02-12\" xmlns:link=\"http://www.xbrl.org/2003/linkbase\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" xmlns:xbrli=\"http://www.xbrl.org/2003/instance\" xmlns:iso4217=\"http://www.xbrl.org/2003/iso4217\" xmlns:utr=\"http://www.xbrl.org/2009/utr\" xmlns:vsme=\"{VSME_NAMESPACE}\" xml:lang=\"{code}\">\n"
     ));
     out.push_str(
         "<head>\n<meta http-equiv=\"Content-Type\" content=\"text/html; charset=UTF-8\"/>\n",
@@ -315,6 +351,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
             UNIT_T,
             tonnes(kg),
             EMISSION_DECIMALS,
+            lang,
         );
     }
     out.push_str("</table>\n");
@@ -331,7 +368,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
                 "GHG emissions intensity per net revenue"
             ),
             t("Chiffre d'affaires net : ", "Net revenue: "),
-            rounded(intensity.euros, 2),
+            super::human(intensity.euros, 0, lang),
         ));
         let rows: [(&str, &str, &str, Decimal); 4] = [
             (
@@ -367,6 +404,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
                 UNIT_PER_EUR,
                 per_euro,
                 INTENSITY_DECIMALS,
+                lang,
             );
         }
         out.push_str("</table>\n");
@@ -384,7 +422,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
         )
     ));
     for (_, fr_name, en_name, kg) in &b3.scope3_categories {
-        let (text, negative) = content(tonnes(*kg), EMISSION_DECIMALS);
+        let (text, negative) = content(tonnes(*kg), EMISSION_DECIMALS, lang);
         let minus = if negative { "-" } else { "" };
         plain_row(
             &mut out,
@@ -392,7 +430,7 @@ pub fn document(report: &Report, b3: &B3, lang: Lang) -> Result<String, Refusal>
             &format!("{minus}{text}"),
         );
     }
-    let (text, negative) = content(tonnes(b3.co2_biogenic), EMISSION_DECIMALS);
+    let (text, negative) = content(tonnes(b3.co2_biogenic), EMISSION_DECIMALS, lang);
     plain_row(
         &mut out,
         t(
@@ -420,16 +458,37 @@ mod tests {
     use std::str::FromStr;
 
     #[test]
-    fn fact_contents_are_unsigned_decimals_with_a_sign_apart() {
+    fn fact_contents_are_unsigned_grouped_decimals_with_a_sign_apart() {
         let d = |s: &str| Decimal::from_str(s).unwrap();
-        assert_eq!(content(d("1.2345"), 3), ("1.235".to_string(), false));
-        assert_eq!(content(d("-1.2345"), 3), ("1.235".to_string(), true));
-        assert_eq!(content(d("2"), 3), ("2.000".to_string(), false));
-        // A tiny negative rounds to zero: no sign.
-        assert_eq!(content(d("-0.0004"), 3), ("0.000".to_string(), false));
         assert_eq!(
-            content(d("0.00000275412"), 12),
-            ("0.000002754120".to_string(), false)
+            content(d("1.2345"), 3, Lang::En),
+            ("1.235".to_string(), false)
+        );
+        assert_eq!(
+            content(d("-1.2345"), 3, Lang::En),
+            ("1.235".to_string(), true)
+        );
+        assert_eq!(content(d("2"), 3, Lang::Fr), ("2,000".to_string(), false));
+        assert_eq!(
+            content(d("1857427.9"), 3, Lang::En),
+            ("1,857,427.900".to_string(), false)
+        );
+        assert_eq!(
+            content(d("1857.4279"), 3, Lang::Fr),
+            ("1\u{a0}857,428".to_string(), false)
+        );
+        assert_eq!(
+            content(d("123456"), 0, Lang::En),
+            ("123,456".to_string(), false)
+        );
+        // A tiny negative rounds to zero: no sign.
+        assert_eq!(
+            content(d("-0.0004"), 3, Lang::En),
+            ("0.000".to_string(), false)
+        );
+        assert_eq!(
+            content(d("0.00000275412"), 12, Lang::Fr),
+            ("0,000002754120".to_string(), false)
         );
     }
 
