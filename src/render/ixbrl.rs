@@ -12,7 +12,9 @@
 //! or `dtr-types:ghgEmissionsPerMonetaryItemType`, period type `duration`) and
 //! `src/mireport/data/disclosures/vsme.json` (`dtr-types:ghgEmissionsItemType` → `utr:tCO2e`,
 //! the intensity unit tCO2e / EUR, the LEI scheme `http://standards.iso.org/iso/17442`).
-//! The same concept names hold in the 2024-12-17 and 2025-07-30 versions.
+//! The same concept names hold in the 2024-12-17 and 2025-07-30 versions. Numbers are written
+//! as `--lang` reads them and tagged with the Inline XBRL Transformation Registry 4's
+//! `num-dot-decimal` / `num-comma-decimal`.
 //!
 //! Not tagged, for want of a concept name found in a primary source: the scope 3 categories and
 //! biogenic CO2 (ESRS E1-6 concepts; VSME B3 has none). They are shown as plain text.
