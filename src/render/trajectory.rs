@@ -100,6 +100,25 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
             t(ref_kg)
         )
     });
+    if let Some(path) = &target.snbc {
+        let segments: Vec<String> = path
+            .segments()
+            .map(|s| {
+                let rate = per_year(s.rate, lang);
+                if fr {
+                    format!("{rate} de {} à {}", s.from, s.to)
+                } else {
+                    format!("{rate} from {} to {}", s.from, s.to)
+                }
+            })
+            .collect();
+        let secten = path.secten_year;
+        lines.push(if fr {
+            format!("  SNBC : {} (chaque taux porte sur la valeur du début de sa période), constante après 2050 ; taux nationaux de Bilan Carbone+, partant des émissions Secten {secten}", segments.join(", "))
+        } else {
+            format!("  SNBC: {} (each rate applies to the value at the start of its period), held after 2050; Bilan Carbone+'s national rates, from the Secten emissions of {secten}", segments.join(", "))
+        });
+    }
     if let Some(e2020) = target.emissions_2020 {
         let path = t(target.path_2020(year).unwrap_or_default());
         lines.push(match (fr, trajectory.history.is_empty()) {
@@ -552,7 +571,7 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
             })
         })
         .collect();
-    let value = json!({
+    let mut value = json!({
         "schema": SCHEMA,
         "unit": "kgCO2e",
         "organisation": trajectory.organisation,
@@ -587,6 +606,22 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
         "unrated": trajectory.unrated,
         "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
     });
+    // Only SNBC targets carry their segments: the other documents stay as they were.
+    if let (Some(path), Some(object)) = (&target.snbc, value.get_mut("target").and_then(Value::as_object_mut)) {
+        object.insert(
+            "snbc".into(),
+            json!({
+                "sector": path.sector.map(|s| s.code()),
+                "secten_year": path.secten_year,
+                "segments": path.segments().map(|s| json!({
+                    "from_year": s.from,
+                    "to_year": s.to,
+                    "annual_rate": s.rate_f64(),
+                })).collect::<Vec<_>>(),
+                "held_after": crate::snbc::FINAL_TARGET_YEAR,
+            }),
+        );
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
