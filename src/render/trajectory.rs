@@ -607,7 +607,10 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
         "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
     });
     // Only SNBC targets carry their segments: the other documents stay as they were.
-    if let (Some(path), Some(object)) = (&target.snbc, value.get_mut("target").and_then(Value::as_object_mut)) {
+    if let (Some(path), Some(object)) = (
+        &target.snbc,
+        value.get_mut("target").and_then(Value::as_object_mut),
+    ) {
         object.insert(
             "snbc".into(),
             json!({
