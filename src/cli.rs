@@ -97,6 +97,18 @@ pub enum Format {
     /// An Excel workbook (numbers as numbers, a chart of the posts); with -o FILE.xlsx or
     /// redirected, never to a terminal.
     Xlsx,
+    /// The BEGES publication sheet as CSV (`compute --view beges-v5` only): identification
+    /// and postes 1.1 … 6.1 in tCO2e, in the order of ADEME's form.
+    Beges,
+    /// The BEGES publication sheet as Markdown (`compute --view beges-v5` only).
+    BegesMd,
+}
+
+impl Format {
+    /// True for the BEGES publication sheet (`beges`, `beges-md`).
+    pub fn is_beges(self) -> bool {
+        matches!(self, Format::Beges | Format::BegesMd)
+    }
 }
 
 /// Which CSV to write.

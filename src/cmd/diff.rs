@@ -38,6 +38,7 @@ pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    super::refuse_beges(options.format)?;
     let sink = Sink::new(options.output);
     let mut inputs: Vec<&Path> = vec![options.before];
     inputs.extend(options.after);
@@ -113,6 +114,10 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             String::new()
         }
         Format::Json => render::diff::json(&diff, lang),
+        Format::Beges | Format::BegesMd => {
+            super::refuse_beges(options.format)?;
+            String::new()
+        }
     };
     if options.format != Format::Xlsx {
         output::write(&sink, &text)?;

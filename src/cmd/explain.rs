@@ -17,7 +17,10 @@ pub(crate) struct Options<'a> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
-    if matches!(options.format, Format::Csv | Format::Md | Format::Xlsx) {
+    if matches!(
+        options.format,
+        Format::Csv | Format::Md | Format::Xlsx | Format::Beges | Format::BegesMd
+    ) {
         crate::usage!("explain writes --format table or json");
     }
     let bases = super::bases(options.factors)?;

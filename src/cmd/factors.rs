@@ -81,6 +81,7 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
             format,
             output,
         } => {
+            super::refuse_beges(format)?;
             let sink = Sink::new(output.as_deref());
             output::refuse_inputs(&sink, &[old.as_path(), new.as_path()])?;
             let (old_base, new_base) = (read(&old)?, read(&new)?);
@@ -91,6 +92,10 @@ pub(crate) fn run(command: FactorsCommand) -> Result<u8> {
                 Format::Md => render::factor_diff::markdown(&diff, &old_name, &new_name),
                 Format::Csv => render::factor_diff::csv(&diff),
                 Format::Json => render::factor_diff::json(&diff, &old_name, &new_name),
+                Format::Beges | Format::BegesMd => {
+                    super::refuse_beges(format)?;
+                    String::new()
+                }
                 Format::Xlsx => {
                     super::refuse_terminal(&sink)?;
                     let bytes = crate::render::xlsx::table(

@@ -28,6 +28,7 @@ pub(crate) struct Options<'a> {
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
+    super::refuse_beges(options.format)?;
     let sink = Sink::new(options.output);
     let mut inputs: Vec<&Path> = vec![options.inventory];
     inputs.extend(options.history.iter().map(PathBuf::as_path));
@@ -85,6 +86,10 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             String::new()
         }
         Format::Json => render::trajectory::json(&trajectory, lang),
+        Format::Beges | Format::BegesMd => {
+            super::refuse_beges(options.format)?;
+            String::new()
+        }
     };
     if options.format != Format::Xlsx {
         output::write(&sink, &text)?;
