@@ -19,6 +19,10 @@
 //! goes at one rate to 2050. The organisation's path applies each segment's rate to its own
 //! value at the segment's start: value(y) = V_start × max(0, 1 − r·(y − start)), held at its
 //! 2050 value after 2050.
+//!
+//! With an earlier inventory, the path is measured against that inventory's own path and its
+//! rates raised by one multiplier to keep that path's budget (see
+//! [`crate::trajectory::Target`]'s SNBC branch and [`Path::multiplier`]).
 
 use crate::post::Lang;
 use crate::report::to_f64;
@@ -338,4 +342,79 @@ impl Path {
         }
         Some(value)
     }
+}
+
+/// Bilan Carbone+'s search for the rates' multiplier (`getObjectivesWithOvershootCompensation`
+/// in `trajectory-shared.utils.ts`): Newton–Raphson from 1, at most 10 steps, a step of 0.0001
+/// for the derivative, stopped within 0.1 % of the budget.
+const NEWTON_STEPS: usize = 10;
+const NEWTON_DELTA: f64 = 0.0001;
+const NEWTON_TOLERANCE: f64 = 0.001;
+
+impl Path {
+    /// The same path with every segment's rate times `k` (at least 0).
+    pub fn scaled(&self, k: Decimal) -> Option<Path> {
+        let mut segments = self.segments;
+        for segment in segments.iter_mut().flatten() {
+            segment.rate = segment.rate.checked_mul(k)?.max(Decimal::ZERO);
+        }
+        Some(Path { segments, ..*self })
+    }
+
+    /// What the path from `kgco2e` in `year` with its rates times `k` emits from `year` to
+    /// 2050, in f64, as Bilan Carbone+ computes it (`calculateBudgetWithObjectivesAndMultiplier`:
+    /// yearly values, trapezoids between them).
+    fn budget_f64(&self, year: i32, kgco2e: f64, k: f64) -> f64 {
+        let mut points = vec![kgco2e];
+        let mut current = kgco2e;
+        let mut previous_end = year;
+        for segment in self.segments() {
+            if segment.to <= year {
+                continue;
+            }
+            let start = previous_end + 1;
+            let years = segment.to - start + 1;
+            let reduction = current * segment.rate_f64() * k;
+            for j in 0..years {
+                points.push((current - f64::from(j + 1) * reduction).max(0.0));
+            }
+            current = (current - f64::from(years) * reduction).max(0.0);
+            previous_end = segment.to;
+        }
+        points.windows(2).map(|w| w.iter().sum::<f64>() / 2.0).sum()
+    }
+
+    /// The multiplier of the rates that makes the path from `kgco2e` in `year` emit `budget`
+    /// from `year` to 2050, found as Bilan Carbone+ finds it (Newton–Raphson from 1, f64).
+    pub fn multiplier(&self, year: i32, kgco2e: f64, budget: f64) -> f64 {
+        let mut k = 1.0;
+        for _ in 0..NEWTON_STEPS {
+            let at_k = self.budget_f64(year, kgco2e, k);
+            let error = at_k - budget;
+            if (error / budget).abs() < NEWTON_TOLERANCE {
+                break;
+            }
+            let derivative =
+                (self.budget_f64(year, kgco2e, k + NEWTON_DELTA) - at_k) / NEWTON_DELTA;
+            if derivative.abs() > 1e-10 {
+                k -= error / derivative;
+            }
+        }
+        k
+    }
+}
+
+/// The earlier inventory an SNBC target is measured against when there is one (Bilan
+/// Carbone+'s reference study: the latest earlier inventory), with its own path.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reference {
+    /// Its year.
+    pub year: i32,
+    /// Its emissions, kgCO2e.
+    pub kgco2e: Decimal,
+    /// Its SNBC path.
+    pub path: Path,
+    /// The multiplier applied to the rates of the path from the later inventory to make up
+    /// for the overshoot; `None` when they were not raised.
+    pub multiplier: Option<f64>,
 }

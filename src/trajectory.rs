@@ -15,7 +15,8 @@
 //!   is r′ = 1 / (1/r − 2(Y − 2020)).
 //! - A custom rate runs from the reference year, without compensation.
 //! - SNBC paths (general or one sector) run from the inventory's year in segments to 2015,
-//!   2030 and 2050 at Bilan Carbone+'s national rates: see [`crate::snbc`].
+//!   2030 and 2050 at Bilan Carbone+'s national rates (see [`crate::snbc`]); with earlier
+//!   inventories, against the latest one's path, its budget kept by raising the rates.
 //!
 //! **Actions** reach their reduction on a linear ramp from their start to their end, read at
 //! each year's end; each post's reductions are summed and capped at the post's emissions, so
@@ -181,8 +182,11 @@ pub struct Target {
     /// True when the reference emissions are within 5 % of the 2020 path: that path stays the
     /// target, at its own rate.
     pub on_track: bool,
-    /// An SNBC path: its segments and rates.
+    /// An SNBC path: its segments and rates (raised when compensated).
     pub snbc: Option<snbc::Path>,
+    /// An SNBC path with earlier inventories: the latest one and its path, which the target
+    /// follows before the reference year (and after it when on track).
+    pub snbc_reference: Option<snbc::Reference>,
 }
 
 /// How far above the 2020 path an inventory may be and still be on it (Bilan Carbone+'s
@@ -221,18 +225,10 @@ impl Target {
             overshoot_kgco2e: None,
             on_track: false,
             snbc: None,
+            snbc_reference: None,
         };
         if let TargetKind::Snbc(sector) = kind {
-            let path = snbc::Path::new(sector, reference_year)?;
-            let rate = path.first_rate();
-            return Some(Target {
-                from_year: path.start_year,
-                rate,
-                base_rate: rate,
-                rate_f64: to_f64(rate),
-                snbc: Some(path),
-                ..plain
-            });
+            return Target::snbc(plain, sector, history);
         }
         if !kind.is_sbti() {
             return Some(plain);
@@ -314,6 +310,87 @@ impl Target {
         })
     }
 
+    /// An SNBC path from `plain`'s inventory, compensated against the latest earlier one as
+    /// Bilan Carbone+ does (`getSNBCData`, `getObjectivesWithOvershootCompensation`): that
+    /// inventory's own path is the reference; within 5 % of it in the reference year it stays
+    /// the target; otherwise what was emitted above it between the two inventories (yearly
+    /// values interpolated between inventories, trapezoids) comes off its budget from the
+    /// reference year to 2050, and the rates of the path from the inventory are multiplied by
+    /// the k that spends the rest (Newton–Raphson, as Bilan Carbone+ finds it).
+    fn snbc(plain: Target, sector: Option<Sector>, history: &[Measured]) -> Option<Target> {
+        let (year, kgco2e) = (plain.reference_year, plain.reference_kgco2e);
+        let path = snbc::Path::new(sector, year)?;
+        let with_path = |path: snbc::Path| {
+            let rate = path.first_rate();
+            Target {
+                from_year: path.start_year,
+                rate,
+                base_rate: rate,
+                rate_f64: to_f64(rate),
+                snbc: Some(path),
+                ..plain
+            }
+        };
+        let mut earlier: Vec<(i32, Decimal)> = history
+            .iter()
+            .filter(|m| m.year < year)
+            .map(|m| (m.year, m.kgco2e))
+            .collect();
+        earlier.sort_by_key(|(y, _)| *y);
+        let Some(&(r_year, r_kgco2e)) = earlier.last() else {
+            return Some(with_path(path));
+        };
+        let r_path = snbc::Path::new(sector, r_year)?;
+        let planned = |y: i32| r_path.value(r_year, r_kgco2e, y);
+        let actual = |y: i32| emissions_at(y, &earlier, year, kgco2e);
+        let trapezoids = |values: &dyn Fn(i32) -> Option<Decimal>, from: i32, to: i32| {
+            let mut sum = Decimal::ZERO;
+            for y in from..to {
+                sum = sum.checked_add(values(y)?.checked_add(values(y + 1)?)? / Decimal::TWO)?;
+            }
+            Some(sum)
+        };
+        let overshoot =
+            trapezoids(&actual, r_year, year)?.checked_sub(trapezoids(&planned, r_year, year)?)?;
+        let reference = snbc::Reference {
+            year: r_year,
+            kgco2e: r_kgco2e,
+            path: r_path,
+            multiplier: None,
+        };
+        let with_reference = Target {
+            snbc_reference: Some(reference),
+            overshoot_kgco2e: Some(overshoot),
+            ..with_path(path)
+        };
+        if kgco2e <= planned(year)?.checked_mul(Decimal::ONE + ON_TRACK_MARGIN)? {
+            let rate = r_path.first_rate();
+            return Some(Target {
+                from_year: r_path.start_year,
+                rate,
+                base_rate: rate,
+                rate_f64: to_f64(rate),
+                on_track: true,
+                ..with_reference
+            });
+        }
+        if overshoot <= Decimal::ZERO {
+            return Some(with_reference);
+        }
+        let budget = trapezoids(&planned, year, snbc::FINAL_TARGET_YEAR)?.checked_sub(overshoot)?;
+        let k = path.multiplier(year, to_f64(kgco2e), to_f64(budget));
+        let raised = path.scaled(Decimal::from_f64_retain(k)?)?;
+        Some(Target {
+            compensated: true,
+            snbc_reference: Some(snbc::Reference {
+                multiplier: Some(k),
+                ..reference
+            }),
+            overshoot_kgco2e: Some(overshoot),
+            ..with_path(raised)
+        })
+    }
+
     /// The 2020 path's value for `year` (SBTi with a reference after 2020; `None` otherwise).
     pub fn path_2020(&self, year: i32) -> Option<Decimal> {
         let e2020 = self.emissions_2020?;
@@ -326,6 +403,11 @@ impl Target {
     /// reference is after it: the 2020 path until the reference year).
     pub fn value(&self, year: i32) -> Option<Decimal> {
         if let Some(path) = &self.snbc {
+            if let Some(r) = &self.snbc_reference
+                && (self.on_track || year < self.reference_year)
+            {
+                return r.path.value(r.year, r.kgco2e, year);
+            }
             return path.value(self.reference_year, self.reference_kgco2e, year);
         }
         if self.emissions_2020.is_some()
@@ -609,19 +691,11 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
             late.name, late.year
         )));
     }
-    if request.target.is_snbc() {
-        if let Some(earlier) = history.first() {
-            return Err(TrajectoryError(format!(
-                "--history {}: an SNBC target is not computed with earlier inventories (Bilan Carbone+ then raises its rates to make up for the earlier overshoot, which bilan does not do yet); run it without --history",
-                earlier.name
-            )));
-        }
-        if year > snbc::LAST_INVENTORY_YEAR {
-            return Err(TrajectoryError(format!(
-                "an SNBC target starts from an inventory of {} at the latest (its segments end in 2030 and 2050), not {year}",
-                snbc::LAST_INVENTORY_YEAR
-            )));
-        }
+    if request.target.is_snbc() && year > snbc::LAST_INVENTORY_YEAR {
+        return Err(TrajectoryError(format!(
+            "an SNBC target starts from an inventory of {} at the latest (its segments end in 2030 and 2050), not {year}",
+            snbc::LAST_INVENTORY_YEAR
+        )));
     }
     let mut inventories = history.clone();
     inventories.push(baseline.inventory.clone());

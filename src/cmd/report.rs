@@ -104,12 +104,6 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             other.to_uppercase()
         );
     }
-    if options.target.is_snbc() && !options.history.is_empty() {
-        crate::usage!(
-            "--target {} does not go with --history: Bilan Carbone+ raises an SNBC path's rates to make up for the overshoot since the latest earlier inventory, which bilan does not do yet; use another --target or leave --history out",
-            options.target.code()
-        );
-    }
     let sink = Sink::new(Some(options.output));
     let mut inputs = vec![options.inventory];
     inputs.extend(options.factors.iter().map(PathBuf::as_path));

@@ -40,12 +40,6 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     if options.dialect != crate::render::sheet::Dialect::Standard && options.format != Format::Csv {
         crate::usage!("--csv-dialect applies to --format csv");
     }
-    if options.target.is_snbc() && !options.history.is_empty() {
-        crate::usage!(
-            "--target {} does not go with --history: Bilan Carbone+ raises an SNBC path's rates to make up for the overshoot since the latest earlier inventory, which bilan does not do yet; run it without --history",
-            options.target.code()
-        );
-    }
     let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
     let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
