@@ -14,7 +14,6 @@ use crate::uncertainty::Quality;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
@@ -301,7 +300,7 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     let checker = Checker {
         file: Arc::clone(&file),
         errors: Vec::new(),
-        seen: HashSet::new(),
+        seen: LineIds::default(),
         next_line: 0,
         sheet: None,
     };
@@ -333,7 +332,7 @@ pub fn parse_included(
     file: &str,
     text: &str,
     lines_before: usize,
-    ids: &mut HashSet<String>,
+    ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
     let file: Arc<str> = Arc::from(file);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -366,11 +365,15 @@ pub fn parse_included(
     InputErrors::or_ok(checker.errors, text, raw.lines.0)
 }
 
+/// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from
+/// files written by others).
+pub type LineIds = foldhash::HashSet<String>;
+
 struct Checker {
     file: Arc<str>,
     errors: Vec<InputError>,
     /// Line ids seen so far.
-    seen: HashSet<String>,
+    seen: LineIds,
     /// Lines read so far (for the default id `line-<n>`).
     next_line: usize,
     /// The sheet, for lines read from a workbook (positions are cells: `file!sheet!C12`).
