@@ -61,9 +61,11 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         .map(|m| format!("{} ({} tCO2e)", m.year, human(tonnes(m.kgco2e), 2, lang)))
         .collect();
     let rate = per_year(rate_decimal(target.rate_f64), lang);
-    // On the 2020 path, the path's own start is its reference.
-    let (ref_year, ref_kg) = match target.emissions_2020 {
-        Some(e2020) if target.on_track => (SBTI_FROM, e2020),
+    // On the 2020 path (or the earlier inventory's SNBC path), the path's own start is its
+    // reference.
+    let (ref_year, ref_kg) = match (target.emissions_2020, target.snbc_reference) {
+        (Some(e2020), _) if target.on_track => (SBTI_FROM, e2020),
+        (_, Some(r)) if target.on_track => (r.year, r.kgco2e),
         _ => (reference.year, reference.kgco2e),
     };
     let fr = lang == Lang::Fr;
@@ -100,6 +102,29 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
             t(ref_kg)
         )
     });
+    let snbc_path = match target.snbc_reference {
+        Some(r) if target.on_track => Some(r.path),
+        _ => target.snbc,
+    };
+    if let Some(path) = &snbc_path {
+        let segments: Vec<String> = path
+            .segments()
+            .map(|s| {
+                let rate = per_year(s.rate, lang);
+                if fr {
+                    format!("{rate} de {} à {}", s.from, s.to)
+                } else {
+                    format!("{rate} from {} to {}", s.from, s.to)
+                }
+            })
+            .collect();
+        let secten = path.secten_year;
+        lines.push(if fr {
+            format!("  SNBC : {} (chaque taux porte sur la valeur du début de sa période), constante après 2050 ; taux nationaux de Bilan Carbone+, partant des émissions Secten {secten}", segments.join(", "))
+        } else {
+            format!("  SNBC: {} (each rate applies to the value at the start of its period), held after 2050; Bilan Carbone+'s national rates, from the Secten emissions of {secten}", segments.join(", "))
+        });
+    }
     if let Some(e2020) = target.emissions_2020 {
         let path = t(target.path_2020(year).unwrap_or_default());
         lines.push(match (fr, trajectory.history.is_empty()) {
@@ -110,7 +135,18 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         });
     }
     let next = year + 1;
-    if target.on_track {
+    if let Some(r) = target.snbc_reference {
+        let (r_year, r_kg) = (r.year, t(r.kgco2e));
+        let overshoot = t(target.overshoot_kgco2e.unwrap_or_default());
+        lines.push(match (fr, target.on_track, r.multiplier) {
+            (true, true, _) => format!("  inventaire {year} à moins de 5\u{a0}% de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) : elle reste la cible"),
+            (false, true, _) => format!("  inventory {year} within 5% of the SNBC path from inventory {r_year} ({r_kg} tCO2e): that path stays the target"),
+            (true, false, Some(k)) => format!("  taux multipliés par {} pour compenser les {overshoot} tCO2e émises au-dessus de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) entre {r_year} et {year}", human(rate_decimal(k), 4, lang)),
+            (false, false, Some(k)) => format!("  rates multiplied by {} to make up for the {overshoot} tCO2e emitted above the SNBC path from inventory {r_year} ({r_kg} tCO2e) between {r_year} and {year}", human(rate_decimal(k), 4, lang)),
+            (true, false, None) => format!("  au-dessus de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) en {year}, sans dépassement de son budget depuis {r_year} : taux non relevés"),
+            (false, false, None) => format!("  above the SNBC path from inventory {r_year} ({r_kg} tCO2e) in {year}, with no overshoot of its budget since {r_year}: rates not raised"),
+        });
+    } else if target.on_track {
         lines.push(if fr {
             format!("  inventaire {year} à moins de 5\u{a0}% de la trajectoire partant de 2020 : elle reste la cible")
         } else {
@@ -552,7 +588,7 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
             })
         })
         .collect();
-    let value = json!({
+    let mut value = json!({
         "schema": SCHEMA,
         "unit": "kgCO2e",
         "organisation": trajectory.organisation,
@@ -587,6 +623,35 @@ pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
         "unrated": trajectory.unrated,
         "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
     });
+    // Only SNBC targets carry their segments: the other documents stay as they were.
+    if let (Some(path), Some(object)) = (
+        &target.snbc,
+        value.get_mut("target").and_then(Value::as_object_mut),
+    ) {
+        object.insert(
+            "snbc".into(),
+            json!({
+                "sector": path.sector.map(|s| s.code()),
+                "secten_year": path.secten_year,
+                "segments": path.segments().map(|s| json!({
+                    "from_year": s.from,
+                    "to_year": s.to,
+                    "annual_rate": s.rate_f64(),
+                })).collect::<Vec<_>>(),
+                "held_after": crate::snbc::FINAL_TARGET_YEAR,
+                "multiplier": target.snbc_reference.and_then(|r| r.multiplier),
+                "reference": target.snbc_reference.map(|r| json!({
+                    "year": r.year,
+                    "kgco2e": number(exact(r.kgco2e)),
+                    "segments": r.path.segments().map(|s| json!({
+                        "from_year": s.from,
+                        "to_year": s.to,
+                        "annual_rate": s.rate_f64(),
+                    })).collect::<Vec<_>>(),
+                })),
+            }),
+        );
+    }
     let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
     text.push('\n');
     text
