@@ -311,6 +311,7 @@ mod tests {
             amortization: None,
             sold_products: false,
             ets: false,
+            intragroup: false,
             pci_per_pcs: None,
             market_factor: None,
             site: None,

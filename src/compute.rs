@@ -836,6 +836,7 @@ impl<'a> Engine<'a> {
             allowed: self.inventory.allow.clone(),
             bases: self.base.sources().to_vec(),
             overrides: self.base.overrides().to_vec(),
+            consolidation: None,
         })
     }
 }

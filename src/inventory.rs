@@ -392,6 +392,9 @@ pub struct Line {
     pub sold_products: bool,
     /// Its direct emissions fall under a regulated emission trading scheme (`ets: true`).
     pub ets: bool,
+    /// A flow between entities of the same group (`intragroup: true`): counted when the
+    /// entity is computed alone, left out (and listed) when a group is consolidated.
+    pub intragroup: bool,
     /// kWh PCI per kWh PCS.
     pub pci_per_pcs: Option<Decimal>,
     /// The supplier-specific or residual-mix factor of an electricity or heat line, for the

@@ -14,6 +14,7 @@ pub mod breakdown;
 pub mod cli;
 pub mod cmd;
 pub mod compute;
+pub mod consolidation;
 pub mod contract;
 pub mod diff;
 pub mod embedded;

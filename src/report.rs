@@ -231,4 +231,6 @@ pub struct Report {
     pub bases: Vec<BaseSource>,
     /// Factor ids a later base overrode.
     pub overrides: Vec<Override>,
+    /// A group's consolidation (entities and intra-group lines), `None` for one inventory.
+    pub consolidation: Option<Box<crate::consolidation::Consolidation>>,
 }

@@ -11,6 +11,8 @@ use crate::warning::Code;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
+mod group;
+
 /// The embedded base plus the `--factors` files, read and merged once for all inventories; the
 /// inventories' own `factors:` files are parsed once each too (by canonical path).
 pub struct Bases {
@@ -115,13 +117,26 @@ pub fn compute_with_inventory(
     path: &Path,
     bases: &Bases,
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
-    let (inventory, sources) = files::read_inventory_within(path, bases.within.as_deref())?;
+    let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
+        Ok(read) => read,
+        // A group is told by its `entities:`: read it only then (one inventory is read once).
+        Err(errors) if is_group_error(&errors) => return group::compute(path, bases),
+        Err(errors) => return Err(errors),
+    };
     let base = bases.for_inventory(&inventory, path)?;
     let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
     })?;
     report.warnings.retain(|w| !bases.allow.contains(&w.code));
     Ok((inventory, report))
+}
+
+/// Whether reading `path` as one inventory failed because it is a group.
+fn is_group_error(errors: &InputErrors) -> bool {
+    errors
+        .0
+        .iter()
+        .any(|e| e.message == crate::load::inventory::GROUP_FILE)
 }
 
 /// The rows a loaded base skipped, as warnings naming its file and line.

@@ -191,6 +191,11 @@ pub fn display(path: &Path) -> String {
 pub struct Sources(Vec<(String, String, crate::error::LineStarts)>);
 
 impl Sources {
+    /// Adds the texts of `other` (a group's entities).
+    pub fn extend(&mut self, other: Sources) {
+        self.0.extend(other.0);
+    }
+
     /// Adds the source line to `error` when it points into one of the files.
     pub fn annotate(&self, error: InputError) -> InputError {
         if error.snippet.is_some() {

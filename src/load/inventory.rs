@@ -23,6 +23,10 @@ pub use table::{Cell, KEYS, LAST_KEY, TableLines, column_letters};
 
 type Text = Spanned<String>;
 
+/// The error on a group file read as one inventory (callers that read groups catch it).
+pub const GROUP_FILE: &str =
+    "`entities:` makes this file a group inventory, which cannot be read here";
+
 /// The longest amortisation period accepted, in years.
 pub const MAX_AMORTIZATION_YEARS: u32 = 100;
 
@@ -55,6 +59,9 @@ struct RawInventory {
     allow: Option<Vec<Text>>,
     #[serde(default)]
     price_index: Option<Ordered<Text>>,
+    /// A group's entity inventories (read by `load::group`).
+    #[serde(default)]
+    entities: Option<Spanned<de::IgnoredAny>>,
 }
 
 #[derive(Deserialize)]
@@ -229,6 +236,8 @@ struct RawLine {
     #[serde(default)]
     ets: Option<bool>,
     #[serde(default)]
+    intragroup: Option<bool>,
+    #[serde(default)]
     pci_per_pcs: Option<Text>,
     #[serde(default)]
     factor_uncertainty: Option<Text>,
@@ -325,6 +334,28 @@ fn parse_whole(file: &Arc<str>, text: &str) -> Result<Inventory, InputErrors> {
     InputErrors::or_ok(checker.errors, text, inventory)
 }
 
+/// Reads a group inventory's own keys (organisation, period, perimeter…; its `entities:` are
+/// read by [`crate::load::group`]).
+pub fn parse_group(file: &str, text: &str) -> Result<Inventory, InputErrors> {
+    let file: Arc<str> = Arc::from(file);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut checker = Checker::new(&file, LineIds::default(), 0);
+    checker.group = true;
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
+    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+    let raw = parsed?;
+    let Some(mut checker) = checker else {
+        return Err(InputError::new(
+            Position::file(&file),
+            "internal error: lost the line checker",
+        )
+        .into());
+    };
+    let inventory = checker.inventory(raw);
+    InputErrors::or_ok(checker.errors, text, inventory)
+}
+
 /// A file named by an inventory's `include:`: lines only.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -380,6 +411,8 @@ struct Checker {
     sheet: Option<Arc<str>>,
     /// Lines before the parsed text in the file (a chunk of a big `lines:` block).
     line_offset: u64,
+    /// Reading a group's own keys (`entities:` instead of `lines:`).
+    group: bool,
 }
 
 impl Checker {
@@ -440,7 +473,34 @@ impl Checker {
             .collect();
         let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
-        if raw.lines.is_none() && raw.include.as_ref().is_none_or(Vec::is_empty) {
+        if let Some(entities) = &raw.entities
+            && !self.group
+        {
+            let at = self.at(entities);
+            self.error(
+                at,
+                GROUP_FILE,
+                "give a group to compute or check, or give one entity's own inventory",
+            );
+        }
+        if self.group {
+            if let Some(lines) = &raw.lines {
+                let at = self.at(lines);
+                self.error(
+                    at,
+                    "a group lists `entities:`, not `lines:`",
+                    "put these lines in an entity's inventory and list it under `entities:`",
+                );
+            }
+            if let Some(first) = raw.include.as_ref().and_then(|i| i.first()) {
+                let at = self.at(first);
+                self.error(
+                    at,
+                    "a group lists `entities:`, not `include:`",
+                    "include the files from an entity's inventory and list it under `entities:`",
+                );
+            }
+        } else if raw.lines.is_none() && raw.include.as_ref().is_none_or(Vec::is_empty) {
             self.error(
                 Position::new(&self.file, 1, 1),
                 "the inventory has no `lines:`",
@@ -1046,6 +1106,7 @@ impl Checker {
             amortization,
             sold_products: raw.sold_products.unwrap_or(false),
             ets: raw.ets.unwrap_or(false),
+            intragroup: raw.intragroup.unwrap_or(false),
             pci_per_pcs,
             market_factor,
             site: raw.site,

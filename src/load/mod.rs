@@ -12,6 +12,7 @@ pub mod factor_csv;
 pub mod factors;
 pub mod fec;
 pub mod files;
+pub mod group;
 pub mod inventory;
 pub mod ledger;
 pub mod line_tables;

@@ -178,6 +178,7 @@ impl Checker {
             next_line: lines_before,
             sheet: None,
             line_offset: 0,
+            group: false,
         }
     }
 }

@@ -16,7 +16,7 @@ use serde_saphyr::{Location, Spanned};
 use std::sync::Arc;
 
 /// The keys a header may name, in the order of the collection workbook's columns.
-pub const KEYS: [&str; 29] = [
+pub const KEYS: [&str; 30] = [
     "id",
     "label",
     "factor",
@@ -31,6 +31,7 @@ pub const KEYS: [&str; 29] = [
     "amortization.years",
     "sold_products",
     "ets",
+    "intragroup",
     "pci_per_pcs",
     "factor_uncertainty",
     "market_factor",
@@ -265,6 +266,7 @@ impl Checker {
             },
             sold_products: raw.sold_products,
             ets: raw.ets,
+            intragroup: raw.intragroup,
             pci_per_pcs: raw.pci_per_pcs,
             factor_uncertainty: raw.factor_uncertainty,
             factor_quality: raw.factor_quality.map(|(q, at)| Spanned::new(q, at, at)),
@@ -298,6 +300,7 @@ struct RawRow {
     years: Option<Text>,
     sold_products: Option<bool>,
     ets: Option<bool>,
+    intragroup: Option<bool>,
     pci_per_pcs: Option<Text>,
     factor_uncertainty: Option<Text>,
     factor_quality: Option<(RawQuality, Location)>,
@@ -330,7 +333,7 @@ impl RawRow {
             "post" => self.post = Some(text),
             "purpose" => self.purpose = Some(text),
             "direction" => self.direction = Some(text),
-            "mobile" | "sold_products" | "ets" => {
+            "mobile" | "sold_products" | "ets" | "intragroup" => {
                 let value = match text.value.to_ascii_lowercase().as_str() {
                     "true" | "vrai" | "yes" | "oui" | "1" => true,
                     "false" | "faux" | "no" | "non" | "0" => false,
@@ -348,6 +351,8 @@ impl RawRow {
                     self.mobile = Some(Spanned::new(value, text.referenced, text.defined));
                 } else if key == "ets" {
                     self.ets = Some(value);
+                } else if key == "intragroup" {
+                    self.intragroup = Some(value);
                 } else {
                     self.sold_products = Some(value);
                 }
@@ -405,6 +410,7 @@ impl TableLines {
                 next_line: lines_before,
                 sheet: sheet.map(Arc::from),
                 line_offset: 0,
+                group: false,
             },
             header: None,
             lines: Vec::new(),
