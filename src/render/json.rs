@@ -304,6 +304,9 @@ struct Document<'a> {
     gases: Option<Gases>,
     scope2_market_based: MarketScope2,
     ratios: Vec<Ratio<'a>>,
+    /// A group's `consolidation`, `entities` and `intragroup_lines`.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    group: Option<super::consolidation::GroupJson<'a>>,
     bases: Vec<Base<'a>>,
     warnings: Vec<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -383,6 +386,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_> {
                 kgco2e_per_unit: Num(rounded(r.kgco2e_per_unit, 3)),
             })
             .collect(),
+        group: super::consolidation::json(report),
         bases: report
             .bases
             .iter()

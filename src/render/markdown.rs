@@ -43,5 +43,6 @@ pub fn render(report: &Report, lang: Lang) -> String {
             out.push_str("  \n");
         }
     }
+    out.push_str(&super::consolidation::markdown(report, lang));
     out
 }

@@ -5,6 +5,7 @@ pub mod batch;
 pub mod bcplus;
 pub mod beges;
 pub mod breakdown;
+pub mod consolidation;
 pub mod csv;
 pub mod diff;
 pub mod explain;

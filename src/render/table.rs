@@ -250,5 +250,6 @@ pub fn render(report: &Report, lang: Lang) -> String {
         out.push_str(&line);
         out.push('\n');
     }
+    out.push_str(&super::consolidation::table(report, lang));
     out
 }

@@ -1,0 +1,202 @@
+//! A group's consolidation in every format: the entities with the share applied, what each
+//! weighs alone and in the group, and the intra-group lines left out.
+
+use super::grid::Grid;
+use super::json::exact_num;
+use super::{exact, human, percent, tonnes};
+use crate::consolidation::Consolidation;
+use crate::contract::Num;
+use crate::post::Lang;
+use crate::report::Report;
+use serde::Serialize;
+
+/// The JSON of a group (flattened into the result document): `consolidation`, `entities`,
+/// `intragroup_lines`.
+#[derive(Serialize)]
+pub struct GroupJson<'a> {
+    consolidation: &'static str,
+    entities: Vec<EntityJson<'a>>,
+    intragroup_lines: Vec<IntragroupJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct EntityJson<'a> {
+    id: &'a str,
+    name: &'a str,
+    file: &'a str,
+    share_applied: Num,
+    total_kgco2e: Num,
+    consolidated_kgco2e: Num,
+}
+
+#[derive(Serialize)]
+struct IntragroupJson<'a> {
+    entity: &'a str,
+    id: &'a str,
+    label: &'a str,
+    post: &'static str,
+    kgco2e: Num,
+}
+
+/// The group's JSON section, `None` for one inventory.
+pub fn json(report: &Report) -> Option<GroupJson<'_>> {
+    let c = report.consolidation.as_deref()?;
+    Some(GroupJson {
+        consolidation: c.approach.as_str(),
+        entities: c
+            .entities
+            .iter()
+            .map(|e| EntityJson {
+                id: &e.id,
+                name: &e.name,
+                file: &e.file,
+                share_applied: exact_num(e.factor),
+                total_kgco2e: exact_num(e.total_kgco2e),
+                consolidated_kgco2e: exact_num(e.consolidated_kgco2e),
+            })
+            .collect(),
+        intragroup_lines: c
+            .intragroup
+            .iter()
+            .map(|l| IntragroupJson {
+                entity: &l.entity,
+                id: &l.id,
+                label: &l.label,
+                post: l.post.code(),
+                kgco2e: exact_num(l.kgco2e),
+            })
+            .collect(),
+    })
+}
+
+/// The two grids: entities, then intra-group lines (`None` when there are none).
+fn grids(c: &Consolidation, lang: Lang) -> (Grid, Option<Grid>) {
+    let header = match lang {
+        Lang::Fr => vec![
+            "Entité",
+            "Nom",
+            "Fichier",
+            "Part retenue",
+            "tCO2e (seule)",
+            "tCO2e consolidées",
+        ],
+        Lang::En => vec![
+            "Entity",
+            "Name",
+            "File",
+            "Share applied",
+            "tCO2e (alone)",
+            "tCO2e consolidated",
+        ],
+    };
+    let rows = c
+        .entities
+        .iter()
+        .map(|e| {
+            vec![
+                e.id.clone(),
+                e.name.clone(),
+                e.file.clone(),
+                percent(e.factor, lang),
+                human(tonnes(e.total_kgco2e), 2, lang),
+                human(tonnes(e.consolidated_kgco2e), 2, lang),
+            ]
+        })
+        .collect();
+    let entities = Grid::new(header, rows, 3);
+    if c.intragroup.is_empty() {
+        return (entities, None);
+    }
+    let header = match lang {
+        Lang::Fr => vec!["Entité", "Ligne", "Libellé", "Poste", "tCO2e"],
+        Lang::En => vec!["Entity", "Line", "Label", "Post", "tCO2e"],
+    };
+    let rows = c
+        .intragroup
+        .iter()
+        .map(|l| {
+            vec![
+                l.entity.clone(),
+                l.id.clone(),
+                l.label.clone(),
+                l.post.code().to_string(),
+                human(tonnes(l.kgco2e), 2, lang),
+            ]
+        })
+        .collect();
+    (entities, Some(Grid::new(header, rows, 4)))
+}
+
+fn titles(c: &Consolidation, lang: Lang) -> (String, &'static str) {
+    match lang {
+        Lang::Fr => (
+            format!("Entités ({}) :", c.approach.as_str()),
+            "Flux intra-groupe (hors total consolidé) :",
+        ),
+        Lang::En => (
+            format!("Entities ({}):", c.approach.as_str()),
+            "Intra-group flows (not in the consolidated total):",
+        ),
+    }
+}
+
+/// The section after the table; empty for one inventory.
+pub fn table(report: &Report, lang: Lang) -> String {
+    let Some(c) = report.consolidation.as_deref() else {
+        return String::new();
+    };
+    let (entities, intragroup) = grids(c, lang);
+    let (title, flows) = titles(c, lang);
+    let mut out = format!("\n{title}\n{}\n", entities.table());
+    if let Some(grid) = intragroup {
+        out.push_str(&format!("\n{flows}\n{}\n", grid.table()));
+    }
+    out
+}
+
+/// The section after the Markdown table; empty for one inventory.
+pub fn markdown(report: &Report, lang: Lang) -> String {
+    let Some(c) = report.consolidation.as_deref() else {
+        return String::new();
+    };
+    let (entities, intragroup) = grids(c, lang);
+    let (title, flows) = titles(c, lang);
+    let mut out = format!("\n### {}\n\n{}\n", title.trim_end_matches([':', ' ']), entities.markdown());
+    if let Some(grid) = intragroup {
+        out.push_str(&format!(
+            "\n### {}\n\n{}\n",
+            flows.trim_end_matches([':', ' ']),
+            grid.markdown()
+        ));
+    }
+    out
+}
+
+/// The entities as CSV rows (`entity,name,file,share_applied,total_kgco2e,consolidated_kgco2e`,
+/// then the intra-group lines as `intragroup,entity,line_id,label,post,kgco2e`), for a group.
+pub fn csv(report: &Report) -> Option<String> {
+    let c = report.consolidation.as_deref()?;
+    let mut rows = vec![
+        [
+            "entity",
+            "name",
+            "file",
+            "share_applied",
+            "total_kgco2e",
+            "consolidated_kgco2e",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for e in &c.entities {
+        rows.push(vec![
+            e.id.clone(),
+            e.name.clone(),
+            e.file.clone(),
+            exact(e.factor),
+            exact(e.total_kgco2e),
+            exact(e.consolidated_kgco2e),
+        ]);
+    }
+    Some(super::grid::csv(rows))
+}
