@@ -65,7 +65,11 @@ impl Control {
 /// control approach, the equity `share` (a fraction in (0, 1]) under equity share. `None` when
 /// the entry lacks what the approach needs (`share` under equity share, `control` under a
 /// control approach).
-pub fn factor(approach: Approach, share: Option<Decimal>, control: Option<Control>) -> Option<Decimal> {
+pub fn factor(
+    approach: Approach,
+    share: Option<Decimal>,
+    control: Option<Control>,
+) -> Option<Decimal> {
     let whole = |held: bool| if held { Decimal::ONE } else { Decimal::ZERO };
     match approach {
         Approach::EquityShare => share,
@@ -190,7 +194,10 @@ pub fn breakdown(
     let mut next = group.lines.iter();
     for (entity, report) in entities.iter().zip(alone) {
         if entity.inventory.lines.len() != report.lines.len() {
-            return Err(format!("entity `{}`: its lines and results differ", entity.id));
+            return Err(format!(
+                "entity `{}`: its lines and results differ",
+                entity.id
+            ));
         }
         let mut consolidated = Decimal::ZERO;
         for (line, result) in entity.inventory.lines.iter().zip(&report.lines) {
@@ -208,10 +215,16 @@ pub fn breakdown(
                 continue;
             }
             let Some(counted) = next.next() else {
-                return Err(format!("entity `{}`: line `{}` is missing", entity.id, line.id));
+                return Err(format!(
+                    "entity `{}`: line `{}` is missing",
+                    entity.id, line.id
+                ));
             };
             if counted.id != format!("{}{SEPARATOR}{}", entity.id, line.id) {
-                return Err(format!("entity `{}`: line `{}` is out of place", entity.id, line.id));
+                return Err(format!(
+                    "entity `{}`: line `{}` is out of place",
+                    entity.id, line.id
+                ));
             }
             if counted.factor != result.factor {
                 return Err(format!(
@@ -250,10 +263,22 @@ mod tests {
             financial: true,
             operational: false,
         };
-        assert_eq!(factor(Approach::EquityShare, Some(sixty), Some(financial)), Some(sixty));
-        assert_eq!(factor(Approach::FinancialControl, Some(sixty), Some(financial)), Some(Decimal::ONE));
-        assert_eq!(factor(Approach::OperationalControl, Some(sixty), Some(financial)), Some(Decimal::ZERO));
+        assert_eq!(
+            factor(Approach::EquityShare, Some(sixty), Some(financial)),
+            Some(sixty)
+        );
+        assert_eq!(
+            factor(Approach::FinancialControl, Some(sixty), Some(financial)),
+            Some(Decimal::ONE)
+        );
+        assert_eq!(
+            factor(Approach::OperationalControl, Some(sixty), Some(financial)),
+            Some(Decimal::ZERO)
+        );
         assert_eq!(factor(Approach::EquityShare, None, Some(financial)), None);
-        assert_eq!(factor(Approach::OperationalControl, Some(sixty), None), None);
+        assert_eq!(
+            factor(Approach::OperationalControl, Some(sixty), None),
+            None
+        );
     }
 }

@@ -25,6 +25,7 @@ mod examples;
 mod factors;
 mod fec;
 mod fuzz_regressions;
+mod group;
 mod monte_carlo;
 mod properties;
 mod readme;

@@ -32,8 +32,10 @@ pub struct Group {
 
 /// Whether `text` is a group inventory: it has a top-level `entities:` key.
 pub fn is_group(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.strip_prefix("entities").is_some_and(|rest| rest.trim_start().starts_with(':')))
+    text.lines().any(|l| {
+        l.strip_prefix("entities")
+            .is_some_and(|rest| rest.trim_start().starts_with(':'))
+    })
 }
 
 /// Only the `entities:` of a group file (its other keys are read by
@@ -64,7 +66,9 @@ impl<'de> Deserialize<'de> for RawControl {
         impl<'de> Visitor<'de> for ControlVisitor {
             type Value = RawControl;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("financial, operational, none, or a list such as [financial, operational]")
+                f.write_str(
+                    "financial, operational, none, or a list such as [financial, operational]",
+                )
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<RawControl, E> {
                 Ok(RawControl(vec![v.trim().to_string()]))
@@ -178,7 +182,8 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     fn error(&mut self, at: Position, text: &str, message: String, help: &str) {
-        self.errors.push(InputError::new(at, message).help(help).with_source(text));
+        self.errors
+            .push(InputError::new(at, message).help(help).with_source(text));
     }
 
     /// The entries of the group at `path` (its text `text`, parsed `raw`), their ids under
@@ -205,37 +210,70 @@ impl Walk<'_> {
             if let Some(root) = self.within
                 && !files::is_within(&entity_path, root)
             {
-                let message = format!("entity `{written}` is outside the folder {}", root.display());
-                self.error(inventory_at, text, message, "batch reads only files inside its input folder");
+                let message = format!(
+                    "entity `{written}` is outside the folder {}",
+                    root.display()
+                );
+                self.error(
+                    inventory_at,
+                    text,
+                    message,
+                    "batch reads only files inside its input folder",
+                );
                 continue;
             }
             let real = match std::fs::canonicalize(&entity_path) {
                 Ok(real) => real,
                 Err(e) => {
                     let message = format!("cannot read entity `{written}`: {e}");
-                    self.error(inventory_at, text, message, "the path is relative to the group file");
+                    self.error(
+                        inventory_at,
+                        text,
+                        message,
+                        "the path is relative to the group file",
+                    );
                     continue;
                 }
             };
             if self.stack.contains(&real) {
-                let message = format!("`{written}` is a group that lists itself, directly or through another group");
-                self.error(inventory_at, text, message, "a group lists its entities and the groups below it, never one above");
+                let message = format!(
+                    "`{written}` is a group that lists itself, directly or through another group"
+                );
+                self.error(
+                    inventory_at,
+                    text,
+                    message,
+                    "a group lists its entities and the groups below it, never one above",
+                );
                 continue;
             }
             if let Some((_, first)) = self.seen.iter().find(|(p, _)| *p == real) {
-                let message = format!("entity `{written}` is listed twice (also at {first}): it would count twice");
-                self.error(inventory_at, text, message, "list each entity once in the whole group");
+                let message = format!(
+                    "entity `{written}` is listed twice (also at {first}): it would count twice"
+                );
+                self.error(
+                    inventory_at,
+                    text,
+                    message,
+                    "list each entity once in the whole group",
+                );
                 continue;
             }
             self.seen.push((real.clone(), inventory_at.clone()));
             let own_id = entry.id.as_ref().map_or_else(
                 || {
-                    let trimmed = written.strip_suffix(".yaml").or_else(|| written.strip_suffix(".yml"));
+                    let trimmed = written
+                        .strip_suffix(".yaml")
+                        .or_else(|| written.strip_suffix(".yml"));
                     trimmed.unwrap_or(&written).to_string()
                 },
                 |id| id.value.trim().to_string(),
             );
-            let id = if prefix.is_empty() { own_id } else { format!("{prefix}/{own_id}") };
+            let id = if prefix.is_empty() {
+                own_id
+            } else {
+                format!("{prefix}/{own_id}")
+            };
             let combined = factor * own;
             let entity_text = match files::read_text(&entity_path) {
                 Ok(t) => t,
@@ -245,7 +283,15 @@ impl Walk<'_> {
                 }
             };
             if is_group(&entity_text) {
-                self.nested(&entity_path, real, &entity_text, &inventory_at, text, &id, combined);
+                self.nested(
+                    &entity_path,
+                    real,
+                    &entity_text,
+                    &inventory_at,
+                    text,
+                    &id,
+                    combined,
+                );
             } else {
                 self.entity(&entity_path, &inventory_at, text, id, combined);
             }
@@ -253,7 +299,13 @@ impl Walk<'_> {
     }
 
     /// The fraction an entry's own `share:`/`control:` give under the approach.
-    fn factor(&mut self, file: &Arc<str>, text: &str, entry: &RawEntity, at: &Position) -> Option<Decimal> {
+    fn factor(
+        &mut self,
+        file: &Arc<str>,
+        text: &str,
+        entry: &RawEntity,
+        at: &Position,
+    ) -> Option<Decimal> {
         let mut ok = true;
         let share = match &entry.share {
             None => None,
@@ -262,7 +314,8 @@ impl Walk<'_> {
                 match parse_percent(&share.value) {
                     Ok(value) if value > Decimal::ZERO && value <= Decimal::ONE => Some(value),
                     Ok(_) => {
-                        let message = format!("share `{}` is outside (0 %, 100 %]", share.value.trim());
+                        let message =
+                            format!("share `{}` is outside (0 %, 100 %]", share.value.trim());
                         self.error(share_at, text, message, "write the group's share of the entity's equity, above 0 % and at most 100 %");
                         ok = false;
                         None
@@ -288,7 +341,12 @@ impl Walk<'_> {
                         _ => {
                             let message = format!("unknown control `{name}`");
                             let control_at = yaml::position(file, control);
-                            self.error(control_at, text, message, "use financial, operational, [financial, operational] or none");
+                            self.error(
+                                control_at,
+                                text,
+                                message,
+                                "use financial, operational, [financial, operational] or none",
+                            );
                             ok = false;
                         }
                     }
@@ -311,7 +369,12 @@ impl Walk<'_> {
                     "add `control: financial`, `operational`, `[financial, operational]` or `none`",
                 ),
             };
-            self.error(at.clone(), text, format!("{message} ({})", self.approach.as_str()), help);
+            self.error(
+                at.clone(),
+                text,
+                format!("{message} ({})", self.approach.as_str()),
+                help,
+            );
         }
         found
     }
@@ -337,7 +400,12 @@ impl Walk<'_> {
             Ok(raw) => raw,
             Err(e) => return self.errors.push(e),
         };
-        match header.perimeter.consolidation.as_deref().and_then(Approach::parse) {
+        match header
+            .perimeter
+            .consolidation
+            .as_deref()
+            .and_then(Approach::parse)
+        {
             None => return self.errors.push(missing_approach(&file, &raw, text)),
             Some(approach) if approach != self.approach => {
                 let message = format!(
@@ -345,7 +413,12 @@ impl Walk<'_> {
                     approach.as_str(),
                     self.approach.as_str()
                 );
-                return self.error(entry_at.clone(), parent_text, message, "consolidate a whole group with one approach");
+                return self.error(
+                    entry_at.clone(),
+                    parent_text,
+                    message,
+                    "consolidate a whole group with one approach",
+                );
             }
             Some(_) => {}
         }
@@ -357,7 +430,14 @@ impl Walk<'_> {
         self.stack.pop();
     }
 
-    fn entity(&mut self, path: &Path, entry_at: &Position, parent_text: &str, id: String, factor: Decimal) {
+    fn entity(
+        &mut self,
+        path: &Path,
+        entry_at: &Position,
+        parent_text: &str,
+        id: String,
+        factor: Decimal,
+    ) {
         let (mut inventory, sources) = match files::read_inventory_within(path, self.within) {
             Ok(read) => read,
             Err(e) => return self.errors.extend(e.0),
@@ -375,7 +455,12 @@ impl Walk<'_> {
                         (change * Decimal::ONE_HUNDRED).normalize(),
                         (other * Decimal::ONE_HUNDRED).normalize()
                     );
-                    return self.error(entry_at.clone(), parent_text, message, "give every entity of a group the same `price_index:` changes");
+                    return self.error(
+                        entry_at.clone(),
+                        parent_text,
+                        message,
+                        "give every entity of a group the same `price_index:` changes",
+                    );
                 }
                 Some(_) => {}
                 None => self.prices.push((*year, *change)),
@@ -401,6 +486,11 @@ impl Walk<'_> {
             "`{name}` covers {} to {}, the group {} to {}",
             period.start, period.end, self.period.start, self.period.end
         );
-        self.error(entry_at.clone(), parent_text, message, "consolidate the entities' inventories of the group's period");
+        self.error(
+            entry_at.clone(),
+            parent_text,
+            message,
+            "consolidate the entities' inventories of the group's period",
+        );
     }
 }

@@ -161,7 +161,11 @@ pub fn markdown(report: &Report, lang: Lang) -> String {
     };
     let (entities, intragroup) = grids(c, lang);
     let (title, flows) = titles(c, lang);
-    let mut out = format!("\n### {}\n\n{}\n", title.trim_end_matches([':', ' ']), entities.markdown());
+    let mut out = format!(
+        "\n### {}\n\n{}\n",
+        title.trim_end_matches([':', ' ']),
+        entities.markdown()
+    );
     if let Some(grid) = intragroup {
         out.push_str(&format!(
             "\n### {}\n\n{}\n",
