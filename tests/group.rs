@@ -349,3 +349,24 @@ fn a_group_holds_entities_not_lines() {
         "error: groupe.yaml:10:3: a group lists `entities:`, not `lines:`"
     );
 }
+
+#[test]
+fn intragroup_is_a_column_of_line_tables() {
+    let dir = tree("financial-control");
+    let b = FILIALE_B.replace("lines:\n", "include: [flux.csv]\nlines:\n");
+    std::fs::write(dir.path().join("filiale-b/2025.yaml"), b).unwrap();
+    std::fs::write(
+        dir.path().join("filiale-b/flux.csv"),
+        "id;label;factor;quantity;unit;post;intragroup\nvente-a;CO2 vendu à A;43014;40;kg;1.3;oui\n",
+    )
+    .unwrap();
+    let doc = json(dir.path(), "groupe.yaml");
+    // Financial control: as above (5533), B's 40 kg to A left out.
+    assert_eq!(dec(&doc["total"]["kgco2e"]), d("5533"));
+    let flows = doc["intragroup_lines"].as_array().unwrap();
+    let ids: Vec<&str> = flows.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["dechets-b", "vente-a"]);
+    assert_eq!(dec(&flows[1]["kgco2e"]), d("40"));
+    // B alone: 4240 + 40.
+    assert_eq!(dec(&doc["entities"][1]["total_kgco2e"]), d("4280"));
+}

@@ -16,7 +16,7 @@ use serde_saphyr::{Location, Spanned};
 use std::sync::Arc;
 
 /// The keys a header may name, in the order of the collection workbook's columns.
-pub const KEYS: [&str; 30] = [
+pub const KEYS: [&str; 29] = [
     "id",
     "label",
     "factor",
@@ -31,7 +31,6 @@ pub const KEYS: [&str; 30] = [
     "amortization.years",
     "sold_products",
     "ets",
-    "intragroup",
     "pci_per_pcs",
     "factor_uncertainty",
     "market_factor",
@@ -51,6 +50,10 @@ pub const KEYS: [&str; 30] = [
 
 /// `factor_quality.completeness` completes [`KEYS`] (kept apart to keep the array readable).
 pub const LAST_KEY: &str = "factor_quality.completeness";
+
+/// A key a header may name that the collection workbook leaves out: `intragroup` concerns the
+/// group that consolidates the entity, not the colleagues who collect its data.
+pub const GROUP_KEY: &str = "intragroup";
 
 /// The keys a row must fill.
 const REQUIRED: [&str; 4] = ["label", "factor", "quantity", "unit"];
@@ -104,7 +107,7 @@ impl Header {
             }
             let Some(key) = KEYS
                 .iter()
-                .chain(std::iter::once(&LAST_KEY))
+                .chain([&LAST_KEY, &GROUP_KEY])
                 .find(|k| k.eq_ignore_ascii_case(name))
             else {
                 return Err(InputError::new(
@@ -112,7 +115,7 @@ impl Header {
                     format!("unknown column `{name}`"),
                 )
                 .help(format!(
-                    "the header names the keys of a line: {}, {LAST_KEY}",
+                    "the header names the keys of a line: {}, {LAST_KEY}, {GROUP_KEY}",
                     KEYS.join(", ")
                 )));
             };
