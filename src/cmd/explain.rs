@@ -33,7 +33,9 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         let text = if json {
             render::explain::line_json(&explanation, at.as_deref())
         } else {
-            render::explain::line_table(&explanation, at.as_deref(), options.lang)
+            let note = render::consolidation::explain_note(&report, options.id, options.lang);
+            note.unwrap_or_default()
+                + &render::explain::line_table(&explanation, at.as_deref(), options.lang)
         };
         output::write(&Sink::Stdout, &text)?;
         return Ok(0);

@@ -3,7 +3,7 @@
 
 use super::grid::Grid;
 use super::json::exact_num;
-use super::{exact, human, percent, tonnes};
+use super::{human, percent, tonnes};
 use crate::consolidation::Consolidation;
 use crate::contract::Num;
 use crate::post::Lang;
@@ -176,31 +176,24 @@ pub fn markdown(report: &Report, lang: Lang) -> String {
     out
 }
 
-/// The entities as CSV rows (`entity,name,file,share_applied,total_kgco2e,consolidated_kgco2e`,
-/// then the intra-group lines as `intragroup,entity,line_id,label,post,kgco2e`), for a group.
-pub fn csv(report: &Report) -> Option<String> {
+/// For `explain` on a group's line: which entity it comes from and the share its quantity was
+/// multiplied by (the quantity shown is the consolidated one, not the one written).
+pub fn explain_note(report: &Report, line_id: &str, lang: Lang) -> Option<String> {
     let c = report.consolidation.as_deref()?;
-    let mut rows = vec![
-        [
-            "entity",
-            "name",
-            "file",
-            "share_applied",
-            "total_kgco2e",
-            "consolidated_kgco2e",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for e in &c.entities {
-        rows.push(vec![
-            e.id.clone(),
-            e.name.clone(),
-            e.file.clone(),
-            exact(e.factor),
-            exact(e.total_kgco2e),
-            exact(e.consolidated_kgco2e),
-        ]);
-    }
-    Some(super::grid::csv(rows))
+    let (entity, own) = line_id.rsplit_once(crate::consolidation::SEPARATOR)?;
+    let e = c.entities.iter().find(|e| e.id == entity)?;
+    Some(match lang {
+        Lang::Fr => format!(
+            "Groupe ({}) : ligne `{own}` de l'entité `{entity}` ({}), sa quantité saisie × la part retenue {} : la quantité ci-dessous est la quantité consolidée.\n\n",
+            c.approach.as_str(),
+            e.file,
+            percent(e.factor, lang)
+        ),
+        Lang::En => format!(
+            "Group ({}): line `{own}` of entity `{entity}` ({}), its quantity as written × the share applied {}: the quantity below is the consolidated one.\n\n",
+            c.approach.as_str(),
+            e.file,
+            percent(e.factor, lang)
+        ),
+    })
 }
