@@ -1,4 +1,5 @@
-//! The posts broken down by the lines' `site` or `tags` (`compute --by site|tag`).
+//! The posts broken down by the lines' `site` or `tags`, or a group's entities
+//! (`compute --by site|tag|entity`).
 
 use crate::post::Post;
 use crate::post_map::PostMap;
@@ -13,6 +14,8 @@ pub enum By {
     Site,
     /// Each of the line's `tags`.
     Tag,
+    /// A group's entity the line comes from (lines of one inventory: [`NONE`]).
+    Entity,
 }
 
 /// The key of lines with no site or no tag.
@@ -34,6 +37,21 @@ pub struct Breakdown {
     pub overlapping: bool,
 }
 
+/// The id of the group's entity whose line is `line_id` (the longest entity id it starts with,
+/// followed by the separator).
+fn entity_of<'a>(report: &'a Report, line_id: &str) -> Option<&'a str> {
+    let c = report.consolidation.as_deref()?;
+    c.entities
+        .iter()
+        .map(|e| e.id.as_str())
+        .filter(|id| {
+            line_id
+                .strip_prefix(id)
+                .is_some_and(|rest| rest.starts_with(crate::consolidation::SEPARATOR))
+        })
+        .max_by_key(|id| id.len())
+}
+
 /// Breaks `report` down by `by`.
 pub fn breakdown(report: &Report, by: By) -> Breakdown {
     let keys_of = |line: &crate::report::LineResult| -> Vec<String> {
@@ -41,6 +59,7 @@ pub fn breakdown(report: &Report, by: By) -> Breakdown {
             By::Site => vec![line.site.clone().unwrap_or_else(|| NONE.to_string())],
             By::Tag if line.tags.is_empty() => vec![NONE.to_string()],
             By::Tag => line.tags.clone(),
+            By::Entity => vec![entity_of(report, &line.id).unwrap_or(NONE).to_string()],
         }
     };
     let mut table: BTreeMap<String, PostMap<Decimal>> = BTreeMap::new();

@@ -198,6 +198,8 @@ pub enum ByArg {
     Site,
     /// The lines' `tags` (a line with several tags counts in each).
     Tag,
+    /// A group's entities (consolidated figures).
+    Entity,
 }
 
 /// What `--allow` lets through.

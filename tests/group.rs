@@ -370,3 +370,47 @@ fn intragroup_is_a_column_of_line_tables() {
     // B alone: 4240 + 40.
     assert_eq!(dec(&doc["entities"][1]["total_kgco2e"]), d("4280"));
 }
+
+#[test]
+fn by_entity_gives_each_entitys_consolidated_posts_in_csv() {
+    let dir = tree("equity-share");
+    let (code, out, err) = run_at(
+        dir.path(),
+        &[
+            "compute",
+            "groupe.yaml",
+            "--by",
+            "entity",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let mut rows = out.lines();
+    assert_eq!(
+        rows.next().unwrap(),
+        "code,name,filiale-a/2025,filiale-b/2025,sous-groupe/groupe/filiale-c"
+    );
+    let row = |code: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{code},")))
+            .unwrap()
+            .rsplitn(4, ',')
+            .map(String::from)
+            .collect::<Vec<_>>()
+    };
+    // 1.3: 0.6 × 1000, 0.3 × 500, 0.125 × 200 (columns read from the right).
+    assert_eq!(
+        row("1.3"),
+        [
+            "25",
+            "150",
+            "600",
+            "1.3,Émissions directes des procédés hors énergie"
+        ]
+    );
+    // 3.11: B's 0.3 × 3740 = 1122 (A's waste is intra-group).
+    assert_eq!(&row("3.11")[..3], ["0", "1122", "0"]);
+    // 3.13: A's 0.6 × 293 = 175.8.
+    assert_eq!(&row("3.13")[..3], ["0", "0", "175.8"]);
+}

@@ -54,6 +54,7 @@ pub(crate) fn run(
         ByArg::Post => None,
         ByArg::Site => Some(By::Site),
         ByArg::Tag => Some(By::Tag),
+        ByArg::Entity => Some(By::Entity),
     };
     if by.is_some() && (options.lines || options.format == Format::Json) {
         crate::usage!(

@@ -11,6 +11,8 @@ fn by_name(by: By, lang: Lang) -> &'static str {
         (By::Site, Lang::En) => "site",
         (By::Tag, Lang::Fr) => "étiquette",
         (By::Tag, Lang::En) => "tag",
+        (By::Entity, Lang::Fr) => "entité",
+        (By::Entity, Lang::En) => "entity",
     }
 }
 
