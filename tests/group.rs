@@ -414,3 +414,36 @@ fn by_entity_gives_each_entitys_consolidated_posts_in_csv() {
     // 3.13: A's 0.6 × 293 = 175.8.
     assert_eq!(&row("3.13")[..3], ["0", "0", "175.8"]);
 }
+
+#[test]
+fn one_factor_id_with_two_values_in_two_entities_is_an_error() {
+    // Each entity names its own file giving the id `dechets` a real Base Carbone value: A
+    // household waste incinerated (34650, 374 kgCO2e/t), B CO2 (43014, 1 kgCO2e/kg = 1000 per t).
+    let dir = tree("equity-share");
+    let header = "id,name,unit,kgco2e,uncertainty,category,part,source\n";
+    std::fs::write(
+        dir.path().join("filiale-a/f.csv"),
+        format!("{header}dechets,Incinération,kgCO2e/t,374,,Traitement des déchets > Ménages,,ADEME Base Carbone V23.6 id 34650\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("filiale-b/f.csv"),
+        format!("{header}dechets,CO2,kgCO2e/t,1000,,Traitement des déchets > Ménages,,ADEME Base Carbone V23.6 id 43014 (per t)\n"),
+    )
+    .unwrap();
+    let a = FILIALE_A
+        .replace("lines:\n", "factors: [f.csv]\nlines:\n")
+        .replace(
+            "factor: \"43256\", quantity: 100000, unit: p.km, purpose: business",
+            "factor: dechets, quantity: 1, unit: t",
+        );
+    std::fs::write(dir.path().join("filiale-a/2025.yaml"), a).unwrap();
+    let b = FILIALE_B.replace("lines:\n", "factors: [f.csv]\nlines:\n");
+    std::fs::write(dir.path().join("filiale-b/2025.yaml"), b).unwrap();
+    let (code, out, err) = run_at(dir.path(), &["check", "groupe.yaml"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        err.starts_with("error: groupe.yaml: factor id `dechets` is not the same factor in entity `filiale-a/2025` and in the group"),
+        "{err}"
+    );
+}
