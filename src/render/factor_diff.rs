@@ -153,7 +153,7 @@ pub fn csv(diff: &FactorDiff<'_>) -> String {
 struct JsonPart<'a> {
     kind: &'a str,
     name: &'a str,
-    kgco2e: super::json::Num,
+    kgco2e: crate::contract::Num,
 }
 
 #[derive(Serialize)]
@@ -161,7 +161,7 @@ struct JsonFactor<'a> {
     id: &'a str,
     name: &'a str,
     unit: &'a str,
-    kgco2e: super::json::Num,
+    kgco2e: crate::contract::Num,
     parts: Vec<JsonPart<'a>>,
 }
 
@@ -188,14 +188,14 @@ fn json_factor(f: &Factor) -> JsonFactor<'_> {
         id: &f.id,
         name: &f.name,
         unit: &f.unit,
-        kgco2e: super::json::exact_num(f.kgco2e),
+        kgco2e: crate::contract::Num(f.kgco2e),
         parts: f
             .parts
             .iter()
             .map(|p| JsonPart {
                 kind: &p.kind,
                 name: &p.name,
-                kgco2e: super::json::exact_num(p.kgco2e),
+                kgco2e: crate::contract::Num(p.kgco2e),
             })
             .collect(),
     }
