@@ -834,3 +834,34 @@ fn the_readme_action_plan_checks() {
     let (code, _, stderr) = run_in(&[("inv.yaml", &text)], &["check", "inv.yaml"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+#[test]
+fn the_json_reads_back_into_its_contract_type_unchanged() {
+    let more = "  - id: train
+    label: Train
+    post: \"2.6\"
+    reduction: 150
+    start: 2025
+    duration: 3
+";
+    let text = format!("{HEAD}{GOOD}{more}");
+    let (code, json, stderr) = run_in(
+        &[("inv.yaml", &text)],
+        &["trajectory", "inv.yaml", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Both kinds of reduction, an end date and a duration are in it.
+    for key in [
+        "share_of_posts",
+        "kgco2e_per_year\": 150",
+        "\"end\": \"2026\"",
+        "\"duration_years\": 3",
+    ] {
+        assert!(json.contains(key), "{key}: {json}");
+    }
+    let document: bilan::contract::trajectory::Document = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&document).unwrap() + "\n",
+        json
+    );
+}
