@@ -170,4 +170,34 @@ fn every_json_document_reads_back_into_its_contract_type_unchanged() {
         "json",
     ]);
     same::<contract::diff::Document>(&text, "diff");
+    let text = bilan(&[
+        "compute",
+        "examples/conseil-informatique.yaml",
+        "examples/cooperative.yaml",
+        "--allow",
+        "mixed-organisations",
+        "--format",
+        "json",
+    ]);
+    same::<contract::trend::Document>(&text, "trend");
+    for what in ["elec-siege", "3.10"] {
+        let text = bilan(&[
+            "explain",
+            "examples/conseil-informatique.yaml",
+            what,
+            "--format",
+            "json",
+        ]);
+        same::<contract::explain::Document>(&text, what);
+    }
+    let text = bilan(&[
+        "factors",
+        "diff",
+        "tests/fixtures/Base_Carbone_Test.csv",
+        "tests/fixtures/Base_Carbone_V23.11_derived.csv",
+        "--format",
+        "json",
+    ]);
+    assert!(text.contains("\"changed\": [\n    {"), "{text}");
+    same::<contract::factors_diff::Document>(&text, "factors diff");
 }

@@ -1,6 +1,7 @@
-//! The JSON documents `bilan` writes, as serde types: one file per document with its schema
-//! name, so the renderers that write them and the loader that reads a result back agree on
-//! every field. Exact figures are [`Num`]s.
+//! The JSON documents `bilan` writes, as serde types: one file per document (result, view,
+//! trajectory, diff, trend, explain, factors diff) with its schema name, so the renderers that
+//! write them and the loader that reads a result back agree on every field. Exact figures are
+//! [`Num`]s.
 
 use rust_decimal::Decimal;
 use serde::de::Error as _;
@@ -9,8 +10,11 @@ use std::borrow::Cow;
 use std::str::FromStr;
 
 pub mod diff;
+pub mod explain;
+pub mod factors_diff;
 pub mod result;
 pub mod trajectory;
+pub mod trend;
 pub mod view;
 
 /// `compute --format json`: one inventory's result.
@@ -30,6 +34,11 @@ pub const FACTORS_DIFF: &str = "bilan.factors-diff/1";
 
 /// Text in a document: borrowed from the values when written, owned when read back.
 pub type Text<'a> = Cow<'a, str>;
+
+/// Borrowed texts.
+pub fn texts(all: &[String]) -> Vec<Text<'_>> {
+    all.iter().map(|t| t.as_str().into()).collect()
+}
 
 /// An exact decimal as a JSON number. Written with every digit and no trailing zero
 /// (`1109.68`, `0`; never `1109.680`, `-0` or `1109.6800000000001`): serde_json's arbitrary

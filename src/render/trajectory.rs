@@ -2,8 +2,8 @@
 
 use super::grid::{self, Grid};
 use super::{exact, human, num_rounded, percent, rounded, tonnes};
-use crate::contract::Num;
 use crate::contract::trajectory as doc;
+use crate::contract::{Num, texts};
 use crate::post::Lang;
 use crate::trajectory::{ActionPlan, SBTI_FROM, Trajectory};
 use rust_decimal::Decimal;
@@ -465,10 +465,6 @@ pub fn csv(trajectory: &Trajectory) -> String {
 
 /// JSON schema name of the trajectory.
 pub const SCHEMA: &str = crate::contract::TRAJECTORY;
-
-fn texts(ids: &[String]) -> Vec<crate::contract::Text<'_>> {
-    ids.iter().map(|id| id.as_str().into()).collect()
-}
 
 fn measured(m: &crate::trajectory::Measured) -> doc::Measured<'_> {
     doc::Measured {
