@@ -143,7 +143,7 @@ fn matches(category: &str, prefix: &str) -> bool {
 fn is_transport_ratio(factor: &Factor) -> bool {
     let category = factor.category.trim();
     matches(category, "Achats de services")
-        && crate::text::fold(factor.name.trim()).starts_with("transport")
+        && crate::text::folded_starts_with(factor.name.trim(), "transport")
 }
 
 /// Biofuels made for road vehicles, which Base Carbone files under `Combustibles > Organiques`
@@ -153,8 +153,9 @@ fn is_transport_ratio(factor: &Factor) -> bool {
 fn is_road_biofuel(factor: &Factor) -> bool {
     const ROAD: [&str; 5] = ["biodiesel", "bioethanol", "biognc", "biognl", "hvo"];
     matches(factor.category.trim(), "Combustibles > Organiques") && {
-        let name = crate::text::fold(factor.name.trim());
-        ROAD.iter().any(|fuel| name.starts_with(fuel))
+        let name = factor.name.trim();
+        ROAD.iter()
+            .any(|fuel| crate::text::folded_starts_with(name, fuel))
     }
 }
 

@@ -83,7 +83,8 @@ impl Cli {
     }
 }
 
-/// Output formats of `compute`.
+/// Output formats of `diff`, `trajectory`, `explain` and `factors diff` (`compute` has
+/// [`ComputeFormat`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// A table for people.
@@ -97,6 +98,25 @@ pub enum Format {
     /// An Excel workbook (numbers as numbers, a chart of the posts); with -o FILE.xlsx or
     /// redirected, never to a terminal.
     Xlsx,
+}
+
+/// Output formats of `compute`: those of [`Format`] and the Inline XBRL document.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ComputeFormat {
+    /// A table for people.
+    Table,
+    /// CSV (one row per post; per line part with --lines).
+    Csv,
+    /// JSON, the machine contract (schema bilan.result/1).
+    Json,
+    /// GitHub-flavoured Markdown.
+    Md,
+    /// An Excel workbook (numbers as numbers, a chart of the posts); with -o FILE.xlsx or
+    /// redirected, never to a terminal.
+    Xlsx,
+    /// Inline XBRL (XHTML): the VSME B3 / ESRS E1-6 greenhouse-gas facts, tagged with EFRAG's
+    /// VSME taxonomy; needs organisation.id.
+    Ixbrl,
 }
 
 /// Which CSV to write.
@@ -272,8 +292,8 @@ pub enum Command {
         #[command(flatten)]
         factors: FactorFiles,
         /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = ComputeFormat::Table)]
+        format: ComputeFormat,
         /// Write to this file instead of standard output (atomically; never onto an input).
         #[arg(long, short, value_name = "PATH")]
         output: Option<PathBuf>,

@@ -18,7 +18,6 @@ use crate::unit::{self, ConversionError, HeatingValue, Unit};
 use crate::warning::Code;
 use rayon::prelude::*;
 use rust_decimal::Decimal;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Computes the report of `inventory` with the factors of `base`. Every error found is
@@ -28,7 +27,9 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     // then gather results, warnings and errors in file order, so output never depends on the
     // number of threads.
     // Results and diagnostics apart: a million results are gathered once, not copied again.
-    type Diagnostics = (Vec<Warning>, Vec<InputError>);
+    // A line's diagnostics are boxed: most lines have none, and a million empty pairs of
+    // vectors would weigh 48 MB.
+    type Diagnostics = Option<Box<(Vec<Warning>, Vec<InputError>)>>;
     let (results, diagnostics): (Vec<Option<LineResult>>, Vec<Diagnostics>) = inventory
         .lines
         .par_iter()
@@ -36,18 +37,19 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
             || Engine::new(inventory, base),
             |engine, line| {
                 let result = engine.line(line);
-                (
-                    result,
-                    (
-                        std::mem::take(&mut engine.warnings),
-                        std::mem::take(&mut engine.errors),
-                    ),
-                )
+                let diagnostics =
+                    (!engine.warnings.is_empty() || !engine.errors.is_empty()).then(|| {
+                        Box::new((
+                            std::mem::take(&mut engine.warnings),
+                            std::mem::take(&mut engine.errors),
+                        ))
+                    });
+                (result, diagnostics)
             },
         )
         .unzip();
     let mut engine = Engine::new(inventory, base);
-    for (warnings, errors) in diagnostics {
+    for (warnings, errors) in diagnostics.into_iter().flatten().map(|d| *d) {
         engine.warnings.extend(warnings);
         engine.errors.extend(errors);
     }
@@ -163,7 +165,7 @@ struct Engine<'a> {
     prices: crate::price_index::PriceIndex,
     base: &'a FactorBase,
     /// Parsed units by spelling: an inventory repeats a handful of units many times.
-    units: HashMap<String, Unit>,
+    units: foldhash::HashMap<String, Unit>,
     errors: Vec<InputError>,
     warnings: Vec<Warning>,
 }
@@ -178,7 +180,7 @@ impl<'a> Engine<'a> {
             inventory,
             prices,
             base,
-            units: HashMap::new(),
+            units: foldhash::HashMap::default(),
             errors: Vec::new(),
             warnings: Vec::new(),
         }

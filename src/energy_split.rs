@@ -158,7 +158,7 @@ fn is_contrail(text: &str) -> bool {
     text.split_whitespace()
         .next()
         .filter(|w| w.starts_with(['t', 'T']))
-        .is_some_and(|w| crate::text::fold(w).starts_with("trainee"))
+        .is_some_and(|w| crate::text::folded_starts_with(w, "trainee"))
 }
 
 fn add(parts: &mut Vec<(Post, Decimal)>, post: Post, amount: Decimal) -> Option<()> {

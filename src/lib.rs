@@ -45,4 +45,5 @@ pub mod uncertainty;
 pub mod uncertainty_analysis;
 pub mod unit;
 pub mod view;
+pub mod vsme;
 pub mod warning;

@@ -592,7 +592,7 @@ fn scope1_ets(report: &Report) -> Option<(Decimal, Decimal)> {
 }
 
 /// The first indicator in euros (net revenue), in M€, with its label.
-fn revenue(report: &Report) -> Option<(String, Decimal)> {
+pub fn revenue(report: &Report) -> Option<(String, Decimal)> {
     report.ratios.iter().find_map(|r| {
         let unit_text = r.indicator.unit.as_deref()?;
         let million = unit::parse("M€");

@@ -2,6 +2,7 @@
 //! scope 2.
 
 use assert_cmd::Command;
+use rust_decimal::Decimal;
 
 /// One line per post (real factors of the embedded base).
 const INVENTORY: &str = r#"bilan: 1
@@ -378,4 +379,558 @@ lines:
     assert!(!run("esrs-e1", "csv").contains("S1-ETS"));
     std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
     assert!(!run("ghg-protocol", "csv").contains("S1-ETS"));
+}
+
+/// A made-up LEI whose ISO 17442 check digits hold: 969500BILANTESTXYZ00, letters as 10 … 35,
+/// is 85 mod 97, and 98 − 85 = 13.
+const LEI: &str = "969500BILANTESTXYZ13";
+
+/// The inventory with an LEI and a name that needs escaping in XHTML.
+fn ixbrl_inventory() -> String {
+    INVENTORY.replace(
+        "organisation: { name: Toutes Catégories }",
+        &format!(r#"organisation: {{ name: "Toutes <Catégories> & \"Fils\"", id: "{LEI}" }}"#),
+    )
+}
+
+/// What an Inline XBRL document holds, read back with an XML reader.
+#[derive(Debug, Default)]
+struct Inline {
+    /// name, contextRef, unitRef, decimals, sign, format and value (the text read through its
+    /// transformation) of each ix:nonFraction.
+    facts: Vec<[String; 7]>,
+    /// scheme, identifier.
+    entity: (String, String),
+    /// startDate, endDate.
+    period: (String, String),
+    /// unit id → its measures (`num:`/`den:` before a divide's parts).
+    units: Vec<(String, Vec<String>)>,
+    /// Every text of the document, joined.
+    text: String,
+}
+
+fn read_inline(xhtml: &str) -> Inline {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(xhtml);
+    let mut inline = Inline::default();
+    let mut path: Vec<String> = Vec::new();
+    let mut fact: Option<[String; 7]> = None;
+    let mut text = String::new();
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) => {
+                let name = e.name().as_ref().to_string();
+                let attr = |key: &str| {
+                    e.attributes()
+                        .map(|a| a.unwrap())
+                        .find(|a| a.key.as_ref() == key)
+                        .map(|a| {
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                                .unwrap()
+                                .into_owned()
+                        })
+                        .unwrap_or_default()
+                };
+                match name.as_str() {
+                    "ix:nonFraction" => {
+                        fact = Some([
+                            attr("name"),
+                            attr("contextRef"),
+                            attr("unitRef"),
+                            attr("decimals"),
+                            attr("sign"),
+                            attr("format"),
+                            String::new(),
+                        ]);
+                    }
+                    "xbrli:identifier" => inline.entity.0 = attr("scheme"),
+                    "xbrli:unit" => inline.units.push((attr("id"), Vec::new())),
+                    _ => {}
+                }
+                text.clear();
+                path.push(name);
+            }
+            Event::End(e) => {
+                let name = e.name().as_ref().to_string();
+                assert_eq!(path.pop().as_deref(), Some(name.as_str()));
+                match name.as_str() {
+                    "ix:nonFraction" => {
+                        let mut f = fact.take().unwrap();
+                        // The Inline XBRL Transformation Registry 4's two number formats.
+                        f[6] = match f[5].as_str() {
+                            "ixt:num-dot-decimal" => text.replace([',', ' ', '\u{a0}'], ""),
+                            "ixt:num-comma-decimal" => {
+                                text.replace(['.', ' ', '\u{a0}'], "").replace(',', ".")
+                            }
+                            other => panic!("unexpected format {other:?}"),
+                        };
+                        inline.facts.push(f);
+                    }
+                    "xbrli:identifier" => inline.entity.1 = text.clone(),
+                    "xbrli:startDate" => inline.period.0 = text.clone(),
+                    "xbrli:endDate" => inline.period.1 = text.clone(),
+                    "xbrli:measure" => {
+                        let part = if path.iter().any(|p| p == "xbrli:unitDenominator") {
+                            "den:"
+                        } else if path.iter().any(|p| p == "xbrli:unitNumerator") {
+                            "num:"
+                        } else {
+                            ""
+                        };
+                        inline
+                            .units
+                            .last_mut()
+                            .unwrap()
+                            .1
+                            .push(format!("{part}{text}"));
+                    }
+                    _ => {}
+                }
+            }
+            Event::Text(e) => {
+                let t = e.xml10_content();
+                text.push_str(&t);
+                inline.text.push_str(&t);
+            }
+            Event::GeneralRef(e) => {
+                let raw = format!("&{};", e.xml10_content());
+                let t = quick_xml::escape::unescape(&raw).unwrap().into_owned();
+                text.push_str(&t);
+                inline.text.push_str(&t);
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    assert!(path.is_empty(), "unclosed elements: {path:?}");
+    inline
+}
+
+fn ixbrl(dir: &std::path::Path, args: &[&str]) -> String {
+    let mut all = vec!["compute", "inv.yaml", "--format", "ixbrl"];
+    all.extend(args);
+    let (code, out, err) = crate::common::run_at(dir, &all);
+    assert_eq!(code, 0, "{err}");
+    out
+}
+
+#[test]
+fn ixbrl_facts_are_the_json_figures_in_tonnes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), ixbrl_inventory()).unwrap();
+    let xhtml = ixbrl(dir.path(), &[]);
+    let inline = read_inline(&xhtml);
+    let (_, json, _) = crate::common::run_at(
+        dir.path(),
+        &[
+            "compute", "inv.yaml", "--view", "esrs-e1", "--format", "json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let kg = |code: &str| -> Decimal {
+        let figure = if code == "total" {
+            &json["total"]
+        } else {
+            json["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["code"] == code)
+                .unwrap()
+        };
+        figure["kgco2e"].to_string().parse().unwrap()
+    };
+    // kg → t, to the kilogram (3 decimals, half away from zero).
+    let t = |kg: Decimal| {
+        (kg / Decimal::ONE_THOUSAND)
+            .round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+    };
+    let fact = |name: &str| -> &[String; 7] {
+        let found: Vec<_> = inline
+            .facts
+            .iter()
+            .filter(|f| f[0] == format!("vsme:{name}"))
+            .collect();
+        assert_eq!(found.len(), 1, "{name}");
+        found[0]
+    };
+    let value = |name: &str| -> Decimal { fact(name)[6].parse().unwrap() };
+    let expected = [
+        // 1,593 kg (ghg_protocol_… above) → 1.593 t.
+        ("GrossScope1GreenhouseGasEmissions", t(kg("S1")), "1.593"),
+        (
+            "GrossLocationBasedScope2GreenhouseGasEmissions",
+            t(kg("S2")),
+            "0.450",
+        ),
+        (
+            "GrossMarketBasedScope2GreenhouseGasEmissions",
+            t(kg("S2-MB")),
+            "0.212",
+        ),
+        // 1,593 + 450 = 2,043 kg; 1,593 + 212 = 1,805 kg.
+        (
+            "TotalGrossLocationBasedScope1AndScope2GHGEmissions",
+            t(kg("S1") + kg("S2")),
+            "2.043",
+        ),
+        (
+            "TotalGrossMarketBasedScope1AndScope2GHGEmissions",
+            t(kg("S1") + kg("S2-MB")),
+            "1.805",
+        ),
+        // 5,508.24 − 1,593 − 450 = 3,465.24 kg → 3.465 t.
+        ("GrossScope3GreenhouseGasEmissions", t(kg("S3")), "3.465"),
+        // 5,508.24 kg → 5.508 t; 5,270.24 → 5.270.
+        (
+            "TotalGrossLocationBasedGHGEmissions",
+            t(kg("total")),
+            "5.508",
+        ),
+        ("TotalGrossMarketBasedGHGEmissions", t(kg("T-MB")), "5.270"),
+    ];
+    for (name, from_json, by_hand) in expected {
+        assert_eq!(value(name), from_json, "{name} against the JSON");
+        assert_eq!(fact(name)[6], by_hand, "{name} by hand");
+        assert_eq!(
+            fact(name)[1..6],
+            ["period", "tCO2e", "3", "", "ixt:num-comma-decimal"],
+            "{name}"
+        );
+    }
+    // Intensity per euro of net revenue (2 M€): the JSON's tCO2e per M€ ÷ 1,000,000.
+    let per_million = |key: &str| -> Decimal {
+        json["intensity_per_net_revenue"][key]
+            .to_string()
+            .parse()
+            .unwrap()
+    };
+    let million = Decimal::from(1_000_000);
+    let intensities = [
+        // 5.50824 t / 2,000,000 € and 5.27024 t / 2,000,000 €.
+        (
+            "TotalLocationBasedGreenhouseGasEmissionsIntensityValue",
+            per_million("location_based") / million,
+            "0.000002754120",
+        ),
+        (
+            "TotalMarketBasedGreenhouseGasEmissionsIntensityValue",
+            per_million("market_based") / million,
+            "0.000002635120",
+        ),
+        // 2.043 t / 2,000,000 € and 1.805 t / 2,000,000 €.
+        (
+            "Scope1AndScope2GreenhouseGasEmissionsIntensityValueLocationBased",
+            Decimal::new(2043, 3) / Decimal::from(2_000_000),
+            "0.000001021500",
+        ),
+        (
+            "Scope1AndScope2GreenhouseGasEmissionsIntensityValueMarketBased",
+            Decimal::new(1805, 3) / Decimal::from(2_000_000),
+            "0.000000902500",
+        ),
+    ];
+    for (name, expected, by_hand) in intensities {
+        assert_eq!(value(name), expected, "{name}");
+        assert_eq!(fact(name)[6], by_hand, "{name} by hand");
+        assert_eq!(
+            fact(name)[1..6],
+            ["period", "tCO2e-per-EUR", "12", "", "ixt:num-comma-decimal"],
+            "{name}"
+        );
+    }
+    assert_eq!(inline.facts.len(), 12);
+    // The entity (an LEI), the period, the units.
+    assert_eq!(
+        inline.entity,
+        (
+            "http://standards.iso.org/iso/17442".to_string(),
+            LEI.to_string()
+        )
+    );
+    assert_eq!(
+        inline.period,
+        ("2025-01-01".to_string(), "2025-12-31".to_string())
+    );
+    assert_eq!(
+        inline.units,
+        [
+            ("tCO2e".to_string(), vec!["utr:tCO2e".to_string()]),
+            (
+                "tCO2e-per-EUR".to_string(),
+                vec!["num:utr:tCO2e".to_string(), "den:iso4217:EUR".to_string()]
+            ),
+        ]
+    );
+    // The name, escaped, reads back as written; it never opens an element.
+    assert!(inline.text.contains("Toutes <Catégories> & \"Fils\""));
+    assert!(xhtml.contains("Toutes &lt;Catégories&gt; &amp; &quot;Fils&quot;"));
+    assert!(xhtml.contains(
+        "<link:schemaRef xlink:type=\"simple\" xlink:href=\"https://xbrl.efrag.org/taxonomy/vsme/2026-05-01/vsme-all.xsd\"/>"
+    ));
+    // The same inputs give the same bytes; --view esrs-e1 gives the same document.
+    assert_eq!(ixbrl(dir.path(), &[]), xhtml);
+    assert_eq!(ixbrl(dir.path(), &["--view", "esrs-e1"]), xhtml);
+    // In English: the same facts.
+    let english_xhtml = ixbrl(dir.path(), &["--lang", "en"]);
+    let english = read_inline(&english_xhtml);
+    // In English: the same facts, numbers written 1,234.5 instead of 1 234,5.
+    let without_format = |facts: &[[String; 7]]| -> Vec<Vec<String>> {
+        facts
+            .iter()
+            .map(|f| {
+                let mut f = f.to_vec();
+                f.remove(5);
+                f
+            })
+            .collect()
+    };
+    assert_eq!(
+        without_format(&english.facts),
+        without_format(&inline.facts)
+    );
+    assert!(english.facts.iter().all(|f| f[5] == "ixt:num-dot-decimal"));
+    assert!(
+        english
+            .text
+            .contains("Gross Scope 1 greenhouse gas emissions")
+    );
+    insta::assert_snapshot!("ixbrl-en", english_xhtml);
+}
+
+#[test]
+fn ixbrl_entity_period_and_what_is_not_tagged() {
+    let dir = tempfile::tempdir().unwrap();
+    // A SIREN (not an LEI) is written as is under bilan's scheme; a period across two years; no
+    // indicator in euros: no intensity and no per-euro unit.
+    let text = INVENTORY
+        .replace(
+            "organisation: { name: Toutes Catégories }",
+            r#"organisation: { name: Toutes Catégories, id: "SIREN 123456789" }"#,
+        )
+        .replace(
+            "period: { year: 2025 }",
+            "period: { start: 2024-07-01, end: 2025-06-30 }",
+        )
+        .replace(
+            "  ca: { label: Chiffre d'affaires, value: 2, unit: M€ }\n",
+            "",
+        )
+        .replace("indicators:\n", "");
+    std::fs::write(dir.path().join("inv.yaml"), text).unwrap();
+    let inline = read_inline(&ixbrl(dir.path(), &["--allow", "period-length"]));
+    assert_eq!(
+        inline.entity,
+        (
+            "urn:bilan:organisation-id".to_string(),
+            "SIREN 123456789".to_string()
+        )
+    );
+    assert_eq!(
+        inline.period,
+        ("2024-07-01".to_string(), "2025-06-30".to_string())
+    );
+    assert_eq!(inline.facts.len(), 8);
+    assert_eq!(inline.units.len(), 1);
+    // Scope 3 categories are shown, untagged, in tonnes: cat. 1 0.1 t × 390 + 10 k€ × 75 =
+    // 789 kg; cat. 2 the laptops whole, 5 × 156 = 780 kg (acquired in 2025, the period's year).
+    assert!(
+        inline
+            .text
+            .contains("Scope 3 — Cat. 1 Biens et services achetés0,789"),
+        "{}",
+        inline.text
+    );
+    assert!(
+        inline
+            .text
+            .contains("Scope 3 — Cat. 2 Biens d'équipement0,780")
+    );
+    assert!(inline.text.contains("non balisé"));
+}
+
+#[test]
+fn ixbrl_refusals() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), ixbrl_inventory()).unwrap();
+    for args in [
+        vec!["--view", "beges-v5"],
+        vec!["--view", "ghg-protocol"],
+        vec!["--by", "site"],
+        vec!["--monte-carlo"],
+        vec!["--uncertainty-report"],
+    ] {
+        let mut all = vec!["compute", "inv.yaml", "--format", "ixbrl"];
+        all.extend(&args);
+        let (code, out, err) = crate::common::run_at(dir.path(), &all);
+        assert_eq!(code, 2, "{args:?}: {err}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains("--format ixbrl writes the VSME B3 / ESRS E1-6 figures of one inventory"),
+            "{err}"
+        );
+    }
+    std::fs::copy(dir.path().join("inv.yaml"), dir.path().join("inv2.yaml")).unwrap();
+    let (code, _, _) = crate::common::run_at(
+        dir.path(),
+        &["compute", "inv.yaml", "inv2.yaml", "--format", "ixbrl"],
+    );
+    assert_eq!(code, 2);
+    // No organisation id: no entity to tag, an error (exit 1), nothing written.
+    std::fs::write(dir.path().join("inv.yaml"), INVENTORY).unwrap();
+    let (code, out, err) = crate::common::run_at(
+        dir.path(),
+        &[
+            "compute",
+            "inv.yaml",
+            "--format",
+            "ixbrl",
+            "-o",
+            "out.xhtml",
+        ],
+    );
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("error: inv.yaml: organisation: { id: … } is missing"),
+        "{err}"
+    );
+    assert!(!dir.path().join("out.xhtml").exists());
+    // A control character XML cannot carry, in the name.
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        INVENTORY.replace(
+            "organisation: { name: Toutes Catégories }",
+            r#"organisation: { name: "Toutes\u0001Catégories", id: "X1" }"#,
+        ),
+    )
+    .unwrap();
+    let (code, _, err) =
+        crate::common::run_at(dir.path(), &["compute", "inv.yaml", "--format", "ixbrl"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("the organisation name holds the control character U+0001"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_valid_lei_is_recognised_by_its_check_digits() {
+    use bilan::render::ixbrl::{entity, is_lei};
+    // Letters count 10 … 35 (B = 11, I = 18, L = 21 …): the whole number is 1 mod 97.
+    assert!(is_lei(LEI));
+    // One check digit off, lower case, a letter in the check digits, 19 characters: not LEIs.
+    assert!(!is_lei("969500BILANTESTXYZ14"));
+    assert!(!is_lei("969500bilantestxyz13"));
+    assert!(!is_lei("969500BILANTESTXYZ1A"));
+    assert!(!is_lei("969500BILANTESTXYZ1"));
+    assert_eq!(entity(&format!("LEI: {LEI}")).identifier, LEI);
+    assert_eq!(
+        entity(&format!(" {LEI} ")).scheme,
+        "http://standards.iso.org/iso/17442"
+    );
+    assert_eq!(
+        entity("SIREN 123456789").scheme,
+        "urn:bilan:organisation-id"
+    );
+}
+
+/// Runs Arelle on `file` offline: its messages as (code, text).
+fn arelle(arelle: &std::path::Path, file: &std::path::Path) -> Vec<(String, String)> {
+    let out = std::process::Command::new(arelle)
+        .arg("--file")
+        .arg(file)
+        .args([
+            "--validate",
+            "--workOffline",
+            "--logFormat=[%(messageCode)s] %(message)s",
+        ])
+        .output()
+        .unwrap();
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    log.lines()
+        .filter_map(|line| {
+            let rest = line.strip_prefix('[')?;
+            let (code, message) = rest.split_once("] ")?;
+            Some((code.to_string(), message.to_string()))
+        })
+        .collect()
+}
+
+#[test]
+#[ignore = "needs Arelle (PyPI arelle-release): .ci/run installs it and runs the ignored tests"]
+fn arelle_validates_the_inline_xbrl() {
+    let arelle_cmd = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|dir| dir.join("arelleCmdLine"))
+        .find(|p| p.is_file())
+        .expect("arelleCmdLine is not installed (pip install arelle-release)");
+    let dir = tempfile::tempdir().unwrap();
+    let examples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples");
+    std::fs::write(dir.path().join("inv.yaml"), ixbrl_inventory()).unwrap();
+    let mut documents = vec![
+        ("lei-fr", ixbrl(dir.path(), &[])),
+        ("lei-en", ixbrl(dir.path(), &["--lang", "en"])),
+    ];
+    for example in ["conseil-informatique", "pme-industrielle", "cooperative"] {
+        let path = examples.join(format!("{example}.yaml"));
+        let (code, out, err) = crate::common::run_at(
+            dir.path(),
+            &["compute", path.to_str().unwrap(), "--format", "ixbrl"],
+        );
+        assert_eq!(code, 0, "{err}");
+        documents.push((example, out));
+    }
+    for (name, xhtml) in &documents {
+        let file = dir.path().join(format!("{name}.xhtml"));
+        std::fs::write(&file, xhtml).unwrap();
+        let messages = arelle(&arelle_cmd, &file);
+        let facts = xhtml.matches("<ix:nonFraction ").count();
+        // Offline, the taxonomy cannot be read: one IOerror for its entry point, then each
+        // fact's concept is unknown. Everything else (the XHTML and Inline XBRL 1.1 schemas,
+        // contexts, units, numbers) must pass.
+        let missing = messages
+            .iter()
+            .filter(|(code, _)| code == "ix11.12.1.2:missingReferences")
+            .count();
+        assert_eq!(missing, facts, "{name}: {messages:?}");
+        assert!(
+            messages.iter().any(|(code, text)| code == "IOerror"
+                && text.contains("https://xbrl.efrag.org/taxonomy/vsme/2026-05-01/vsme-all.xsd")),
+            "{name}: {messages:?}"
+        );
+        let others: Vec<_> = messages
+            .iter()
+            .filter(|(code, _)| {
+                !matches!(
+                    code.as_str(),
+                    "info" | "IOerror" | "ix11.12.1.2:missingReferences"
+                )
+            })
+            .collect();
+        assert!(others.is_empty(), "{name}: {others:?}");
+    }
+    // The check can fail: two decimal commas in a fact and an attribute XHTML does not know.
+    let (_, xhtml) = &documents[0];
+    let broken = xhtml
+        .replacen(">1,593<", ">1,5,93<", 1)
+        .replacen("<h1>", "<h1 foo=\"x\">", 1);
+    assert_eq!(broken.len(), xhtml.len() + 9);
+    let file = dir.path().join("broken.xhtml");
+    std::fs::write(&file, broken).unwrap();
+    let codes: Vec<String> = arelle(&arelle_cmd, &file)
+        .into_iter()
+        .map(|(code, _)| code)
+        .collect();
+    assert!(
+        codes.contains(&"ix11.10.1.1:transformValueError".to_string()),
+        "{codes:?}"
+    );
+    assert!(
+        codes.iter().any(|c| c.starts_with("lxml.SCHEMAV")),
+        "{codes:?}"
+    );
 }

@@ -2,7 +2,7 @@
 
 use super::{compute_one, print_warnings};
 use crate::breakdown::{self, By};
-use crate::cli::{ByArg, Format, UncertaintyArgs, ViewArg};
+use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -60,6 +60,17 @@ pub(crate) fn run(
             "--by applies to --format table, md or csv (JSON lists each line with its site and tags)"
         );
     }
+    if options.format == Format::Ixbrl
+        && (inventories.len() > 1
+            || by.is_some()
+            || !matches!(options.view, ViewArg::Bilan | ViewArg::EsrsE1)
+            || options.uncertainty.monte_carlo
+            || options.uncertainty.uncertainty_report)
+    {
+        crate::usage!(
+            "--format ixbrl writes the VSME B3 / ESRS E1-6 figures of one inventory: without --by, --monte-carlo, --uncertainty-report or a --view other than esrs-e1"
+        );
+    }
     super::uncertainty::check(
         &options.uncertainty,
         options.format,
@@ -104,6 +115,14 @@ pub(crate) fn run(
         &used.iter().map(PathBuf::as_path).collect::<Vec<_>>(),
     )?;
     print_warnings(&report.warnings);
+    if options.format == Format::Ixbrl {
+        // The GHG Protocol figures of ESRS E1-6, whatever --view (bilan or esrs-e1).
+        let b3 = crate::vsme::b3(&report);
+        let text = render::ixbrl::document(&report, &b3, options.lang)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?;
+        output::write(&sink, &text)?;
+        return Ok(0);
+    }
     if options.format == Format::Xlsx {
         let bytes = match by {
             Some(by) => render::xlsx::table("breakdown", &by_key(&report, by, &options), &[])?,
@@ -153,8 +172,8 @@ fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
         Format::Csv if options.lines => {
             in_dialect(render::csv::lines(report), options.dialect, &[])
         }
-        // Written as a workbook before this.
-        Format::Csv | Format::Xlsx => in_dialect(
+        // Written as a workbook or an Inline XBRL document before this.
+        Format::Csv | Format::Xlsx | Format::Ixbrl => in_dialect(
             render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
             options.dialect,
             &[],
@@ -168,7 +187,8 @@ fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> Stri
     match options.format {
         Format::Table => render::view::table(&view, report, lang),
         Format::Md => render::view::markdown(&view, report, lang),
-        Format::Csv | Format::Xlsx => {
+        // Written as an Inline XBRL document before this.
+        Format::Csv | Format::Xlsx | Format::Ixbrl => {
             in_dialect(render::view::csv(&view, lang), options.dialect, &[])
         }
         Format::Json => render::view::json(&view, report, lang),
@@ -179,8 +199,8 @@ fn by_key(report: &Report, by: By, options: &Options<'_>) -> String {
     let b = breakdown::breakdown(report, by);
     let lang = options.lang;
     match options.format {
-        // A workbook takes the CSV.
-        Format::Csv | Format::Xlsx => {
+        // A workbook takes the CSV; --by is refused with Inline XBRL.
+        Format::Csv | Format::Xlsx | Format::Ixbrl => {
             in_dialect(render::breakdown::csv(&b, lang), options.dialect, &[])
         }
         Format::Md => render::breakdown::markdown(&b, lang),
@@ -227,7 +247,8 @@ fn trend(
         Format::Table => render::trend::table(&trend, lang),
         Format::Md => render::trend::markdown(&trend, lang),
         Format::Csv => in_dialect(render::trend::csv(&trend, lang), options.dialect, &[]),
-        Format::Json => render::trend::json(&trend, lang),
+        // A trend is refused with Inline XBRL.
+        Format::Json | Format::Ixbrl => render::trend::json(&trend, lang),
         Format::Xlsx => {
             let bytes = render::xlsx::table("trend", &render::trend::csv(&trend, lang), &[])?;
             output::write_with(sink, |out| out.write_all(&bytes))?;

@@ -111,8 +111,7 @@ fn read_inventory(path: &Path, output: Option<&Path>) -> Result<Inventory, Input
     let text = utf8(path)?;
     let mut inventory = load::inventory::parse(&name, &text)?;
     let folder = path.parent().unwrap_or(Path::new(""));
-    let mut ids: std::collections::HashSet<String> =
-        inventory.lines.iter().map(|l| l.id.clone()).collect();
+    let mut ids: load::inventory::LineIds = inventory.lines.iter().map(|l| l.id.clone()).collect();
     let mut errors = Vec::new();
     for (file, at) in inventory.includes.clone() {
         let included = folder.join(&file);

@@ -1,7 +1,7 @@
 //! `compute --monte-carlo` and `--uncertainty-report`: which outputs take them, and running the
 //! simulation with a progress bar on a terminal when it is long.
 
-use crate::cli::{Format, UncertaintyArgs};
+use crate::cli::{ComputeFormat as Format, UncertaintyArgs};
 use crate::monte_carlo::{self, MonteCarlo, Settings};
 use crate::render::uncertainty::Extras;
 use crate::report::Report;

@@ -236,8 +236,7 @@ pub fn read_inventory_within(
     let starts = crate::error::LineStarts::new(&text);
     let mut sources = vec![(name, text, starts)];
     let folder = path.parent().unwrap_or(Path::new(""));
-    let mut ids: std::collections::HashSet<String> =
-        inventory.lines.iter().map(|l| l.id.clone()).collect();
+    let mut ids: inventory::LineIds = inventory.lines.iter().map(|l| l.id.clone()).collect();
     let mut errors = Vec::new();
     // Files already read, by real identity: the inventory itself, then each include.
     let mut seen: Vec<(PathBuf, String)> = std::fs::canonicalize(path)

@@ -14,10 +14,10 @@ use crate::uncertainty::Quality;
 use rust_decimal::Decimal;
 use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
-use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 
+mod chunks;
 mod table;
 pub use table::{Cell, KEYS, LAST_KEY, TableLines, column_letters};
 
@@ -44,7 +44,7 @@ struct RawInventory {
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
     /// Optional when `include:` brings the lines.
     #[serde(default)]
-    lines: Option<CheckedLines>,
+    lines: Option<Spanned<CheckedLines>>,
     #[serde(default)]
     include: Option<Vec<Text>>,
     #[serde(default)]
@@ -294,13 +294,18 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
             .help("an inventory starts with `bilan: 1`, then organisation, period and lines")
             .into());
     }
-    let checker = Checker {
-        file: Arc::clone(&file),
-        errors: Vec::new(),
-        seen: HashSet::new(),
-        next_line: 0,
-        sheet: None,
-    };
+    if let Some(cut) = chunks::cut(text)
+        && let Some(inventory) = chunks::parse(&file, &cut)
+    {
+        return Ok(inventory);
+    }
+    parse_whole(&file, text)
+}
+
+/// [`parse`] in one pass of the parser over the whole text.
+fn parse_whole(file: &Arc<str>, text: &str) -> Result<Inventory, InputErrors> {
+    let file = Arc::clone(file);
+    let checker = Checker::new(&file, LineIds::default(), 0);
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
     let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
@@ -329,7 +334,7 @@ pub fn parse_included(
     file: &str,
     text: &str,
     lines_before: usize,
-    ids: &mut HashSet<String>,
+    ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
     let file: Arc<str> = Arc::from(file);
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -340,13 +345,7 @@ pub fn parse_included(
                 .into(),
         );
     }
-    let checker = Checker {
-        file: Arc::clone(&file),
-        errors: Vec::new(),
-        seen: std::mem::take(ids),
-        next_line: lines_before,
-        sheet: None,
-    };
+    let checker = Checker::new(&file, std::mem::take(ids), lines_before);
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
     let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
@@ -362,21 +361,27 @@ pub fn parse_included(
     InputErrors::or_ok(checker.errors, text, raw.lines.0)
 }
 
+/// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from
+/// files written by others).
+pub type LineIds = foldhash::HashSet<String>;
+
 struct Checker {
     file: Arc<str>,
     errors: Vec<InputError>,
     /// Line ids seen so far.
-    seen: HashSet<String>,
+    seen: LineIds,
     /// Lines read so far (for the default id `line-<n>`).
     next_line: usize,
     /// The sheet, for lines read from a workbook (positions are cells: `file!sheet!C12`).
     sheet: Option<Arc<str>>,
+    /// Lines before the parsed text in the file (a chunk of a big `lines:` block).
+    line_offset: u64,
 }
 
 impl Checker {
     fn at<T>(&self, value: &Spanned<T>) -> Position {
         match self.sheet {
-            None => yaml::position(&self.file, value),
+            None => chunks::shifted(yaml::position(&self.file, value), self.line_offset),
             Some(_) => self.cell_at(value.referenced.line(), value.referenced.column()),
         }
     }
@@ -441,7 +446,7 @@ impl Checker {
                 "add `lines:` with the activity lines, or `include:` files holding them",
             );
         }
-        let lines = raw.lines.map(|l| l.0).unwrap_or_default();
+        let lines = raw.lines.map(|l| l.value.0).unwrap_or_default();
         let includes = raw
             .include
             .unwrap_or_default()

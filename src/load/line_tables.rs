@@ -8,10 +8,9 @@
 //! CSV `1,5` is an error (thousands or decimal?).
 
 use super::encoding;
-use super::inventory::{Cell, TableLines};
+use super::inventory::{Cell, LineIds, TableLines};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The lines of a CSV file named `file`.
@@ -19,7 +18,7 @@ pub fn csv_lines(
     file: &str,
     bytes: &[u8],
     lines_before: usize,
-    ids: &mut HashSet<String>,
+    ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
     let name: Arc<str> = Arc::from(file);
     let text = encoding::decode(&name, bytes)?;
@@ -77,7 +76,7 @@ pub fn xlsx_lines(
     file: &str,
     bytes: Vec<u8>,
     lines_before: usize,
-    ids: &mut HashSet<String>,
+    ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
     use calamine::{Data, Reader, Xlsx};
     let name: Arc<str> = Arc::from(file);

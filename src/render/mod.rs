@@ -11,6 +11,7 @@ pub mod factor_diff;
 pub mod fec;
 pub mod grid;
 pub mod html;
+pub mod ixbrl;
 pub mod json;
 pub mod markdown;
 pub mod sheet;

@@ -13,7 +13,6 @@ use crate::inventory::Line;
 use serde::Deserialize;
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde_saphyr::{Location, Spanned};
-use std::collections::HashSet;
 use std::sync::Arc;
 
 /// The keys a header may name, in the order of the collection workbook's columns.
@@ -396,7 +395,7 @@ impl TableLines {
         file: &str,
         sheet: Option<&str>,
         lines_before: usize,
-        ids: &mut HashSet<String>,
+        ids: &mut super::LineIds,
     ) -> TableLines {
         TableLines {
             checker: Checker {
@@ -405,6 +404,7 @@ impl TableLines {
                 seen: std::mem::take(ids),
                 next_line: lines_before,
                 sheet: sheet.map(Arc::from),
+                line_offset: 0,
             },
             header: None,
             lines: Vec::new(),
@@ -442,7 +442,7 @@ impl TableLines {
     }
 
     /// The lines, or every error; gives back the ids taken by [`TableLines::new`].
-    pub fn finish(self, ids: &mut HashSet<String>) -> Result<Vec<Line>, InputErrors> {
+    pub fn finish(self, ids: &mut super::LineIds) -> Result<Vec<Line>, InputErrors> {
         let at = self.checker.cell_at(0, 0);
         *ids = self.checker.seen;
         if self.header.is_none() && self.checker.errors.is_empty() {

@@ -1,0 +1,305 @@
+//! A big `lines:` block read on every core.
+//!
+//! serde-saphyr reads a document on one thread, and a million-line inventory spends most of its
+//! load there. The items of the top-level `lines:` block are independent YAML, so the block is
+//! cut at the starts of its items into chunks, each parsed and checked as a document of its own
+//! (positions shifted back to the file's lines), while the rest of the file is parsed with the
+//! block replaced by `[]` and as many empty lines (every other position stays where it was).
+//!
+//! The result must be exactly what one parse of the whole file gives, so anything out of the
+//! plain leads back to that parse (which also gives errors their usual form): an error in any
+//! part, an alias (its anchor would be in another part), ids repeated across chunks, a chunk
+//! whose lines do not match its items, or a `lines:` key the parser does not find where the
+//! cut put it (a `lines:` inside a quoted text, say).
+
+use super::{CheckedLines, Checker, LINE_CHECKER, LineIds, RawInventory};
+use crate::error::Position;
+use crate::inventory::{Inventory, Line};
+use crate::load::yaml;
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// Below this many items one thread is as fast (tests cut small files, in many chunks).
+const MIN_ITEMS: usize = if cfg!(test) { 12 } else { 20_000 };
+/// Items per chunk: several chunks per core, so cores finish together.
+const ITEMS_PER_CHUNK: usize = if cfg!(test) { 5 } else { 8_000 };
+
+/// The file cut in parts.
+pub(super) struct Cut<'a> {
+    /// The file with the block replaced by `[]` and empty lines.
+    rest: String,
+    /// The line of the `lines:` key (1-based).
+    key_line: u64,
+    chunks: Vec<Chunk<'a>>,
+}
+
+/// Consecutive items of the block.
+struct Chunk<'a> {
+    text: &'a str,
+    /// The file line of its first line, less one.
+    line_offset: u64,
+    /// Items before it in the block.
+    items_before: usize,
+    /// Its items.
+    items: usize,
+}
+
+/// Cuts `text` when it has a top-level `lines:` block of at least [`MIN_ITEMS`] items.
+pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
+    if text.len() < MIN_ITEMS * 16 {
+        return None;
+    }
+    // The key: `lines:` alone at the start of a line.
+    let mut offset = 0;
+    let mut key = None;
+    for (index, line) in text.split_inclusive('\n').enumerate() {
+        if line.trim_end() == "lines:" {
+            key = Some((offset, offset + line.len(), index as u64 + 1));
+            break;
+        }
+        offset += line.len();
+    }
+    let (key_start, block_start, key_line) = key?;
+    let block = text.get(block_start..)?;
+    // The block: its items start with `- ` at one indentation; it ends at the first line at
+    // column 0 that is not an item, a comment or empty.
+    let mut indent = None;
+    let mut starts: Vec<(usize, u64)> = Vec::new();
+    let mut block_end = text.len();
+    let mut offset = block_start;
+    for (index, line) in block.split_inclusive('\n').enumerate() {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let trimmed = content.trim_start_matches(' ');
+        let spaces = content.len() - trimmed.len();
+        let line_number = key_line + 1 + index as u64;
+        if trimmed.is_empty() || trimmed.starts_with('#') {
+        } else if (trimmed.starts_with("- ") || trimmed == "-")
+            && *indent.get_or_insert(spaces) == spaces
+        {
+            starts.push((offset, line_number));
+        } else if spaces == 0 {
+            block_end = offset;
+            break;
+        } else if indent.is_none() {
+            return None;
+        }
+        offset += line.len();
+    }
+    if starts.len() < MIN_ITEMS {
+        return None;
+    }
+    let mut chunks = Vec::with_capacity(starts.len() / ITEMS_PER_CHUNK + 1);
+    for (number, group) in starts.chunks(ITEMS_PER_CHUNK).enumerate() {
+        let (start, first_line) = *group.first()?;
+        let end = starts
+            .get((number + 1) * ITEMS_PER_CHUNK)
+            .map_or(block_end, |(next, _)| *next);
+        chunks.push(Chunk {
+            text: text.get(start..end)?,
+            line_offset: first_line - 1,
+            items_before: number * ITEMS_PER_CHUNK,
+            items: group.len(),
+        });
+    }
+    let removed = text.get(block_start..block_end)?;
+    let mut rest = String::with_capacity(text.len() - removed.len() + removed.len() / 8);
+    rest.push_str(text.get(..key_start)?);
+    rest.push_str("lines: []\n");
+    rest.extend(std::iter::repeat_n('\n', removed.matches('\n').count()));
+    rest.push_str(text.get(block_end..)?);
+    Some(Cut {
+        rest,
+        key_line,
+        chunks,
+    })
+}
+
+/// The inventory read from its parts, or `None` when it must be read whole.
+pub(super) fn parse(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
+    let (inventory, lines) = rayon::join(|| rest(file, cut), || lines(file, &cut.chunks));
+    let mut inventory = inventory?;
+    let lines = lines?;
+    inventory.lines = lines;
+    Some(inventory)
+}
+
+/// The rest of the file, which must hold the `lines: []` put in place of the block.
+fn rest(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
+    let checker = Checker::new(file, LineIds::default(), 0);
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed: Result<RawInventory, _> = yaml::parse(file, &cut.rest);
+    let mut checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take())?;
+    let raw = parsed.ok()?;
+    let lines = raw.lines.as_ref()?;
+    if lines.referenced.line() != cut.key_line || !lines.value.0.is_empty() {
+        return None;
+    }
+    let inventory = checker.inventory(raw);
+    checker.errors.is_empty().then_some(inventory)
+}
+
+/// Every chunk's lines, in order, when each parsed without error into as many lines as it has
+/// items and no id repeats.
+fn lines(file: &Arc<str>, chunks: &[Chunk<'_>]) -> Option<Vec<Line>> {
+    let parts: Vec<Vec<Line>> = chunks
+        .par_iter()
+        .map(|chunk| {
+            let mut checker = Checker::new(file, LineIds::default(), chunk.items_before);
+            checker.line_offset = chunk.line_offset;
+            LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+            let parsed: Result<CheckedLines, _> = yaml::parse(file, chunk.text);
+            let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take())?;
+            let lines = parsed.ok()?.0;
+            (checker.errors.is_empty() && lines.len() == chunk.items).then_some(lines)
+        })
+        .collect::<Option<_>>()?;
+    let total = parts.iter().map(Vec::len).sum();
+    let mut ids: foldhash::HashSet<&str> = foldhash::HashSet::default();
+    ids.reserve(total);
+    if !parts.iter().flatten().all(|line| ids.insert(&line.id)) {
+        return None;
+    }
+    drop(ids);
+    let mut lines = Vec::new();
+    lines.reserve_exact(total);
+    for part in parts {
+        lines.extend(part);
+    }
+    Some(lines)
+}
+
+impl Checker {
+    /// A checker of `file`'s lines; default ids count from `lines_before`.
+    pub(super) fn new(file: &Arc<str>, seen: LineIds, lines_before: usize) -> Checker {
+        Checker {
+            file: Arc::clone(file),
+            errors: Vec::new(),
+            seen,
+            next_line: lines_before,
+            sheet: None,
+            line_offset: 0,
+        }
+    }
+}
+
+/// The position of a value in a chunk, in the file.
+pub(super) fn shifted(position: Position, line_offset: u64) -> Position {
+    if line_offset == 0 || position.line == 0 {
+        return position;
+    }
+    Position {
+        line: position.line + line_offset,
+        ..position
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HEAD: &str = "bilan: 1\norganisation: { name: Test }\nperiod: { year: 2024 }\n";
+
+    /// An item of every shape: default and explicit ids, comments, an empty line, a text on
+    /// two lines, a block text, an inline factor, a nested mapping.
+    fn item(i: usize) -> String {
+        match i % 6 {
+            0 => format!(
+                "  - label: L{i}\n    factor: \"42513\"\n    quantity: {i}.5\n    unit: kWh\n"
+            ),
+            1 => format!(
+                "  # a comment\n  - id: own-{i}\n    label: L{i}\n    factor: \"43443\"\n    quantity: 3\n    unit: k€\n\n"
+            ),
+            2 => format!(
+                "  - label: \"two\n      lines {i}\"\n    factor: \"37142\"\n    quantity: 7\n    unit: p.km\n    purpose: business\n"
+            ),
+            3 => format!(
+                "  - label: L{i}\n    comment: |\n      - not an item\n      lines:\n    factor: \"25775\"\n    quantity: 1\n    unit: litre\n    mobile: true\n"
+            ),
+            4 => format!(
+                "  - label: L{i}\n    factor: {{ name: Own, kgco2e: 2, unit: kgCO2e/kg, source: own measure }}\n    quantity: 1\n    unit: kg\n"
+            ),
+            _ => format!(
+                "  - label: L{i}\n    factor: \"42513\"\n    quantity: 1\n    unit: kWh\n    quality: {{ reliability: 2, technical: 3 }}\n"
+            ),
+        }
+    }
+
+    fn inventory(items: usize, after: &str) -> String {
+        let body: String = (0..items).map(item).collect();
+        format!("{HEAD}lines:\n{body}{after}")
+    }
+
+    fn cut_and_parsed(text: &str) -> Option<Inventory> {
+        let file: Arc<str> = Arc::from("big.yaml");
+        parse(&file, &cut(text)?)
+    }
+
+    fn whole(text: &str) -> Result<Inventory, String> {
+        super::super::parse_whole(&Arc::from("big.yaml"), text).map_err(|e| format!("{e:?}"))
+    }
+
+    #[test]
+    fn a_cut_file_reads_as_the_whole_file() {
+        let text = inventory(
+            40,
+            "# after\nposts:\n  \"3.11\": { status: not-applicable, reason: no waste }\n",
+        );
+        let cut = cut(&text).unwrap();
+        assert_eq!(cut.chunks.len(), 8);
+        // Line numbers survive: the key after the block is where it was.
+        assert_eq!(cut.rest.lines().count(), text.lines().count());
+        whole(&text).unwrap();
+        let fast = cut_and_parsed(&text).expect("read in parts");
+        let slow = whole(&text).unwrap();
+        assert_eq!(fast.lines.len(), 40);
+        assert_eq!(fast, slow);
+        // Default ids count the items of earlier chunks: item 30 is the 31st line.
+        assert_eq!(fast.lines[30].id, "line-31");
+        assert_eq!(fast.lines[31].id, "own-31");
+        // The 31st item starts on the file line of its `- `.
+        let line = text.lines().position(|l| l == "  - label: L30").unwrap() as u64 + 1;
+        assert_eq!(fast.lines[30].at.line().line, line);
+    }
+
+    #[test]
+    fn items_at_column_zero_and_windows_line_ends_are_cut_too() {
+        let text = inventory(30, "")
+            .replace("\n  ", "\n")
+            .replace('\n', "\r\n");
+        let fast = cut_and_parsed(&text).expect("read in parts");
+        assert_eq!(fast, whole(&text).unwrap());
+    }
+
+    #[test]
+    fn anything_out_of_the_plain_is_read_whole() {
+        // An anchor in one chunk, its alias in another.
+        let mut text = inventory(30, "");
+        text = text.replacen("quantity: 0.5", "quantity: &q 0.5", 1);
+        text = text.replacen("quantity: 24.5", "quantity: *q", 1);
+        assert!(cut_and_parsed(&text).is_none());
+        assert!(whole(&text).is_ok());
+        // An id repeated across chunks: the whole file's error.
+        let text = inventory(30, "").replace("id: own-25", "id: own-1");
+        assert!(cut_and_parsed(&text).is_none());
+        assert!(
+            whole(&text)
+                .unwrap_err()
+                .contains("duplicate line id `own-1`")
+        );
+        // An error in a line.
+        let text = inventory(30, "").replacen("unit: kWh", "unit: ''", 3);
+        assert!(cut_and_parsed(&text).is_none());
+        // `lines:` inside a quoted text before the real, empty key.
+        let quoted = format!(
+            "{HEAD}perimeter: {{ description: \"x\nlines:\n{}\" }}\nlines: []\n",
+            (0..30)
+                .map(|i| format!(
+                    "  - label: L{i}\n    factor: \"42513\"\n    quantity: 1\n    unit: kWh\n"
+                ))
+                .collect::<String>()
+        );
+        assert!(cut_and_parsed(&quoted).is_none());
+        // Too few items to be worth it.
+        assert!(cut(&inventory(11, "")).is_none());
+    }
+}
