@@ -96,3 +96,57 @@ pub struct Period<'a> {
     /// Last day.
     pub end: Text<'a>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Num;
+    use rust_decimal::Decimal;
+    use std::str::FromStr;
+
+    fn write(value: &str) -> String {
+        serde_json::to_string(&Num(Decimal::from_str(value).unwrap())).unwrap()
+    }
+
+    fn read(json: &str) -> Result<Decimal, String> {
+        serde_json::from_str::<Num>(json)
+            .map(|n| n.0)
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn a_number_is_written_with_every_digit_and_no_trailing_zero() {
+        assert_eq!(write("1109.680"), "1109.68");
+        assert_eq!(write("-0.000"), "0");
+        assert_eq!(
+            write("0.0000000000000000000000000001"),
+            "0.0000000000000000000000000001"
+        );
+        // 28 significant digits, none lost to a float.
+        assert_eq!(
+            write("1234567890.123456789012345678"),
+            "1234567890.123456789012345678"
+        );
+        assert_eq!(write("-250"), "-250");
+    }
+
+    #[test]
+    fn a_number_reads_back_exactly_and_nothing_else_does() {
+        assert_eq!(
+            read("1234567890.123456789012345678"),
+            Ok(Decimal::from_str("1234567890.123456789012345678").unwrap())
+        );
+        // Read from its text: as a float, 0.3 would be 0.299999999999999988897769753748….
+        assert_eq!(read("0.3"), Ok(Decimal::from_str("0.3").unwrap()));
+        assert_eq!(read("1.5e3"), Ok(Decimal::from(1500)));
+        assert_eq!(
+            read("\"12\""),
+            Err("the string \"12\" where a number goes (write 12, without quotes)".to_string())
+        );
+        assert_eq!(read("null"), Err("null where a number goes".to_string()));
+        assert_eq!(read("true"), Err("true where a number goes".to_string()));
+        assert_eq!(read("[1]"), Err("a list where a number goes".to_string()));
+        assert!(read("12345678901234567890123456789012").is_err_and(|e| {
+            e.starts_with("the number 12345678901234567890123456789012 is out of range")
+        }),);
+    }
+}
