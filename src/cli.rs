@@ -117,6 +117,18 @@ pub enum ComputeFormat {
     /// Inline XBRL (XHTML): the VSME B3 / ESRS E1-6 greenhouse-gas facts, tagged with EFRAG's
     /// VSME taxonomy; needs organisation.id.
     Ixbrl,
+    /// The BEGES publication sheet as CSV (with --view beges-v5): identification and postes
+    /// 1.1 … 6.1 in tCO2e, in the order of ADEME's form.
+    Beges,
+    /// The BEGES publication sheet as Markdown (with --view beges-v5).
+    BegesMd,
+}
+
+impl ComputeFormat {
+    /// True for the BEGES publication sheet (`beges`, `beges-md`).
+    pub fn is_beges(self) -> bool {
+        matches!(self, ComputeFormat::Beges | ComputeFormat::BegesMd)
+    }
 }
 
 /// Which CSV to write.
@@ -398,7 +410,7 @@ pub enum Command {
         /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
         #[arg(long, value_name = "FILE", num_args = 1..)]
         history: Vec<PathBuf>,
-        /// The trajectory's target path: sbti-1.5, wb-2 or custom:RATE.
+        /// The trajectory's target path: sbti-1.5, wb-2, custom:RATE or snbc[:SECTOR].
         #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
         target: crate::trajectory::TargetKind,
         /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
@@ -412,8 +424,10 @@ pub enum Command {
         /// The inventory projected, with its `actions:` (YAML).
         #[arg(value_name = "INVENTORY.yaml")]
         inventory: PathBuf,
-        /// Target path: sbti-1.5 (4.2 %/yr from 2020), wb-2 (2.5 %/yr from 2020) or
-        /// custom:RATE (e.g. custom:5%, from the reference year).
+        /// Target path: sbti-1.5 (4.2 %/yr from 2020), wb-2 (2.5 %/yr from 2020),
+        /// custom:RATE (e.g. custom:5%, from the reference year), snbc (France's general
+        /// low-carbon strategy path) or snbc:SECTOR (energy, industry, waste, buildings,
+        /// agriculture, transportation).
         #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
         target: crate::trajectory::TargetKind,
         /// The last year shown.
@@ -583,11 +597,9 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
     Ok(crate::diff::Threshold { post, share })
 }
 
-/// Reads `sbti-1.5`, `wb-2` or `custom:5%`.
+/// Reads `sbti-1.5`, `wb-2`, `custom:5%`, `snbc` or `snbc:SECTOR`.
 fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
-    crate::trajectory::TargetKind::parse(text).ok_or_else(|| {
-        format!("`{text}` is not a target: use sbti-1.5, wb-2 or custom:RATE (e.g. custom:5%)")
-    })
+    crate::trajectory::TargetKind::read(text)
 }
 
 /// `bilan factors …`.

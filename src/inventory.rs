@@ -116,6 +116,59 @@ pub struct Organisation {
     pub name: String,
     /// An identifier such as a SIREN number.
     pub id: Option<String>,
+    /// Its SIREN number: 9 digits, Luhn key checked.
+    pub siren: Option<String>,
+    /// Its activity code (NAF rév. 2 / APE), e.g. `62.02A`.
+    pub naf: Option<String>,
+}
+
+/// The 9 digits of a SIREN number written with or without spaces, when its last digit is
+/// the Luhn key INSEE defines (digits 2, 4, 6, 8 doubled, 9 taken off a double above 9, the
+/// sum a multiple of 10); `None` otherwise.
+pub fn siren(text: &str) -> Option<String> {
+    let digits: String = text
+        .chars()
+        .filter(|c| *c != ' ' && *c != '\u{a0}')
+        .collect();
+    if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let sum: u32 = digits
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b - b'0');
+            if i % 2 == 1 {
+                let double = d * 2;
+                if double > 9 { double - 9 } else { double }
+            } else {
+                d
+            }
+        })
+        .sum();
+    sum.is_multiple_of(10).then_some(digits)
+}
+
+/// An activity code of the NAF rév. 2 (the APE code): two digits, a dot, two digits and a
+/// capital letter (`62.02A`); also read without the dot or with a small letter, given back
+/// as `62.02A`. `None` when it is not of that form.
+pub fn naf(text: &str) -> Option<String> {
+    let text = text.trim();
+    let compact: String = text.chars().filter(|c| *c != '.').collect();
+    let dots = text.chars().filter(|c| *c == '.').count();
+    let bytes = compact.as_bytes();
+    let well_formed = compact.len() == 5
+        && bytes.iter().take(4).all(u8::is_ascii_digit)
+        && bytes.get(4).is_some_and(u8::is_ascii_alphabetic)
+        && (dots == 0 || (dots == 1 && text.find('.') == Some(2)));
+    well_formed.then(|| {
+        format!(
+            "{}.{}{}",
+            compact.get(..2).unwrap_or_default(),
+            compact.get(2..4).unwrap_or_default(),
+            compact.get(4..).unwrap_or_default().to_ascii_uppercase()
+        )
+    })
 }
 
 /// The organisational perimeter (informative).

@@ -38,6 +38,7 @@ pub mod render;
 pub mod report;
 pub mod search;
 pub mod session;
+pub mod snbc;
 pub mod text;
 pub mod trajectory;
 pub mod trend;

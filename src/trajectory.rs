@@ -14,6 +14,9 @@
 //!   t = 2·(P(Y)²/(2·r·E₂₀₂₀) − overshoot)/E_Y years to zero, r′ = 1/t. Without history this
 //!   is r′ = 1 / (1/r − 2(Y − 2020)).
 //! - A custom rate runs from the reference year, without compensation.
+//! - SNBC paths (general or one sector) run from the inventory's year in segments to 2015,
+//!   2030 and 2050 at Bilan Carbone+'s national rates (see [`crate::snbc`]); with earlier
+//!   inventories, against the latest one's path, its budget kept by raising the rates.
 //!
 //! **Actions** reach their reduction on a linear ramp from their start to their end, read at
 //! each year's end; each post's reductions are summed and capped at the post's emissions, so
@@ -23,6 +26,7 @@ use crate::action::{Action, Reduction, Status};
 use crate::number::parse_percent;
 use crate::post::{Lang, Post};
 use crate::report::{Report, Warning, to_f64};
+use crate::snbc::{self, Sector};
 use crate::warning::Code;
 use rust_decimal::Decimal;
 use std::fmt;
@@ -39,17 +43,47 @@ pub enum TargetKind {
     WellBelow2,
     /// A rate (0.05 for 5 %) of the reference emissions a year, from the reference year.
     Custom(Decimal),
+    /// The SNBC path of a sector, or the general one (`None`), as Bilan Carbone+ builds it.
+    Snbc(Option<Sector>),
 }
 
 impl TargetKind {
-    /// Reads `sbti-1.5`, `wb-2` or `custom:5%`.
+    /// Reads `sbti-1.5`, `wb-2`, `custom:5%`, `snbc` or `snbc:SECTOR`.
     pub fn parse(text: &str) -> Option<TargetKind> {
+        TargetKind::read(text).ok()
+    }
+
+    /// Reads a target like [`TargetKind::parse`], or says what is wrong (for an unknown SNBC
+    /// sector, the sectors there are).
+    pub fn read(text: &str) -> Result<TargetKind, String> {
+        let general = || {
+            format!(
+                "`{text}` is not a target: use sbti-1.5, wb-2, custom:RATE (e.g. custom:5%) or snbc[:SECTOR]"
+            )
+        };
         match text.trim() {
-            "sbti-1.5" | "1.5" => Some(TargetKind::Sbti15),
-            "wb-2" | "sbti-wb2" | "wb2" => Some(TargetKind::WellBelow2),
+            "sbti-1.5" | "1.5" => Ok(TargetKind::Sbti15),
+            "wb-2" | "sbti-wb2" | "wb2" => Ok(TargetKind::WellBelow2),
+            "snbc" | "snbc:general" => Ok(TargetKind::Snbc(None)),
             other => {
-                let rate = parse_percent(other.strip_prefix("custom:")?).ok()?;
-                (rate > Decimal::ZERO && rate <= Decimal::ONE).then_some(TargetKind::Custom(rate))
+                if let Some(sector) = other.strip_prefix("snbc:") {
+                    return Sector::parse(sector)
+                        .map(|s| TargetKind::Snbc(Some(s)))
+                        .ok_or_else(|| {
+                            let names: Vec<&str> = Sector::ALL.iter().map(|s| s.code()).collect();
+                            format!(
+                                "`{sector}` is not an SNBC sector: use snbc (the general path) or snbc:SECTOR with SECTOR one of {}",
+                                names.join(", ")
+                            )
+                        });
+                }
+                let rate = other
+                    .strip_prefix("custom:")
+                    .and_then(|r| parse_percent(r).ok())
+                    .ok_or_else(general)?;
+                (rate > Decimal::ZERO && rate <= Decimal::ONE)
+                    .then_some(TargetKind::Custom(rate))
+                    .ok_or_else(general)
             }
         }
     }
@@ -60,15 +94,23 @@ impl TargetKind {
             TargetKind::Sbti15 => Decimal::new(42, 3),
             TargetKind::WellBelow2 => Decimal::new(25, 3),
             TargetKind::Custom(rate) => rate,
+            TargetKind::Snbc(_) => Decimal::ZERO,
         }
     }
 
-    /// Its code in the JSON (`sbti-1.5`, `wb-2`, `custom`).
+    /// Its code in the JSON (`sbti-1.5`, `wb-2`, `custom`, `snbc`, `snbc:energy` …).
     pub fn code(self) -> &'static str {
         match self {
             TargetKind::Sbti15 => "sbti-1.5",
             TargetKind::WellBelow2 => "wb-2",
             TargetKind::Custom(_) => "custom",
+            TargetKind::Snbc(None) => "snbc",
+            TargetKind::Snbc(Some(Sector::Energy)) => "snbc:energy",
+            TargetKind::Snbc(Some(Sector::Industry)) => "snbc:industry",
+            TargetKind::Snbc(Some(Sector::Waste)) => "snbc:waste",
+            TargetKind::Snbc(Some(Sector::Buildings)) => "snbc:buildings",
+            TargetKind::Snbc(Some(Sector::Agriculture)) => "snbc:agriculture",
+            TargetKind::Snbc(Some(Sector::Transportation)) => "snbc:transportation",
         }
     }
 
@@ -83,11 +125,24 @@ impl TargetKind {
             (TargetKind::WellBelow2, Lang::En) => "well-below 2 °C path (SBTi)".to_string(),
             (TargetKind::Custom(_), Lang::Fr) => "trajectoire personnalisée".to_string(),
             (TargetKind::Custom(_), Lang::En) => "custom path".to_string(),
+            (TargetKind::Snbc(None), Lang::Fr) => "trajectoire SNBC générale".to_string(),
+            (TargetKind::Snbc(None), Lang::En) => "general SNBC path".to_string(),
+            (TargetKind::Snbc(Some(s)), Lang::Fr) => {
+                format!("trajectoire SNBC du secteur {}", s.name(Lang::Fr))
+            }
+            (TargetKind::Snbc(Some(s)), Lang::En) => {
+                format!("SNBC path of the {} sector", s.name(Lang::En))
+            }
         }
     }
 
     fn is_sbti(self) -> bool {
-        !matches!(self, TargetKind::Custom(_))
+        matches!(self, TargetKind::Sbti15 | TargetKind::WellBelow2)
+    }
+
+    /// True for an SNBC path.
+    pub fn is_snbc(self) -> bool {
+        matches!(self, TargetKind::Snbc(_))
     }
 }
 
@@ -127,6 +182,11 @@ pub struct Target {
     /// True when the reference emissions are within 5 % of the 2020 path: that path stays the
     /// target, at its own rate.
     pub on_track: bool,
+    /// An SNBC path: its segments and rates (raised when compensated).
+    pub snbc: Option<snbc::Path>,
+    /// An SNBC path with earlier inventories: the latest one and its path, which the target
+    /// follows before the reference year (and after it when on track).
+    pub snbc_reference: Option<snbc::Reference>,
 }
 
 /// How far above the 2020 path an inventory may be and still be on it (Bilan Carbone+'s
@@ -164,7 +224,12 @@ impl Target {
             emissions_2020: None,
             overshoot_kgco2e: None,
             on_track: false,
+            snbc: None,
+            snbc_reference: None,
         };
+        if let TargetKind::Snbc(sector) = kind {
+            return Target::snbc(plain, sector, history);
+        }
         if !kind.is_sbti() {
             return Some(plain);
         }
@@ -245,6 +310,87 @@ impl Target {
         })
     }
 
+    /// An SNBC path from `plain`'s inventory, compensated against the latest earlier one as
+    /// Bilan Carbone+ does (`getSNBCData`, `getObjectivesWithOvershootCompensation`): that
+    /// inventory's own path is the reference; within 5 % of it in the reference year it stays
+    /// the target; otherwise what was emitted above it between the two inventories (yearly
+    /// values interpolated between inventories, trapezoids) comes off its budget from the
+    /// reference year to 2050, and the rates of the path from the inventory are multiplied by
+    /// the k that spends the rest (Newton–Raphson, as Bilan Carbone+ finds it).
+    fn snbc(plain: Target, sector: Option<Sector>, history: &[Measured]) -> Option<Target> {
+        let (year, kgco2e) = (plain.reference_year, plain.reference_kgco2e);
+        let path = snbc::Path::new(sector, year)?;
+        let with_path = |path: snbc::Path| {
+            let rate = path.first_rate();
+            Target {
+                from_year: path.start_year,
+                rate,
+                base_rate: rate,
+                rate_f64: to_f64(rate),
+                snbc: Some(path),
+                ..plain
+            }
+        };
+        let mut earlier: Vec<(i32, Decimal)> = history
+            .iter()
+            .filter(|m| m.year < year)
+            .map(|m| (m.year, m.kgco2e))
+            .collect();
+        earlier.sort_by_key(|(y, _)| *y);
+        let Some(&(r_year, r_kgco2e)) = earlier.last() else {
+            return Some(with_path(path));
+        };
+        let r_path = snbc::Path::new(sector, r_year)?;
+        let planned = |y: i32| r_path.value(r_year, r_kgco2e, y);
+        let actual = |y: i32| emissions_at(y, &earlier, year, kgco2e);
+        let trapezoids = |values: &dyn Fn(i32) -> Option<Decimal>, from: i32, to: i32| {
+            let mut sum = Decimal::ZERO;
+            for y in from..to {
+                sum = sum.checked_add(values(y)?.checked_add(values(y + 1)?)? / Decimal::TWO)?;
+            }
+            Some(sum)
+        };
+        let overshoot =
+            trapezoids(&actual, r_year, year)?.checked_sub(trapezoids(&planned, r_year, year)?)?;
+        let reference = snbc::Reference {
+            year: r_year,
+            kgco2e: r_kgco2e,
+            path: r_path,
+            multiplier: None,
+        };
+        let with_reference = Target {
+            snbc_reference: Some(reference),
+            overshoot_kgco2e: Some(overshoot),
+            ..with_path(path)
+        };
+        if kgco2e <= planned(year)?.checked_mul(Decimal::ONE + ON_TRACK_MARGIN)? {
+            let rate = r_path.first_rate();
+            return Some(Target {
+                from_year: r_path.start_year,
+                rate,
+                base_rate: rate,
+                rate_f64: to_f64(rate),
+                on_track: true,
+                ..with_reference
+            });
+        }
+        if overshoot <= Decimal::ZERO {
+            return Some(with_reference);
+        }
+        let budget = trapezoids(&planned, year, snbc::FINAL_TARGET_YEAR)?.checked_sub(overshoot)?;
+        let k = path.multiplier(year, to_f64(kgco2e), to_f64(budget));
+        let raised = path.scaled(Decimal::from_f64_retain(k)?)?;
+        Some(Target {
+            compensated: true,
+            snbc_reference: Some(snbc::Reference {
+                multiplier: Some(k),
+                ..reference
+            }),
+            overshoot_kgco2e: Some(overshoot),
+            ..with_path(raised)
+        })
+    }
+
     /// The 2020 path's value for `year` (SBTi with a reference after 2020; `None` otherwise).
     pub fn path_2020(&self, year: i32) -> Option<Decimal> {
         let e2020 = self.emissions_2020?;
@@ -256,6 +402,14 @@ impl Target {
     /// The target for `year`; `None` before the reference year (before 2020 when the
     /// reference is after it: the 2020 path until the reference year).
     pub fn value(&self, year: i32) -> Option<Decimal> {
+        if let Some(path) = &self.snbc {
+            if let Some(r) = &self.snbc_reference
+                && (self.on_track || year < self.reference_year)
+            {
+                return r.path.value(r.year, r.kgco2e, year);
+            }
+            return path.value(self.reference_year, self.reference_kgco2e, year);
+        }
         if self.emissions_2020.is_some()
             && year >= SBTI_FROM
             && (self.on_track || year < self.reference_year)
@@ -500,9 +654,10 @@ impl fmt::Display for TrajectoryError {
 impl std::error::Error for TrajectoryError {}
 
 /// The reference inventory: for an SBTi path the latest (the path starts from it, the
-/// earlier ones giving the emissions since 2020); for a custom rate the earliest.
+/// earlier ones giving the emissions since 2020); for an SNBC path the latest; for a custom
+/// rate the earliest.
 pub fn reference(kind: TargetKind, inventories: &[Measured]) -> Option<&Measured> {
-    if kind.is_sbti() {
+    if kind.is_sbti() || kind.is_snbc() {
         return inventories.iter().max_by_key(|m| m.year);
     }
     inventories.iter().min_by_key(|m| m.year)
@@ -534,6 +689,12 @@ pub fn trajectory(request: &Request<'_>) -> Result<Trajectory, TrajectoryError> 
         return Err(TrajectoryError(format!(
             "--history {} is for {}, not before the inventory projected ({year})",
             late.name, late.year
+        )));
+    }
+    if request.target.is_snbc() && year > snbc::LAST_INVENTORY_YEAR {
+        return Err(TrajectoryError(format!(
+            "an SNBC target starts from an inventory of {} at the latest (its segments end in 2030 and 2050), not {year}",
+            snbc::LAST_INVENTORY_YEAR
         )));
     }
     let mut inventories = history.clone();

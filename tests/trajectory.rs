@@ -787,7 +787,7 @@ fn bad_options_are_usage_errors() {
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("use sbti-1.5, wb-2 or custom:RATE"),
+        stderr.contains("use sbti-1.5, wb-2, custom:RATE (e.g. custom:5%) or snbc[:SECTOR]"),
         "{stderr}"
     );
     let (code, _, stderr) = run_in(
@@ -863,5 +863,376 @@ fn the_json_reads_back_into_its_contract_type_unchanged() {
     assert_eq!(
         serde_json::to_string_pretty(&document).unwrap() + "\n",
         json
+    );
+    // An SNBC target above the path of an earlier, lower inventory: its segments, the
+    // reference inventory and the rates' multiplier are in it too.
+    let earlier = HEAD
+        .replace("year: 2024", "year: 2023")
+        .replace("quantity: 20000", "quantity: 1000")
+        .replace("actions:\n", "");
+    let (code, json, stderr) = run_in(
+        &[("inv.yaml", &text), ("2023.yaml", &earlier)],
+        &[
+            "trajectory",
+            "inv.yaml",
+            "--target",
+            "snbc:energy",
+            "--history",
+            "2023.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    for key in ["\"secten_year\"", "\"reference\": {", "\"multiplier\": "] {
+        assert!(json.contains(key), "{key}: {json}");
+    }
+    assert!(!json.contains("\"multiplier\": null"), "{json}");
+    let document: bilan::contract::trajectory::Document = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&document).unwrap() + "\n",
+        json
+    );
+}
+
+// --- SNBC paths ----------------------------------------------------------------------------------
+// National figures from Bilan Carbone+ (949af9c): Secten totals 1990 547,000 and 2024 369,000;
+// sector targets (2015, 2030, 2050): energy 50,000 / 31,000 / 2,000, transportation 138,000 /
+// 99,000 / 4,000, buildings 85,000 / 45,000 / 5,000; Secten energy 2022 44,000, transportation
+// 2010 138,000, buildings 2012 97,000. The last figure of each row is Bilan Carbone+'s own
+// `calculateSNBCTrajectoryByType` (src/utils/snbc.ts, seed Secten data) run under Node on the same
+// inventory, rounded to the gram.
+
+fn snbc(sector: Option<&str>, year: i32, kgco2e: &str) -> Trajectory {
+    let kind =
+        TargetKind::parse(&sector.map_or("snbc".to_string(), |s| format!("snbc:{s}"))).unwrap();
+    let base = baseline(year, &[("3.9", kgco2e)]);
+    project(&base, &[], &[], kind, 2055).unwrap()
+}
+
+/// The target of `year`, to the gram, equals the hand figure and Bilan Carbone+'s.
+fn assert_snbc(t: &Trajectory, year: i32, by_hand: Decimal, bcplus: &str) {
+    let got = row(t, year).target.unwrap().round_dp(3);
+    assert_eq!(got, by_hand.round_dp(3), "target of {year} by hand");
+    assert_eq!(got, d(bcplus), "target of {year} against Bilan Carbone+");
+}
+
+#[test]
+fn snbc_general_from_2025() {
+    let t = snbc(None, 2025, "1000000");
+    // Rate to 2030 from Secten 2024 (the latest): 2030 target = 0.6 × 547,000 = 328,200;
+    // r1 = (369,000 − 328,200) / 369,000 / (2030 − 2024) = 40,800 / 2,214,000 a year.
+    let r1 = d("40800") / d("369000") / d("6");
+    // From 2030: 2050 target = 547,000 / 6; r2 = (1 − (547,000/6) / 328,200) / 20 = (13/18) / 20.
+    let r2 = (Decimal::ONE - d("547000") / d("6") / d("328200")) / d("20");
+    let e = d("1000000");
+    let v2030 = e * (Decimal::ONE - d("5") * r1);
+    assert_snbc(&t, 2025, e, "1000000");
+    assert_snbc(&t, 2026, e * (Decimal::ONE - r1), "981571.816");
+    assert_snbc(&t, 2030, v2030, "907859.079");
+    assert_snbc(&t, 2031, v2030 * (Decimal::ONE - r2), "875075.279");
+    assert_snbc(
+        &t,
+        2040,
+        v2030 * (Decimal::ONE - d("10") * r2),
+        "580021.078",
+    );
+    // 2050: v2030 × (1 − 20 × r2) = v2030 × 5/18; held after 2050.
+    let v2050 = v2030 * d("5") / d("18");
+    assert_snbc(&t, 2050, v2050, "252183.077");
+    assert_snbc(&t, 2055, v2050, "252183.077");
+    assert_eq!(t.target.from_year, 2025);
+    assert_eq!(t.target.rate, r1);
+    let path = t.target.snbc.unwrap();
+    assert_eq!(path.secten_year, 2024);
+    assert_eq!(path.segments.iter().flatten().count(), 2);
+    assert_eq!(row(&t, 2025).measured, Some(e));
+}
+
+#[test]
+fn snbc_energy_from_2022_takes_the_sector_rate_from_2015_to_2030() {
+    // Secten energy 2022 (44,000) is above the 2030 target (31,000): the rate is the sector's
+    // from 2015 to 2030, (50,000 − 31,000) / 50,000 / 15 = 19/750, applied from 2022.
+    let t = snbc(Some("energy"), 2022, "500000");
+    let r1 = d("19") / d("750");
+    let e = d("500000");
+    let v2030 = e * (Decimal::ONE - d("8") * r1);
+    assert_snbc(&t, 2023, e * (Decimal::ONE - r1), "487333.333");
+    assert_snbc(&t, 2030, v2030, "398666.667");
+    // Then (31,000 − 2,000) / 31,000 / 20 = 29/620 a year: 2050 = v2030 × 2/31.
+    let r2 = d("29") / d("620");
+    assert_snbc(&t, 2031, v2030 * (Decimal::ONE - r2), "380019.355");
+    assert_snbc(&t, 2050, v2030 * d("2") / d("31"), "25720.430");
+    assert_eq!(t.target.snbc.unwrap().secten_year, 2022);
+}
+
+#[test]
+fn snbc_sector_before_2015_has_a_segment_to_2015_unless_already_there() {
+    // Buildings 2012: Secten 97,000 → 85,000 in 2015: r0 = 12,000 / 97,000 / 3;
+    // then (85,000 − 45,000) / 85,000 / 15 to 2030, (45,000 − 5,000) / 45,000 / 20 to 2050.
+    let t = snbc(Some("buildings"), 2012, "300000");
+    let e = d("300000");
+    let r0 = d("12000") / d("97000") / d("3");
+    let v2015 = e * (Decimal::ONE - d("3") * r0);
+    assert_snbc(&t, 2013, e * (Decimal::ONE - r0), "287628.866");
+    assert_snbc(&t, 2015, v2015, "262886.598");
+    let r1 = d("40000") / d("85000") / d("15");
+    let v2030 = v2015 * (Decimal::ONE - d("15") * r1);
+    assert_snbc(&t, 2016, v2015 * (Decimal::ONE - r1), "254639.175");
+    assert_snbc(&t, 2030, v2030, "139175.258");
+    assert_snbc(&t, 2050, v2030 * d("5000") / d("45000"), "15463.918");
+    assert_eq!(t.target.snbc.unwrap().segments.iter().flatten().count(), 3);
+
+    // Transportation 2010: Secten 138,000 is already the 2015 target: no segment to 2015
+    // (a zero rate), the 2015–2030 rate (138,000 − 99,000) / 138,000 / 15 runs from 2010.
+    let t = snbc(Some("transportation"), 2010, "800000");
+    let e = d("800000");
+    let r1 = d("39000") / d("138000") / d("15");
+    assert_snbc(&t, 2015, e * (Decimal::ONE - d("5") * r1), "724637.681");
+    assert_snbc(&t, 2030, e * (Decimal::ONE - d("20") * r1), "498550.725");
+    let path = t.target.snbc.unwrap();
+    assert_eq!(path.segments.iter().flatten().count(), 2);
+    assert_eq!(path.segments().next().unwrap().from, 2010);
+}
+
+#[test]
+fn snbc_before_1990_is_held_until_1990_and_2030_starts_the_last_segment() {
+    // 1988: held at 100,000 to 1990, then (547,000 − 328,200) / 547,000 / 40 = 1 % a year.
+    let t = snbc(None, 1988, "100000");
+    assert_snbc(&t, 1990, d("100000"), "100000");
+    assert_snbc(&t, 2010, d("80000"), "80000");
+    assert_snbc(&t, 2030, d("60000"), "60000");
+    assert_snbc(&t, 2050, d("100000") / d("6"), "16666.667");
+    // 2030: only the segment 2030–2050, at 13/360 a year.
+    let t = snbc(None, 2030, "1000000");
+    assert_snbc(
+        &t,
+        2031,
+        d("1000000") * (Decimal::ONE - d("13") / d("360")),
+        "963888.889",
+    );
+    assert_snbc(&t, 2050, d("1000000") * d("5") / d("18"), "277777.778");
+}
+
+#[test]
+fn snbc_refuses_an_inventory_after_2030() {
+    let base = baseline(2031, &[("3.9", "1000")]);
+    let e = project(&base, &[], &[], TargetKind::Snbc(None), 2050).unwrap_err();
+    assert_eq!(
+        e.0,
+        "an SNBC target starts from an inventory of 2030 at the latest (its segments end in 2030 and 2050), not 2031"
+    );
+}
+
+#[test]
+fn snbc_targets_parse() {
+    use bilan::snbc::Sector;
+    assert_eq!(TargetKind::parse("snbc"), Some(TargetKind::Snbc(None)));
+    assert_eq!(
+        TargetKind::parse("snbc:general"),
+        Some(TargetKind::Snbc(None))
+    );
+    assert_eq!(
+        TargetKind::parse("snbc:transportation"),
+        Some(TargetKind::Snbc(Some(Sector::Transportation)))
+    );
+    assert_eq!(
+        TargetKind::read("snbc:transport"),
+        Err("`transport` is not an SNBC sector: use snbc (the general path) or snbc:SECTOR with SECTOR one of energy, industry, waste, buildings, agriculture, transportation".to_string())
+    );
+}
+
+#[test]
+fn snbc_on_the_command_line() {
+    let text = format!("{HEAD}{GOOD}");
+    let files = [("inv.yaml", text.as_str())];
+    let (code, json, stderr) = run_in(
+        &files,
+        &[
+            "trajectory",
+            "inv.yaml",
+            "--target",
+            "snbc:energy",
+            "--format",
+            "json",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let target = &value["target"];
+    assert_eq!(target["kind"], "snbc:energy");
+    assert_eq!(target["name"], "SNBC path of the Energy sector");
+    assert_eq!(target["snbc"]["sector"], "energy");
+    assert_eq!(target["snbc"]["secten_year"], 2024);
+    // Energy 2024 (33,000) is above 31,000: 19/750 a year to 2030, 29/620 to 2050.
+    assert_eq!(target["snbc"]["segments"][0]["from_year"], 2024);
+    assert_eq!(
+        target["snbc"]["segments"][0]["annual_rate"],
+        0.025333333333333333
+    );
+    assert_eq!(target["snbc"]["segments"][1]["annual_rate"], 29.0 / 620.0);
+    // The inventory: 20,000 kWh of 42513 (0.052 kgCO2e/kWh) = 1,040 kgCO2e; 2030 = 1,040 ×
+    // (1 − 6 × 19/750) = 881.92.
+    assert_eq!(value["inventory"]["kgco2e"], 1040);
+    assert_eq!(value["years"][6]["year"], 2030);
+    assert_eq!(value["years"][6]["target_kgco2e"], 881.92);
+
+    let (code, table, _) = run_in(&files, &["trajectory", "inv.yaml", "--target", "snbc"]);
+    assert_eq!(code, 0);
+    assert!(
+        table.contains("Cible : trajectoire SNBC générale, référence 2024"),
+        "{table}"
+    );
+    assert!(
+        table.contains("  SNBC : -1,8\u{a0}%/an de 2024 à 2030, -3,6\u{a0}%/an de 2030 à 2050"),
+        "{table}"
+    );
+
+    let (code, _, stderr) = run_in(
+        &files,
+        &["trajectory", "inv.yaml", "--target", "snbc:transport"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("`transport` is not an SNBC sector: use snbc (the general path) or snbc:SECTOR with SECTOR one of energy, industry, waste, buildings, agriculture, transportation"), "{stderr}");
+
+    // With an earlier inventory: 2022, 25,000 kWh = 1,300 kg; its path in 2024 is 1,300 ×
+    // (1 − 2 × 74,800 / 403,000 / 8) = 1,239.68 kg, and 1,040 kg is below it: on track.
+    let earlier = HEAD.replace("2024", "2022").replace("20000", "25000");
+    let files = [("inv.yaml", text.as_str()), ("2022.yaml", earlier.as_str())];
+    let (code, table, stderr) = run_in(
+        &files,
+        &[
+            "trajectory",
+            "inv.yaml",
+            "--target",
+            "snbc",
+            "--history",
+            "2022.yaml",
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        table.contains("  inventory 2024 within 5% of the SNBC path from inventory 2022 (1.30 tCO2e): that path stays the target\n"),
+        "{table}"
+    );
+}
+
+#[test]
+fn the_example_with_an_snbc_sector_path() {
+    // Buildings, inventory 2021: Secten buildings 2021 (76,000) is above the 2030 target, so
+    // (85,000 − 45,000) / 85,000 / 15 = 3.1 %/yr to 2030, then (45,000 − 5,000) / 45,000 / 20
+    // = 4.4 %/yr; 2022 = 42.96 × (1 − 8/255) = 41.61 t.
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .args([
+            "trajectory",
+            "examples/conseil-informatique.yaml",
+            "--target",
+            "snbc:buildings",
+            "--format",
+            "md",
+            "--lang",
+            "en",
+            "--until",
+            "2032",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!(
+        "conseil-informatique-snbc-buildings-md",
+        String::from_utf8(out.stdout).unwrap()
+    );
+}
+
+// With an earlier inventory, Bilan Carbone+ measures the inventory against the SNBC path of the
+// latest earlier one (`getSNBCData`). Expected figures: by hand, and Bilan Carbone+'s
+// `getSNBCData` run under Node on the same inventories (seed Secten data), to the gram.
+
+#[test]
+fn snbc_within_5_percent_of_the_earlier_inventorys_path_keeps_it() {
+    // 2022: 1,200 t; its path: Secten 2022 total 403,000 → 328,200 in 2030,
+    // r = 74,800 / 403,000 / 8. In 2025 it is 1,200 × (1 − 3r) = 1,116.476 t; 900 t is below it.
+    let base = baseline(2025, &[("3.9", "900000")]);
+    let t = project(
+        &base,
+        &[measured(2022, "1200000")],
+        &[],
+        TargetKind::Snbc(None),
+        2050,
+    )
+    .unwrap();
+    let r = d("74800") / d("403000") / d("8");
+    let e = d("1200000");
+    assert!(t.target.on_track && !t.target.compensated);
+    assert_eq!(t.target.snbc_reference.unwrap().year, 2022);
+    assert_snbc(&t, 2022, e, "1200000");
+    assert_snbc(&t, 2025, e * (Decimal::ONE - d("3") * r), "1116476.427");
+    let v2030 = e * (Decimal::ONE - d("8") * r);
+    assert_snbc(&t, 2030, v2030, "977270.471");
+    assert_snbc(&t, 2050, v2030 * d("5") / d("18"), "271464.020");
+}
+
+#[test]
+fn snbc_above_the_earlier_inventorys_path_raises_the_rates_to_keep_its_budget() {
+    // 2022: 1,000 t, 2025: 1,120 t. The 2022 path: r = 74,800 / 403,000 / 8, 930.397 t in
+    // 2025; 1,120 > 1.05 × 930.397. Emitted 2022–2025 (1,000, 1,040, 1,080, 1,120 by year,
+    // trapezoids): 3,180 t; the path's: 1,000 × (3 − 4.5r) t; the overshoot is the difference.
+    let base = baseline(2025, &[("3.9", "1120000")]);
+    let t = project(
+        &base,
+        &[measured(2022, "1000000")],
+        &[],
+        TargetKind::Snbc(None),
+        2055,
+    )
+    .unwrap();
+    let r = d("74800") / d("403000") / d("8");
+    let overshoot = d("3180000") - d("1000000") * (d("3") - d("4.5") * r);
+    assert_eq!(t.target.overshoot_kgco2e, Some(overshoot));
+    assert_eq!(overshoot.round_dp(3), d("284404.467"));
+    assert!(t.target.compensated && !t.target.on_track);
+    // Before 2025 the target is the 2022 path.
+    assert_snbc(&t, 2023, d("1000000") * (Decimal::ONE - r), "976799.007");
+    // From 2025, the 2025 path's rates times k: Bilan Carbone+'s figures.
+    let k = t.target.snbc_reference.unwrap().multiplier.unwrap();
+    assert!((k - 1.4513).abs() < 1e-4, "{k}");
+    for (year, bcplus) in [
+        (2026, "1090045.815"),
+        (2030, "970229.075"),
+        (2040, "461751.182"),
+        (2049, "4121.079"),
+        (2050, "0"),
+    ] {
+        assert_eq!(
+            row(&t, year).target.unwrap().round_dp(3),
+            d(bcplus),
+            "{year}"
+        );
+    }
+    // The point of k: from 2025 to 2050 the raised path emits the 2022 path's budget over
+    // those years minus the overshoot, within Bilan Carbone+'s 0.1 %.
+    let trapezoids = |values: &dyn Fn(i32) -> Decimal| {
+        (2025..2050)
+            .map(|y| (values(y) + values(y + 1)) / d("2"))
+            .sum::<Decimal>()
+    };
+    let old_path = |y: i32| {
+        let v2030 = d("1000000") * (Decimal::ONE - d("8") * r);
+        if y <= 2030 {
+            d("1000000") * (Decimal::ONE - r * Decimal::from(y - 2022))
+        } else {
+            v2030 * (Decimal::ONE - (d("13") / d("360")) * Decimal::from(y - 2030))
+        }
+    };
+    let budget = trapezoids(&old_path) - overshoot;
+    let raised = trapezoids(&|y| row(&t, y).target.unwrap());
+    assert!(
+        ((raised - budget) / budget).abs() < d("0.001"),
+        "{raised} vs {budget}"
     );
 }

@@ -934,3 +934,225 @@ fn arelle_validates_the_inline_xbrl() {
         "{codes:?}"
     );
 }
+// --- The BEGES publication sheet -------------------------------------------------------------
+
+fn run_in(inventory: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("inv.yaml"), inventory).unwrap();
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn example(args: &[&str]) -> String {
+    let mut all = vec![
+        "compute",
+        "examples/pme-industrielle.yaml",
+        "--view",
+        "beges-v5",
+    ];
+    all.extend(args);
+    let out = Command::cargo_bin("bilan")
+        .unwrap()
+        .args(&all)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// kgCO2e (a JSON number) → tCO2e to the kilogram as the sheet writes it: ÷ 1,000, rounded
+/// half away from zero to 3 decimals, no trailing zeros.
+fn tonnes_by_hand(kg: &serde_json::Value) -> String {
+    let kg = rust_decimal::Decimal::from_str_exact(&kg.to_string()).unwrap();
+    let t = (kg / rust_decimal::Decimal::ONE_THOUSAND)
+        .round_dp_with_strategy(3, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    t.normalize().to_string()
+}
+
+#[test]
+fn the_beges_sheet_of_an_example_is_the_view_in_tonnes() {
+    let json: serde_json::Value = serde_json::from_str(&example(&["--format", "json"])).unwrap();
+    let sheet = example(&["--format", "beges"]);
+    let records: Vec<csv::StringRecord> = csv::Reader::from_reader(sheet.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let field = |code: &str| -> String {
+        records
+            .iter()
+            .find(|r| &r[1] == code)
+            .map(|r| r[3].to_string())
+            .unwrap()
+    };
+    // The identification: pme-industrielle.yaml gives no SIREN nor NAF code.
+    let ids: Vec<&str> = records.iter().take(6).map(|r| &r[1]).collect();
+    assert_eq!(
+        ids,
+        ["name", "siren", "naf", "year", "period", "consolidation"]
+    );
+    assert_eq!(field("name"), "Chaudronnerie du Val de Saône");
+    assert_eq!(field("siren"), "");
+    assert_eq!(field("naf"), "");
+    assert_eq!(field("year"), "2023");
+    assert_eq!(field("period"), "2023-01-01/2023-12-31");
+    assert_eq!(field("consolidation"), "contrôle opérationnel");
+    // Then the view's rows in its order, each in tCO2e; a poste without lines is empty.
+    let rows = json["rows"].as_array().unwrap();
+    let postes: Vec<&csv::StringRecord> = records.iter().skip(6).take(rows.len()).collect();
+    assert_eq!(postes.len(), 28);
+    for (row, record) in rows.iter().zip(&postes) {
+        let code = row["code"].as_str().unwrap();
+        assert_eq!(&record[1], code);
+        assert_eq!(
+            &record[0],
+            code.split('.').next().unwrap(),
+            "category of {code}"
+        );
+        assert_eq!(&record[4], "tCO2e");
+        let expected = if row["kgco2e"] == 0 {
+            String::new()
+        } else {
+            tonnes_by_hand(&row["kgco2e"])
+        };
+        assert_eq!(&record[3], expected.as_str(), "poste {code}");
+    }
+    // By hand from the JSON: 1.1 141,518.4 kg → 141.518 t; 1.3 850 kg → 0.85 t; 4 1,705,020
+    // kg → 1705.02 t; the total 2,144,622.1 kg → 2144.622 t; nothing in 5.1 nor 6.
+    assert_eq!(field("1.1"), "141.518");
+    assert_eq!(field("1.3"), "0.85");
+    assert_eq!(field("4"), "1705.02");
+    assert_eq!(field("5.1"), "");
+    assert_eq!(field("6"), "");
+    assert_eq!(field("total"), "2144.622");
+    assert_eq!(field("total"), tonnes_by_hand(&json["total"]["kgco2e"]));
+    // Biogenic CO2, apart: the result's 2,637.44056 kg → 2.637 t.
+    assert_eq!(field("co2b"), "2.637");
+    assert_eq!(records.len(), 6 + 28 + 2);
+}
+
+const IDENTIFIED: &str = r#"bilan: 1
+organisation: { name: Fokus IT, siren: "123 456 782", naf: 6202a }
+period: { year: 2025 }
+perimeter: { consolidation: financial-control }
+lines:
+  - { id: elec, label: Électricité, factor: "42513", quantity: 10000, unit: kWh, uncertainty: 5% }
+"#;
+
+#[test]
+fn the_beges_sheet_carries_siren_naf_and_consolidation() {
+    let (code, sheet, stderr) = run_in(
+        IDENTIFIED,
+        &[
+            "compute", "inv.yaml", "--view", "beges-v5", "--format", "beges", "--lang", "en",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let head: Vec<&str> = sheet.lines().take(7).collect();
+    assert_eq!(
+        head,
+        [
+            "section,code,label,value,unit",
+            "identification,name,Organisation name,Fokus IT,",
+            "identification,siren,SIREN,123456782,",
+            "identification,naf,NAF (APE) code,62.02A,",
+            "identification,year,Reporting year,2025,",
+            "identification,period,Period,2025-01-01/2025-12-31,",
+            "identification,consolidation,Consolidation approach,financial control,",
+        ]
+    );
+    // 10,000 kWh × 0.0338 (42513's combustion part) = 338 kg in 2.1.
+    assert!(
+        sheet.contains("\n2,2.1,Imported electricity,0.338,tCO2e\n"),
+        "{sheet}"
+    );
+    let (code, md, _) = run_in(
+        IDENTIFIED,
+        &[
+            "compute", "inv.yaml", "--view", "beges-v5", "--format", "beges-md",
+        ],
+    );
+    assert_eq!(code, 0);
+    insta::assert_snapshot!("beges-sheet-md", md);
+}
+
+#[test]
+fn siren_and_naf_are_checked() {
+    use bilan::inventory::{naf, siren};
+    // Luhn: 1 + 2·2 + 3 + 2·4 + 5 + (2·6 − 9) + 7 + (2·8 − 9) + 2 = 40, a multiple of 10.
+    assert_eq!(siren("123 456 782").as_deref(), Some("123456782"));
+    // 7 + 6 + 2 + 7 + 2 + 9 + 3 + 4 + 0 = 40.
+    assert_eq!(siren("732829320").as_deref(), Some("732829320"));
+    // The same digits with 9 last: 47.
+    assert_eq!(siren("123456789"), None);
+    assert_eq!(siren("12345678"), None);
+    assert_eq!(siren("12345678A"), None);
+    assert_eq!(naf("62.02A").as_deref(), Some("62.02A"));
+    assert_eq!(naf("6202a").as_deref(), Some("62.02A"));
+    assert_eq!(naf("62-02A"), None);
+    assert_eq!(naf("620.2A"), None);
+    assert_eq!(naf("62.02"), None);
+
+    let bad = IDENTIFIED.replace("123 456 782", "123 456 789");
+    let (code, _, stderr) = run_in(&bad, &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with("error: inv.yaml:2:40: `organisation.siren` is not a SIREN number: `123 456 789` (its last digit is not the check key (Luhn) of the others: a digit is wrong)\n"),
+        "{stderr}"
+    );
+    let bad = IDENTIFIED.replace("6202a", "\"62.2A\"");
+    let (code, _, stderr) = run_in(&bad, &["check", "inv.yaml"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.starts_with(
+            "error: inv.yaml:2:60: `organisation.naf` is not a NAF (APE) code: `62.2A`\n"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_beges_sheet_goes_with_the_beges_view_only() {
+    let expected = "error: --format beges and beges-md are the BEGES publication sheet: use them with `bilan compute INVENTORY --view beges-v5`\n";
+    for args in [
+        vec!["compute", "inv.yaml", "--format", "beges"],
+        vec![
+            "compute",
+            "inv.yaml",
+            "--view",
+            "ghg-protocol",
+            "--format",
+            "beges-md",
+        ],
+    ] {
+        let (code, out, stderr) = run_in(IDENTIFIED, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(out, "");
+        assert!(stderr.starts_with(expected), "{args:?}: {stderr}");
+    }
+    // Other commands do not offer it at all: clap lists what they write.
+    for args in [
+        vec!["trajectory", "inv.yaml", "--format", "beges"],
+        vec!["diff", "inv.yaml", "inv.yaml", "--format", "beges"],
+    ] {
+        let (code, out, stderr) = run_in(IDENTIFIED, &args);
+        assert_eq!(code, 2, "{args:?}");
+        assert_eq!(out, "");
+        assert!(
+            stderr.starts_with("error: invalid value 'beges' for '--format <FORMAT>'"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

@@ -84,6 +84,9 @@ pub(crate) fn run(
         ViewArg::GhgProtocol => Some(Framework::GhgProtocol),
         ViewArg::EsrsE1 => Some(Framework::EsrsE1),
     };
+    if framework != Some(Framework::BegesV5) {
+        super::refuse_beges(options.format)?;
+    }
     if framework.is_some() && (options.lines || by.is_some() || inventories.len() > 1) {
         crate::usage!("--view applies to one inventory, without --lines or --by");
     }
@@ -161,7 +164,8 @@ pub(crate) fn run(
 fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
     let lang = options.lang;
     match options.format {
-        Format::Table => {
+        // The BEGES sheet is refused without --view beges-v5 before this.
+        Format::Table | Format::Beges | Format::BegesMd => {
             render::table::render(report, lang) + &render::uncertainty::table(report, extras, lang)
         }
         Format::Json => render::json::render_with(report, lang, extras),
@@ -192,6 +196,8 @@ fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> Stri
             in_dialect(render::view::csv(&view, lang), options.dialect, &[])
         }
         Format::Json => render::view::json(&view, report, lang),
+        Format::Beges => render::beges::csv(&view, report, lang),
+        Format::BegesMd => render::beges::markdown(&view, report, lang),
     }
 }
 
@@ -204,7 +210,10 @@ fn by_key(report: &Report, by: By, options: &Options<'_>) -> String {
             in_dialect(render::breakdown::csv(&b, lang), options.dialect, &[])
         }
         Format::Md => render::breakdown::markdown(&b, lang),
-        Format::Table | Format::Json => render::breakdown::table(&b, lang),
+        // The BEGES sheet is refused with --by before this.
+        Format::Table | Format::Json | Format::Beges | Format::BegesMd => {
+            render::breakdown::table(&b, lang)
+        }
     }
 }
 
@@ -247,8 +256,10 @@ fn trend(
         Format::Table => render::trend::table(&trend, lang),
         Format::Md => render::trend::markdown(&trend, lang),
         Format::Csv => in_dialect(render::trend::csv(&trend, lang), options.dialect, &[]),
-        // A trend is refused with Inline XBRL.
-        Format::Json | Format::Ixbrl => render::trend::json(&trend, lang),
+        // A trend is refused with Inline XBRL and the BEGES sheet.
+        Format::Json | Format::Ixbrl | Format::Beges | Format::BegesMd => {
+            render::trend::json(&trend, lang)
+        }
         Format::Xlsx => {
             let bytes = render::xlsx::table("trend", &render::trend::csv(&trend, lang), &[])?;
             output::write_with(sink, |out| out.write_all(&bytes))?;

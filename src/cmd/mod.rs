@@ -193,6 +193,16 @@ pub fn run(cli: Cli) -> Result<u8> {
 
 pub(crate) use crate::session::{Bases, compute_one, compute_with_inventory};
 
+/// `--format beges` or `beges-md` without `--view beges-v5`: a usage error.
+pub(crate) fn refuse_beges(format: crate::cli::ComputeFormat) -> Result<()> {
+    if format.is_beges() {
+        crate::usage!(
+            "--format beges and beges-md are the BEGES publication sheet: use them with `bilan compute INVENTORY --view beges-v5`"
+        );
+    }
+    Ok(())
+}
+
 /// The factor bases of a command: the embedded base and `--factors`, `--allow` applied. Never
 /// freed: the process ends with the command, and freeing tens of thousands of factors one by
 /// one would take longer than computing with them.

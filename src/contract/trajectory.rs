@@ -70,6 +70,49 @@ pub struct Target<'a> {
     pub emissions_2020_kgco2e: Option<Num>,
     /// Emissions above the path's carbon budget, to the gram.
     pub overshoot_kgco2e: Option<Num>,
+    /// An SNBC target's path (absent for the other targets).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snbc: Option<Snbc<'a>>,
+}
+
+/// An SNBC target's path, as Bilan Carbone+ builds it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Snbc<'a> {
+    /// The sector (`energy`…); null for the general path.
+    pub sector: Option<Text<'a>>,
+    /// The year of the Secten emissions the path starts from.
+    pub secten_year: i32,
+    /// Its segments.
+    pub segments: Vec<Segment>,
+    /// The path is held from this year on.
+    pub held_after: i32,
+    /// The rates' multiplier making up for an overshoot of the earlier inventory's path;
+    /// null when not raised.
+    pub multiplier: Option<f64>,
+    /// The latest earlier inventory the target is measured against, with its own path.
+    pub reference: Option<SnbcReference>,
+}
+
+/// A segment of an SNBC path: one annual rate from one year to another.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Segment {
+    /// First year.
+    pub from_year: i32,
+    /// Last year.
+    pub to_year: i32,
+    /// Annual reduction rate.
+    pub annual_rate: f64,
+}
+
+/// The earlier inventory an SNBC target is measured against.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SnbcReference {
+    /// Its year.
+    pub year: i32,
+    /// Its exact kgCO2e.
+    pub kgco2e: Num,
+    /// Its path's segments.
+    pub segments: Vec<Segment>,
 }
 
 /// Average annual rates.

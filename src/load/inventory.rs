@@ -74,6 +74,10 @@ struct RawOrganisation {
     name: Text,
     #[serde(default)]
     id: Option<Text>,
+    #[serde(default)]
+    siren: Option<Text>,
+    #[serde(default)]
+    naf: Option<Text>,
 }
 
 #[derive(Deserialize)]
@@ -418,10 +422,7 @@ impl Checker {
                 "this version of bilan reads `bilan: 1`",
             );
         }
-        let organisation = Organisation {
-            name: self.non_empty(&raw.organisation.name, "organisation.name"),
-            id: raw.organisation.id.map(|t| t.value),
-        };
+        let organisation = self.organisation(raw.organisation);
         let period = self.period(&raw.period);
         let perimeter = raw.perimeter.map(|p| self.perimeter(p)).unwrap_or_default();
         let indicators = raw
@@ -548,6 +549,47 @@ impl Checker {
             }
         }
         out
+    }
+
+    fn organisation(&mut self, raw: RawOrganisation) -> Organisation {
+        let name = self.non_empty(&raw.name, "organisation.name");
+        let siren = raw.siren.and_then(|text| {
+            let digits = crate::inventory::siren(&text.value);
+            if digits.is_none() {
+                let at = self.at(&text);
+                let nine = text.value.chars().filter(char::is_ascii_digit).count() == 9
+                    && text.value.chars().all(|c| c.is_ascii_digit() || c == ' ' || c == '\u{a0}');
+                let why = if nine {
+                    "its last digit is not the check key (Luhn) of the others: a digit is wrong"
+                } else {
+                    "a SIREN is 9 digits"
+                };
+                self.error(
+                    at,
+                    format!("`organisation.siren` is not a SIREN number: `{}` ({why})", text.value),
+                    "write the 9 digits of the SIREN (spaces allowed), e.g. \"123 456 782\"; its last digit is a check key (Luhn): copy it from the Kbis or annuaire-entreprises.data.gouv.fr",
+                );
+            }
+            digits
+        });
+        let naf = raw.naf.and_then(|text| {
+            let code = crate::inventory::naf(&text.value);
+            if code.is_none() {
+                let at = self.at(&text);
+                self.error(
+                    at,
+                    format!("`organisation.naf` is not a NAF (APE) code: `{}`", text.value),
+                    "write the activity code as on the INSEE notice: two digits, a dot, two digits and a letter, e.g. \"62.02A\"",
+                );
+            }
+            code
+        });
+        Organisation {
+            name,
+            id: raw.id.map(|t| t.value),
+            siren,
+            naf,
+        }
     }
 
     fn non_empty(&mut self, text: &Text, field: &str) -> String {

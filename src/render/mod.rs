@@ -3,6 +3,7 @@
 
 pub mod batch;
 pub mod bcplus;
+pub mod beges;
 pub mod breakdown;
 pub mod csv;
 pub mod diff;

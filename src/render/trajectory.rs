@@ -62,9 +62,11 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         .map(|m| format!("{} ({} tCO2e)", m.year, human(tonnes(m.kgco2e), 2, lang)))
         .collect();
     let rate = per_year(rate_decimal(target.rate_f64), lang);
-    // On the 2020 path, the path's own start is its reference.
-    let (ref_year, ref_kg) = match target.emissions_2020 {
-        Some(e2020) if target.on_track => (SBTI_FROM, e2020),
+    // On the 2020 path (or the earlier inventory's SNBC path), the path's own start is its
+    // reference.
+    let (ref_year, ref_kg) = match (target.emissions_2020, target.snbc_reference) {
+        (Some(e2020), _) if target.on_track => (SBTI_FROM, e2020),
+        (_, Some(r)) if target.on_track => (r.year, r.kgco2e),
         _ => (reference.year, reference.kgco2e),
     };
     let fr = lang == Lang::Fr;
@@ -101,6 +103,29 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
             t(ref_kg)
         )
     });
+    let snbc_path = match target.snbc_reference {
+        Some(r) if target.on_track => Some(r.path),
+        _ => target.snbc,
+    };
+    if let Some(path) = &snbc_path {
+        let segments: Vec<String> = path
+            .segments()
+            .map(|s| {
+                let rate = per_year(s.rate, lang);
+                if fr {
+                    format!("{rate} de {} à {}", s.from, s.to)
+                } else {
+                    format!("{rate} from {} to {}", s.from, s.to)
+                }
+            })
+            .collect();
+        let secten = path.secten_year;
+        lines.push(if fr {
+            format!("  SNBC : {} (chaque taux porte sur la valeur du début de sa période), constante après 2050 ; taux nationaux de Bilan Carbone+, partant des émissions Secten {secten}", segments.join(", "))
+        } else {
+            format!("  SNBC: {} (each rate applies to the value at the start of its period), held after 2050; Bilan Carbone+'s national rates, from the Secten emissions of {secten}", segments.join(", "))
+        });
+    }
     if let Some(e2020) = target.emissions_2020 {
         let path = t(target.path_2020(year).unwrap_or_default());
         lines.push(match (fr, trajectory.history.is_empty()) {
@@ -111,7 +136,18 @@ fn intro(trajectory: &Trajectory, lang: Lang) -> Vec<String> {
         });
     }
     let next = year + 1;
-    if target.on_track {
+    if let Some(r) = target.snbc_reference {
+        let (r_year, r_kg) = (r.year, t(r.kgco2e));
+        let overshoot = t(target.overshoot_kgco2e.unwrap_or_default());
+        lines.push(match (fr, target.on_track, r.multiplier) {
+            (true, true, _) => format!("  inventaire {year} à moins de 5\u{a0}% de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) : elle reste la cible"),
+            (false, true, _) => format!("  inventory {year} within 5% of the SNBC path from inventory {r_year} ({r_kg} tCO2e): that path stays the target"),
+            (true, false, Some(k)) => format!("  taux multipliés par {} pour compenser les {overshoot} tCO2e émises au-dessus de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) entre {r_year} et {year}", human(rate_decimal(k), 4, lang)),
+            (false, false, Some(k)) => format!("  rates multiplied by {} to make up for the {overshoot} tCO2e emitted above the SNBC path from inventory {r_year} ({r_kg} tCO2e) between {r_year} and {year}", human(rate_decimal(k), 4, lang)),
+            (true, false, None) => format!("  au-dessus de la trajectoire SNBC partant de l'inventaire {r_year} ({r_kg} tCO2e) en {year}, sans dépassement de son budget depuis {r_year} : taux non relevés"),
+            (false, false, None) => format!("  above the SNBC path from inventory {r_year} ({r_kg} tCO2e) in {year}, with no overshoot of its budget since {r_year}: rates not raised"),
+        });
+    } else if target.on_track {
         lines.push(if fr {
             format!("  inventaire {year} à moins de 5\u{a0}% de la trajectoire partant de 2020 : elle reste la cible")
         } else {
@@ -524,6 +560,33 @@ fn action(a: &ActionPlan) -> doc::Action<'_> {
     }
 }
 
+fn segments(path: &crate::snbc::Path) -> Vec<doc::Segment> {
+    path.segments()
+        .map(|s| doc::Segment {
+            from_year: s.from,
+            to_year: s.to,
+            annual_rate: s.rate_f64(),
+        })
+        .collect()
+}
+
+/// An SNBC target's path and the earlier inventory it is measured against.
+fn snbc(target: &crate::trajectory::Target) -> Option<doc::Snbc<'static>> {
+    let path = target.snbc.as_ref()?;
+    Some(doc::Snbc {
+        sector: path.sector.map(|s| s.code().into()),
+        secten_year: path.secten_year,
+        segments: segments(path),
+        held_after: crate::snbc::FINAL_TARGET_YEAR,
+        multiplier: target.snbc_reference.and_then(|r| r.multiplier),
+        reference: target.snbc_reference.map(|r| doc::SnbcReference {
+            year: r.year,
+            kgco2e: Num(r.kgco2e),
+            segments: segments(&r.path),
+        }),
+    })
+}
+
 /// The trajectory as its JSON document (`bilan.trajectory/1`).
 pub fn document(trajectory: &Trajectory, lang: Lang) -> doc::Document<'_> {
     let target = &trajectory.target;
@@ -545,6 +608,7 @@ pub fn document(trajectory: &Trajectory, lang: Lang) -> doc::Document<'_> {
             on_track: target.on_track,
             emissions_2020_kgco2e: target.emissions_2020.map(gram_num),
             overshoot_kgco2e: target.overshoot_kgco2e.map(gram_num),
+            snbc: snbc(target),
         },
         rates: doc::Rates {
             horizon: rates.horizon,
