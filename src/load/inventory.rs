@@ -329,7 +329,7 @@ fn parse_whole(file: &Arc<str>, text: &str) -> Result<Inventory, InputErrors> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIncluded {
-    lines: CheckedLines,
+    lines: Spanned<CheckedLines>,
 }
 
 /// Reads the lines of a file named by `include:`. Their default ids continue the numbering
@@ -349,6 +349,11 @@ pub fn parse_included(
                 .into(),
         );
     }
+    if let Some(cut) = chunks::cut(text)
+        && let Some(lines) = chunks::parse_included(&file, &cut, lines_before, ids)
+    {
+        return Ok(lines);
+    }
     let checker = Checker::new(&file, std::mem::take(ids), lines_before);
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
@@ -362,7 +367,7 @@ pub fn parse_included(
     };
     *ids = checker.seen;
     let raw = parsed?;
-    InputErrors::or_ok(checker.errors, text, raw.lines.0)
+    InputErrors::or_ok(checker.errors, text, raw.lines.value.0)
 }
 
 /// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from

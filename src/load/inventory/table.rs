@@ -421,6 +421,7 @@ impl TableLines {
     /// the old and the new buffer together).
     pub fn reserve(&mut self, rows: usize) {
         self.lines.reserve_exact(rows);
+        self.checker.seen.reserve(rows);
     }
 
     /// Reads the header row; `decimal_comma` says whether numbers may use a decimal comma.
