@@ -41,6 +41,36 @@ pub struct FactorFiles {
     pub factors: Vec<PathBuf>,
 }
 
+/// Where a command writes its data: a file, or standard output.
+#[derive(Clone, Debug, Default, Args)]
+pub struct OutputFile {
+    /// Write to this file instead of standard output (atomically; never onto an input; `-`
+    /// is standard output).
+    #[arg(long, short, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+impl OutputFile {
+    /// The file, `None` for standard output.
+    pub fn path(&self) -> Option<&std::path::Path> {
+        self.output.as_deref()
+    }
+
+    /// True when the data goes to standard output.
+    pub fn to_stdout(&self) -> bool {
+        self.output.as_ref().is_none_or(|p| p.as_os_str() == "-")
+    }
+}
+
+/// Which CSV a command writes.
+#[derive(Clone, Copy, Debug, Default, Args)]
+pub struct CsvArgs {
+    /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
+    /// byte-order mark).
+    #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
+    pub csv_dialect: CsvDialect,
+}
+
 /// When to colour tables.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum ColorArg {
@@ -71,13 +101,11 @@ impl Cli {
 
     /// Whether the command's data goes to standard output (no `-o FILE`).
     pub fn prints_to_stdout(&self) -> bool {
-        let to_stdout =
-            |output: &Option<PathBuf>| output.as_ref().is_none_or(|p| p.as_os_str() == "-");
         match &self.command {
-            Command::Compute { output, .. }
-            | Command::Diff { output, .. }
-            | Command::Trajectory { output, .. } => to_stdout(output),
-            Command::Report { .. } => false,
+            Command::Compute(args) => args.output.to_stdout(),
+            Command::Diff(args) => args.output.to_stdout(),
+            Command::Trajectory(args) => args.output.to_stdout(),
+            Command::Report(_) => false,
             _ => true,
         }
     }
@@ -299,175 +327,23 @@ fn parse_draws(text: &str) -> Result<usize, String> {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Compute an inventory: the 22 posts, scopes, total, uncertainty, ratios.
-    Compute {
-        /// The inventory file (YAML); `-` reads standard input.
-        #[arg(required = true, value_name = "INVENTORY.yaml")]
-        inventories: Vec<PathBuf>,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = ComputeFormat::Table)]
-        format: ComputeFormat,
-        /// Write to this file instead of standard output (atomically; never onto an input).
-        #[arg(long, short, value_name = "PATH")]
-        output: Option<PathBuf>,
-        /// CSV: one row per line part instead of one per post.
-        #[arg(long)]
-        lines: bool,
-        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
-        /// byte-order mark).
-        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
-        csv_dialect: CsvDialect,
-        /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
-        #[arg(long, value_enum, default_value_t = ByArg::Post)]
-        by: ByArg,
-        /// Monte Carlo and the uncertainty report.
-        #[command(flatten)]
-        uncertainty: UncertaintyArgs,
-        /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
-        #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
-        view: ViewArg,
-    },
+    Compute(crate::cmd::compute::Args),
     /// Check inventories: silent and exit 0 when fine; errors (and warnings) on stderr.
-    Check {
-        /// The inventory files (YAML).
-        #[arg(required = true, value_name = "INVENTORY.yaml")]
-        inventories: Vec<PathBuf>,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Fail on warnings, posts not collected and overridden factor ids too (except the
-        /// codes allowed by --allow or the inventory's `allow:`).
-        #[arg(long)]
-        strict: bool,
-    },
+    Check(crate::cmd::check::Args),
     /// Compute every inventory under a folder, in parallel: one result file each (the tree
     /// mirrored under --output) and a summary (OUTPUT/summary.csv and a table on stdout).
-    Batch {
-        /// The folder holding the inventories (searched at any depth).
-        #[arg(value_name = "FOLDER")]
-        root: PathBuf,
-        /// Which files are inventories, relative to FOLDER (`*` stays within a folder, `**`
-        /// crosses them); repeatable [default: **/*.yaml and **/*.yml].
-        #[arg(long = "glob", value_name = "PATTERN")]
-        globs: Vec<String>,
-        /// The folder to write into (created as needed; not the input folder itself).
-        #[arg(long, short, value_name = "FOLDER")]
-        output: PathBuf,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Format of each inventory's result.
-        #[arg(long, value_enum, default_value_t = BatchFormat::Json)]
-        format: BatchFormat,
-        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
-        /// byte-order mark).
-        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
-        csv_dialect: CsvDialect,
-    },
+    Batch(crate::cmd::batch::Args),
     /// Compare two results: each post's change and why (activity, factor, perimeter).
-    Diff {
-        /// The old result: an inventory (.yaml) or a result saved with `--format json`.
-        #[arg(value_name = "BEFORE")]
-        before: PathBuf,
-        /// The new result. Leave it out with --factors-old/--factors-new to see what a new
-        /// factor base changes on one inventory.
-        #[arg(
-            value_name = "AFTER",
-            required_unless_present = "factors_old",
-            conflicts_with = "factors_old"
-        )]
-        after: Option<PathBuf>,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// The factor base before an upgrade (with --factors-new and one inventory).
-        #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
-        factors_old: Option<PathBuf>,
-        /// The factor base after an upgrade.
-        #[arg(long, value_name = "NEW.csv", requires = "factors_old")]
-        factors_new: Option<PathBuf>,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
-        /// byte-order mark).
-        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
-        csv_dialect: CsvDialect,
-        /// Write to this file instead of standard output.
-        #[arg(long, short, value_name = "PATH")]
-        output: Option<PathBuf>,
-        /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
-        /// one post (overrides the general one); repeatable.
-        #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
-        fail_above: Vec<crate::diff::Threshold>,
-    },
+    Diff(crate::cmd::diff::Args),
     /// Write the report for people: one self-contained HTML file with charts, printable on A4.
-    Report {
-        /// The inventory (YAML).
-        #[arg(value_name = "INVENTORY.yaml")]
-        inventory: PathBuf,
-        /// The HTML file to write.
-        #[arg(long, short, value_name = "FILE.html")]
-        output: PathBuf,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
-        #[arg(long, value_name = "FILE", num_args = 1..)]
-        history: Vec<PathBuf>,
-        /// The trajectory's target path: sbti-1.5, wb-2, custom:RATE or snbc[:SECTOR].
-        #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
-        target: crate::trajectory::TargetKind,
-        /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
-        /// embedded in the report.
-        #[arg(long, value_name = "FILE.svg|FILE.png")]
-        logo: Option<PathBuf>,
-    },
+    Report(crate::cmd::report::Args),
     /// The low-carbon trajectory: a target path, the inventory with its action plan, earlier
     /// inventories, year by year; the action matrix and the actions per post.
-    Trajectory {
-        /// The inventory projected, with its `actions:` (YAML).
-        #[arg(value_name = "INVENTORY.yaml")]
-        inventory: PathBuf,
-        /// Target path: sbti-1.5 (4.2 %/yr from 2020), wb-2 (2.5 %/yr from 2020),
-        /// custom:RATE (e.g. custom:5%, from the reference year), snbc (France's general
-        /// low-carbon strategy path) or snbc:SECTOR (energy, industry, waste, buildings,
-        /// agriculture, transportation).
-        #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
-        target: crate::trajectory::TargetKind,
-        /// The last year shown.
-        #[arg(long, value_name = "YEAR", default_value_t = 2050,
-              value_parser = clap::value_parser!(i32).range(1900..=2200))]
-        until: i32,
-        /// Earlier inventories (YAML or results saved with `--format json`).
-        #[arg(long, value_name = "FILE", num_args = 1..)]
-        history: Vec<PathBuf>,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Output format.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// CSV for programs (`standard`) or for French Excel (`excel-fr`: `;`, decimal comma,
-        /// byte-order mark).
-        #[arg(long, value_enum, default_value_t = CsvDialect::Standard)]
-        csv_dialect: CsvDialect,
-        /// Write to this file instead of standard output.
-        #[arg(long, short, value_name = "PATH")]
-        output: Option<PathBuf>,
-    },
+    Trajectory(crate::cmd::trajectory::Args),
     /// The audit trail of one line (or of one post, `3.9`): quantity → conversion →
     /// amortisation → factor (id, base, row, value, uncertainty) → parts → posts (with the
     /// rule) → its uncertainty and weight in the post's and the total's variance.
-    Explain {
-        /// The inventory (YAML).
-        #[arg(value_name = "INVENTORY.yaml")]
-        inventory: PathBuf,
-        /// A line id, or a post code such as 3.9.
-        #[arg(value_name = "LINE|POST")]
-        id: String,
-        #[command(flatten)]
-        factors: FactorFiles,
-        /// Output format: table or json.
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Explain(crate::cmd::explain::Args),
     /// List the 22 posts of the Bilan Carbone®.
     Posts,
     /// Find and inspect emission factors.
@@ -478,25 +354,10 @@ pub enum Command {
     },
     /// Write a commented starter inventory (one line per common post, real factor ids of the
     /// embedded base) that `bilan check` accepts. Never overwrites a file.
-    Init {
-        /// The file to create [default: YEAR.yaml]; `-` writes to standard output.
-        #[arg(value_name = "FILE.yaml")]
-        output: Option<PathBuf>,
-        /// The inventory's year [default: last year].
-        #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
-        year: Option<i16>,
-    },
+    Init(crate::cmd::init::Args),
     /// Write the collection workbook (xlsx) to send to colleagues: a `lines` sheet with
     /// drop-down lists, the most used factors, instructions; filled in, it is an `include:`.
-    Template {
-        /// The workbook to write (.xlsx; atomically, never onto an input).
-        #[arg(long, short, value_name = "FILE.xlsx")]
-        output: PathBuf,
-        /// The inventory it collects for: its organisation and period head the instructions,
-        /// the factors its lines use join the factors sheet.
-        #[arg(long, value_name = "INVENTORY.yaml")]
-        inventory: Option<PathBuf>,
-    },
+    Template(crate::cmd::template::Args),
     /// Print a shell completion script: `bilan completions bash > /etc/bash_completion.d/bilan`.
     Completions {
         /// The shell.
@@ -577,7 +438,7 @@ pub enum ExportCommand {
 }
 
 /// Reads `5%` or `3.9:10%`.
-fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
+pub(crate) fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
     let (post, percent) = match text.split_once(':') {
         Some((code, percent)) => {
             let post = crate::post::Post::from_code(code)
@@ -600,7 +461,7 @@ fn parse_threshold(text: &str) -> Result<crate::diff::Threshold, String> {
 }
 
 /// Reads `sbti-1.5`, `wb-2`, `custom:5%`, `snbc` or `snbc:SECTOR`.
-fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
+pub(crate) fn parse_target(text: &str) -> Result<crate::trajectory::TargetKind, String> {
     crate::trajectory::TargetKind::read(text)
 }
 

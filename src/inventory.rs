@@ -262,13 +262,19 @@ pub struct Amortization {
     pub years: u32,
 }
 
-/// The factor a line uses.
+/// The factor a line uses (an empty id by default, which no base holds).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FactorRef {
     /// An id in the factor bases.
     Id(String),
     /// A factor written in the inventory.
     Inline(Box<Factor>),
+}
+
+impl Default for FactorRef {
+    fn default() -> Self {
+        FactorRef::Id(String::new())
+    }
 }
 
 /// Where the fields of a line were written, for errors: the file once and each field's line
@@ -362,7 +368,7 @@ impl LinePositions {
 }
 
 /// One activity line: a quantity of something × a factor.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Line {
     /// Unique id (`line-<n>` by default).
     pub id: String,

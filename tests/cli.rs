@@ -1277,7 +1277,8 @@ fn the_yaml_and_json_libraries_words_never_reach_the_user() {
     .unwrap();
     let (code, _, stderr) = run_at(dir.path(), &["diff", "b.json", "b.json"]);
     assert_eq!(code, 1);
-    assert!(stderr.starts_with("error: b.json: not a bilan JSON result: post kgco2e is the string \"12\" where a number goes (write 12, without quotes)\n"), "{stderr}");
+    // Where it went wrong: the line and column, and the field's path in the document.
+    assert!(stderr.starts_with("error: b.json:1:70: not a bilan JSON result: posts[0].kgco2e: the string \"12\" where a number goes (write 12, without quotes)\n"), "{stderr}");
 }
 
 #[test]

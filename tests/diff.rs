@@ -338,3 +338,86 @@ fn a_saved_result_that_does_not_add_up_is_an_error() {
         "line `elec` is listed twice",
     );
 }
+
+#[test]
+fn a_saved_result_with_a_wrong_field_says_where_and_which() {
+    let dir = setup();
+    let (code, saved, stderr) = run(dir.path(), &["compute", "2024.yaml", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    // 1-based line of the first line of `text` containing `needle`, and the 1-based column of
+    // the last character of `needle` (where the reader stands when it finds the value wrong).
+    let at = |text: &str, needle: &str| {
+        let (i, line) = text
+            .lines()
+            .enumerate()
+            .find(|(_, l)| l.contains(needle))
+            .unwrap();
+        (i + 1, line.find(needle).unwrap() + needle.len())
+    };
+    let error = |name: &str, text: &str| {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let (code, _, stderr) = run(dir.path(), &["diff", name, "2025.yaml"]);
+        assert_eq!(code, 1, "{name}: {stderr}");
+        assert!(
+            stderr.ends_with("  = help: give an inventory (.yaml) or a result saved with `bilan compute --format json`\n"),
+            "{name}: {stderr}"
+        );
+        stderr.lines().next().unwrap().to_string()
+    };
+
+    // A figure quoted: the path of the field, at the value.
+    let text = saved.replacen(
+        "\"factor_kgco2e\": 0.052,",
+        "\"factor_kgco2e\": \"0.052\",",
+        1,
+    );
+    let (line, column) = at(&text, "\"factor_kgco2e\": \"0.052\"");
+    assert_eq!(
+        error("quoted.json", &text),
+        format!(
+            "error: quoted.json:{line}:{column}: not a bilan JSON result: lines[0].factor_kgco2e: the string \"0.052\" where a number goes (write 0.052, without quotes)"
+        )
+    );
+
+    // A figure beyond an exact decimal (scope 1 is the first kgco2e at 0): refused, not rounded.
+    let text = saved.replacen("\"kgco2e\": 0,", "\"kgco2e\": 1e40,", 1);
+    let (line, column) = at(&text, "\"kgco2e\": 1e40");
+    assert_eq!(
+        error("huge.json", &text),
+        format!(
+            "error: huge.json:{line}:{column}: not a bilan JSON result: scopes[0].kgco2e: the number 1e+40 is out of range (exact decimals hold up to 28 significant digits, ±7.9e28)"
+        )
+    );
+
+    // A field missing: named, at the end of the object that lacks it (the second line, `it`:
+    // 50 k€ converted as written).
+    let text = saved.replacen("      \"converted_quantity\": 50,\n", "", 1);
+    assert_ne!(text, saved);
+    let it = text.find("\"id\": \"it\"").unwrap();
+    let end = it + text[it..].find("\n    }").unwrap();
+    let line = text[..end].lines().count() + 1;
+    assert_eq!(
+        error("missing.json", &text),
+        format!(
+            "error: missing.json:{line}:5: not a bilan JSON result: lines[1]: missing field `converted_quantity`"
+        )
+    );
+
+    // Another document.
+    let text = saved.replacen("bilan.result/1", "bilan.view/1", 1);
+    assert_eq!(
+        error("view.json", &text),
+        "error: view.json: not a bilan JSON result: schema `bilan.view/1`, expected `bilan.result/1`"
+    );
+
+    // An amortisation over 0 years is never written by bilan: refused, not read as 1 year.
+    let text = saved.replacen(
+        "\"id\": \"elec\",",
+        "\"id\": \"elec\", \"amortization\": { \"acquired\": 2020, \"years\": 0, \"fully_amortized\": false },",
+        1,
+    );
+    assert_eq!(
+        error("years.json", &text),
+        "error: years.json: not a bilan JSON result: line `elec` is amortised over 0 years"
+    );
+}

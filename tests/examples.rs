@@ -128,3 +128,76 @@ fn industrial_biogenic_co2_by_hand() {
         (combustion * 1e6_f64).round() / 1e6
     );
 }
+
+/// Every JSON document reads back into its contract type and writes out to the same bytes: the
+/// types in `bilan::contract` describe every field the renderers write, in their order.
+#[test]
+fn every_json_document_reads_back_into_its_contract_type_unchanged() {
+    use bilan::contract;
+    fn same<'de, T: serde::Deserialize<'de> + serde::Serialize>(text: &'de str, what: &str) {
+        let document: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{what}: {e}"));
+        let again = serde_json::to_string_pretty(&document).unwrap() + "\n";
+        assert_eq!(again, text, "{what}");
+    }
+    for example in EXAMPLES {
+        let path = format!("examples/{example}.yaml");
+        let result = bilan(&[
+            "compute",
+            &path,
+            "--format",
+            "json",
+            "--monte-carlo",
+            "--draws",
+            "200",
+            "--correlation",
+            "shared-factors",
+            "--uncertainty-report",
+        ]);
+        assert!(result.contains("\"width_ratio\""), "{example}");
+        same::<contract::result::Document>(&result, &path);
+        for view in ["beges-v5", "ghg-protocol", "esrs-e1"] {
+            let text = bilan(&["compute", &path, "--view", view, "--format", "json"]);
+            same::<contract::view::Document>(&text, view);
+        }
+        let text = bilan(&["trajectory", &path, "--format", "json"]);
+        same::<contract::trajectory::Document>(&text, "trajectory");
+    }
+    let text = bilan(&[
+        "diff",
+        "examples/pme-industrielle.yaml",
+        "examples/cooperative.yaml",
+        "--format",
+        "json",
+    ]);
+    same::<contract::diff::Document>(&text, "diff");
+    let text = bilan(&[
+        "compute",
+        "examples/conseil-informatique.yaml",
+        "examples/cooperative.yaml",
+        "--allow",
+        "mixed-organisations",
+        "--format",
+        "json",
+    ]);
+    same::<contract::trend::Document>(&text, "trend");
+    for what in ["elec-siege", "3.10"] {
+        let text = bilan(&[
+            "explain",
+            "examples/conseil-informatique.yaml",
+            what,
+            "--format",
+            "json",
+        ]);
+        same::<contract::explain::Document>(&text, what);
+    }
+    let text = bilan(&[
+        "factors",
+        "diff",
+        "tests/fixtures/Base_Carbone_Test.csv",
+        "tests/fixtures/Base_Carbone_V23.11_derived.csv",
+        "--format",
+        "json",
+    ]);
+    assert!(text.contains("\"changed\": [\n    {"), "{text}");
+    same::<contract::factors_diff::Document>(&text, "factors diff");
+}

@@ -80,9 +80,12 @@ fn tree(approach: &str) -> tempfile::TempDir {
     dir
 }
 
+/// The JSON result, checked to read back into the contract's result document unchanged.
 fn json(dir: &Path, file: &str) -> Value {
     let (code, out, err) = run_at(dir, &["compute", file, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
+    let document: bilan::contract::result::Document = serde_json::from_str(&out).unwrap();
+    assert_eq!(serde_json::to_string_pretty(&document).unwrap() + "\n", out);
     serde_json::from_str(&out).unwrap()
 }
 
@@ -113,8 +116,8 @@ fn check(approach: &str, shares: [&str; 3], p13: &str, p311: &str, p313: &str, t
     assert_eq!(post(&doc, "3.11"), d(p311), "{approach} 3.11");
     assert_eq!(post(&doc, "3.13"), d(p313), "{approach} 3.13");
     assert_eq!(dec(&doc["total"]["kgco2e"]), d(total), "{approach} total");
-    assert_eq!(doc["consolidation"], approach);
-    let entities = doc["entities"].as_array().unwrap();
+    assert_eq!(doc["group"]["consolidation"], approach);
+    let entities = doc["group"]["entities"].as_array().unwrap();
     let ids: Vec<&str> = entities.iter().map(|e| e["id"].as_str().unwrap()).collect();
     assert_eq!(
         ids,
@@ -144,7 +147,7 @@ fn check(approach: &str, shares: [&str; 3], p13: &str, p311: &str, p313: &str, t
     }
     assert_eq!(consolidated.iter().sum::<Decimal>(), d(total));
     // The intra-group line is listed apart, with its figure alone.
-    let flows = doc["intragroup_lines"].as_array().unwrap();
+    let flows = doc["group"]["intragroup_lines"].as_array().unwrap();
     assert_eq!(flows.len(), 1);
     assert_eq!(flows[0]["entity"], "filiale-a/2025");
     assert_eq!(flows[0]["id"], "dechets-b");
@@ -245,7 +248,7 @@ fn an_entity_alone_keeps_its_intragroup_lines() {
     let doc = json(dir.path(), "filiale-a/2025.yaml");
     // 1000 + 293 + 748.
     assert_eq!(dec(&doc["total"]["kgco2e"]), d("2041"));
-    assert!(doc.get("entities").is_none());
+    assert!(doc.get("group").is_none());
 }
 
 #[test]
@@ -363,12 +366,12 @@ fn intragroup_is_a_column_of_line_tables() {
     let doc = json(dir.path(), "groupe.yaml");
     // Financial control: as above (5533), B's 40 kg to A left out.
     assert_eq!(dec(&doc["total"]["kgco2e"]), d("5533"));
-    let flows = doc["intragroup_lines"].as_array().unwrap();
+    let flows = doc["group"]["intragroup_lines"].as_array().unwrap();
     let ids: Vec<&str> = flows.iter().map(|f| f["id"].as_str().unwrap()).collect();
     assert_eq!(ids, ["dechets-b", "vente-a"]);
     assert_eq!(dec(&flows[1]["kgco2e"]), d("40"));
     // B alone: 4240 + 40.
-    assert_eq!(dec(&doc["entities"][1]["total_kgco2e"]), d("4280"));
+    assert_eq!(dec(&doc["group"]["entities"][1]["total_kgco2e"]), d("4280"));
 }
 
 #[test]

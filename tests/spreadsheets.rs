@@ -834,3 +834,70 @@ fn the_collection_workbook_refuses_other_extensions_and_missing_inventories() {
         written
     );
 }
+
+/// A CSV of `rows` data rows (factor 42513, 1 kWh each): row 5000 empty, every 7th row with its
+/// own id; `edit` changes a row's cells (id, quantity) before it is written.
+fn big_csv(rows: usize, edit: impl Fn(usize, &mut String, &mut String)) -> String {
+    let mut text = String::from("id,label,factor,quantity,unit\n");
+    for i in 1..=rows {
+        if i == 5000 {
+            text.push_str(",,,,\n");
+            continue;
+        }
+        let mut id = if i % 7 == 0 {
+            format!("own-{i}")
+        } else {
+            String::new()
+        };
+        let mut quantity = "1".to_string();
+        edit(i, &mut id, &mut quantity);
+        text.push_str(&format!("{id},L{i},42513,{quantity},kWh\n"));
+    }
+    text
+}
+
+#[test]
+fn a_big_csv_read_on_every_core_gives_what_row_by_row_gives() {
+    // 20,000 rows: two batches, each in many parts checked beside each other.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("big.csv"), big_csv(20_000, |_, _, _| {})).unwrap();
+    let (json, _) = compute_json(dir.path(), &format!("{HEAD}include: [big.csv]\n"));
+    let result: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines = result["lines"].as_array().unwrap();
+    assert_eq!(lines.len(), 19_999);
+    let id_of = |label: &str| {
+        lines.iter().find(|l| l["label"] == label).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Default ids count the lines before (the empty row 5000 is not one).
+    assert_eq!(id_of("L1"), "line-1");
+    assert_eq!(id_of("L4999"), "line-4999");
+    assert_eq!(id_of("L5001"), "line-5000");
+    assert_eq!(id_of("L16385"), "line-16384");
+    assert_eq!(id_of("L20000"), "line-19999");
+    assert_eq!(id_of("L14"), "own-14");
+    // 19,999 kWh × 0.052 kgCO2e/kWh (42513).
+    assert_eq!(result["total"]["kgco2e"].to_string(), "1039.948");
+
+    // An id repeated 18,000 rows later, in the second batch, and a bad quantity after it: the
+    // errors of a row-by-row reading, in file order (header on line 1).
+    let bad = big_csv(20_000, |i, id, quantity| {
+        if i == 18_000 {
+            *id = "own-7".to_string();
+        }
+        if i == 19_000 {
+            *quantity = "x".to_string();
+        }
+    });
+    let stderr = check_included("big.csv", bad.as_bytes());
+    assert_eq!(
+        stderr,
+        "error: big.csv:18001:1: duplicate line id `own-7`
+  = help: line ids must be unique
+error: big.csv:19001:4: `quantity` is not a decimal number: `x`
+  = help: write a plain decimal number such as 1250.5 (no unit, no thousands separator)
+"
+    );
+}

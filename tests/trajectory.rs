@@ -835,6 +835,66 @@ fn the_readme_action_plan_checks() {
     assert_eq!(code, 0, "{stderr}");
 }
 
+#[test]
+fn the_json_reads_back_into_its_contract_type_unchanged() {
+    let more = "  - id: train
+    label: Train
+    post: \"2.6\"
+    reduction: 150
+    start: 2025
+    duration: 3
+";
+    let text = format!("{HEAD}{GOOD}{more}");
+    let (code, json, stderr) = run_in(
+        &[("inv.yaml", &text)],
+        &["trajectory", "inv.yaml", "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // Both kinds of reduction, an end date and a duration are in it.
+    for key in [
+        "share_of_posts",
+        "kgco2e_per_year\": 150",
+        "\"end\": \"2026\"",
+        "\"duration_years\": 3",
+    ] {
+        assert!(json.contains(key), "{key}: {json}");
+    }
+    let document: bilan::contract::trajectory::Document = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&document).unwrap() + "\n",
+        json
+    );
+    // An SNBC target above the path of an earlier, lower inventory: its segments, the
+    // reference inventory and the rates' multiplier are in it too.
+    let earlier = HEAD
+        .replace("year: 2024", "year: 2023")
+        .replace("quantity: 20000", "quantity: 1000")
+        .replace("actions:\n", "");
+    let (code, json, stderr) = run_in(
+        &[("inv.yaml", &text), ("2023.yaml", &earlier)],
+        &[
+            "trajectory",
+            "inv.yaml",
+            "--target",
+            "snbc:energy",
+            "--history",
+            "2023.yaml",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    for key in ["\"secten_year\"", "\"reference\": {", "\"multiplier\": "] {
+        assert!(json.contains(key), "{key}: {json}");
+    }
+    assert!(!json.contains("\"multiplier\": null"), "{json}");
+    let document: bilan::contract::trajectory::Document = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        serde_json::to_string_pretty(&document).unwrap() + "\n",
+        json
+    );
+}
+
 // --- SNBC paths ----------------------------------------------------------------------------------
 // National figures from Bilan Carbone+ (949af9c): Secten totals 1990 547,000 and 2024 369,000;
 // sector targets (2015, 2030, 2050): energy 50,000 / 31,000 / 2,000, transportation 138,000 /

@@ -2,6 +2,7 @@
 //! (and on warnings with `--strict`).
 
 use super::{compute_one, print_warnings};
+use crate::cli::FactorFiles;
 use crate::error::Position;
 use crate::load::files;
 use crate::report::{PostStatus, Warning};
@@ -9,6 +10,27 @@ use crate::warning::Code;
 use anyhow::Result;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+/// `bilan check`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The inventory files (YAML).
+    #[arg(required = true, value_name = "INVENTORY.yaml")]
+    pub inventories: Vec<PathBuf>,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// Fail on warnings, posts not collected and overridden factor ids too (except the
+    /// codes allowed by --allow or the inventory's `allow:`).
+    #[arg(long)]
+    pub strict: bool,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self) -> Result<u8> {
+        run(&self.inventories, &self.factors.factors, self.strict)
+    }
+}
 
 pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) -> Result<u8> {
     let bases = super::bases(factors)?;

@@ -1,8 +1,9 @@
 //! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
 
-use super::{compute_one, print_warnings};
+use super::{compute_one, compute_with_inventory, print_warnings};
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
+use crate::cli::{CsvArgs, FactorFiles, OutputFile};
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -14,6 +15,56 @@ use crate::session::Bases;
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+
+/// `bilan compute`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The inventory file (YAML); `-` reads standard input.
+    #[arg(required = true, value_name = "INVENTORY.yaml")]
+    pub inventories: Vec<PathBuf>,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputFile,
+    /// CSV: one row per line part instead of one per post.
+    #[arg(long)]
+    pub lines: bool,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
+    #[arg(long, value_enum, default_value_t = ByArg::Post)]
+    pub by: ByArg,
+    /// Monte Carlo and the uncertainty report.
+    #[command(flatten)]
+    pub uncertainty: UncertaintyArgs,
+    /// The framework to report in: the 22 Bilan Carbone posts, or another view of them.
+    #[arg(long, value_enum, default_value_t = ViewArg::Bilan)]
+    pub view: ViewArg,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(
+            &self.inventories,
+            &self.factors.factors,
+            Options {
+                format: self.format,
+                output: self.output.path(),
+                lang: globals.lang,
+                lines: self.lines,
+                dialect: self.csv.csv_dialect.into(),
+                by: self.by,
+                uncertainty: self.uncertainty,
+                view: self.view,
+                allow_mixed_organisations: globals.mixed_organisations,
+            },
+        )
+    }
+}
 
 /// How to present the result.
 pub(crate) struct Options<'a> {
@@ -106,7 +157,11 @@ pub(crate) fn run(
         }
         return trend(inventories, &bases, &options, &sink);
     };
-    let report = compute_one(inventory, &bases)?;
+    // Neither the inventory nor the report is freed: the process ends with the command, and
+    // freeing a million lines and results one by one takes longer than the output.
+    let (read, report) = compute_with_inventory(inventory, &bases)?;
+    let _read = std::mem::ManuallyDrop::new(read);
+    let report = std::mem::ManuallyDrop::new(report);
     // The inventory's own `factors:` files are inputs too (known once it is read).
     let used: Vec<PathBuf> = report
         .bases

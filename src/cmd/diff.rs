@@ -3,6 +3,7 @@
 
 use super::{compute_one, print_warnings};
 use crate::cli::Format;
+use crate::cli::{CsvArgs, FactorFiles, OutputFile, parse_threshold};
 use crate::diff::{self, Side, Threshold};
 use crate::load::{files, result_json};
 use crate::output::{self, Sink};
@@ -11,6 +12,58 @@ use crate::render;
 use crate::session::Bases;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+
+/// `bilan diff`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The old result: an inventory (.yaml) or a result saved with `--format json`.
+    #[arg(value_name = "BEFORE")]
+    pub before: PathBuf,
+    /// The new result. Leave it out with --factors-old/--factors-new to see what a new
+    /// factor base changes on one inventory.
+    #[arg(
+        value_name = "AFTER",
+        required_unless_present = "factors_old",
+        conflicts_with = "factors_old"
+    )]
+    pub after: Option<PathBuf>,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// The factor base before an upgrade (with --factors-new and one inventory).
+    #[arg(long, value_name = "OLD.csv", requires = "factors_new")]
+    pub factors_old: Option<PathBuf>,
+    /// The factor base after an upgrade.
+    #[arg(long, value_name = "NEW.csv", requires = "factors_old")]
+    pub factors_new: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    #[command(flatten)]
+    pub output: OutputFile,
+    /// Exit 3 when a change exceeds this: `5%` for the total and every post, `3.9:10%` for
+    /// one post (overrides the general one); repeatable.
+    #[arg(long, value_name = "[POST:]PERCENT", value_parser = parse_threshold)]
+    pub fail_above: Vec<crate::diff::Threshold>,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(Options {
+            before: &self.before,
+            after: self.after.as_deref(),
+            factors: &self.factors.factors,
+            upgrade: self.factors_old.as_deref().zip(self.factors_new.as_deref()),
+            format: self.format,
+            dialect: self.csv.csv_dialect.into(),
+            output: self.output.path(),
+            lang: globals.lang,
+            fail_above: &self.fail_above,
+        })
+    }
+}
 
 pub(crate) struct Options<'a> {
     pub(crate) before: &'a Path,

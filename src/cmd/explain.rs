@@ -1,12 +1,42 @@
 //! `bilan explain INVENTORY ID`: the audit trail of one line, or of one post (`3.9`).
 
 use super::{compute_with_inventory, print_warnings};
+use crate::cli::FactorFiles;
 use crate::cli::Format;
 use crate::output::{self, Sink};
 use crate::post::{Lang, Post};
 use crate::render;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
+
+/// `bilan explain`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The inventory (YAML).
+    #[arg(value_name = "INVENTORY.yaml")]
+    pub inventory: PathBuf,
+    /// A line id, or a post code such as 3.9.
+    #[arg(value_name = "LINE|POST")]
+    pub id: String,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// Output format: table or json.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(Options {
+            inventory: &self.inventory,
+            id: &self.id,
+            factors: &self.factors.factors,
+            format: self.format,
+            lang: globals.lang,
+        })
+    }
+}
 
 pub(crate) struct Options<'a> {
     pub(crate) inventory: &'a Path,

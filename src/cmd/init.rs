@@ -5,6 +5,24 @@ use anyhow::{Context, Result, bail};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// `bilan init`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file to create [default: YEAR.yaml]; `-` writes to standard output.
+    #[arg(value_name = "FILE.yaml")]
+    pub output: Option<PathBuf>,
+    /// The inventory's year [default: last year].
+    #[arg(long, value_parser = clap::value_parser!(i16).range(1990..=2200))]
+    pub year: Option<i16>,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self) -> Result<u8> {
+        run(self.output.as_deref(), self.year)
+    }
+}
+
 /// The starter inventory; `{YEAR}`, `{NEXT}` and `{FILE}` are filled in.
 const TEMPLATE: &str = include_str!("init.yaml");
 

@@ -1,25 +1,33 @@
 //! One file per command; each loads, computes and renders, printing nothing else.
 
-mod batch;
+pub mod batch;
 mod bcplus;
-mod check;
-mod compute;
-mod diff;
-mod explain;
+pub mod check;
+pub mod compute;
+pub mod diff;
+pub mod explain;
 mod factors;
 mod import;
-mod init;
+pub mod init;
 mod posts;
-mod report;
+pub mod report;
 mod shell;
-mod template;
-mod trajectory;
+pub mod template;
+pub mod trajectory;
 mod uncertainty;
 
 use crate::cli::{Cli, Command};
 use crate::report::Warning;
 use anyhow::Result;
 use std::io::Write;
+
+/// What every command takes from the global options.
+pub(crate) struct Globals {
+    /// `--lang`.
+    pub lang: crate::post::Lang,
+    /// `--allow mixed-organisations`.
+    pub mixed_organisations: bool,
+}
 
 /// Runs a parsed command line; `Ok(code)` is the exit code.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -28,132 +36,22 @@ pub fn run(cli: Cli) -> Result<u8> {
         allow: cli.allowed_warnings(),
         quiet: cli.quiet,
     });
-    let mixed_organisations = cli.allow.contains(&crate::cli::Allow::MixedOrganisations);
-    let lang = cli.lang();
+    let globals = Globals {
+        lang: cli.lang(),
+        mixed_organisations: cli.allow.contains(&crate::cli::Allow::MixedOrganisations),
+    };
+    let lang = globals.lang;
     match cli.command {
-        Command::Compute {
-            inventories,
-            factors: crate::cli::FactorFiles { factors },
-            format,
-            output,
-            lines,
-            csv_dialect,
-            by,
-            uncertainty,
-            view,
-        } => compute::run(
-            &inventories,
-            &factors,
-            compute::Options {
-                format,
-                output: output.as_deref(),
-                lang,
-                lines,
-                dialect: csv_dialect.into(),
-                by,
-                uncertainty,
-                view,
-                allow_mixed_organisations: mixed_organisations,
-            },
-        ),
-        Command::Check {
-            inventories,
-            factors: crate::cli::FactorFiles { factors },
-            strict,
-        } => check::run(&inventories, &factors, strict),
-        Command::Batch {
-            root,
-            globs,
-            output,
-            factors: crate::cli::FactorFiles { factors },
-            format,
-            csv_dialect,
-        } => batch::run(crate::batch::Options {
-            root,
-            globs,
-            output,
-            factors,
-            format: format.into(),
-            dialect: csv_dialect.into(),
-            lang,
-            progress: std::io::IsTerminal::is_terminal(&std::io::stderr()),
-            allow: allowed_codes(),
-            quiet: quiet(),
-        }),
-        Command::Diff {
-            before,
-            after,
-            factors: crate::cli::FactorFiles { factors },
-            factors_old,
-            factors_new,
-            format,
-            csv_dialect,
-            output,
-            fail_above,
-        } => diff::run(diff::Options {
-            before: &before,
-            after: after.as_deref(),
-            factors: &factors,
-            upgrade: factors_old.as_deref().zip(factors_new.as_deref()),
-            format,
-            dialect: csv_dialect.into(),
-            output: output.as_deref(),
-            lang,
-            fail_above: &fail_above,
-        }),
-        Command::Report {
-            inventory,
-            output,
-            factors: crate::cli::FactorFiles { factors },
-            history,
-            target,
-            logo,
-        } => report::run(report::Options {
-            inventory: &inventory,
-            output: &output,
-            factors: &factors,
-            history: &history,
-            target,
-            lang,
-            logo: logo.as_deref(),
-        }),
-        Command::Trajectory {
-            inventory,
-            target,
-            until,
-            history,
-            factors: crate::cli::FactorFiles { factors },
-            format,
-            csv_dialect,
-            output,
-        } => trajectory::run(trajectory::Options {
-            inventory: &inventory,
-            target,
-            until,
-            history: &history,
-            factors: &factors,
-            format,
-            dialect: csv_dialect.into(),
-            output: output.as_deref(),
-            lang,
-        }),
+        Command::Compute(args) => args.run(&globals),
+        Command::Check(args) => args.run(),
+        Command::Batch(args) => args.run(&globals),
+        Command::Diff(args) => args.run(&globals),
+        Command::Report(args) => args.run(&globals),
+        Command::Trajectory(args) => args.run(&globals),
+        Command::Explain(args) => args.run(&globals),
+        Command::Init(args) => args.run(),
+        Command::Template(args) => args.run(&globals),
         Command::Posts => posts::run(lang),
-        Command::Explain {
-            inventory,
-            id,
-            factors: crate::cli::FactorFiles { factors },
-            format,
-        } => explain::run(explain::Options {
-            inventory: &inventory,
-            id: &id,
-            factors: &factors,
-            format,
-            lang,
-        }),
-        Command::Init { output, year } => init::run(output.as_deref(), year),
-        Command::Template { output, inventory } => {
-            template::run(&output, inventory.as_deref(), lang)
-        }
         Command::Completions { shell } => shell::completions(shell),
         Command::Man => shell::man(),
         Command::Factors { command } => factors::run(command),

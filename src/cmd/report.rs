@@ -2,6 +2,7 @@
 //! has actions or history, its trajectory.
 
 use super::{compute_with_inventory, print_warnings, trajectory::history};
+use crate::cli::{FactorFiles, parse_target};
 use crate::diff::Side;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -9,6 +10,44 @@ use crate::render::html::{Extras, Footer};
 use crate::trajectory::{self, Baseline, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
+
+/// `bilan report`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The inventory (YAML).
+    #[arg(value_name = "INVENTORY.yaml")]
+    pub inventory: PathBuf,
+    /// The HTML file to write.
+    #[arg(long, short, value_name = "FILE.html")]
+    pub output: PathBuf,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// Earlier inventories, for the trajectory (YAML or results saved with `--format json`).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub history: Vec<PathBuf>,
+    /// The trajectory's target path: sbti-1.5, wb-2, custom:RATE or snbc[:SECTOR].
+    #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
+    pub target: crate::trajectory::TargetKind,
+    /// The organisation's logo on the first page: a PNG or SVG file (at most 512 KiB),
+    /// embedded in the report.
+    #[arg(long, value_name = "FILE.svg|FILE.png")]
+    pub logo: Option<PathBuf>,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(Options {
+            inventory: &self.inventory,
+            output: &self.output,
+            factors: &self.factors.factors,
+            history: &self.history,
+            target: self.target,
+            lang: globals.lang,
+            logo: self.logo.as_deref(),
+        })
+    }
+}
 
 /// The lines listed among the largest sources of uncertainty.
 const TOP_LINES: usize = 10;

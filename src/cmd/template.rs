@@ -7,6 +7,26 @@ use crate::post::Lang;
 use crate::render::template::{EXAMPLE_FACTORS, Template};
 use anyhow::{Result, bail};
 use std::path::Path;
+use std::path::PathBuf;
+
+/// `bilan template`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The workbook to write (.xlsx; atomically, never onto an input).
+    #[arg(long, short, value_name = "FILE.xlsx")]
+    pub output: PathBuf,
+    /// The inventory it collects for: its organisation and period head the instructions,
+    /// the factors its lines use join the factors sheet.
+    #[arg(long, value_name = "INVENTORY.yaml")]
+    pub inventory: Option<PathBuf>,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(&self.output, self.inventory.as_deref(), globals.lang)
+    }
+}
 
 /// Writes the workbook to `out` (`.xlsx` only); with an inventory, names its organisation and
 /// period and lists the factors its lines use too.

@@ -3,6 +3,7 @@
 
 use super::{compute_one, compute_with_inventory, print_warnings};
 use crate::cli::Format;
+use crate::cli::{CsvArgs, FactorFiles, OutputFile, parse_target};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Date;
 use crate::load::{files, result_json};
@@ -14,6 +15,53 @@ use crate::trajectory::{self, Baseline, Measured, Request, TargetKind};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+
+/// `bilan trajectory`'s arguments.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The inventory projected, with its `actions:` (YAML).
+    #[arg(value_name = "INVENTORY.yaml")]
+    pub inventory: PathBuf,
+    /// Target path: sbti-1.5 (4.2 %/yr from 2020), wb-2 (2.5 %/yr from 2020),
+    /// custom:RATE (e.g. custom:5%, from the reference year), snbc (France's general
+    /// low-carbon strategy path) or snbc:SECTOR (energy, industry, waste, buildings,
+    /// agriculture, transportation).
+    #[arg(long, value_name = "TARGET", default_value = "sbti-1.5", value_parser = parse_target)]
+    pub target: crate::trajectory::TargetKind,
+    /// The last year shown.
+    #[arg(long, value_name = "YEAR", default_value_t = 2050,
+          value_parser = clap::value_parser!(i32).range(1900..=2200))]
+    pub until: i32,
+    /// Earlier inventories (YAML or results saved with `--format json`).
+    #[arg(long, value_name = "FILE", num_args = 1..)]
+    pub history: Vec<PathBuf>,
+    #[command(flatten)]
+    pub factors: FactorFiles,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[command(flatten)]
+    pub csv: CsvArgs,
+    #[command(flatten)]
+    pub output: OutputFile,
+}
+
+impl Args {
+    /// Runs the command.
+    pub(crate) fn run(self, globals: &super::Globals) -> Result<u8> {
+        run(Options {
+            inventory: &self.inventory,
+            target: self.target,
+            until: self.until,
+            history: &self.history,
+            factors: &self.factors.factors,
+            format: self.format,
+            dialect: self.csv.csv_dialect.into(),
+            output: self.output.path(),
+            lang: globals.lang,
+        })
+    }
+}
 
 pub(crate) struct Options<'a> {
     pub(crate) inventory: &'a Path,

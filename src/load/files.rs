@@ -188,7 +188,10 @@ pub fn display(path: &Path) -> String {
 
 /// The texts of the files an inventory was read from, to show the line an error points at.
 #[derive(Clone, Debug, Default)]
-pub struct Sources(Vec<(String, String, crate::error::LineStarts)>);
+pub struct Sources(Vec<(String, String, Starts)>);
+
+/// A text's line starts, indexed when an error first needs them (most reads have none).
+type Starts = std::sync::OnceLock<crate::error::LineStarts>;
 
 impl Sources {
     /// Adds the texts of `other` (a group's entities).
@@ -208,6 +211,7 @@ impl Sources {
         {
             Some((_, text, starts)) => {
                 let index = usize::try_from(error.position.line.saturating_sub(1)).unwrap_or(0);
+                let starts = starts.get_or_init(|| crate::error::LineStarts::new(text));
                 let line = starts.line(text, index);
                 error.with_line_text(line)
             }
@@ -238,7 +242,7 @@ pub fn read_inventory_within(
     let name = display(path);
     let text = read_text(path)?;
     let mut inventory = inventory::parse(&name, &text)?;
-    let starts = crate::error::LineStarts::new(&text);
+    let starts = Starts::new();
     let mut sources = vec![(name, text, starts)];
     let folder = path.parent().unwrap_or(Path::new(""));
     let mut ids: inventory::LineIds = inventory.lines.iter().map(|l| l.id.clone()).collect();
@@ -325,7 +329,7 @@ pub fn read_inventory_within(
             Ok(lines) => inventory.lines.extend(lines),
             Err(e) => errors.extend(e.0),
         }
-        let starts = crate::error::LineStarts::new(&text);
+        let starts = Starts::new();
         sources.push((name, text, starts));
     }
     if errors.is_empty() {

@@ -360,7 +360,7 @@ pub fn parse_group(file: &str, text: &str) -> Result<Inventory, InputErrors> {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawIncluded {
-    lines: CheckedLines,
+    lines: Spanned<CheckedLines>,
 }
 
 /// Reads the lines of a file named by `include:`. Their default ids continue the numbering
@@ -380,6 +380,11 @@ pub fn parse_included(
                 .into(),
         );
     }
+    if let Some(cut) = chunks::cut(text)
+        && let Some(lines) = chunks::parse_included(&file, &cut, lines_before, ids)
+    {
+        return Ok(lines);
+    }
     let checker = Checker::new(&file, std::mem::take(ids), lines_before);
     LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
     let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
@@ -393,7 +398,7 @@ pub fn parse_included(
     };
     *ids = checker.seen;
     let raw = parsed?;
-    InputErrors::or_ok(checker.errors, text, raw.lines.0)
+    InputErrors::or_ok(checker.errors, text, raw.lines.value.0)
 }
 
 /// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from

@@ -13,6 +13,9 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
 use std::sync::Arc;
 
+/// Rows read at once, then checked on every core.
+const BATCH: usize = 16_384;
+
 /// The lines of a CSV file named `file`.
 pub fn csv_lines(
     file: &str,
@@ -32,40 +35,67 @@ pub fn csv_lines(
         .flexible(true)
         .delimiter(separator)
         .from_reader(text.as_bytes());
-    let mut record = csv::StringRecord::new();
+    // Rows are read in batches checked on every core; after a batch with an error, one by
+    // one (the errors then come in their usual order).
+    let mut records = vec![csv::StringRecord::new(); BATCH];
     let mut header = true;
-    loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                table.error(InputError::new(
-                    Position::new(&name, line, 0),
-                    format!("unreadable CSV: {e}"),
-                ));
+    let mut parallel = true;
+    let mut end = false;
+    while !end {
+        let mut count = 0;
+        while count < BATCH {
+            let Some(record) = records.get_mut(count) else {
                 break;
+            };
+            match reader.read_record(record) {
+                Ok(true) => count += 1,
+                Ok(false) => {
+                    end = true;
+                    break;
+                }
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    table.error(InputError::new(
+                        Position::new(&name, line, 0),
+                        format!("unreadable CSV: {e}"),
+                    ));
+                    end = true;
+                    break;
+                }
             }
         }
-        let row = record.position().map_or(0, csv::Position::line);
-        let cells: Vec<Cell<'_>> = record
+        let mut rows: Vec<(u64, Vec<Cell<'_>>)> = records
             .iter()
-            .zip(1..)
-            .map(|(text, column)| Cell {
-                text,
-                row,
-                column,
-                number: false,
+            .take(count)
+            .map(|record| {
+                let row = record.position().map_or(0, csv::Position::line);
+                let cells = record
+                    .iter()
+                    .zip(1..)
+                    .map(|(text, column)| Cell {
+                        text,
+                        row,
+                        column,
+                        number: false,
+                    })
+                    .collect();
+                (row, cells)
             })
             .collect();
-        if header {
+        if header && !rows.is_empty() {
             header = false;
+            let (_, cells) = rows.remove(0);
             if let Err(e) = table.header(&cells, separator == b';') {
                 table.error(e);
                 break;
             }
-        } else {
-            table.row(row, &cells);
+        }
+        if parallel && table.rows_in_parallel(&rows) {
+            continue;
+        }
+        parallel = false;
+        for (row, cells) in &rows {
+            table.row(*row, cells);
         }
     }
     table.finish(ids)

@@ -1,11 +1,12 @@
-//! A saved JSON result (`bilan compute --format json`) read back as one side of a diff.
+//! A saved JSON result (`bilan compute --format json`) read back as one side of a diff: the
+//! [`contract::result`] document deserialized, then checked (its figures must add up).
 
+use crate::contract::{self, result::Document};
 use crate::diff::{Side, SideLine};
 use crate::error::{InputError, Position};
-use crate::number::parse_decimal;
 use crate::post::Post;
 use rust_decimal::Decimal;
-use serde_json::Value;
+use serde::Deserialize;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -15,12 +16,13 @@ pub fn looks_like(text: &str) -> bool {
     text.trim_start().starts_with('{')
 }
 
+fn wrong_at(position: Position, what: &str) -> InputError {
+    InputError::new(position, format!("not a bilan JSON result: {what}"))
+        .help("give an inventory (.yaml) or a result saved with `bilan compute --format json`")
+}
+
 fn wrong(file: &Arc<str>, what: &str) -> InputError {
-    InputError::new(
-        Position::file(file),
-        format!("not a bilan JSON result: {what}"),
-    )
-    .help("give an inventory (.yaml) or a result saved with `bilan compute --format json`")
+    wrong_at(Position::file(file), what)
 }
 
 /// A result whose figures disagree with each other: edited by hand, or truncated.
@@ -32,72 +34,93 @@ fn edited(file: &Arc<str>, what: &str) -> InputError {
     .help("use a result written by `bilan compute --format json`, unedited (or compute the inventory again)")
 }
 
-fn decimal(file: &Arc<str>, value: &Value, what: &str) -> Result<Decimal, InputError> {
-    match value {
-        Value::Number(n) => parse_decimal(&n.to_string()).map_err(|_| wrong(file, what)),
-        Value::String(s) => Err(wrong(
-            file,
-            &format!(
-                "{what} is the string \"{s}\" where a number goes (write {s}, without quotes)"
-            ),
-        )),
-        Value::Null => Err(wrong(file, &format!("{what} is missing"))),
-        _ => Err(wrong(file, &format!("{what} is not a number"))),
-    }
+/// The error's position, and its message without serde_json's own ` at line L column C`.
+fn located(file: &Arc<str>, e: &serde_json::Error) -> (Position, String) {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = message
+        .strip_suffix(&suffix)
+        .map_or_else(|| message.clone(), str::to_string);
+    let position = if e.line() == 0 {
+        Position::file(file)
+    } else {
+        Position::new(file, e.line() as u64, e.column() as u64)
+    };
+    (position, message)
 }
 
-fn text<'a>(value: &'a Value, key: &str) -> &'a str {
-    value.get(key).and_then(Value::as_str).unwrap_or("")
+/// Only the schema, read first: a document of another kind is named as such before its
+/// fields are.
+#[derive(Deserialize)]
+struct Schema {
+    #[serde(default)]
+    schema: Option<String>,
+}
+
+/// The JSON as a result document. serde_path_to_error adds where a field failed
+/// (`posts[3].kgco2e: the string "12" where a number goes`), which serde alone does not say.
+fn document<'a>(file: &Arc<str>, text: &'a str) -> Result<Document<'a>, InputError> {
+    let header: Schema = serde_json::from_str(text).map_err(|e| {
+        let (position, message) = located(file, &e);
+        if e.is_syntax() || e.is_eof() {
+            InputError::new(position, format!("invalid JSON: {e}"))
+        } else {
+            wrong_at(position, &format!("`schema`: {message}"))
+        }
+    })?;
+    match header.schema.as_deref() {
+        None | Some("") => {
+            return Err(wrong(
+                file,
+                &format!(
+                    "it has no `schema` (a result saved by bilan says \"schema\": \"{}\")",
+                    contract::RESULT
+                ),
+            ));
+        }
+        Some(schema) if schema != contract::RESULT => {
+            return Err(wrong(
+                file,
+                &format!("schema `{schema}`, expected `{}`", contract::RESULT),
+            ));
+        }
+        Some(_) => {}
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    let document: Document<'a> =
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|e| {
+            let path = e.path().to_string();
+            let (position, message) = located(file, e.inner());
+            if path == "." {
+                wrong_at(position, &message)
+            } else {
+                wrong_at(position, &format!("{path}: {message}"))
+            }
+        })?;
+    // The first reading checked the whole text's syntax, to its end.
+    Ok(document)
+}
+
+fn post(file: &Arc<str>, code: &str) -> Result<Post, InputError> {
+    Post::from_code(code).ok_or_else(|| wrong(file, &format!("unknown post `{code}`")))
 }
 
 /// Reads a saved result.
-pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
+pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
     let file: Arc<str> = Arc::from(name);
-    let root: Value = serde_json::from_str(text_in).map_err(|e| {
-        InputError::new(
-            Position::new(&file, e.line() as u64, e.column() as u64),
-            format!("invalid JSON: {e}"),
-        )
-    })?;
-    let schema = text(&root, "schema");
-    if schema.is_empty() {
-        return Err(wrong(
-            &file,
-            &format!(
-                "it has no `schema` (a result saved by bilan says \"schema\": \"{}\")",
-                crate::contract::RESULT
-            ),
-        ));
-    }
-    if schema != crate::contract::RESULT {
-        return Err(wrong(
-            &file,
-            &format!("schema `{schema}`, expected `{}`", crate::contract::RESULT),
-        ));
-    }
+    let document = document(&file, text)?;
     let mut posts = vec![Decimal::ZERO; 22];
     let mut seen = [false; 22];
-    for post in root
-        .get("posts")
-        .and_then(Value::as_array)
-        .ok_or_else(|| wrong(&file, "no posts"))?
-    {
-        let code = text(post, "code");
-        let p =
-            Post::from_code(code).ok_or_else(|| wrong(&file, &format!("unknown post `{code}`")))?;
-        let kg = decimal(
-            &file,
-            post.get("kgco2e").unwrap_or(&Value::Null),
-            "post kgco2e",
-        )?;
-        if seen.get(p.index()) == Some(&true) {
-            return Err(edited(&file, &format!("post {code} is listed twice")));
+    for p in &document.posts {
+        let post = post(&file, &p.code)?;
+        if seen.get(post.index()) == Some(&true) {
+            return Err(edited(&file, &format!("post {} is listed twice", p.code)));
         }
-        if let Some(slot) = seen.get_mut(p.index()) {
+        if let Some(slot) = seen.get_mut(post.index()) {
             *slot = true;
         }
-        if let Some(slot) = posts.get_mut(p.index()) {
-            *slot = kg;
+        if let Some(slot) = posts.get_mut(post.index()) {
+            *slot = p.kgco2e.0;
         }
     }
     if let Some(missing) = Post::all().find(|p| seen.get(p.index()) != Some(&true)) {
@@ -107,13 +130,7 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         ));
     }
     // The total is the sum of the posts, exactly.
-    let total = decimal(
-        &file,
-        root.get("total")
-            .and_then(|t| t.get("kgco2e"))
-            .unwrap_or(&Value::Null),
-        "total kgco2e",
-    )?;
+    let total = document.total.kgco2e.0;
     let sum = posts
         .iter()
         .try_fold(Decimal::ZERO, |a, p| a.checked_add(*p))
@@ -128,61 +145,39 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             ),
         ));
     }
-    let apart: HashSet<&str> = ["avoided", "removals"]
-        .iter()
-        .filter_map(|k| root.get(*k)?.get("lines")?.as_array())
-        .flatten()
-        .map(|l| text(l, "id"))
+    let apart: HashSet<&str> = [&document.avoided, &document.removals]
+        .into_iter()
+        .flat_map(|block| &block.lines)
+        .map(|l| l.id.as_ref())
         .collect();
     let mut lines = Vec::new();
     let mut ids: HashSet<&str> = HashSet::new();
     let mut by_post = vec![Decimal::ZERO; 22];
-    for line in root
-        .get("lines")
-        .and_then(Value::as_array)
-        .ok_or_else(|| wrong(&file, "no lines"))?
-    {
-        let id = text(line, "id");
+    for line in &document.lines {
+        let id: &str = &line.id;
         if !ids.insert(id) {
             return Err(edited(&file, &format!("line `{id}` is listed twice")));
         }
         if apart.contains(id) {
             continue;
         }
-        let converted = decimal(
-            &file,
-            line.get("converted_quantity").unwrap_or(&Value::Null),
-            "converted_quantity",
-        )?;
-        let quantity = match line.get("amortization") {
-            Some(a) if a.get("fully_amortized").and_then(Value::as_bool) == Some(true) => {
-                Decimal::ZERO
-            }
-            Some(a) => {
-                let years = a
-                    .get("years")
-                    .and_then(Value::as_u64)
-                    .filter(|y| *y >= 1)
-                    .unwrap_or(1);
-                converted / Decimal::from(years)
-            }
+        let converted = line.converted_quantity.0;
+        let quantity = match &line.amortization {
+            Some(a) if a.fully_amortized => Decimal::ZERO,
+            Some(a) => converted
+                .checked_div(Decimal::from(a.years))
+                .ok_or_else(|| {
+                    wrong(
+                        &file,
+                        &format!("line `{id}` is amortised over {} years", a.years),
+                    )
+                })?,
             None => converted,
         };
         let mut parts = Vec::new();
-        for part in line
-            .get("parts")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let code = text(part, "post");
-            let p = Post::from_code(code)
-                .ok_or_else(|| wrong(&file, &format!("unknown post `{code}`")))?;
-            let kg = decimal(
-                &file,
-                part.get("kgco2e").unwrap_or(&Value::Null),
-                "part kgco2e",
-            )?;
+        for part in &line.parts {
+            let p = post(&file, &part.post)?;
+            let kg = part.kgco2e.0;
             if let Some(slot) = by_post.get_mut(p.index()) {
                 *slot = slot
                     .checked_add(kg)
@@ -192,15 +187,11 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
         }
         lines.push(SideLine {
             id: id.to_string(),
-            label: text(line, "label").to_string(),
-            factor: text(line, "factor").to_string(),
-            factor_name: text(line, "factor_name").to_string(),
-            factor_unit: text(line, "factor_unit").to_string(),
-            factor_kgco2e: decimal(
-                &file,
-                line.get("factor_kgco2e").unwrap_or(&Value::Null),
-                "factor_kgco2e",
-            )?,
+            label: line.label.to_string(),
+            factor: line.factor.to_string(),
+            factor_name: line.factor_name.to_string(),
+            factor_unit: line.factor_unit.to_string(),
+            factor_kgco2e: line.factor_kgco2e.0,
             quantity,
             parts,
         });
@@ -223,12 +214,9 @@ pub fn parse(name: &str, text_in: &str) -> Result<Side, InputError> {
             ));
         }
     }
-    let period = root.get("period").map_or_else(String::new, |p| {
-        format!("{} – {}", text(p, "start"), text(p, "end"))
-    });
     Ok(Side {
         name: name.to_string(),
-        period,
+        period: format!("{} – {}", document.period.start, document.period.end),
         posts,
         lines,
     })

@@ -2,68 +2,39 @@
 //! weighs alone and in the group, and the intra-group lines left out.
 
 use super::grid::Grid;
-use super::json::exact_num;
 use super::{human, percent, tonnes};
 use crate::consolidation::Consolidation;
 use crate::contract::Num;
+use crate::contract::group::{Entity, Group, IntragroupLine};
 use crate::post::Lang;
 use crate::report::Report;
-use serde::Serialize;
 
-/// The JSON of a group (flattened into the result document): `consolidation`, `entities`,
-/// `intragroup_lines`.
-#[derive(Serialize)]
-pub struct GroupJson<'a> {
-    consolidation: &'static str,
-    entities: Vec<EntityJson<'a>>,
-    intragroup_lines: Vec<IntragroupJson<'a>>,
-}
-
-#[derive(Serialize)]
-struct EntityJson<'a> {
-    id: &'a str,
-    name: &'a str,
-    file: &'a str,
-    share_applied: Num,
-    total_kgco2e: Num,
-    consolidated_kgco2e: Num,
-}
-
-#[derive(Serialize)]
-struct IntragroupJson<'a> {
-    entity: &'a str,
-    id: &'a str,
-    label: &'a str,
-    post: &'static str,
-    kgco2e: Num,
-}
-
-/// The group's JSON section, `None` for one inventory.
-pub fn json(report: &Report) -> Option<GroupJson<'_>> {
+/// The result document's `group`, `None` for one inventory.
+pub fn json(report: &Report) -> Option<Group<'_>> {
     let c = report.consolidation.as_deref()?;
-    Some(GroupJson {
-        consolidation: c.approach.as_str(),
+    Some(Group {
+        consolidation: c.approach.as_str().into(),
         entities: c
             .entities
             .iter()
-            .map(|e| EntityJson {
-                id: &e.id,
-                name: &e.name,
-                file: &e.file,
-                share_applied: exact_num(e.factor),
-                total_kgco2e: exact_num(e.total_kgco2e),
-                consolidated_kgco2e: exact_num(e.consolidated_kgco2e),
+            .map(|e| Entity {
+                id: e.id.as_str().into(),
+                name: e.name.as_str().into(),
+                file: e.file.as_str().into(),
+                share_applied: Num(e.factor),
+                total_kgco2e: Num(e.total_kgco2e),
+                consolidated_kgco2e: Num(e.consolidated_kgco2e),
             })
             .collect(),
         intragroup_lines: c
             .intragroup
             .iter()
-            .map(|l| IntragroupJson {
-                entity: &l.entity,
-                id: &l.id,
-                label: &l.label,
-                post: l.post.code(),
-                kgco2e: exact_num(l.kgco2e),
+            .map(|l| IntragroupLine {
+                entity: l.entity.as_str().into(),
+                id: l.id.as_str().into(),
+                label: l.label.as_str().into(),
+                post: l.post.code().into(),
+                kgco2e: Num(l.kgco2e),
             })
             .collect(),
     })

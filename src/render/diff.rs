@@ -1,11 +1,12 @@
 //! A diff as a table, Markdown (for a pull request), CSV or JSON.
 
 use super::grid::{Grid, escape_markdown};
-use super::{exact, human, percent, rounded, tonnes};
+use super::{exact, human, num_rounded, percent, rounded, tonnes};
+use crate::contract::Num;
+use crate::contract::diff as doc;
 use crate::diff::{Change, Diff, LineStatus};
 use crate::post::Lang;
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 fn header(lang: Lang) -> [&'static str; 9] {
     match lang {
@@ -232,90 +233,86 @@ pub fn csv(diff: &Diff, lang: Lang) -> String {
     super::grid::csv(rows)
 }
 
-fn number(text: String) -> Value {
-    text.parse::<serde_json::Number>()
-        .map_or(Value::Null, Value::Number)
+fn side((name, period): &(String, String)) -> doc::Side<'_> {
+    doc::Side {
+        name: name.as_str().into(),
+        period: period.as_str().into(),
+    }
 }
 
-fn change_json(c: &Change) -> Value {
-    json!({
-        "before": number(exact(c.before)),
-        "after": number(exact(c.after)),
-        "change": number(exact(c.delta())),
-        "change_share": c.share().map(|s| number(rounded(s, 6))),
-        "activity": number(exact(c.effects.activity)),
-        "factor": number(exact(c.effects.factor)),
-        "perimeter": number(exact(c.effects.perimeter)),
-    })
+fn change_json(c: &Change) -> doc::Change {
+    doc::Change {
+        before: Num(c.before),
+        after: Num(c.after),
+        change: Num(c.delta()),
+        change_share: c.share().map(|s| num_rounded(s, 6)),
+        activity: Num(c.effects.activity),
+        factor: Num(c.effects.factor),
+        perimeter: Num(c.effects.perimeter),
+    }
+}
+
+/// The diff as its JSON document (`bilan.diff/1`).
+pub fn document(diff: &Diff, lang: Lang) -> doc::Document<'_> {
+    doc::Document {
+        schema: crate::contract::DIFF.into(),
+        unit: "kgCO2e".into(),
+        before: side(&diff.before),
+        after: side(&diff.after),
+        total: change_json(&diff.total),
+        scopes: diff
+            .scopes
+            .iter()
+            .map(|(s, c)| doc::ScopeChange {
+                change: change_json(c),
+                scope: s.number(),
+            })
+            .collect(),
+        posts: diff
+            .posts
+            .iter()
+            .map(|p| doc::PostChange {
+                change: change_json(&p.change),
+                code: p.post.code().into(),
+                name: p.post.name(lang).into(),
+                lines: p
+                    .lines
+                    .iter()
+                    .map(|l| doc::LineChange {
+                        id: l.id.as_str().into(),
+                        label: l.label.as_str().into(),
+                        status: match l.status {
+                            LineStatus::Matched => "matched",
+                            LineStatus::Added => "added",
+                            LineStatus::Removed => "removed",
+                        }
+                        .into(),
+                        before: Num(l.before),
+                        after: Num(l.after),
+                        activity: Num(l.effects.activity),
+                        factor: Num(l.effects.factor),
+                        perimeter: Num(l.effects.perimeter),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        factors: diff
+            .factors
+            .iter()
+            .map(|f| doc::Factor {
+                id: f.id.as_str().into(),
+                name: f.name.as_str().into(),
+                unit: f.unit.as_str().into(),
+                before: Num(f.before),
+                after: Num(f.after),
+            })
+            .collect(),
+    }
 }
 
 /// The diff as JSON (`bilan.diff/1`).
 pub fn json(diff: &Diff, lang: Lang) -> String {
-    let posts: Vec<Value> = diff
-        .posts
-        .iter()
-        .map(|p| {
-            let mut v = change_json(&p.change);
-            if let Value::Object(map) = &mut v {
-                map.insert("code".into(), json!(p.post.code()));
-                map.insert("name".into(), json!(p.post.name(lang)));
-                let lines: Vec<Value> = p
-                    .lines
-                    .iter()
-                    .map(|l| {
-                        json!({
-                            "id": l.id,
-                            "label": l.label,
-                            "status": match l.status {
-                                LineStatus::Matched => "matched",
-                                LineStatus::Added => "added",
-                                LineStatus::Removed => "removed",
-                            },
-                            "before": number(exact(l.before)),
-                            "after": number(exact(l.after)),
-                            "activity": number(exact(l.effects.activity)),
-                            "factor": number(exact(l.effects.factor)),
-                            "perimeter": number(exact(l.effects.perimeter)),
-                        })
-                    })
-                    .collect();
-                map.insert("lines".into(), Value::Array(lines));
-            }
-            v
-        })
-        .collect();
-    let scopes: Vec<Value> = diff
-        .scopes
-        .iter()
-        .map(|(s, c)| {
-            let mut v = change_json(c);
-            if let Value::Object(map) = &mut v {
-                map.insert("scope".into(), json!(s.number()));
-            }
-            v
-        })
-        .collect();
-    let factors: Vec<Value> = diff
-        .factors
-        .iter()
-        .map(|f| {
-            json!({
-                "id": f.id, "name": f.name, "unit": f.unit,
-                "before": number(exact(f.before)), "after": number(exact(f.after)),
-            })
-        })
-        .collect();
-    let value = json!({
-        "schema": crate::contract::DIFF,
-        "unit": "kgCO2e",
-        "before": { "name": diff.before.0, "period": diff.before.1 },
-        "after": { "name": diff.after.0, "period": diff.after.1 },
-        "total": change_json(&diff.total),
-        "scopes": scopes,
-        "posts": posts,
-        "factors": factors,
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document(diff, lang)).unwrap_or_default();
     text.push('\n');
     text
 }

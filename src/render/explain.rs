@@ -3,11 +3,12 @@
 //! comma in French.
 
 use super::grid::Grid;
-use super::{exact, rounded_f64};
+use super::{num_rounded_f64, rounded_f64};
+use crate::contract::explain as doc;
+use crate::contract::{Num, result::Amortization};
 use crate::explain::{LineExplanation, PostExplanation};
 use crate::post::Lang;
 use crate::report::Destination;
-use serde_json::json;
 
 use super::exact_for as num;
 
@@ -302,83 +303,111 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
     format!("{title}\n\n{}\n", Grid::new(header, rows, 3).table())
 }
 
-fn number(text: String) -> serde_json::Value {
-    text.parse::<serde_json::Number>()
-        .map_or(serde_json::Value::Null, serde_json::Value::Number)
+fn k6(value: f64) -> Num {
+    num_rounded_f64(value, 6)
+}
+
+fn write(document: &doc::Document<'_>) -> String {
+    let mut text = serde_json::to_string_pretty(document).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// A line's explanation as its JSON document (`bilan.explain/1`).
+pub fn line_document<'a>(e: &'a LineExplanation<'_>, at: Option<&'a str>) -> doc::Document<'a> {
+    let l = e.line;
+    let f = &l.factor;
+    doc::Document {
+        schema: crate::contract::EXPLAIN.into(),
+        line: Some(doc::Line {
+            id: l.id.as_str().into(),
+            label: l.label.as_str().into(),
+            at: at.map(Into::into),
+            quantity: Num(l.quantity),
+            unit: l.unit.as_str().into(),
+            conversion: e.conversion.map(Num),
+            converted_quantity: Num(l.converted_quantity),
+            amortization: l.amortization.map(|(a, over)| Amortization {
+                acquired: a.acquired,
+                years: a.years,
+                fully_amortized: over,
+            }),
+            counted_quantity: Num(e.counted),
+            factor: doc::Factor {
+                id: f.id.as_str().into(),
+                name: f.name.as_str().into(),
+                unit: f.unit.as_str().into(),
+                kgco2e: Num(f.kgco2e),
+                status: f.status.label().into(),
+                source: f.source.as_str().into(),
+                origin: f.origin.to_string().into(),
+                stated_uncertainty: f.uncertainty.percent.map(Num),
+            },
+            kgco2e: Num(l.figure.kgco2e),
+            factor_parts: e
+                .factor_parts
+                .iter()
+                .map(|p| doc::FactorPart {
+                    kind: p.part.kind.as_str().into(),
+                    name: p.part.name.as_str().into(),
+                    kgco2e_per_unit: Num(p.part.kgco2e),
+                    post: p.post.map(|p| p.code().into()),
+                })
+                .collect(),
+            posts: e
+                .posts
+                .iter()
+                .map(|p| doc::InPost {
+                    post: p.post.code().into(),
+                    kgco2e: Num(p.kgco2e),
+                    variance_share: k6(p.variance_share),
+                })
+                .collect(),
+            rule: l.rule.to_string().into(),
+            k_activity: k6(l.k_activity),
+            k_factor: k6(l.k_factor),
+            k: k6(l.figure.k),
+            total_variance_share: k6(e.total_variance_share),
+        }),
+        post: None,
+    }
 }
 
 /// A line's explanation as JSON (`bilan.explain/1`).
 pub fn line_json(e: &LineExplanation<'_>, at: Option<&str>) -> String {
-    let l = e.line;
-    let f = &l.factor;
-    let value = json!({
-        "schema": crate::contract::EXPLAIN,
-        "line": {
-            "id": l.id,
-            "label": l.label,
-            "at": at,
-            "quantity": number(exact(l.quantity)),
-            "unit": l.unit,
-            "conversion": e.conversion.map(|c| number(exact(c))),
-            "converted_quantity": number(exact(l.converted_quantity)),
-            "amortization": l.amortization.as_ref().map(|(a, over)| json!({
-                "acquired": a.acquired, "years": a.years, "fully_amortized": over,
-            })),
-            "counted_quantity": number(exact(e.counted)),
-            "factor": {
-                "id": f.id,
-                "name": f.name,
-                "unit": f.unit,
-                "kgco2e": number(exact(f.kgco2e)),
-                "status": f.status.label(),
-                "source": f.source,
-                "origin": f.origin.to_string(),
-                "stated_uncertainty": f.uncertainty.percent.map(|p| number(exact(p))),
-            },
-            "kgco2e": number(exact(l.figure.kgco2e)),
-            "factor_parts": e.factor_parts.iter().map(|p| json!({
-                "kind": p.part.kind,
-                "name": p.part.name,
-                "kgco2e_per_unit": number(exact(p.part.kgco2e)),
-                "post": p.post.map(|p| p.code()),
-            })).collect::<Vec<_>>(),
-            "posts": e.posts.iter().map(|p| json!({
-                "post": p.post.code(),
-                "kgco2e": number(exact(p.kgco2e)),
-                "variance_share": number(rounded_f64(p.variance_share, 6)),
-            })).collect::<Vec<_>>(),
-            "rule": l.rule.to_string(),
-            "k_activity": number(rounded_f64(l.k_activity, 6)),
-            "k_factor": number(rounded_f64(l.k_factor, 6)),
-            "k": number(rounded_f64(l.figure.k, 6)),
-            "total_variance_share": number(rounded_f64(e.total_variance_share, 6)),
-        }
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    write(&line_document(e, at))
+}
+
+/// A post's explanation as its JSON document (`bilan.explain/1`).
+pub fn post_document<'a>(
+    report: &crate::report::Report,
+    e: &'a PostExplanation<'_>,
+) -> doc::Document<'a> {
+    let figure = report.posts.get(e.post.index()).map(|p| p.figure);
+    doc::Document {
+        schema: crate::contract::EXPLAIN.into(),
+        line: None,
+        post: Some(doc::Post {
+            code: e.post.code().into(),
+            kgco2e: figure.map(|f| Num(f.kgco2e)),
+            k: figure.map(|f| k6(f.k)),
+            lines: e
+                .lines
+                .iter()
+                .map(|(_, l, kg, share)| doc::PostLine {
+                    id: l.id.as_str().into(),
+                    label: l.label.as_str().into(),
+                    factor: l.factor.id.as_str().into(),
+                    kgco2e: Num(*kg),
+                    k: k6(l.figure.k),
+                    variance_share: k6(*share),
+                })
+                .collect(),
+        }),
+    }
 }
 
 /// A post's explanation as JSON (`bilan.explain/1`).
 pub fn post_json(report: &crate::report::Report, e: &PostExplanation<'_>) -> String {
-    let figure = report.posts.get(e.post.index()).map(|p| p.figure);
-    let value = json!({
-        "schema": crate::contract::EXPLAIN,
-        "post": {
-            "code": e.post.code(),
-            "kgco2e": figure.map(|f| number(exact(f.kgco2e))),
-            "k": figure.map(|f| number(rounded_f64(f.k, 6))),
-            "lines": e.lines.iter().map(|(_, l, kg, share)| json!({
-                "id": l.id,
-                "label": l.label,
-                "factor": l.factor.id,
-                "kgco2e": number(exact(*kg)),
-                "k": number(rounded_f64(l.figure.k, 6)),
-                "variance_share": number(rounded_f64(*share, 6)),
-            })).collect::<Vec<_>>(),
-        }
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
-    text.push('\n');
-    text
+    write(&post_document(report, e))
 }

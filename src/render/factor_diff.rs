@@ -4,10 +4,11 @@
 
 use super::exact;
 use super::grid::{self, Grid};
+use crate::contract::Num;
+use crate::contract::factors_diff as doc;
 use crate::factor::{Factor, Part};
 use crate::factor_diff::FactorDiff;
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 const HEADER: [&str; 9] = [
     "change",
@@ -149,53 +150,44 @@ pub fn csv(diff: &FactorDiff<'_>) -> String {
     grid::csv(header.into_iter().chain(rows(diff)))
 }
 
-#[derive(Serialize)]
-struct JsonPart<'a> {
-    kind: &'a str,
-    name: &'a str,
-    kgco2e: super::json::Num,
-}
-
-#[derive(Serialize)]
-struct JsonFactor<'a> {
-    id: &'a str,
-    name: &'a str,
-    unit: &'a str,
-    kgco2e: super::json::Num,
-    parts: Vec<JsonPart<'a>>,
-}
-
-#[derive(Serialize)]
-struct JsonChanged<'a> {
-    id: &'a str,
-    changes: Vec<&'static str>,
-    old: JsonFactor<'a>,
-    new: JsonFactor<'a>,
-}
-
-#[derive(Serialize)]
-struct JsonDiff<'a> {
-    schema: &'static str,
-    old: &'a str,
-    new: &'a str,
-    added: Vec<JsonFactor<'a>>,
-    removed: Vec<JsonFactor<'a>>,
-    changed: Vec<JsonChanged<'a>>,
-}
-
-fn json_factor(f: &Factor) -> JsonFactor<'_> {
-    JsonFactor {
-        id: &f.id,
-        name: &f.name,
-        unit: &f.unit,
-        kgco2e: super::json::exact_num(f.kgco2e),
+fn json_factor(f: &Factor) -> doc::Factor<'_> {
+    doc::Factor {
+        id: f.id.as_str().into(),
+        name: f.name.as_str().into(),
+        unit: f.unit.as_str().into(),
+        kgco2e: Num(f.kgco2e),
         parts: f
             .parts
             .iter()
-            .map(|p| JsonPart {
-                kind: &p.kind,
-                name: &p.name,
-                kgco2e: super::json::exact_num(p.kgco2e),
+            .map(|p| doc::Part {
+                kind: p.kind.as_str().into(),
+                name: p.name.as_str().into(),
+                kgco2e: Num(p.kgco2e),
+            })
+            .collect(),
+    }
+}
+
+/// The diff as its JSON document (`bilan.factors-diff/1`).
+pub fn document<'a>(diff: &'a FactorDiff<'_>, old: &'a str, new: &'a str) -> doc::Document<'a> {
+    doc::Document {
+        schema: crate::contract::FACTORS_DIFF.into(),
+        old: old.into(),
+        new: new.into(),
+        added: diff.added.iter().map(|f| json_factor(f)).collect(),
+        removed: diff.removed.iter().map(|f| json_factor(f)).collect(),
+        changed: diff
+            .changed
+            .iter()
+            .map(|c| doc::Changed {
+                id: c.new.id.as_str().into(),
+                changes: [(c.value, "value"), (c.unit, "unit"), (c.parts, "parts")]
+                    .into_iter()
+                    .filter(|(yes, _)| *yes)
+                    .map(|(_, w)| w.into())
+                    .collect(),
+                old: json_factor(c.old),
+                new: json_factor(c.new),
             })
             .collect(),
     }
@@ -203,28 +195,7 @@ fn json_factor(f: &Factor) -> JsonFactor<'_> {
 
 /// JSON (schema `bilan.factors-diff/1`): values exact, as numbers.
 pub fn json(diff: &FactorDiff<'_>, old: &str, new: &str) -> String {
-    let doc = JsonDiff {
-        schema: crate::contract::FACTORS_DIFF,
-        old,
-        new,
-        added: diff.added.iter().map(|f| json_factor(f)).collect(),
-        removed: diff.removed.iter().map(|f| json_factor(f)).collect(),
-        changed: diff
-            .changed
-            .iter()
-            .map(|c| JsonChanged {
-                id: &c.new.id,
-                changes: [(c.value, "value"), (c.unit, "unit"), (c.parts, "parts")]
-                    .into_iter()
-                    .filter(|(yes, _)| *yes)
-                    .map(|(_, w)| w)
-                    .collect(),
-                old: json_factor(c.old),
-                new: json_factor(c.new),
-            })
-            .collect(),
-    };
-    let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document(diff, old, new)).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -26,6 +26,7 @@ pub mod uncertainty;
 pub mod view;
 pub mod xlsx;
 
+use crate::contract::Num;
 use crate::post::Lang;
 use crate::report::{Figure, PostStatus};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -50,15 +51,32 @@ pub fn exact_for(value: Decimal, lang: Lang) -> String {
 
 /// A decimal rounded half away from zero to `places`, printed without trailing zeros.
 pub fn rounded(value: Decimal, places: u32) -> String {
-    exact(value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero))
+    exact(round(value, places))
 }
 
 /// An f64 rounded to `places` decimals, printed without trailing zeros: outputs carry
 /// uncertainty to 6 decimals and interval bounds to the gram so they do not depend on the
 /// last bits of a platform's `exp`.
 pub fn rounded_f64(value: f64, places: u32) -> String {
-    let decimal = Decimal::from_f64_retain(value).unwrap_or_default();
-    rounded(decimal, places)
+    exact(round_f64(value, places))
+}
+
+fn round(value: Decimal, places: u32) -> Decimal {
+    value.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn round_f64(value: f64, places: u32) -> Decimal {
+    round(Decimal::from_f64_retain(value).unwrap_or_default(), places)
+}
+
+/// [`rounded`] as a number of a JSON document.
+pub fn num_rounded(value: Decimal, places: u32) -> Num {
+    Num(round(value, places))
+}
+
+/// [`rounded_f64`] as a number of a JSON document.
+pub fn num_rounded_f64(value: f64, places: u32) -> Num {
+    Num(round_f64(value, places))
 }
 
 /// The 95 % interval bounds of a figure, rounded to the gram.

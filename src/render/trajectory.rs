@@ -1,11 +1,12 @@
 //! The low-carbon trajectory: table, Markdown, CSV and JSON. Values only rounded here.
 
 use super::grid::{self, Grid};
-use super::{exact, human, percent, rounded, tonnes};
+use super::{exact, human, num_rounded, percent, rounded, tonnes};
+use crate::contract::trajectory as doc;
+use crate::contract::{Num, texts};
 use crate::post::Lang;
 use crate::trajectory::{ActionPlan, SBTI_FROM, Trajectory};
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 fn dash() -> String {
     "–".to_string()
@@ -501,158 +502,168 @@ pub fn csv(trajectory: &Trajectory) -> String {
 /// JSON schema name of the trajectory.
 pub const SCHEMA: &str = crate::contract::TRAJECTORY;
 
-/// The trajectory as JSON (`bilan.trajectory/1`).
-pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
-    // Numbers formatted by us always parse; `null` would show a bug.
-    let number = |text: String| {
-        text.parse::<serde_json::Number>()
-            .map_or(Value::Null, Value::Number)
-    };
-    let opt = |v: Option<Decimal>, f: fn(Decimal) -> String| v.map(|v| number(f(v)));
-    let measured = |m: &crate::trajectory::Measured| json!({ "file": m.name, "year": m.year, "kgco2e": number(exact(m.kgco2e)) });
+fn measured(m: &crate::trajectory::Measured) -> doc::Measured<'_> {
+    doc::Measured {
+        file: m.name.as_str().into(),
+        year: m.year,
+        kgco2e: Num(m.kgco2e),
+    }
+}
+
+/// A projected figure to the gram.
+fn gram_num(value: Decimal) -> Num {
+    num_rounded(value, 3)
+}
+
+/// A fraction to 6 decimals.
+fn fraction(value: Decimal) -> Num {
+    num_rounded(value, 6)
+}
+
+fn action(a: &ActionPlan) -> doc::Action<'_> {
+    use crate::action::{End, Reduction};
+    let action = &a.action;
+    doc::Action {
+        id: action.id.as_str().into(),
+        label: action.label.as_str().into(),
+        posts: action.posts.iter().map(|p| p.code().into()).collect(),
+        reduction: action.reduction.map(|r| match r {
+            Reduction::Kgco2e(kg) => doc::Reduction::Kgco2e(Num(kg)),
+            Reduction::Share(s) => doc::Reduction::Share(Num(s)),
+        }),
+        start: action.start.to_string().into(),
+        end: match action.end {
+            End::At(when) => Some(when.to_string().into()),
+            End::After(_) | End::StartYear => None,
+        },
+        duration_years: match action.end {
+            End::After(years) => Some(Num(years)),
+            _ => None,
+        },
+        full_effect_year: action.full_year(),
+        impact: action.impact,
+        ease: action.ease,
+        owner: action.owner.as_deref().map(Into::into),
+        status: action.status.code().into(),
+        comment: action.comment.as_deref().map(Into::into),
+        projected: a.projected,
+        kgco2e_per_year: gram_num(a.kgco2e),
+        by_post: a
+            .posts
+            .iter()
+            .map(|r| doc::ByPost {
+                post: r.post.code().into(),
+                kgco2e_per_year: gram_num(r.kgco2e),
+                share: r.share.map(fraction),
+            })
+            .collect(),
+    }
+}
+
+fn segments(path: &crate::snbc::Path) -> Vec<doc::Segment> {
+    path.segments()
+        .map(|s| doc::Segment {
+            from_year: s.from,
+            to_year: s.to,
+            annual_rate: s.rate_f64(),
+        })
+        .collect()
+}
+
+/// An SNBC target's path and the earlier inventory it is measured against.
+fn snbc(target: &crate::trajectory::Target) -> Option<doc::Snbc<'static>> {
+    let path = target.snbc.as_ref()?;
+    Some(doc::Snbc {
+        sector: path.sector.map(|s| s.code().into()),
+        secten_year: path.secten_year,
+        segments: segments(path),
+        held_after: crate::snbc::FINAL_TARGET_YEAR,
+        multiplier: target.snbc_reference.and_then(|r| r.multiplier),
+        reference: target.snbc_reference.map(|r| doc::SnbcReference {
+            year: r.year,
+            kgco2e: Num(r.kgco2e),
+            segments: segments(&r.path),
+        }),
+    })
+}
+
+/// The trajectory as its JSON document (`bilan.trajectory/1`).
+pub fn document(trajectory: &Trajectory, lang: Lang) -> doc::Document<'_> {
     let target = &trajectory.target;
     let rates = &trajectory.rates;
-    let actions: Vec<Value> = trajectory
-        .actions
-        .iter()
-        .map(|a| {
-            let action = &a.action;
-            let reduction = match action.reduction {
-                Some(crate::action::Reduction::Kgco2e(kg)) => {
-                    json!({ "kgco2e_per_year": number(exact(kg)) })
-                }
-                Some(crate::action::Reduction::Share(s)) => {
-                    json!({ "share_of_posts": number(exact(s)) })
-                }
-                None => Value::Null,
-            };
-            let end = match action.end {
-                crate::action::End::At(when) => Value::String(when.to_string()),
-                crate::action::End::After(_) | crate::action::End::StartYear => Value::Null,
-            };
-            let duration = match action.end {
-                crate::action::End::After(years) => number(exact(years)),
-                _ => Value::Null,
-            };
-            json!({
-                "id": action.id,
-                "label": action.label,
-                "posts": action.posts.iter().map(|p| p.code()).collect::<Vec<_>>(),
-                "reduction": reduction,
-                "start": action.start.to_string(),
-                "end": end,
-                "duration_years": duration,
-                "full_effect_year": action.full_year(),
-                "impact": action.impact,
-                "ease": action.ease,
-                "owner": action.owner,
-                "status": action.status.code(),
-                "comment": action.comment,
-                "projected": a.projected,
-                "kgco2e_per_year": number(gram(a.kgco2e)),
-                "by_post": a.posts.iter().map(|r| json!({
-                    "post": r.post.code(),
-                    "kgco2e_per_year": number(gram(r.kgco2e)),
-                    "share": r.share.map(|s| number(rounded(s, 6))),
-                })).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
-    let posts: Vec<Value> = trajectory
-        .posts
-        .iter()
-        .map(|p| {
-            json!({
-                "code": p.post.code(),
-                "name": p.post.name(lang),
-                "kgco2e": number(exact(p.kgco2e)),
-                "actions": p.actions,
-                "reduction_kgco2e_per_year": number(gram(p.reduction)),
-                "capped": p.capped,
-                "capped_reduction_kgco2e_per_year": number(gram(p.capped_reduction)),
-                "share": p.share.map(|s| number(rounded(s, 6))),
-            })
-        })
-        .collect();
-    let years: Vec<Value> = trajectory
-        .years
-        .iter()
-        .map(|row| {
-            json!({
-                "year": row.year,
-                "target_kgco2e": opt(row.target, gram),
-                "with_actions_kgco2e": opt(row.with_actions, gram),
-                "reduction_kgco2e": opt(row.reduction, gram),
-                "measured_kgco2e": opt(row.measured, exact),
-                "gap_kgco2e": opt(row.gap, gram),
-            })
-        })
-        .collect();
-    let mut value = json!({
-        "schema": SCHEMA,
-        "unit": "kgCO2e",
-        "organisation": trajectory.organisation,
-        "inventory": measured(&trajectory.inventory),
-        "history": trajectory.history.iter().map(measured).collect::<Vec<_>>(),
-        "target": {
-            "kind": target.kind.code(),
-            "name": target.kind.name(lang),
-            "reference": measured(&trajectory.reference),
-            "from_year": target.from_year,
-            "annual_rate": target.rate_f64,
-            "compensated": target.compensated,
-            "budget_spent": target.budget_spent,
-            "on_track": target.on_track,
-            "emissions_2020_kgco2e": opt(target.emissions_2020, gram),
-            "overshoot_kgco2e": opt(target.overshoot_kgco2e, gram),
+    doc::Document {
+        schema: SCHEMA.into(),
+        unit: "kgCO2e".into(),
+        organisation: trajectory.organisation.as_str().into(),
+        inventory: measured(&trajectory.inventory),
+        history: trajectory.history.iter().map(measured).collect(),
+        target: doc::Target {
+            kind: target.kind.code().into(),
+            name: target.kind.name(lang).into(),
+            reference: measured(&trajectory.reference),
+            from_year: target.from_year,
+            annual_rate: target.rate_f64,
+            compensated: target.compensated,
+            budget_spent: target.budget_spent,
+            on_track: target.on_track,
+            emissions_2020_kgco2e: target.emissions_2020.map(gram_num),
+            overshoot_kgco2e: target.overshoot_kgco2e.map(gram_num),
+            snbc: snbc(target),
         },
-        "rates": {
-            "horizon": rates.horizon,
-            "actions": rates.actions.map(|r| number(rounded(r, 6))),
-            "target": target.rate_f64,
-            "needed": rates.needed.map(|r| number(rounded(r, 6))),
+        rates: doc::Rates {
+            horizon: rates.horizon,
+            actions: rates.actions.map(fraction),
+            target: target.rate_f64,
+            needed: rates.needed.map(fraction),
         },
-        "years": years,
-        "actions": actions,
-        "posts": posts,
-        "matrix": trajectory.matrix.iter().map(|c| json!({
-            "impact": c.impact,
-            "ease": c.ease,
-            "actions": c.actions,
-        })).collect::<Vec<_>>(),
-        "unrated": trajectory.unrated,
-        "warnings": trajectory.warnings.iter().map(|w| w.text(lang)).collect::<Vec<_>>(),
-    });
-    // Only SNBC targets carry their segments: the other documents stay as they were.
-    if let (Some(path), Some(object)) = (
-        &target.snbc,
-        value.get_mut("target").and_then(Value::as_object_mut),
-    ) {
-        object.insert(
-            "snbc".into(),
-            json!({
-                "sector": path.sector.map(|s| s.code()),
-                "secten_year": path.secten_year,
-                "segments": path.segments().map(|s| json!({
-                    "from_year": s.from,
-                    "to_year": s.to,
-                    "annual_rate": s.rate_f64(),
-                })).collect::<Vec<_>>(),
-                "held_after": crate::snbc::FINAL_TARGET_YEAR,
-                "multiplier": target.snbc_reference.and_then(|r| r.multiplier),
-                "reference": target.snbc_reference.map(|r| json!({
-                    "year": r.year,
-                    "kgco2e": number(exact(r.kgco2e)),
-                    "segments": r.path.segments().map(|s| json!({
-                        "from_year": s.from,
-                        "to_year": s.to,
-                        "annual_rate": s.rate_f64(),
-                    })).collect::<Vec<_>>(),
-                })),
-            }),
-        );
+        years: trajectory
+            .years
+            .iter()
+            .map(|row| doc::Year {
+                year: row.year,
+                target_kgco2e: row.target.map(gram_num),
+                with_actions_kgco2e: row.with_actions.map(gram_num),
+                reduction_kgco2e: row.reduction.map(gram_num),
+                measured_kgco2e: row.measured.map(Num),
+                gap_kgco2e: row.gap.map(gram_num),
+            })
+            .collect(),
+        actions: trajectory.actions.iter().map(action).collect(),
+        posts: trajectory
+            .posts
+            .iter()
+            .map(|p| doc::PostPlan {
+                code: p.post.code().into(),
+                name: p.post.name(lang).into(),
+                kgco2e: Num(p.kgco2e),
+                actions: texts(&p.actions),
+                reduction_kgco2e_per_year: gram_num(p.reduction),
+                capped: p.capped,
+                capped_reduction_kgco2e_per_year: gram_num(p.capped_reduction),
+                share: p.share.map(fraction),
+            })
+            .collect(),
+        matrix: trajectory
+            .matrix
+            .iter()
+            .map(|c| doc::Cell {
+                impact: c.impact,
+                ease: c.ease,
+                actions: texts(&c.actions),
+            })
+            .collect(),
+        unrated: texts(&trajectory.unrated),
+        warnings: trajectory
+            .warnings
+            .iter()
+            .map(|w| w.text(lang).into())
+            .collect(),
     }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+}
+
+/// The trajectory as JSON (`bilan.trajectory/1`).
+pub fn json(trajectory: &Trajectory, lang: Lang) -> String {
+    let mut text = serde_json::to_string_pretty(&document(trajectory, lang)).unwrap_or_default();
     text.push('\n');
     text
 }

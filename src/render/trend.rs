@@ -1,10 +1,11 @@
 //! The trend of several periods: table, Markdown, CSV and JSON.
 
 use super::grid::Grid;
-use super::{exact, human, percent, rounded, tonnes};
+use super::{exact, human, num_rounded, percent, rounded, tonnes};
+use crate::contract::trend as doc;
+use crate::contract::{Num, texts};
 use crate::post::Lang;
 use crate::trend::{RowKind, Trend};
-use serde_json::json;
 
 fn header(trend: &Trend, lang: Lang) -> Vec<String> {
     let mut header = match lang {
@@ -95,34 +96,30 @@ pub fn csv(trend: &Trend, lang: Lang) -> String {
     super::grid::csv(std::iter::once(header).chain(rows))
 }
 
+/// The trend as its JSON document (`bilan.trend/1`).
+pub fn document(trend: &Trend, lang: Lang) -> doc::Document<'_> {
+    doc::Document {
+        schema: crate::contract::TREND.into(),
+        unit: "kgCO2e".into(),
+        periods: texts(&trend.periods),
+        organisations: texts(&trend.organisations),
+        rows: trend
+            .rows
+            .iter()
+            .map(|row| doc::Row {
+                code: row.code().into(),
+                name: row.name(lang).into(),
+                kgco2e: row.values.iter().map(|v| v.map(Num)).collect(),
+                change_kgco2e: row.change.map(Num),
+                change_share: row.change_share.map(|s| num_rounded(s, 6)),
+            })
+            .collect(),
+    }
+}
+
 /// The trend as JSON (`bilan.trend/1`).
 pub fn json(trend: &Trend, lang: Lang) -> String {
-    // Numbers formatted by us always parse; `null` would show a bug.
-    let number = |text: String| {
-        text.parse::<serde_json::Number>()
-            .map_or(serde_json::Value::Null, serde_json::Value::Number)
-    };
-    let rows: Vec<serde_json::Value> = trend
-        .rows
-        .iter()
-        .map(|row| {
-            json!({
-                "code": row.code(),
-                "name": row.name(lang),
-                "kgco2e": row.values.iter().map(|v| v.map(|v| number(exact(v)))).collect::<Vec<_>>(),
-                "change_kgco2e": row.change.map(|c| number(exact(c))),
-                "change_share": row.change_share.map(|s| number(rounded(s, 6))),
-            })
-        })
-        .collect();
-    let value = json!({
-        "schema": crate::contract::TREND,
-        "unit": "kgCO2e",
-        "periods": trend.periods,
-        "organisations": trend.organisations,
-        "rows": rows,
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document(trend, lang)).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -9,7 +9,6 @@ use crate::report::{Figure, Report, to_f64};
 use crate::uncertainty::quality_class;
 use crate::uncertainty_analysis::{Advice, Analysis};
 use rust_decimal::Decimal;
-use serde::Serialize;
 
 /// What was asked beyond the report.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -436,89 +435,41 @@ pub fn csv_cells(stats: Option<&Stats>) -> [String; 4] {
 
 // ---- JSON -------------------------------------------------------------------------------------
 
-/// Numbers as JSON numbers from their text (shared with the JSON renderer's precision rules).
 use crate::contract::Num;
+use crate::contract::result::{
+    LineShare, McFigure, McPost, McScope, McStats, MonteCarlo as McBlock, PostShare,
+    UncertaintyAnalysis,
+};
 
 fn kg(value: f64) -> Num {
-    Num(rounded_f64(value, 3))
+    super::num_rounded_f64(value, 3)
 }
 
 fn fraction(value: f64) -> Num {
-    Num(rounded_f64(value, 6))
+    super::num_rounded_f64(value, 6)
 }
 
-#[derive(Serialize)]
-struct McFigure {
-    kgco2e: Num,
-    low: Num,
-    high: Num,
-    mean: Num,
-    median: Num,
-    p2_5: Num,
-    p97_5: Num,
-}
-
-impl McFigure {
-    fn of(figure: &Figure, stats: &Stats) -> McFigure {
-        let (low, high) = figure.interval();
-        McFigure {
-            kgco2e: Num(super::exact(figure.kgco2e)),
-            low: kg(low),
-            high: kg(high),
-            mean: kg(stats.mean),
-            median: kg(stats.median),
-            p2_5: kg(stats.p2_5),
-            p97_5: kg(stats.p97_5),
-        }
+fn mc_figure(figure: &Figure, stats: &Stats) -> McFigure {
+    let (low, high) = figure.interval();
+    McFigure {
+        kgco2e: Num(figure.kgco2e),
+        low: kg(low),
+        high: kg(high),
+        mean: kg(stats.mean),
+        median: kg(stats.median),
+        p2_5: kg(stats.p2_5),
+        p97_5: kg(stats.p97_5),
     }
 }
 
-#[derive(Serialize)]
-struct McStats {
-    mean: Num,
-    median: Num,
-    p2_5: Num,
-    p97_5: Num,
-}
-
-#[derive(Serialize)]
-struct McScope {
-    scope: u8,
-    #[serde(flatten)]
-    figure: McFigure,
-}
-
-#[derive(Serialize)]
-struct McPost {
-    code: &'static str,
-    #[serde(flatten)]
-    figure: McFigure,
-}
-
-/// The `monte_carlo` block of the JSON.
-#[derive(Serialize)]
-pub struct McJson {
-    draws: usize,
-    seed: u64,
-    rng: &'static str,
-    correlation: &'static str,
-    total: McFigure,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    independent_total: Option<McStats>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    width_ratio: Option<Num>,
-    scopes: Vec<McScope>,
-    posts: Vec<McPost>,
-}
-
-/// The `monte_carlo` block.
-pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McJson {
-    McJson {
+/// The `monte_carlo` block of the result document.
+pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McBlock<'static> {
+    McBlock {
         draws: mc.settings.draws,
         seed: mc.settings.seed,
-        rng: RNG,
-        correlation: mc.settings.correlation.code(),
-        total: McFigure::of(&report.total, &mc.total),
+        rng: RNG.into(),
+        correlation: mc.settings.correlation.code().into(),
+        total: mc_figure(&report.total, &mc.total),
         independent_total: mc.independent_total.map(|s| McStats {
             mean: kg(s.mean),
             median: kg(s.median),
@@ -532,7 +483,7 @@ pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McJson {
             .filter_map(|s| {
                 Some(McScope {
                     scope: s.scope.number(),
-                    figure: McFigure::of(&s.figure, mc.scope(s.scope)?),
+                    figure: mc_figure(&s.figure, mc.scope(s.scope)?),
                 })
             })
             .collect(),
@@ -541,53 +492,22 @@ pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McJson {
             .iter()
             .filter_map(|p| {
                 Some(McPost {
-                    code: p.post.code(),
-                    figure: McFigure::of(&p.figure, mc.post(p.post)?),
+                    code: p.post.code().into(),
+                    figure: mc_figure(&p.figure, mc.post(p.post)?),
                 })
             })
             .collect(),
     }
 }
 
-#[derive(Serialize)]
-struct PostShare<'a> {
-    code: &'a str,
-    name: &'a str,
-    kgco2e: Num,
-    uncertainty: Num,
-    quality: u8,
-    share_of_variance: Num,
-}
-
-#[derive(Serialize)]
-struct LineShare<'a> {
-    rank: usize,
-    id: &'a str,
-    label: &'a str,
-    post: &'a str,
-    kgco2e: Num,
-    uncertainty: Num,
-    quality: u8,
-    activity_part: Num,
-    share_of_variance: Num,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    advice: Option<&'static str>,
-}
-
-/// The `uncertainty_analysis` block of the JSON.
-#[derive(Serialize)]
-pub struct AnalysisJson<'a> {
-    method: &'static str,
-    contributing_lines: usize,
-    listed_share: Num,
-    posts: Vec<PostShare<'a>>,
-    lines: Vec<LineShare<'a>>,
-}
-
-/// The `uncertainty_analysis` block.
-pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) -> AnalysisJson<'a> {
-    AnalysisJson {
-        method: "share of the total's variance: (E_i/E)^2 (ln sqrt k_i)^2, normalised (uncertainty.md §4)",
+/// The `uncertainty_analysis` block of the result document.
+pub fn analysis_json<'a>(
+    report: &'a Report,
+    analysis: &Analysis,
+    lang: Lang,
+) -> UncertaintyAnalysis<'a> {
+    UncertaintyAnalysis {
+        method: "share of the total's variance: (E_i/E)^2 (ln sqrt k_i)^2, normalised (uncertainty.md §4)".into(),
         contributing_lines: analysis.contributing_lines,
         listed_share: fraction(analysis.listed_share()),
         posts: analysis
@@ -596,9 +516,9 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
             .filter_map(|c| {
                 let p = report.posts.iter().find(|p| p.post == c.post)?;
                 Some(PostShare {
-                    code: p.post.code(),
-                    name: p.post.name(lang),
-                    kgco2e: Num(super::exact(p.figure.kgco2e)),
+                    code: p.post.code().into(),
+                    name: p.post.name(lang).into(),
+                    kgco2e: Num(p.figure.kgco2e),
                     uncertainty: fraction(p.figure.alpha()),
                     quality: quality_class(p.figure.k),
                     share_of_variance: fraction(c.share),
@@ -613,15 +533,15 @@ pub fn analysis_json<'a>(report: &'a Report, analysis: &Analysis, lang: Lang) ->
                 let l = report.lines.get(c.line)?;
                 Some(LineShare {
                     rank: rank + 1,
-                    id: &l.id,
-                    label: &l.label,
-                    post: l.post.code(),
-                    kgco2e: Num(super::exact(l.figure.kgco2e)),
+                    id: l.id.as_str().into(),
+                    label: l.label.as_str().into(),
+                    post: l.post.code().into(),
+                    kgco2e: Num(l.figure.kgco2e),
                     uncertainty: fraction(l.figure.alpha()),
                     quality: quality_class(l.figure.k),
                     activity_part: fraction(c.activity_part),
                     share_of_variance: fraction(c.share),
-                    advice: c.advice.map(Advice::code),
+                    advice: c.advice.map(|a| a.code().into()),
                 })
             })
             .collect(),

@@ -1,12 +1,16 @@
 //! A framework's view (BEGES v5, GHG Protocol, ESRS E1-6): table, Markdown, CSV, JSON.
 
 use super::grid::{Grid, escape_markdown};
-use super::{bounds, exact, human, percent, plus_minus, rounded, rounded_f64, significant, tonnes};
+use super::{
+    bounds, exact, human, num_rounded, num_rounded_f64, percent, plus_minus, rounded, rounded_f64,
+    significant, tonnes,
+};
+use crate::contract::view as doc;
+use crate::contract::{Num, Period};
 use crate::post::Lang;
 use crate::report::{Figure, Report};
 use crate::view::{Framework, RowKind, View};
 use rust_decimal::Decimal;
-use serde_json::{Value, json};
 
 fn title(view: &View, report: &Report, lang: Lang) -> String {
     let name = match (view.framework, lang) {
@@ -225,71 +229,61 @@ pub fn csv(view: &View, lang: Lang) -> String {
     super::grid::csv(rows)
 }
 
-fn number(text: String) -> Value {
-    text.parse::<serde_json::Number>()
-        .map_or(Value::Null, Value::Number)
+fn figure_json(figure: &Figure) -> doc::Figure {
+    let (low, high) = figure.interval();
+    doc::Figure {
+        kgco2e: Num(figure.kgco2e),
+        uncertainty: num_rounded_f64(figure.alpha(), 6),
+        low: num_rounded_f64(low, 3),
+        high: num_rounded_f64(high, 3),
+    }
 }
 
-fn figure_json(figure: &Figure) -> Value {
-    let (low, high) = bounds(figure);
-    json!({
-        "kgco2e": number(exact(figure.kgco2e)),
-        "uncertainty": number(rounded_f64(figure.alpha(), 6)),
-        "low": number(low),
-        "high": number(high),
-    })
+/// The view as its JSON document (`bilan.view/1`).
+pub fn document<'a>(view: &'a View, report: &'a Report, lang: Lang) -> doc::Document<'a> {
+    doc::Document {
+        schema: crate::contract::VIEW.into(),
+        view: view.framework.code().into(),
+        organisation: report.organisation.name.as_str().into(),
+        period: Period {
+            start: report.period.start.to_string().into(),
+            end: report.period.end.to_string().into(),
+        },
+        unit: "kgCO2e".into(),
+        total: figure_json(&view.total),
+        rows: view
+            .rows
+            .iter()
+            .map(|r| doc::Row {
+                figure: figure_json(&r.figure),
+                code: r.code.into(),
+                name: if lang == Lang::Fr { r.fr } else { r.en }.into(),
+                kind: r.kind.code().into(),
+                share: num_rounded(share(&r.figure, view.total.kgco2e), 6),
+            })
+            .collect(),
+        intensity_per_net_revenue: view.intensity.as_ref().map(|(label, location, market)| {
+            doc::Intensity {
+                indicator: label.as_str().into(),
+                unit: "tCO2e/M€".into(),
+                location_based: num_rounded(*location, 6),
+                market_based: num_rounded(*market, 6),
+            }
+        }),
+        scope1_ets: view.scope1_ets.map(|(ets, share)| doc::Scope1Ets {
+            kgco2e: Num(ets),
+            share_of_scope1: num_rounded(share, 6),
+        }),
+        co2_biogenic: view.co2_biogenic.map(|co2b| doc::Biogenic {
+            kgco2e: Num(co2b),
+            in_totals: false,
+        }),
+    }
 }
 
 /// The view as JSON (`bilan.view/1`).
 pub fn json(view: &View, report: &Report, lang: Lang) -> String {
-    let rows: Vec<Value> = view
-        .rows
-        .iter()
-        .map(|r| {
-            let mut v = figure_json(&r.figure);
-            if let Value::Object(map) = &mut v {
-                map.insert("code".into(), json!(r.code));
-                map.insert(
-                    "name".into(),
-                    json!(if lang == Lang::Fr { r.fr } else { r.en }),
-                );
-                map.insert("kind".into(), json!(r.kind.code()));
-                map.insert(
-                    "share".into(),
-                    number(rounded(share(&r.figure, view.total.kgco2e), 6)),
-                );
-            }
-            v
-        })
-        .collect();
-    let mut value = json!({
-        "schema": crate::contract::VIEW,
-        "view": view.framework.code(),
-        "organisation": report.organisation.name,
-        "period": { "start": report.period.start.to_string(), "end": report.period.end.to_string() },
-        "unit": "kgCO2e",
-        "total": figure_json(&view.total),
-        "rows": rows,
-    });
-    if let (Some((label, location, market)), Value::Object(map)) = (&view.intensity, &mut value) {
-        map.insert(
-            "intensity_per_net_revenue".into(),
-            json!({ "indicator": label, "unit": "tCO2e/M€", "location_based": number(rounded(*location, 6)), "market_based": number(rounded(*market, 6)) }),
-        );
-    }
-    if let (Some((ets, share)), Value::Object(map)) = (view.scope1_ets, &mut value) {
-        map.insert(
-            "scope1_ets".into(),
-            json!({ "kgco2e": number(exact(ets)), "share_of_scope1": number(rounded(share, 6)) }),
-        );
-    }
-    if let (Some(co2b), Value::Object(map)) = (view.co2_biogenic, &mut value) {
-        map.insert(
-            "co2_biogenic".into(),
-            json!({ "kgco2e": number(exact(co2b)), "in_totals": false }),
-        );
-    }
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&document(view, report, lang)).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -12,7 +12,7 @@
 //! whose lines do not match its items, or a `lines:` key the parser does not find where the
 //! cut put it (a `lines:` inside a quoted text, say).
 
-use super::{CheckedLines, Checker, LINE_CHECKER, LineIds, RawInventory};
+use super::{CheckedLines, Checker, LINE_CHECKER, LineIds, RawIncluded, RawInventory};
 use crate::error::Position;
 use crate::inventory::{Inventory, Line};
 use crate::load::yaml;
@@ -116,7 +116,7 @@ pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
 
 /// The inventory read from its parts, or `None` when it must be read whole.
 pub(super) fn parse(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
-    let (inventory, lines) = rayon::join(|| rest(file, cut), || lines(file, &cut.chunks));
+    let (inventory, lines) = rayon::join(|| rest(file, cut), || lines(file, &cut.chunks, 0));
     let mut inventory = inventory?;
     let lines = lines?;
     inventory.lines = lines;
@@ -138,33 +138,78 @@ fn rest(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
     checker.errors.is_empty().then_some(inventory)
 }
 
+/// The lines of an included file read from its parts, their ids added to `ids` (the ids
+/// taken before it, none of which they may repeat), or `None` when it must be read whole.
+pub(super) fn parse_included(
+    file: &Arc<str>,
+    cut: &Cut<'_>,
+    lines_before: usize,
+    ids: &mut LineIds,
+) -> Option<Vec<Line>> {
+    let (rest, lines) = rayon::join(
+        || {
+            let parsed: RawIncluded = yaml::parse(file, &cut.rest).ok()?;
+            let at = parsed.lines.referenced.line();
+            (at == cut.key_line && parsed.lines.value.0.is_empty()).then_some(())
+        },
+        || lines(file, &cut.chunks, lines_before),
+    );
+    rest?;
+    let lines = lines?;
+    if lines.iter().any(|line| ids.contains(&line.id)) {
+        return None;
+    }
+    ids.reserve(lines.len());
+    ids.extend(lines.iter().map(|line| line.id.clone()));
+    Some(lines)
+}
+
 /// Every chunk's lines, in order, when each parsed without error into as many lines as it has
-/// items and no id repeats.
-fn lines(file: &Arc<str>, chunks: &[Chunk<'_>]) -> Option<Vec<Line>> {
-    let parts: Vec<Vec<Line>> = chunks
+/// items and no id repeats. Each chunk writes its lines into its own part of the one vector
+/// (no second copy of a million lines to gather them).
+fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<Vec<Line>> {
+    let total = chunks.iter().map(|chunk| chunk.items).sum();
+    let mut lines = Vec::new();
+    lines.reserve_exact(total);
+    lines.resize_with(total, Line::default);
+    let mut parts = Vec::with_capacity(chunks.len());
+    let mut rest = lines.as_mut_slice();
+    for chunk in chunks {
+        let (part, after) = rest.split_at_mut_checked(chunk.items)?;
+        parts.push(part);
+        rest = after;
+    }
+    let read = chunks
         .par_iter()
-        .map(|chunk| {
-            let mut checker = Checker::new(file, LineIds::default(), chunk.items_before);
+        .zip(parts.into_par_iter())
+        .all(|(chunk, part)| {
+            let start = lines_before + chunk.items_before;
+            let mut checker = Checker::new(file, LineIds::default(), start);
             checker.line_offset = chunk.line_offset;
             LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
             let parsed: Result<CheckedLines, _> = yaml::parse(file, chunk.text);
-            let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take())?;
-            let lines = parsed.ok()?.0;
-            (checker.errors.is_empty() && lines.len() == chunk.items).then_some(lines)
-        })
-        .collect::<Option<_>>()?;
-    let total = parts.iter().map(Vec::len).sum();
+            let Some(checker) = LINE_CHECKER.with(|cell| cell.borrow_mut().take()) else {
+                return false;
+            };
+            match parsed {
+                Ok(CheckedLines(read)) if checker.errors.is_empty() && read.len() == part.len() => {
+                    for (slot, line) in part.iter_mut().zip(read) {
+                        *slot = line;
+                    }
+                    true
+                }
+                _ => false,
+            }
+        });
+    if !read {
+        return None;
+    }
     let mut ids: foldhash::HashSet<&str> = foldhash::HashSet::default();
     ids.reserve(total);
-    if !parts.iter().flatten().all(|line| ids.insert(&line.id)) {
+    if !lines.iter().all(|line| ids.insert(&line.id)) {
         return None;
     }
     drop(ids);
-    let mut lines = Vec::new();
-    lines.reserve_exact(total);
-    for part in parts {
-        lines.extend(part);
-    }
     Some(lines)
 }
 
@@ -300,6 +345,19 @@ mod tests {
                 .collect::<String>()
         );
         assert!(cut_and_parsed(&quoted).is_none());
+        // An included file: ids continue after the lines before it and may not repeat them.
+        let included = format!("lines:\n{}", (0..30).map(item).collect::<String>());
+        let file: Arc<str> = Arc::from("more.yaml");
+        let mut ids = LineIds::default();
+        ids.insert("line-1".to_string());
+        let fast = parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).unwrap();
+        let mut slow_ids: LineIds = ["line-1".to_string()].into_iter().collect();
+        let slow = super::super::parse_included("more.yaml", &included, 100, &mut slow_ids);
+        assert_eq!(Ok(&fast), slow.as_ref().map_err(|_| ()));
+        assert_eq!(fast[0].id, "line-101");
+        assert_eq!(ids, slow_ids);
+        ids.insert("own-13".to_string());
+        assert!(parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).is_none());
         // Too few items to be worth it.
         assert!(cut(&inventory(11, "")).is_none());
     }

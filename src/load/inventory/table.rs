@@ -10,6 +10,7 @@
 use super::{Checker, RawAmortization, RawFactorRef, RawLine, RawQuality, Text};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
+use rayon::prelude::*;
 use serde::Deserialize;
 use serde::de::value::{Error as ValueError, MapDeserializer};
 use serde_saphyr::{Location, Spanned};
@@ -149,6 +150,11 @@ impl Header {
     }
 }
 
+/// True for a row with nothing in it (skipped, not counted).
+fn is_empty(cells: &[Cell<'_>]) -> bool {
+    cells.iter().all(|c| c.text.trim().is_empty())
+}
+
 /// A spanned text at `row`, `column`.
 fn spanned<T>(value: T, row: u64, column: u64) -> Spanned<T> {
     let at = location(row, column);
@@ -167,7 +173,7 @@ fn location(row: u64, column: u64) -> Location {
 impl Checker {
     /// Checks one row of cells: `None` for an empty row or a line with errors (recorded).
     fn row(&mut self, header: &Header, row: u64, cells: &[Cell<'_>]) -> Option<Line> {
-        if cells.iter().all(|c| c.text.trim().is_empty()) {
+        if is_empty(cells) {
             return None;
         }
         let mut raw = RawRow::default();
@@ -424,6 +430,7 @@ impl TableLines {
     /// the old and the new buffer together).
     pub fn reserve(&mut self, rows: usize) {
         self.lines.reserve_exact(rows);
+        self.checker.seen.reserve(rows);
     }
 
     /// Reads the header row; `decimal_comma` says whether numbers may use a decimal comma.
@@ -438,6 +445,56 @@ impl TableLines {
             let line = self.checker.row(header, row, cells);
             self.lines.extend(line);
         }
+    }
+
+    /// Reads `rows` (after the header, with their row numbers) on every core, several parts
+    /// at once. Returns false, keeping nothing, when a row has an error or a line id is taken:
+    /// read them with [`TableLines::row`] then, which gives the errors in their usual form and
+    /// order.
+    pub fn rows_in_parallel(&mut self, rows: &[(u64, Vec<Cell<'_>>)]) -> bool {
+        const PART: usize = 1024;
+        let Some(header) = &self.header else {
+            return false;
+        };
+        // Default ids count the rows that hold something (empty rows are skipped).
+        let mut starts = Vec::with_capacity(rows.len() / PART + 1);
+        let mut next = self.checker.next_line;
+        for part in rows.chunks(PART) {
+            starts.push(next);
+            next += part.iter().filter(|(_, cells)| !is_empty(cells)).count();
+        }
+        let checker = &self.checker;
+        let parts: Option<Vec<Vec<Line>>> = rows
+            .par_chunks(PART)
+            .zip(starts.par_iter())
+            .map(|(part, start)| {
+                let mut checker = checker.fork(*start);
+                let mut lines = Vec::with_capacity(part.len());
+                for (row, cells) in part {
+                    lines.extend(checker.row(header, *row, cells));
+                }
+                checker.errors.is_empty().then_some(lines)
+            })
+            .collect();
+        let Some(parts) = parts else {
+            return false;
+        };
+        let mut taken: foldhash::HashSet<&str> = foldhash::HashSet::default();
+        let fresh = parts
+            .iter()
+            .flatten()
+            .all(|line| !self.checker.seen.contains(&line.id) && taken.insert(&line.id));
+        drop(taken);
+        if !fresh {
+            return false;
+        }
+        let lines = parts.iter().flatten();
+        self.checker.seen.extend(lines.map(|line| line.id.clone()));
+        self.checker.next_line = next;
+        for part in parts {
+            self.lines.extend(part);
+        }
+        true
     }
 
     /// The position of a cell, as errors give it.
@@ -475,6 +532,20 @@ pub fn column_letters(mut column: u64) -> String {
 }
 
 impl Checker {
+    /// A checker of the same file with no error and no id yet, its default ids counting from
+    /// `next_line`: for rows read beside others.
+    fn fork(&self, next_line: usize) -> Checker {
+        Checker {
+            file: Arc::clone(&self.file),
+            errors: Vec::new(),
+            seen: super::LineIds::default(),
+            next_line,
+            sheet: self.sheet.clone(),
+            line_offset: self.line_offset,
+            group: self.group,
+        }
+    }
+
     /// The position of a cell: `file:row:column`, or `file!sheet!C12` in a workbook.
     pub(super) fn cell_at(&self, row: u64, column: u64) -> Position {
         match &self.sheet {
