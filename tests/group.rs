@@ -450,3 +450,22 @@ fn one_factor_id_with_two_values_in_two_entities_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn the_report_of_a_group_has_its_entities() {
+    let dir = tree("equity-share");
+    let (code, _, err) = run_at(dir.path(), &["report", "groupe.yaml", "-o", "r.html"]);
+    assert_eq!(code, 0, "{err}");
+    let html = std::fs::read_to_string(dir.path().join("r.html")).unwrap();
+    let section = html.split("<section id=\"entities\">").nth(1).unwrap();
+    let section = section.split("</section>").next().unwrap();
+    // C: 25 % × 50 %, 200 kg alone, 25 kg in the group.
+    assert!(
+        section.contains("<td class=\"\">sous-groupe/groupe/filiale-c</td><td class=\"\">Filiale C</td><td class=\"\">sous-groupe/filiale-c.yaml</td><td class=\"num\">12,5\u{a0}%</td><td class=\"num\">0,20</td><td class=\"num\">0,03</td>"),
+        "{section}"
+    );
+    assert!(
+        section.contains("<td class=\"\">dechets-b</td>"),
+        "{section}"
+    );
+}

@@ -40,8 +40,8 @@ pub fn json(report: &Report) -> Option<Group<'_>> {
     })
 }
 
-/// The two grids: entities, then intra-group lines (`None` when there are none).
-fn grids(c: &Consolidation, lang: Lang) -> (Grid, Option<Grid>) {
+/// The two tables' cells: entities, then intra-group lines (`None` when there are none).
+fn grids_cells(c: &Consolidation, lang: Lang) -> (Cells, Option<Cells>) {
     let header = match lang {
         Lang::Fr => vec![
             "Entité",
@@ -74,7 +74,7 @@ fn grids(c: &Consolidation, lang: Lang) -> (Grid, Option<Grid>) {
             ]
         })
         .collect();
-    let entities = Grid::new(header, rows, 3);
+    let entities = (header, rows, 3);
     if c.intragroup.is_empty() {
         return (entities, None);
     }
@@ -95,7 +95,14 @@ fn grids(c: &Consolidation, lang: Lang) -> (Grid, Option<Grid>) {
             ]
         })
         .collect();
-    (entities, Some(Grid::new(header, rows, 4)))
+    (entities, Some((header, rows, 4)))
+}
+
+/// The two grids: entities, then intra-group lines.
+fn grids(c: &Consolidation, lang: Lang) -> (Grid, Option<Grid>) {
+    let (entities, intragroup) = grids_cells(c, lang);
+    let grid = |(header, rows, first): Cells| Grid::new(header, rows, first);
+    (grid(entities), intragroup.map(grid))
 }
 
 fn titles(c: &Consolidation, lang: Lang) -> (String, &'static str) {
@@ -167,4 +174,45 @@ pub fn explain_note(report: &Report, line_id: &str, lang: Lang) -> Option<String
             percent(e.factor, lang)
         ),
     })
+}
+
+/// The HTML report's section on a group's entities (nothing for one inventory).
+pub fn html(report: &Report, lang: Lang) -> maud::Markup {
+    let Some(c) = report.consolidation.as_deref() else {
+        return maud::html! {};
+    };
+    let fr = lang == Lang::Fr;
+    let (entities, intragroup) = grids_cells(c, lang);
+    let (_, flows) = titles(c, lang);
+    let approach = c.approach.as_str();
+    maud::html! {
+        section #entities {
+            h2 { @if fr { "Entités" } @else { "Entities" } }
+            p.note {
+                @if fr { "Consolidation : " (approach) ". Chaque entité : la part de ses émissions retenue, son total seule et ce qu'elle pèse dans le groupe." }
+                @else { "Consolidation: " (approach) ". Each entity: the share of its emissions counted, its total alone and what it weighs in the group." }
+            }
+            (html_table(&entities))
+            @if let Some(flows_table) = &intragroup {
+                p.note { (flows.trim_end_matches([':', ' '])) }
+                (html_table(flows_table))
+            }
+        }
+    }
+}
+
+/// Header and rows of a grid, and from which column the cells are numbers.
+type Cells = (Vec<&'static str>, Vec<Vec<String>>, usize);
+
+fn html_table((header, rows, first_number): &Cells) -> maud::Markup {
+    maud::html! {
+        table {
+            thead { tr { @for (i, h) in header.iter().enumerate() { th.num[i >= *first_number] { (h) } } } }
+            tbody {
+                @for row in rows {
+                    tr { @for (i, cell) in row.iter().enumerate() { td.num[i >= *first_number] { (cell) } } }
+                }
+            }
+        }
+    }
 }

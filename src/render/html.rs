@@ -194,6 +194,7 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
                     h2 { (l.table) }
                     (posts_table(report, lang))
                 }
+                (super::consolidation::html(report, lang))
                 section #uncertainty { h2 { (l.uncertainty) } (uncertainty(report, extras.analysis, lang)) }
                 section #gases { h2 { (l.gases) } (gases(report, lang, l)) }
                 @if let Some(trajectory) = extras.trajectory {
