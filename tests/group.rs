@@ -469,3 +469,31 @@ fn the_report_of_a_group_has_its_entities() {
         "{section}"
     );
 }
+
+#[test]
+fn a_group_has_no_defaults() {
+    let text = group("equity-share").replace(
+        "perimeter: { consolidation: equity-share }\n",
+        "perimeter: { consolidation: equity-share }\ndefaults: { uncertainty: 10% }\n",
+    );
+    assert_eq!(
+        error("equity-share", "groupe.yaml", &text),
+        "error: groupe.yaml:5:11: a group has no `defaults:`: its lines take their own entity's"
+    );
+}
+
+#[test]
+fn a_group_read_as_one_inventory_is_an_error() {
+    let dir = tree("equity-share");
+    std::fs::write(
+        dir.path().join("inv.yaml"),
+        "bilan: 1\norganisation: { name: X }\nperiod: { year: 2025 }\ninclude: [groupe.yaml]\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_at(dir.path(), &["check", "inv.yaml"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.starts_with("error: groupe.yaml:1:1: unknown field `bilan`"),
+        "{err}"
+    );
+}

@@ -43,7 +43,7 @@ struct RawInventory {
     #[serde(default)]
     factors: Option<Vec<Text>>,
     #[serde(default)]
-    defaults: Option<RawDefaults>,
+    defaults: Option<Spanned<RawDefaults>>,
     #[serde(default)]
     posts: Option<Ordered<Spanned<RawPostDeclaration>>>,
     /// Optional when `include:` brings the lines.
@@ -476,7 +476,11 @@ impl Checker {
                 (t.value, at)
             })
             .collect();
-        let defaults = raw.defaults.map(|d| self.defaults(d)).unwrap_or_default();
+        let defaults_at = raw.defaults.as_ref().map(|d| self.at(d));
+        let defaults = raw
+            .defaults
+            .map(|d| self.defaults(d.value))
+            .unwrap_or_default();
         let posts = raw.posts.map(|p| self.posts(p)).unwrap_or_default();
         if let Some(entities) = &raw.entities
             && !self.group
@@ -495,6 +499,13 @@ impl Checker {
                     at,
                     "a group lists `entities:`, not `lines:`",
                     "put these lines in an entity's inventory and list it under `entities:`",
+                );
+            }
+            if let Some(at) = defaults_at {
+                self.error(
+                    at,
+                    "a group has no `defaults:`: its lines take their own entity's",
+                    "put `defaults:` in the entities' inventories",
                 );
             }
             if let Some(first) = raw.include.as_ref().and_then(|i| i.first()) {
