@@ -30,14 +30,6 @@ pub struct Group {
     pub sources: Sources,
 }
 
-/// Whether `text` is a group inventory: it has a top-level `entities:` key.
-pub fn is_group(text: &str) -> bool {
-    text.lines().any(|l| {
-        l.strip_prefix("entities")
-            .is_some_and(|rest| rest.trim_start().starts_with(':'))
-    })
-}
-
 /// Only the `entities:` of a group file (its other keys are read by
 /// [`inventory::parse_group`]).
 #[derive(Deserialize)]
@@ -275,25 +267,29 @@ impl Walk<'_> {
                 format!("{prefix}/{own_id}")
             };
             let combined = factor * own;
-            let entity_text = match files::read_text(&entity_path) {
-                Ok(t) => t,
-                Err(e) => {
-                    self.errors.extend(e.0);
-                    continue;
+            // Read as one inventory first (a big entity is read once); a group says so.
+            let read = files::read_inventory_within(&entity_path, self.within);
+            match read {
+                Err(errors) if errors.0.iter().any(|e| e.message == inventory::GROUP_FILE) => {
+                    let entity_text = match files::read_text(&entity_path) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            self.errors.extend(e.0);
+                            continue;
+                        }
+                    };
+                    self.nested(
+                        &entity_path,
+                        real,
+                        &entity_text,
+                        &inventory_at,
+                        text,
+                        &id,
+                        combined,
+                    );
                 }
-            };
-            if is_group(&entity_text) {
-                self.nested(
-                    &entity_path,
-                    real,
-                    &entity_text,
-                    &inventory_at,
-                    text,
-                    &id,
-                    combined,
-                );
-            } else {
-                self.entity(&entity_path, &inventory_at, text, id, combined);
+                Err(errors) => self.errors.extend(errors.0),
+                Ok(read) => self.entity(read, &entity_path, &inventory_at, text, id, combined),
             }
         }
     }
@@ -432,16 +428,13 @@ impl Walk<'_> {
 
     fn entity(
         &mut self,
+        (mut inventory, sources): (Inventory, Sources),
         path: &Path,
         entry_at: &Position,
         parent_text: &str,
         id: String,
         factor: Decimal,
     ) {
-        let (mut inventory, sources) = match files::read_inventory_within(path, self.within) {
-            Ok(read) => read,
-            Err(e) => return self.errors.extend(e.0),
-        };
         let name = files::display(path);
         if inventory.period != self.period {
             return self.wrong_period(entry_at, parent_text, &name, inventory.period);
