@@ -37,21 +37,6 @@ pub struct Breakdown {
     pub overlapping: bool,
 }
 
-/// The id of the group's entity whose line is `line_id` (the longest entity id it starts with,
-/// followed by the separator).
-fn entity_of<'a>(report: &'a Report, line_id: &str) -> Option<&'a str> {
-    let c = report.consolidation.as_deref()?;
-    c.entities
-        .iter()
-        .map(|e| e.id.as_str())
-        .filter(|id| {
-            line_id
-                .strip_prefix(id)
-                .is_some_and(|rest| rest.starts_with(crate::consolidation::SEPARATOR))
-        })
-        .max_by_key(|id| id.len())
-}
-
 /// Breaks `report` down by `by`.
 pub fn breakdown(report: &Report, by: By) -> Breakdown {
     let keys_of = |line: &crate::report::LineResult| -> Vec<String> {
@@ -59,7 +44,14 @@ pub fn breakdown(report: &Report, by: By) -> Breakdown {
             By::Site => vec![line.site.clone().unwrap_or_else(|| NONE.to_string())],
             By::Tag if line.tags.is_empty() => vec![NONE.to_string()],
             By::Tag => line.tags.clone(),
-            By::Entity => vec![entity_of(report, &line.id).unwrap_or(NONE).to_string()],
+            By::Entity => vec![
+                report
+                    .consolidation
+                    .as_deref()
+                    .and_then(|c| c.entity_of(&line.id))
+                    .map_or(NONE, |(e, _)| e.id.as_str())
+                    .to_string(),
+            ],
         }
     };
     let mut table: BTreeMap<String, PostMap<Decimal>> = BTreeMap::new();

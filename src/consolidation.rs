@@ -179,6 +179,22 @@ pub struct Consolidation {
     pub intragroup: Vec<IntragroupLine>,
 }
 
+impl Consolidation {
+    /// The entity a consolidated line comes from, and the line's own id in it (the longest
+    /// entity id the line's id starts with, followed by [`SEPARATOR`]).
+    pub fn entity_of<'a>(&self, line_id: &'a str) -> Option<(&EntityFigure, &'a str)> {
+        self.entities
+            .iter()
+            .filter_map(|e| {
+                let own = line_id
+                    .strip_prefix(e.id.as_str())?
+                    .strip_prefix(SEPARATOR)?;
+                Some((e, own))
+            })
+            .max_by_key(|(e, _)| e.id.len())
+    }
+}
+
 /// The breakdown by entity, from each entity computed alone (`alone`, in the order of
 /// `entities`) and the group's report computed from [`merge`]. Checks that every consolidated
 /// line used the factor it uses in its entity alone (two entities' `factors:` files could

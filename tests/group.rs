@@ -497,3 +497,15 @@ fn a_group_read_as_one_inventory_is_an_error() {
         "{err}"
     );
 }
+
+#[test]
+fn an_entity_id_cannot_hold_the_separator() {
+    let text = group("equity-share").replace(
+        "share: 30%, control: financial }",
+        "share: 30%, control: financial, id: \"b:1\" }",
+    );
+    assert_eq!(
+        error("equity-share", "groupe.yaml", &text),
+        "error: groupe.yaml:7:75: entity id `b:1` is empty or holds `:`"
+    );
+}

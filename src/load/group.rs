@@ -261,6 +261,23 @@ impl Walk<'_> {
                 },
                 |id| id.value.trim().to_string(),
             );
+            if own_id.is_empty() || own_id.contains(consolidation::SEPARATOR) {
+                let at = entry
+                    .id
+                    .as_ref()
+                    .map_or(inventory_at.clone(), |i| yaml::position(file, i));
+                let message = format!(
+                    "entity id `{own_id}` is empty or holds `{}`",
+                    consolidation::SEPARATOR
+                );
+                self.error(
+                    at,
+                    text,
+                    message,
+                    "give the entry an `id:` of letters, digits, `-` or `/`",
+                );
+                continue;
+            }
             let id = if prefix.is_empty() {
                 own_id
             } else {

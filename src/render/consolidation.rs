@@ -158,8 +158,8 @@ pub fn markdown(report: &Report, lang: Lang) -> String {
 /// multiplied by (the quantity shown is the consolidated one, not the one written).
 pub fn explain_note(report: &Report, line_id: &str, lang: Lang) -> Option<String> {
     let c = report.consolidation.as_deref()?;
-    let (entity, own) = line_id.rsplit_once(crate::consolidation::SEPARATOR)?;
-    let e = c.entities.iter().find(|e| e.id == entity)?;
+    let (e, own) = c.entity_of(line_id)?;
+    let entity = &e.id;
     Some(match lang {
         Lang::Fr => format!(
             "Groupe ({}) : ligne `{own}` de l'entité `{entity}` ({}), sa quantité saisie × la part retenue {} : la quantité ci-dessous est la quantité consolidée.\n\n",
