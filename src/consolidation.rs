@@ -100,17 +100,12 @@ pub const SEPARATOR: char = ':';
 /// gases and market figure, scales exactly with it; its relative uncertainty does not change),
 /// its id prefixed with the entity's (`filiale-a/2025:elec`). Lines of entities counted at 0 %
 /// and `intragroup: true` lines are left out. A line that says no uncertainty takes its own
-/// entity's `defaults:`. The entities' `factors:` files and `price_index:` changes (checked
-/// to agree when read) are merged, in entity order.
+/// entity's `defaults:`. The counted entities' `factors:` files and the `price_index:`
+/// changes (checked to agree when read) are merged, in entity order.
 pub fn merge(group: &Inventory, entities: &[Entity]) -> Inventory {
     let mut merged = group.clone();
     merged.lines = Vec::new();
     for entity in entities {
-        for (path, at) in &entity.inventory.factor_files {
-            if !merged.factor_files.iter().any(|(p, _)| p == path) {
-                merged.factor_files.push((path.clone(), at.clone()));
-            }
-        }
         for (year, change) in &entity.inventory.price_index {
             if !merged.price_index.iter().any(|(y, _)| y == year) {
                 merged.price_index.push((*year, *change));
@@ -118,6 +113,11 @@ pub fn merge(group: &Inventory, entities: &[Entity]) -> Inventory {
         }
         if entity.factor.is_zero() {
             continue;
+        }
+        for (path, at) in &entity.inventory.factor_files {
+            if !merged.factor_files.iter().any(|(p, _)| p == path) {
+                merged.factor_files.push((path.clone(), at.clone()));
+            }
         }
         let defaults = &entity.inventory.defaults;
         let default = defaults

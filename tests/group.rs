@@ -509,3 +509,15 @@ fn an_entity_id_cannot_hold_the_separator() {
         "error: groupe.yaml:7:75: entity id `b:1` is empty or holds `:`"
     );
 }
+
+#[test]
+fn a_group_has_no_factor_files() {
+    let text = group("equity-share").replace(
+        "perimeter: { consolidation: equity-share }\n",
+        "perimeter: { consolidation: equity-share }\nfactors: [f.csv]\n",
+    );
+    assert_eq!(
+        error("equity-share", "groupe.yaml", &text),
+        "error: groupe.yaml:5:11: a group has no `factors:`: its lines take their own entity's"
+    );
+}

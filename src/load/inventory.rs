@@ -467,7 +467,7 @@ impl Checker {
             .indicators
             .map(|i| self.indicators(i))
             .unwrap_or_default();
-        let factor_files = raw
+        let factor_files: Vec<(String, Position)> = raw
             .factors
             .unwrap_or_default()
             .into_iter()
@@ -476,6 +476,15 @@ impl Checker {
                 (t.value, at)
             })
             .collect();
+        if self.group
+            && let Some((_, at)) = factor_files.first()
+        {
+            self.error(
+                at.clone(),
+                "a group has no `factors:`: its lines take their own entity's",
+                "name the factor files in the entities' inventories (or give them with --factors)",
+            );
+        }
         let defaults_at = raw.defaults.as_ref().map(|d| self.at(d));
         let defaults = raw
             .defaults
