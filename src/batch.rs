@@ -660,14 +660,14 @@ fn one(
         }
         ResultFormat::Md => render::markdown::render(&report, lang).into_bytes(),
         ResultFormat::Xlsx => {
-            let extras = render::uncertainty::Extras {
-                monte_carlo: None,
+            let analysed = crate::analysed::Analysed {
                 analysis: Some(crate::uncertainty_analysis::analyse(
                     &report,
                     crate::uncertainty_analysis::TOP_LINES,
                 )),
+                ..crate::analysed::Analysed::of(&report)
             };
-            match render::xlsx::result(&report, &extras, None, lang) {
+            match render::xlsx::result(&analysed, None, lang) {
                 Ok(bytes) => bytes,
                 Err(e) => {
                     let message = format!("cannot make the workbook: {e}");

@@ -5,6 +5,7 @@
 //! **render** (table, CSV, JSON, Markdown from the report).
 
 pub mod action;
+pub mod analysed;
 pub mod assignment;
 pub mod batch;
 pub mod bcplus;

@@ -1,6 +1,7 @@
 //! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
 
 use super::{compute_one, compute_with_inventory, print_warnings};
+use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
 use crate::cli::{CsvArgs, FactorFiles, OutputFile};
@@ -9,7 +10,6 @@ use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
 use crate::render::sheet::{Dialect, in_dialect};
-use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::session::Bases;
 use crate::view::Framework;
@@ -189,9 +189,9 @@ pub(crate) fn run(
                 // The workbook always carries the uncertainty analysis.
                 let mut args = options.uncertainty;
                 args.uncertainty_report = true;
-                let extras = super::uncertainty::extras(&report, &args)?;
+                let analysed = super::uncertainty::analysed(&report, &args)?;
                 let view = framework.map(|f| crate::view::view(&report, f));
-                render::xlsx::result(&report, &extras, view.as_ref(), options.lang)?
+                render::xlsx::result(&analysed, view.as_ref(), options.lang)?
             }
         };
         output::write_with(&sink, |out| out.write_all(&bytes))?;
@@ -201,40 +201,37 @@ pub(crate) fn run(
         (Some(by), _) => by_key(&report, by, &options),
         (None, Some(framework)) => in_view(&report, framework, &options),
         (None, None) => {
-            let extras = super::uncertainty::extras(&report, &options.uncertainty)?;
+            let analysed = super::uncertainty::analysed(&report, &options.uncertainty)?;
             if options.format == Format::Json {
                 // Streamed: a million-line result is never held whole as text.
                 let lang = options.lang;
-                output::write_with(&sink, |out| {
-                    render::json::write_with(&report, lang, &extras, out)
-                })?;
+                output::write_with(&sink, |out| render::json::write_with(&analysed, lang, out))?;
                 return Ok(0);
             }
-            single(&report, &options, &extras)
+            single(&analysed, &options)
         }
     };
     output::write(&sink, &text)?;
     Ok(0)
 }
 
-fn single(report: &Report, options: &Options<'_>, extras: &Extras) -> String {
-    let lang = options.lang;
+fn single(analysed: &Analysed<'_>, options: &Options<'_>) -> String {
+    let (report, lang) = (analysed.report, options.lang);
     match options.format {
         // The BEGES sheet is refused without --view beges-v5 before this.
         Format::Table | Format::Beges | Format::BegesMd => {
-            render::table::render(report, lang) + &render::uncertainty::table(report, extras, lang)
+            render::table::render(report, lang) + &render::uncertainty::table(analysed, lang)
         }
-        Format::Json => render::json::render_with(report, lang, extras),
+        Format::Json => render::json::render_with(analysed, lang),
         Format::Md => {
-            render::markdown::render(report, lang)
-                + &render::uncertainty::markdown(report, extras, lang)
+            render::markdown::render(report, lang) + &render::uncertainty::markdown(analysed, lang)
         }
         Format::Csv if options.lines => {
             in_dialect(render::csv::lines(report), options.dialect, &[])
         }
         // Written as a workbook or an Inline XBRL document before this.
         Format::Csv | Format::Xlsx | Format::Ixbrl => in_dialect(
-            render::csv::posts_with(report, lang, extras.monte_carlo.as_ref()),
+            render::csv::posts_with(report, lang, analysed.monte_carlo.as_ref()),
             options.dialect,
             &[],
         ),

@@ -191,9 +191,13 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         generated: generated()?,
         version: env!("CARGO_PKG_VERSION"),
     };
+    let analysed = crate::analysed::Analysed {
+        report: &report,
+        monte_carlo: None,
+        analysis: Some(analysis),
+        trajectory,
+    };
     let extras = Extras {
-        analysis: &analysis,
-        trajectory: trajectory.as_ref(),
         change: change.as_ref(),
         years: if years.len() > 1 { &years } else { &[] },
         footer: &footer,
@@ -203,7 +207,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     };
     output::write(
         &sink,
-        &crate::render::html::render(&report, &extras, options.lang),
+        &crate::render::html::render(&analysed, &extras, options.lang),
     )?;
     Ok(0)
 }

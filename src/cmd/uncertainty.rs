@@ -1,9 +1,9 @@
 //! `compute --monte-carlo` and `--uncertainty-report`: which outputs take them, and running the
 //! simulation with a progress bar on a terminal when it is long.
 
+use crate::analysed::Analysed;
 use crate::cli::{ComputeFormat as Format, UncertaintyArgs};
 use crate::monte_carlo::{self, MonteCarlo, Settings};
-use crate::render::uncertainty::Extras;
 use crate::report::Report;
 use crate::uncertainty_analysis;
 use anyhow::Result;
@@ -45,7 +45,7 @@ pub(crate) fn check(
 }
 
 /// Computes what was asked.
-pub(crate) fn extras(report: &Report, args: &UncertaintyArgs) -> Result<Extras> {
+pub(crate) fn analysed<'a>(report: &'a Report, args: &UncertaintyArgs) -> Result<Analysed<'a>> {
     let monte_carlo = if args.monte_carlo {
         let settings = Settings {
             draws: args.draws,
@@ -59,9 +59,10 @@ pub(crate) fn extras(report: &Report, args: &UncertaintyArgs) -> Result<Extras> 
     let analysis = args
         .uncertainty_report
         .then(|| uncertainty_analysis::analyse(report, uncertainty_analysis::TOP_LINES));
-    Ok(Extras {
+    Ok(Analysed {
         monte_carlo,
         analysis,
+        ..Analysed::of(report)
     })
 }
 

@@ -41,6 +41,8 @@ pub fn csv_lines(
     let mut header = true;
     let mut parallel = true;
     let mut end = false;
+    // A record that cannot be read ends the file, after the rows before it.
+    let mut unreadable = None;
     while !end {
         let mut count = 0;
         while count < BATCH {
@@ -55,7 +57,7 @@ pub fn csv_lines(
                 }
                 Err(e) => {
                     let line = e.position().map_or(0, csv::Position::line);
-                    table.error(InputError::new(
+                    unreadable = Some(InputError::new(
                         Position::new(&name, line, 0),
                         format!("unreadable CSV: {e}"),
                     ));
@@ -87,6 +89,7 @@ pub fn csv_lines(
             let (_, cells) = rows.remove(0);
             if let Err(e) = table.header(&cells, separator == b';') {
                 table.error(e);
+                unreadable = None;
                 break;
             }
         }
@@ -97,6 +100,9 @@ pub fn csv_lines(
         for (row, cells) in &rows {
             table.row(*row, cells);
         }
+    }
+    if let Some(error) = unreadable {
+        table.error(error);
     }
     table.finish(ids)
 }

@@ -2,6 +2,7 @@
 //! CSS and SVG, no script), printable on A4. Templating and escaping by maud.
 
 use super::{human, percent, plus_minus, status_label, svg, tonnes};
+use crate::analysed::Analysed;
 use crate::breakdown::Breakdown;
 use crate::diff::Diff;
 use crate::post::Lang;
@@ -115,12 +116,9 @@ fn t(kg: rust_decimal::Decimal, lang: Lang) -> String {
     human(tonnes(kg), 2, lang)
 }
 
-/// What the report shows beyond the computed inventory.
+/// What the report shows beyond the inventory and its analyses (the uncertainty analysis,
+/// the trajectory when the inventory has actions or history was given).
 pub struct Extras<'a> {
-    /// The lines and posts that weigh most in the total's uncertainty.
-    pub analysis: &'a Analysis,
-    /// The trajectory, when the inventory has actions or history was given.
-    pub trajectory: Option<&'a Trajectory>,
     /// The change from the latest earlier inventory (`--history`), with its effects.
     pub change: Option<&'a Diff>,
     /// Each inventory's label (year) and 22 posts' kgCO2e, oldest first, this one last; empty
@@ -145,7 +143,8 @@ pub struct Footer {
 }
 
 /// The whole report as an HTML document.
-pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
+pub fn render(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang) -> String {
+    let report = analysed.report;
     let l = if lang == Lang::Fr { &FR } else { &EN };
     let fr = lang == Lang::Fr;
     let org = &report.organisation;
@@ -173,7 +172,7 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
                             (identity(report, lang, l))
                         }
                     }
-                    (summary(report, extras, lang, l))
+                    (summary(analysed, extras, lang, l))
                 }
                 section #posts-chart {
                     h2 { (l.posts) }
@@ -195,9 +194,11 @@ pub fn render(report: &Report, extras: &Extras<'_>, lang: Lang) -> String {
                     (posts_table(report, lang))
                 }
                 (super::consolidation::html(report, lang))
-                section #uncertainty { h2 { (l.uncertainty) } (uncertainty(report, extras.analysis, lang)) }
+                @if let Some(analysis) = &analysed.analysis {
+                    section #uncertainty { h2 { (l.uncertainty) } (uncertainty(report, analysis, lang)) }
+                }
                 section #gases { h2 { (l.gases) } (gases(report, lang, l)) }
-                @if let Some(trajectory) = extras.trajectory {
+                @if let Some(trajectory) = &analysed.trajectory {
                     section #trajectory {
                         h2 { (l.trajectory) }
                         (svg::trajectory_chart(trajectory, lang))
@@ -403,7 +404,8 @@ fn share_of(part: Decimal, whole: Decimal) -> Decimal {
 
 /// The first page: total and interval, ratios, the scope donut, the three largest posts and
 /// three messages drawn from the figures.
-fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Markup {
+fn summary(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Markup {
+    let report = analysed.report;
     let fr = lang == Lang::Fr;
     let top = largest_posts(report);
     html! {
@@ -469,7 +471,7 @@ fn summary(report: &Report, extras: &Extras<'_>, lang: Lang, l: &Labels) -> Mark
                     }
                 }
             }
-            @if let Some(u) = extras.analysis.posts.first() {
+            @if let Some(u) = analysed.analysis.as_ref().and_then(|a| a.posts.first()) {
                 li {
                     @if fr { "L'incertitude vient d'abord du poste " } @else { "Uncertainty comes first from post " }
                     strong { (u.post.code()) " " (u.post.name(lang)) }

@@ -218,14 +218,14 @@ pub fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
 
 /// The report as pretty-printed JSON text, ending with a newline.
 pub fn render(report: &Report, lang: Lang) -> String {
-    render_with(report, lang, &super::uncertainty::Extras::default())
+    render_with(&crate::analysed::Analysed::of(report), lang)
 }
 
 /// The report as JSON with the `monte_carlo` and `uncertainty_analysis` blocks when present.
-pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Extras) -> String {
+pub fn render_with(analysed: &crate::analysed::Analysed<'_>, lang: Lang) -> String {
     let mut bytes = Vec::new();
     // Serializing plain structs into memory cannot fail; an empty output would show a bug.
-    if write_with(report, lang, extras, &mut bytes).is_err() {
+    if write_with(analysed, lang, &mut bytes).is_err() {
         return String::new();
     }
     String::from_utf8(bytes).unwrap_or_default()
@@ -233,11 +233,11 @@ pub fn render_with(report: &Report, lang: Lang, extras: &super::uncertainty::Ext
 
 /// [`render_with`], written to `out` as it is serialized.
 pub fn write_with(
-    report: &Report,
+    analysed: &crate::analysed::Analysed<'_>,
     lang: Lang,
-    extras: &super::uncertainty::Extras,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    let (report, extras) = (analysed.report, analysed);
     let mut document = document(report, lang);
     document.monte_carlo = extras
         .monte_carlo

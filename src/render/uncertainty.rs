@@ -3,21 +3,13 @@
 //! [`crate::monte_carlo`] and [`crate::uncertainty_analysis`].
 
 use super::{human, percent, plus_minus, rounded_f64, tonnes};
+use crate::analysed::Analysed;
 use crate::monte_carlo::{MonteCarlo, RNG, Stats};
 use crate::post::Lang;
 use crate::report::{Figure, Report, to_f64};
 use crate::uncertainty::quality_class;
 use crate::uncertainty_analysis::{Advice, Analysis};
 use rust_decimal::Decimal;
-
-/// What was asked beyond the report.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Extras {
-    /// `--monte-carlo`.
-    pub monte_carlo: Option<MonteCarlo>,
-    /// `--uncertainty-report`.
-    pub analysis: Option<Analysis>,
-}
 
 /// A section: a title, a grid (header, rows; columns from `right` on are right-aligned), notes.
 struct Section {
@@ -362,7 +354,8 @@ fn analysis_sections(report: &Report, analysis: &Analysis, lang: Lang) -> [Secti
     ]
 }
 
-fn sections(report: &Report, extras: &Extras, lang: Lang) -> Vec<Section> {
+fn sections(analysed: &Analysed<'_>, lang: Lang) -> Vec<Section> {
+    let (report, extras) = (analysed.report, analysed);
     let mut sections = Vec::new();
     if let Some(mc) = &extras.monte_carlo {
         sections.push(monte_carlo_section(report, mc, lang));
@@ -374,9 +367,9 @@ fn sections(report: &Report, extras: &Extras, lang: Lang) -> Vec<Section> {
 }
 
 /// The sections for a terminal, each after an empty line; empty when nothing was asked.
-pub fn table(report: &Report, extras: &Extras, lang: Lang) -> String {
+pub fn table(analysed: &Analysed<'_>, lang: Lang) -> String {
     let mut out = String::new();
-    for section in sections(report, extras, lang) {
+    for section in sections(analysed, lang) {
         let table = super::grid::Grid::new(section.header, section.rows, section.right).table();
         out.push('\n');
         out.push_str(&section.title);
@@ -396,9 +389,9 @@ fn escape(text: &str) -> String {
 }
 
 /// The sections in Markdown, each after an empty line; empty when nothing was asked.
-pub fn markdown(report: &Report, extras: &Extras, lang: Lang) -> String {
+pub fn markdown(analysed: &Analysed<'_>, lang: Lang) -> String {
     let mut out = String::new();
-    for section in sections(report, extras, lang) {
+    for section in sections(analysed, lang) {
         out.push_str(&format!("\n### {}\n\n", escape(&section.title)));
         out.push_str(&format!("| {} |\n", section.header.join(" | ")));
         let align: Vec<&str> = (0..section.header.len())
@@ -550,9 +543,9 @@ pub fn analysis_json<'a>(
 
 /// The sections as sheets of a workbook (one each, its title under the table), numbers read back
 /// from their display (tCO2e to the hundredth, percentages as fractions).
-pub fn sheets(report: &Report, extras: &Extras, lang: Lang) -> Vec<super::sheet::Sheet> {
+pub fn sheets(analysed: &Analysed<'_>, lang: Lang) -> Vec<super::sheet::Sheet> {
     use super::sheet::{Cell, Sheet, human_number};
-    sections(report, extras, lang)
+    sections(analysed, lang)
         .into_iter()
         .map(|section| {
             let right = section.right;

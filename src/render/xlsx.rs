@@ -174,11 +174,11 @@ fn unique_names(sheets: &[Sheet]) -> Vec<String> {
 /// The result of one inventory as a workbook: posts with scopes and total (and a chart),
 /// lines with their parts, uncertainty, the view when one is asked, warnings, provenance.
 pub fn result(
-    report: &crate::report::Report,
-    extras: &super::uncertainty::Extras,
+    analysed: &crate::analysed::Analysed<'_>,
     view: Option<&crate::view::View>,
     lang: crate::post::Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    let (report, extras) = (analysed.report, analysed);
     use super::sheet::name;
     use rust_decimal::Decimal;
     let mut posts = Sheet::from_csv(
@@ -234,7 +234,7 @@ pub fn result(
             &[],
         ),
     ];
-    sheets.extend(super::uncertainty::sheets(report, extras, lang));
+    sheets.extend(super::uncertainty::sheets(analysed, lang));
     if let Some(view) = view {
         sheets.push(Sheet::from_csv(
             view.framework.code(),
