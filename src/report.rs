@@ -125,16 +125,16 @@ pub struct Market {
 /// One computed line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineResult {
-    /// Line id.
-    pub id: String,
+    /// Line id (shared with the inventory's line).
+    pub id: Arc<str>,
     /// Line label.
-    pub label: String,
+    pub label: Arc<str>,
     /// Its factor (shared with the base: lines repeat a few factors many times).
     pub factor: Arc<Factor>,
     /// The quantity as written.
     pub quantity: Decimal,
     /// Its unit as written.
-    pub unit: String,
+    pub unit: Arc<str>,
     /// The quantity in the factor's unit (for money, in euros of the factor's price year).
     pub converted_quantity: Decimal,
     /// The price-year conversion of a monetary amount, when one was made.
