@@ -66,7 +66,7 @@ pub fn sources(inventory: &Inventory, report: &Report) -> Sources {
     for line in &inventory.lines {
         let skip = |out: &mut Sources, reason: &str| {
             out.skipped.push(Skipped {
-                id: line.id.clone(),
+                id: line.id.to_string(),
                 reason: reason.to_string(),
             });
         };
@@ -152,19 +152,19 @@ pub fn sources(inventory: &Inventory, report: &Report) -> Sources {
         };
         if line.factor_certainty.is_some() {
             out.caveats.push(Skipped {
-                id: line.id.clone(),
+                id: line.id.to_string(),
                 reason: "its factor uncertainty override is not exported (Bilan Carbone+ ignores factor qualities on import)".into(),
             });
         }
         if line.market_factor.is_some() {
             out.caveats.push(Skipped {
-                id: line.id.clone(),
+                id: line.id.to_string(),
                 reason: "its market_factor is not exported (add a market-based source in Bilan Carbone+)".into(),
             });
         }
         if let Some((_, true)) = result.amortization {
             out.caveats.push(Skipped {
-                id: line.id.clone(),
+                id: line.id.to_string(),
                 reason: "its amortisation is over (0 here) but Bilan Carbone+ still counts value / years".into(),
             });
         }
@@ -180,7 +180,7 @@ pub fn sources(inventory: &Inventory, report: &Report) -> Sources {
         );
         set(col::POST, text(sub.post_fr));
         set(col::SUB_POST, text(sub.fr));
-        set(col::NAME, text(line.label.clone()));
+        set(col::NAME, text(line.label.to_string()));
         set(col::TAG, text(line.tags.join(", ")));
         set(col::CARACTERISATION, text(caracterisation));
         set(col::VALUE, Cell::Number(result.converted_quantity));

@@ -340,7 +340,7 @@ impl<'a> Engine<'a> {
             quantity: line.quantity,
             unit: line.unit.clone(),
             converted_quantity: converted,
-            price,
+            price: price.map(Box::new),
             rule: assignment.rule,
             post: assignment.post,
             figure: Figure {
@@ -354,7 +354,7 @@ impl<'a> Engine<'a> {
             destination,
             co2_biogenic,
             gases,
-            market,
+            market: market.map(Box::new),
             quality_undeclared,
             ets: line.ets,
             site: line.site.clone(),

@@ -86,8 +86,8 @@ impl Side {
                         None => l.converted_quantity,
                     };
                     SideLine {
-                        id: l.id.clone(),
-                        label: l.label.clone(),
+                        id: l.id.to_string(),
+                        label: l.label.to_string(),
                         factor: l.factor.id.clone(),
                         factor_name: l.factor.name.clone(),
                         factor_unit: l.factor.unit.clone(),

@@ -95,7 +95,11 @@ fn share(term: f64, terms: &[(usize, &LineResult, Decimal, f64)]) -> f64 {
 
 /// The line whose id is `id`.
 pub fn line<'a>(report: &'a Report, id: &str) -> Option<LineExplanation<'a>> {
-    let (index, line) = report.lines.iter().enumerate().find(|(_, l)| l.id == id)?;
+    let (index, line) = report
+        .lines
+        .iter()
+        .enumerate()
+        .find(|(_, l)| *l.id == *id)?;
     let conversion = (!line.quantity.is_zero())
         .then(|| line.converted_quantity.checked_div(line.quantity))
         .flatten();

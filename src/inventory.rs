@@ -370,16 +370,16 @@ impl LinePositions {
 /// One activity line: a quantity of something × a factor.
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Line {
-    /// Unique id (`line-<n>` by default).
-    pub id: String,
+    /// Unique id (`line-<n>` by default). Shared with its result, not copied.
+    pub id: Arc<str>,
     /// What it is.
-    pub label: String,
+    pub label: Arc<str>,
     /// Its factor.
     pub factor: FactorRef,
     /// The quantity, ≥ 0.
     pub quantity: Decimal,
     /// The quantity's unit.
-    pub unit: String,
+    pub unit: Arc<str>,
     /// Activity data certainty, if stated on the line.
     pub certainty: Option<Certainty>,
     /// An override of the factor's uncertainty.

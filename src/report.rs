@@ -125,20 +125,20 @@ pub struct Market {
 /// One computed line.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineResult {
-    /// Line id.
-    pub id: String,
+    /// Line id (shared with the inventory's line).
+    pub id: Arc<str>,
     /// Line label.
-    pub label: String,
+    pub label: Arc<str>,
     /// Its factor (shared with the base: lines repeat a few factors many times).
     pub factor: Arc<Factor>,
     /// The quantity as written.
     pub quantity: Decimal,
     /// Its unit as written.
-    pub unit: String,
+    pub unit: Arc<str>,
     /// The quantity in the factor's unit (for money, in euros of the factor's price year).
     pub converted_quantity: Decimal,
     /// The price-year conversion of a monetary amount, when one was made.
-    pub price: Option<crate::price_index::PriceConversion>,
+    pub price: Option<Box<crate::price_index::PriceConversion>>,
     /// The assignment rule that placed it.
     pub rule: Rule,
     /// The post it was assigned to (before the energy split).
@@ -160,7 +160,7 @@ pub struct LineResult {
     /// Its gases by post, empty when the base gives none.
     pub gases: Vec<(Post, GasAmounts)>,
     /// Its market-based scope 2 figure, when it has a `market_factor:`.
-    pub market: Option<Market>,
+    pub market: Option<Box<Market>>,
     /// Its direct emissions fall under a regulated emission trading scheme (`ets: true`).
     pub ets: bool,
     /// True when no uncertainty or quality was declared for its activity data.

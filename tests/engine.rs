@@ -101,7 +101,7 @@ fn post(report: &Report, code: &str) -> Decimal {
 }
 
 fn line<'a>(report: &'a Report, id: &str) -> &'a bilan::report::LineResult {
-    report.lines.iter().find(|l| l.id == id).unwrap()
+    report.lines.iter().find(|l| *l.id == *id).unwrap()
 }
 
 /// k of activity × factor, written out from uncertainty.md §3.
@@ -276,7 +276,7 @@ fn line_order_changes_no_figure() {
         .collect();
     entries.reverse();
     let reversed = run(&format!("{head}lines:\n{}", entries.concat()));
-    assert_eq!(reversed.lines.first().map(|l| l.id.as_str()), Some("omr"));
+    assert_eq!(reversed.lines.first().map(|l| &*l.id), Some("omr"));
     assert_eq!(reversed.total.kgco2e, r.total.kgco2e);
     for (a, b) in r.posts.iter().zip(&reversed.posts) {
         assert_eq!(a.figure.kgco2e, b.figure.kgco2e);

@@ -58,7 +58,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         let at = inventory
             .lines
             .iter()
-            .find(|l| l.id == options.id)
+            .find(|l| *l.id == *options.id)
             .map(|l| l.at.line().to_string());
         let text = if json {
             render::explain::line_json(&explanation, at.as_deref())
@@ -83,7 +83,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut ids: Vec<(usize, &str)> = report
         .lines
         .iter()
-        .map(|l| (strsim::levenshtein(options.id, &l.id), l.id.as_str()))
+        .map(|l| (strsim::levenshtein(options.id, &l.id), l.id.as_ref()))
         .collect();
     ids.sort();
     let closest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();

@@ -403,7 +403,7 @@ pub fn parse_included(
 
 /// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from
 /// files written by others).
-pub type LineIds = foldhash::HashSet<String>;
+pub type LineIds = foldhash::HashSet<Arc<str>>;
 
 struct Checker {
     file: Arc<str>,
@@ -1000,10 +1000,10 @@ impl Checker {
                 self.error(at, "empty line id", "remove `id:` or give a value");
                 return None;
             }
-            Some(id) => id.value.trim().to_string(),
-            None => format!("line-{index}"),
+            Some(id) => Arc::from(id.value.trim()),
+            None => Arc::from(format!("line-{index}")),
         };
-        if !self.seen.insert(id.clone()) {
+        if !self.seen.insert(Arc::clone(&id)) {
             let where_ = raw.id.as_ref().map_or_else(|| at.clone(), |i| self.at(i));
             self.error(
                 where_,
@@ -1118,10 +1118,10 @@ impl Checker {
         );
         Some(Line {
             id,
-            label,
+            label: label.into(),
             factor,
             quantity: quantity?,
-            unit: raw.unit.value.trim().to_string(),
+            unit: raw.unit.value.trim().into(),
             certainty,
             factor_certainty,
             post,

@@ -73,12 +73,12 @@ pub fn lines(report: &Report) -> String {
     for line in &report.lines {
         for (post, kg) in &line.parts {
             rows.push(vec![
-                line.id.clone(),
-                line.label.clone(),
+                line.id.to_string(),
+                line.label.to_string(),
                 post.code().to_string(),
                 line.factor.id.clone(),
                 exact(line.quantity),
-                line.unit.clone(),
+                line.unit.to_string(),
                 exact(*kg),
                 rounded_f64(line.figure.alpha(), 6),
             ]);

@@ -278,8 +278,8 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
         .iter()
         .map(|(_, l, kg, share)| {
             vec![
-                l.id.clone(),
-                l.label.clone(),
+                l.id.to_string(),
+                l.label.to_string(),
                 l.factor.id.clone(),
                 num(*kg, lang),
                 format!("±{}", pct(l.figure.k - 1.0, lang)),
@@ -320,11 +320,11 @@ pub fn line_document<'a>(e: &'a LineExplanation<'_>, at: Option<&'a str>) -> doc
     doc::Document {
         schema: crate::contract::EXPLAIN.into(),
         line: Some(doc::Line {
-            id: l.id.as_str().into(),
-            label: l.label.as_str().into(),
+            id: (&*l.id).into(),
+            label: (&*l.label).into(),
             at: at.map(Into::into),
             quantity: Num(l.quantity),
-            unit: l.unit.as_str().into(),
+            unit: (&*l.unit).into(),
             conversion: e.conversion.map(Num),
             converted_quantity: Num(l.converted_quantity),
             amortization: l.amortization.map(|(a, over)| Amortization {
@@ -395,8 +395,8 @@ pub fn post_document<'a>(
                 .lines
                 .iter()
                 .map(|(_, l, kg, share)| doc::PostLine {
-                    id: l.id.as_str().into(),
-                    label: l.label.as_str().into(),
+                    id: (&*l.id).into(),
+                    label: (&*l.label).into(),
                     factor: l.factor.id.as_str().into(),
                     kgco2e: Num(*kg),
                     k: k6(l.figure.k),

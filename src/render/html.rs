@@ -389,7 +389,7 @@ fn lines_in(report: &Report, post: Post) -> Vec<(&str, Decimal)> {
                 .filter(|(p, _)| *p == post)
                 .map(|(_, v)| *v)
                 .sum();
-            (l.label.as_str(), kg)
+            (&*l.label, kg)
         })
         .filter(|(_, kg)| !kg.is_zero())
         .collect();

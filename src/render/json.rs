@@ -50,15 +50,15 @@ fn gases(breakdown: &GasBreakdown) -> Option<Gases> {
 
 fn line(l: &LineResult) -> Line<'_> {
     Line {
-        id: l.id.as_str().into(),
-        label: l.label.as_str().into(),
+        id: (&*l.id).into(),
+        label: (&*l.label).into(),
         factor: l.factor.id.as_str().into(),
         factor_name: l.factor.name.as_str().into(),
         factor_unit: l.factor.unit.as_str().into(),
         factor_kgco2e: Num(l.factor.kgco2e),
         factor_source: l.factor.source.as_str().into(),
         quantity: Num(l.quantity),
-        unit: l.unit.as_str().into(),
+        unit: (&*l.unit).into(),
         converted_quantity: Num(l.converted_quantity),
         price_conversion: l.price.as_ref().map(|p| PriceConversion {
             from_year: p.from,
@@ -104,7 +104,7 @@ fn apart<'a>(block: &ReportApart, report: &'a Report) -> Apart<'a> {
             .iter()
             .filter_map(|i| report.lines.get(*i))
             .map(|l| ApartLine {
-                id: l.id.as_str().into(),
+                id: (&*l.id).into(),
                 post: l.post.code().into(),
                 kgco2e: Num(l.figure.kgco2e),
                 uncertainty: alpha(&l.figure),

@@ -291,8 +291,8 @@ fn analysis_sections(report: &Report, analysis: &Analysis, lang: Lang) -> [Secti
         };
         let mut row = vec![
             (rank + 1).to_string(),
-            line.id.clone(),
-            line.label.clone(),
+            line.id.to_string(),
+            line.label.to_string(),
             line.post.code().to_string(),
         ];
         row.extend(figure_cells(&line.figure));
@@ -526,8 +526,8 @@ pub fn analysis_json<'a>(
                 let l = report.lines.get(c.line)?;
                 Some(LineShare {
                     rank: rank + 1,
-                    id: l.id.as_str().into(),
-                    label: l.label.as_str().into(),
+                    id: (&*l.id).into(),
+                    label: (&*l.label).into(),
                     post: l.post.code().into(),
                     kgco2e: Num(l.figure.kgco2e),
                     uncertainty: fraction(l.figure.alpha()),

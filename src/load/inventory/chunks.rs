@@ -300,8 +300,8 @@ mod tests {
         assert_eq!(fast.lines.len(), 40);
         assert_eq!(fast, slow);
         // Default ids count the items of earlier chunks: item 30 is the 31st line.
-        assert_eq!(fast.lines[30].id, "line-31");
-        assert_eq!(fast.lines[31].id, "own-31");
+        assert_eq!(&*fast.lines[30].id, "line-31");
+        assert_eq!(&*fast.lines[31].id, "own-31");
         // The 31st item starts on the file line of its `- `.
         let line = text.lines().position(|l| l == "  - label: L30").unwrap() as u64 + 1;
         assert_eq!(fast.lines[30].at.line().line, line);
@@ -349,14 +349,14 @@ mod tests {
         let included = format!("lines:\n{}", (0..30).map(item).collect::<String>());
         let file: Arc<str> = Arc::from("more.yaml");
         let mut ids = LineIds::default();
-        ids.insert("line-1".to_string());
+        ids.insert("line-1".into());
         let fast = parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).unwrap();
-        let mut slow_ids: LineIds = ["line-1".to_string()].into_iter().collect();
+        let mut slow_ids: LineIds = [Arc::from("line-1")].into_iter().collect();
         let slow = super::super::parse_included("more.yaml", &included, 100, &mut slow_ids);
         assert_eq!(Ok(&fast), slow.as_ref().map_err(|_| ()));
-        assert_eq!(fast[0].id, "line-101");
+        assert_eq!(&*fast[0].id, "line-101");
         assert_eq!(ids, slow_ids);
-        ids.insert("own-13".to_string());
+        ids.insert("own-13".into());
         assert!(parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).is_none());
         // Too few items to be worth it.
         assert!(cut(&inventory(11, "")).is_none());
