@@ -126,7 +126,7 @@ pub fn merge(group: &Inventory, entities: &[Entity]) -> Inventory {
             .or(defaults.quality.map(Certainty::Quality));
         for line in entity.inventory.lines.iter().filter(|l| !l.intragroup) {
             merged.lines.push(Line {
-                id: format!("{}{SEPARATOR}{}", entity.id, line.id),
+                id: format!("{}{SEPARATOR}{}", entity.id, line.id).into(),
                 quantity: line.quantity * entity.factor,
                 certainty: line.certainty.or(default),
                 ..line.clone()
@@ -220,8 +220,8 @@ pub fn breakdown(
             if line.intragroup {
                 intragroup.push(IntragroupLine {
                     entity: entity.id.clone(),
-                    id: result.id.clone(),
-                    label: result.label.clone(),
+                    id: result.id.to_string(),
+                    label: result.label.to_string(),
                     post: result.post,
                     kgco2e: result.figure.kgco2e,
                 });
@@ -236,7 +236,7 @@ pub fn breakdown(
                     entity.id, line.id
                 ));
             };
-            if counted.id != format!("{}{SEPARATOR}{}", entity.id, line.id) {
+            if *counted.id != format!("{}{SEPARATOR}{}", entity.id, line.id) {
                 return Err(format!(
                     "entity `{}`: line `{}` is out of place",
                     entity.id, line.id
