@@ -491,6 +491,9 @@ proptest! {
     ) {
         let a = report(&spec, &natural(&spec), 1);
         let b = report(&spec, &order, 1);
+        // Beyond 28 digits a sum is rounded, and in another order it may round to another
+        // last digit (inventory.md): not checked then.
+        prop_assume!(within_precision(&a) && within_precision(&b));
         for lang in [Lang::Fr, Lang::En] {
             prop_assert_eq!(render::csv::posts(&a, lang), render::csv::posts(&b, lang));
         }
