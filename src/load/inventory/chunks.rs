@@ -171,7 +171,8 @@ fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<V
     let total = chunks.iter().map(|chunk| chunk.items).sum();
     let mut lines = Vec::new();
     lines.reserve_exact(total);
-    lines.resize_with(total, Line::default);
+    // Copies of one placeholder share its (empty) strings: no allocation per slot.
+    lines.resize(total, Line::default());
     let mut parts = Vec::with_capacity(chunks.len());
     let mut rest = lines.as_mut_slice();
     for chunk in chunks {
