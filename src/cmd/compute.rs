@@ -1,4 +1,5 @@
-//! `bilan compute`: one inventory → table, CSV, JSON or Markdown; several → a trend.
+//! `bilan compute`: one inventory or group → table, CSV, JSON, Markdown, a workbook, Inline
+//! XBRL or the BEGES sheet; several → a trend.
 
 use super::{compute_one, compute_with_inventory, print_warnings};
 use crate::analysed::Analysed;
@@ -34,7 +35,8 @@ pub struct Args {
     pub lines: bool,
     #[command(flatten)]
     pub csv: CsvArgs,
-    /// Break the posts down by the lines' site or tags (table, Markdown, CSV).
+    /// Break the posts down by the lines' site or tags, or a group's entities (table,
+    /// Markdown, CSV, xlsx).
     #[arg(long, value_enum, default_value_t = ByArg::Post)]
     pub by: ByArg,
     /// Monte Carlo and the uncertainty report.
