@@ -312,26 +312,37 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     {
         return Ok(inventory);
     }
-    parse_whole(&file, text)
+    parse_whole(&file, text, Checker::new(&file, LineIds::default(), 0))
 }
 
-/// [`parse`] in one pass of the parser over the whole text.
-fn parse_whole(file: &Arc<str>, text: &str) -> Result<Inventory, InputErrors> {
-    let file = Arc::clone(file);
-    let checker = Checker::new(&file, LineIds::default(), 0);
-    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
-    let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
-    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+/// [`parse`] in one pass of the parser over the whole text, `checker` checking its lines.
+fn parse_whole(file: &Arc<str>, text: &str, checker: Checker) -> Result<Inventory, InputErrors> {
+    let (parsed, checker) = parse_checked::<RawInventory>(file, text, checker);
     let raw = parsed?;
-    let Some(mut checker) = checker else {
-        return Err(InputError::new(
-            Position::file(&file),
-            "internal error: lost the line checker",
-        )
-        .into());
-    };
+    let mut checker = checker.ok_or_else(|| lost_checker(file))?;
     let inventory = checker.inventory(raw);
     InputErrors::or_ok(checker.errors, text, inventory)
+}
+
+/// Parses `text` into `T`, `checker` checking each line as the parser reads it (a big
+/// inventory never holds its raw lines); gives the checker back.
+fn parse_checked<T: serde::de::DeserializeOwned>(
+    file: &Arc<str>,
+    text: &str,
+    checker: Checker,
+) -> (Result<T, InputError>, Option<Checker>) {
+    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
+    let parsed = yaml::parse(file, text);
+    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
+    (parsed, checker)
+}
+
+/// The error of a checker that was not given back (a bug).
+fn lost_checker(file: &Arc<str>) -> InputError {
+    InputError::new(
+        Position::file(file),
+        "internal error: lost the line checker",
+    )
 }
 
 /// Reads a group inventory's own keys (organisation, period, perimeter…; its `entities:` are
@@ -341,19 +352,7 @@ pub fn parse_group(file: &str, text: &str) -> Result<Inventory, InputErrors> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut checker = Checker::new(&file, LineIds::default(), 0);
     checker.group = true;
-    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
-    let parsed: Result<RawInventory, InputError> = yaml::parse(&file, text);
-    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
-    let raw = parsed?;
-    let Some(mut checker) = checker else {
-        return Err(InputError::new(
-            Position::file(&file),
-            "internal error: lost the line checker",
-        )
-        .into());
-    };
-    let inventory = checker.inventory(raw);
-    InputErrors::or_ok(checker.errors, text, inventory)
+    parse_whole(&file, text, checker)
 }
 
 /// A file named by an inventory's `include:`: lines only.
@@ -386,16 +385,8 @@ pub fn parse_included(
         return Ok(lines);
     }
     let checker = Checker::new(&file, std::mem::take(ids), lines_before);
-    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
-    let parsed: Result<RawIncluded, InputError> = yaml::parse(&file, text);
-    let checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take());
-    let Some(checker) = checker else {
-        return Err(InputError::new(
-            Position::file(&file),
-            "internal error: lost the line checker",
-        )
-        .into());
-    };
+    let (parsed, checker) = parse_checked::<RawIncluded>(&file, text, checker);
+    let checker = checker.ok_or_else(|| lost_checker(&file))?;
     *ids = checker.seen;
     let raw = parsed?;
     InputErrors::or_ok(checker.errors, text, raw.lines.value.0)

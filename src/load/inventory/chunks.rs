@@ -12,7 +12,7 @@
 //! whose lines do not match its items, or a `lines:` key the parser does not find where the
 //! cut put it (a `lines:` inside a quoted text, say).
 
-use super::{CheckedLines, Checker, LINE_CHECKER, LineIds, RawIncluded, RawInventory};
+use super::{CheckedLines, Checker, LineIds, RawIncluded, RawInventory, parse_checked};
 use crate::error::Position;
 use crate::inventory::{Inventory, Line};
 use crate::load::yaml;
@@ -126,9 +126,8 @@ pub(super) fn parse(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
 /// The rest of the file, which must hold the `lines: []` put in place of the block.
 fn rest(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
     let checker = Checker::new(file, LineIds::default(), 0);
-    LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
-    let parsed: Result<RawInventory, _> = yaml::parse(file, &cut.rest);
-    let mut checker = LINE_CHECKER.with(|cell| cell.borrow_mut().take())?;
+    let (parsed, checker) = parse_checked::<RawInventory>(file, &cut.rest, checker);
+    let mut checker = checker?;
     let raw = parsed.ok()?;
     let lines = raw.lines.as_ref()?;
     if lines.referenced.line() != cut.key_line || !lines.value.0.is_empty() {
@@ -187,9 +186,8 @@ fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<V
             let start = lines_before + chunk.items_before;
             let mut checker = Checker::new(file, LineIds::default(), start);
             checker.line_offset = chunk.line_offset;
-            LINE_CHECKER.with(|cell| *cell.borrow_mut() = Some(checker));
-            let parsed: Result<CheckedLines, _> = yaml::parse(file, chunk.text);
-            let Some(checker) = LINE_CHECKER.with(|cell| cell.borrow_mut().take()) else {
+            let (parsed, checker) = parse_checked::<CheckedLines>(file, chunk.text, checker);
+            let Some(checker) = checker else {
                 return false;
             };
             match parsed {
@@ -282,7 +280,9 @@ mod tests {
     }
 
     fn whole(text: &str) -> Result<Inventory, String> {
-        super::super::parse_whole(&Arc::from("big.yaml"), text).map_err(|e| format!("{e:?}"))
+        let file: Arc<str> = Arc::from("big.yaml");
+        let checker = Checker::new(&file, LineIds::default(), 0);
+        super::super::parse_whole(&file, text, checker).map_err(|e| format!("{e:?}"))
     }
 
     #[test]
