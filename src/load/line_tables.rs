@@ -28,8 +28,10 @@ pub fn csv_lines(
     let first_line = text.lines().next().unwrap_or("");
     let separator = if first_line.contains(';') { b';' } else { b',' };
     let mut table = TableLines::new(file, None, lines_before, ids);
-    // At most one line per row after the header (a quoted cell may span rows: fewer).
-    table.reserve(text.lines().count().saturating_sub(1));
+    // At most one line per row after the header (a quoted cell may span rows: fewer), and a
+    // line takes at least 16 bytes of CSV: a file of empty rows reserves nothing in proportion.
+    let rows = text.lines().count().saturating_sub(1);
+    table.reserve(rows.min(text.len() / 16));
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

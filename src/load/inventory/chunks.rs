@@ -23,6 +23,10 @@ use std::sync::Arc;
 const MIN_ITEMS: usize = if cfg!(test) { 12 } else { 20_000 };
 /// Items per chunk: several chunks per core, so cores finish together.
 const ITEMS_PER_CHUNK: usize = if cfg!(test) { 5 } else { 8_000 };
+/// The fewest bytes a line can take (`- {label: a, factor: b, quantity: 1, unit: c}` takes
+/// 46): a block whose items are shorter is not made of lines, and is not cut (the places for
+/// its lines are made before they are read, and must stay in proportion to the file).
+const MIN_ITEM_BYTES: usize = 40;
 
 /// The file cut in parts.
 pub(super) struct Cut<'a> {
@@ -76,6 +80,9 @@ pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
         } else if (trimmed.starts_with("- ") || trimmed == "-")
             && *indent.get_or_insert(spaces) == spaces
         {
+            if starts.len() > text.len() / MIN_ITEM_BYTES {
+                return None;
+            }
             starts.push((offset, line_number));
         } else if spaces == 0 {
             block_end = offset;
@@ -94,8 +101,12 @@ pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
         let end = starts
             .get((number + 1) * ITEMS_PER_CHUNK)
             .map_or(block_end, |(next, _)| *next);
+        let chunk = text.get(start..end)?;
+        if chunk.len() < group.len() * MIN_ITEM_BYTES {
+            return None;
+        }
         chunks.push(Chunk {
-            text: text.get(start..end)?,
+            text: chunk,
             line_offset: first_line - 1,
             items_before: number * ITEMS_PER_CHUNK,
             items: group.len(),
@@ -359,6 +370,9 @@ mod tests {
         assert_eq!(ids, slow_ids);
         ids.insert("own-13".into());
         assert!(parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).is_none());
+        // Items too short to be lines (a hostile file would have a slot made for each).
+        let short = format!("{HEAD}lines:\n{}", "  - x\n".repeat(100_000));
+        assert!(cut(&short).is_none());
         // Too few items to be worth it.
         assert!(cut(&inventory(11, "")).is_none());
     }
