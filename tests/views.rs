@@ -939,17 +939,7 @@ fn arelle_validates_the_inline_xbrl() {
 fn run_in(inventory: &str, args: &[&str]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("inv.yaml"), inventory).unwrap();
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .current_dir(dir.path())
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8(out.stdout).unwrap(),
-        String::from_utf8(out.stderr).unwrap(),
-    )
+    crate::common::run_at(dir.path(), args)
 }
 
 fn example(args: &[&str]) -> String {
@@ -960,17 +950,10 @@ fn example(args: &[&str]) -> String {
         "beges-v5",
     ];
     all.extend(args);
-    let out = Command::cargo_bin("bilan")
-        .unwrap()
-        .args(&all)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, out, err) = crate::common::run_at(root, &all);
+    assert_eq!(code, 0, "{err}");
+    out
 }
 
 /// kgCO2e (a JSON number) → tCO2e to the kilogram as the sheet writes it: ÷ 1,000, rounded
