@@ -412,6 +412,19 @@ struct Checker {
 }
 
 impl Checker {
+    /// A checker of `file`'s lines; default ids count from `lines_before`.
+    fn new(file: &Arc<str>, seen: LineIds, lines_before: usize) -> Checker {
+        Checker {
+            file: Arc::clone(file),
+            errors: Vec::new(),
+            seen,
+            next_line: lines_before,
+            sheet: None,
+            line_offset: 0,
+            group: false,
+        }
+    }
+
     fn at<T>(&self, value: &Spanned<T>) -> Position {
         match self.sheet {
             None => chunks::shifted(yaml::position(&self.file, value), self.line_offset),

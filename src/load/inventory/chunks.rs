@@ -223,21 +223,6 @@ fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<V
     Some(lines)
 }
 
-impl Checker {
-    /// A checker of `file`'s lines; default ids count from `lines_before`.
-    pub(super) fn new(file: &Arc<str>, seen: LineIds, lines_before: usize) -> Checker {
-        Checker {
-            file: Arc::clone(file),
-            errors: Vec::new(),
-            seen,
-            next_line: lines_before,
-            sheet: None,
-            line_offset: 0,
-            group: false,
-        }
-    }
-}
-
 /// The position of a value in a chunk, in the file.
 pub(super) fn shifted(position: Position, line_offset: u64) -> Position {
     if line_offset == 0 || position.line == 0 {

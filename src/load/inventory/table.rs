@@ -413,13 +413,8 @@ impl TableLines {
     ) -> TableLines {
         TableLines {
             checker: Checker {
-                file: Arc::from(file),
-                errors: Vec::new(),
-                seen: std::mem::take(ids),
-                next_line: lines_before,
                 sheet: sheet.map(Arc::from),
-                line_offset: 0,
-                group: false,
+                ..Checker::new(&Arc::from(file), std::mem::take(ids), lines_before)
             },
             header: None,
             lines: Vec::new(),
@@ -536,13 +531,10 @@ impl Checker {
     /// `next_line`: for rows read beside others.
     fn fork(&self, next_line: usize) -> Checker {
         Checker {
-            file: Arc::clone(&self.file),
-            errors: Vec::new(),
-            seen: super::LineIds::default(),
-            next_line,
             sheet: self.sheet.clone(),
             line_offset: self.line_offset,
             group: self.group,
+            ..Checker::new(&self.file, super::LineIds::default(), next_line)
         }
     }
 
