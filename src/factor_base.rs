@@ -100,8 +100,11 @@ impl FactorBase {
                 );
             }
         }
+        self.factors.reserve(loaded.factors.len());
         for factor in loaded.factors {
-            self.defective.remove(&factor.id);
+            if !self.defective.is_empty() {
+                self.defective.remove(&factor.id);
+            }
             if let Some(previous) = self.factors.get(&factor.id) {
                 let replaced = previous.origin.file.to_string();
                 // The same row in two bases (the embedded one and the full export) replaces

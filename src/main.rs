@@ -2,6 +2,10 @@ use bilan::error::{InputErrors, Usage};
 use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
+/// mimalloc: the parsers allocate many small strings, which the system allocator serves
+/// slower and returns to the kernel too eagerly (page faults on every big read).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = bilan::cli::Cli::parse();

@@ -2,7 +2,7 @@
 //! one inventory read (with its includes and `factors:` files), checked and computed. Above
 //! the loaders and the engine, below the commands; prints nothing.
 
-use crate::error::InputErrors;
+use crate::error::{InputError, InputErrors, Position};
 use crate::factor_base::{FactorBase, LoadedBase};
 use crate::load::base_cache::BaseCache;
 use crate::load::files;
@@ -10,6 +10,7 @@ use crate::report::Warning;
 use crate::warning::Code;
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod group;
 
@@ -30,18 +31,25 @@ pub struct Bases {
 impl Bases {
     /// The embedded base with the `extra` files merged on top, in order.
     pub fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
-        let embedded = crate::embedded::base()?;
-        let mut loaded = Vec::new();
-        let mut errors = Vec::new();
-        for path in extra {
-            match files::read_base(path) {
-                Ok(base) => loaded.push(base),
-                Err(e) => errors.push(e),
-            }
-        }
+        // The embedded base is parsed while the files are read.
+        let (embedded, read) = std::thread::scope(|scope| {
+            let embedded = scope.spawn(crate::embedded::base);
+            let read: Vec<_> = extra.iter().map(|path| files::read_base(path)).collect();
+            (embedded.join(), read)
+        });
+        let embedded = embedded.map_err(|_| {
+            InputError::new(
+                Position::file(&Arc::from(crate::embedded::NAME)),
+                "internal error: the embedded base could not be read",
+            )
+        })??;
+        let (loaded, errors): (Vec<_>, Vec<_>) = read.into_iter().partition(Result::is_ok);
         if !errors.is_empty() {
-            return Err(InputErrors(errors));
+            return Err(InputErrors(
+                errors.into_iter().filter_map(Result::err).collect(),
+            ));
         }
+        let loaded = loaded.into_iter().filter_map(Result::ok);
         let mut shared = embedded;
         let mut defects = Vec::new();
         for base in loaded {

@@ -9,7 +9,7 @@
 use crate::error::{InputError, Position};
 use crate::factor::{BaseKind, Factor, FactorStatus, FactorUncertainty, Gases, Part};
 use crate::factor_base::{BaseSource, LoadedBase, SkippedRow};
-use crate::load::encoding::decode;
+use crate::load::encoding::{Encoding, detect};
 use crate::number::{NumberError, parse_decimal_comma};
 use crate::text::fold;
 use crate::uncertainty::Quality;
@@ -88,8 +88,8 @@ pub fn looks_like(header_line: &str) -> bool {
 /// the file name goes into each factor's `source`.
 pub fn load(file: &Arc<str>, bytes: &[u8]) -> Result<LoadedBase, InputError> {
     with_digest(file, bytes, || {
-        let text = decode(file, bytes)?;
-        read_text(file, &text, None, None)
+        let (body, encoding) = detect(file, bytes)?;
+        read_body(file, body, encoding, None, None, None)
     })
 }
 
@@ -127,87 +127,142 @@ pub(crate) fn load_text(
     content_version: Option<String>,
 ) -> Result<LoadedBase, InputError> {
     with_digest(file, bytes, || {
-        read_text(file, text, lines, content_version)
+        read_body(
+            file,
+            text.as_bytes(),
+            Encoding::Utf8,
+            lines,
+            content_version,
+            None,
+        )
     })
 }
 
-/// [`load_text`] without the digest (left empty in the source).
-fn read_text(
+/// Bodies from this size are read in two halves on two threads (the full export: 10.7 MB).
+const SPLIT_FROM: usize = 1 << 20;
+
+/// Reads the export from its `body` (the file's bytes after any BOM) in `encoding`, decoding
+/// only the cells it keeps. A body of [`SPLIT_FROM`] bytes or more is read in two halves at
+/// once (cut at byte `cut` when given), when a second core is there and no `lines` are
+/// given; the result is the one pass's.
+fn read_body(
     file: &Arc<str>,
-    text: &str,
+    body: &[u8],
+    encoding: Encoding,
     lines: Option<&[u64]>,
     content_version: Option<String>,
+    cut: Option<usize>,
 ) -> Result<LoadedBase, InputError> {
-    if text.trim().is_empty() {
+    if is_blank(body, encoding) {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
-    let separator = separator(file, text)?;
-
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(separator)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let separator = separator(file, body, encoding)?;
+    let mut reader = reader(separator, body);
     let mut record = ByteRecord::new();
     if !read(file, &mut reader, &mut record)? {
         return Err(InputError::new(Position::file(file), "empty file"));
     }
-    let columns = Columns::find(&record).map_err(|missing| missing_columns(file, &missing))?;
-    let width = record.len();
+    let columns =
+        Columns::find(&record, encoding).map_err(|missing| missing_columns(file, &missing))?;
     let version = version_in(file).or(content_version);
-    let source_prefix = match &version {
-        Some(version) => format!("{} {version} id ", base_name(file)),
-        None => format!("{} id ", base_name(file)),
+    let rows = RowReader {
+        file,
+        body,
+        columns,
+        width: record.len(),
+        source_prefix: match &version {
+            Some(version) => format!("{} {version} id ", base_name(file)),
+            None => format!("{} id ", base_name(file)),
+        },
+        lines,
     };
-
+    let data_start = usize::try_from(reader.position().byte()).unwrap_or(0);
+    let boundary = match cut {
+        Some(cut) => (data_start < cut && cut < body.len()).then_some(cut),
+        None => split_point(body, data_start),
+    };
+    let halves = match boundary {
+        Some(boundary) if lines.is_none() => rows.in_halves(reader, separator, boundary)?,
+        _ => None,
+    };
+    let read = match halves {
+        Some(read) => read,
+        None => {
+            let mut reader = self::reader(separator, body);
+            read(file, &mut reader, &mut record)?;
+            rows.read(&mut reader, Offset::default(), usize::MAX)?
+        }
+    };
+    if read.rows.is_empty() && read.more.is_empty() {
+        return Err(InputError::new(
+            Position::new(file, 1, 0),
+            "no data rows: the file has only a header",
+        ));
+    }
+    let (last_line, last_width) = read.last;
+    if last_width < rows.width && !body.ends_with(b"\n") && !body.ends_with(b"\r") {
+        return Err(InputError::new(
+            Position::new(file, last_line, 0),
+            format!(
+                "truncated file: the last row has {last_width} of {} columns and no final newline",
+                rows.width
+            ),
+        )
+        .help("the file was cut short (interrupted download or copy?): download it again"));
+    }
+    let count = read.rows.len() + read.more.len();
+    let elements = read
+        .rows
+        .iter()
+        .chain(&read.more)
+        .filter(|row| matches!(row.kind, RowKind::Element { .. }))
+        .count();
     let mut loader = Loader {
         file,
-        text,
-        columns,
-        source_prefix,
-        version,
-        factors: Vec::new(),
-        elements: HashMap::default(),
+        body,
+        factors: Vec::with_capacity(elements),
+        elements: HashMap::with_capacity_and_hasher(elements, Default::default()),
         parts: HashMap::default(),
         skipped_source_data: 0,
         skipped_duplicates: 0,
         skipped_blank: 0,
         defects: Vec::new(),
     };
-    let mut rows = 0;
-    // The last record's line and width, to tell a truncated file from a defective last row.
-    let mut last = (0, width);
-    while read(file, &mut reader, &mut record)? {
-        rows += 1;
-        let (start, line) = record.position().map_or((0, 0), |p| {
-            (usize::try_from(p.byte()).unwrap_or(0), p.line())
-        });
-        let end = usize::try_from(reader.position().byte()).unwrap_or(start);
-        let (start, line) = skip_line_ends(text, start, end, line);
-        let line = match lines {
-            Some(lines) => lines.get(rows - 1).copied().unwrap_or(line),
-            None => line,
-        };
-        last = (line, record.len());
-        loader.row(&record, width, line, start..end)?;
+    for row in read.rows.into_iter().chain(read.more) {
+        loader.row(row)?;
     }
-    if rows == 0 {
-        return Err(InputError::new(
-            Position::new(file, 1, 0),
-            "no data rows: the file has only a header",
-        ));
+    Ok(loader.finish(count, version))
+}
+
+/// True when the body holds only white space.
+fn is_blank(body: &[u8], encoding: Encoding) -> bool {
+    let rest = body.trim_ascii_start();
+    match rest.first() {
+        None => true,
+        Some(b) if b.is_ascii() => false,
+        Some(_) => encoding.text(rest).trim().is_empty(),
     }
-    let (last_line, last_width) = last;
-    if last_width < width && !text.ends_with(['\n', '\r']) {
-        return Err(InputError::new(
-            Position::new(file, last_line, 0),
-            format!(
-                "truncated file: the last row has {last_width} of {width} columns and no final newline"
-            ),
-        )
-        .help("the file was cut short (interrupted download or copy?): download it again"));
+}
+
+/// A CSV reader of `input` (records of any width: a short row is a defect, not an error).
+fn reader(separator: u8, input: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .delimiter(separator)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(input)
+}
+
+/// Where to cut the data in two: the start of the line after the middle of the data, when
+/// the body is big enough, a second core is there and the cut leaves rows on both sides.
+fn split_point(body: &[u8], data_start: usize) -> Option<usize> {
+    if body.len() < SPLIT_FROM || std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        return None;
     }
-    Ok(loader.finish(rows))
+    let middle = data_start + (body.len().saturating_sub(data_start)) / 2;
+    let newline = body.get(middle..)?.iter().position(|b| *b == b'\n')?;
+    let boundary = middle + newline + 1;
+    (boundary < body.len()).then_some(boundary)
 }
 
 /// Reads the next record; false at the end of the input.
@@ -216,8 +271,8 @@ fn read(
     reader: &mut csv::Reader<&[u8]>,
     record: &mut ByteRecord,
 ) -> Result<bool, InputError> {
-    // With `flexible` and text already valid UTF-8, the csv crate reports no error on a byte
-    // slice; map one anyway rather than assume.
+    // With `flexible`, the csv crate reports no error on a byte slice; map one anyway rather
+    // than assume.
     reader.read_byte_record(record).map_err(|e| {
         let line = e.position().map_or(0, csv::Position::line);
         InputError::new(Position::new(file, line, 0), format!("unreadable CSV: {e}"))
@@ -227,25 +282,30 @@ fn read(
 /// Moves a record's start past the line ends that precede it. After a CRLF record the csv
 /// crate places the next record at its pending `\n` (and before any blank lines), one line
 /// early; a record itself never starts with a line end, as blank lines are skipped.
-fn skip_line_ends(text: &str, start: usize, end: usize, line: u64) -> (usize, u64) {
-    let raw = text.get(start..end).unwrap_or("");
-    let body = raw.trim_start_matches(['\r', '\n']);
-    let lead = raw.len() - body.len();
-    let newlines = raw.get(..lead).map_or(0, |l| l.matches('\n').count());
+fn skip_line_ends(body: &[u8], start: usize, end: usize, line: u64) -> (usize, u64) {
+    let raw = body.get(start..end).unwrap_or_default();
+    let lead = raw
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(raw.len());
+    let newlines = raw
+        .get(..lead)
+        .map_or(0, |l| l.iter().filter(|b| **b == b'\n').count());
     (start + lead, line + u64::try_from(newlines).unwrap_or(0))
 }
 
 /// Refuses a header line without `;`, naming the separator it seems to use.
 /// `;` as the official download, or `,` as ADEME's data-fair API serves the same data (its
 /// decimals are then points, which the reader takes too).
-fn separator(file: &Arc<str>, text: &str) -> Result<u8, InputError> {
-    let header = text.split('\n').next().unwrap_or("");
-    if header.contains(';') {
+fn separator(file: &Arc<str>, body: &[u8], encoding: Encoding) -> Result<u8, InputError> {
+    let header = body.split(|b| *b == b'\n').next().unwrap_or_default();
+    if header.contains(&b';') {
         return Ok(b';');
     }
-    if header.contains(',') {
+    if header.contains(&b',') {
         return Ok(b',');
     }
+    let header = encoding.text(header);
     let found = [('\t', "tab"), ('|', "'|'")]
         .into_iter()
         .map(|(c, name)| (header.matches(c).count(), name))
@@ -342,15 +402,19 @@ fn unquote(text: &str) -> Cow<'_, str> {
 struct Col {
     name: &'static str,
     index: Option<usize>,
+    encoding: Encoding,
 }
 
 impl Col {
-    /// The trimmed cell, empty when absent.
-    fn text(self, record: &ByteRecord) -> &str {
+    /// The trimmed cell, empty when absent. Only the cells read are decoded: fields are cut at
+    /// ASCII bytes (`;`, `"`, line ends), so a UTF-8 file's fields are valid UTF-8 too.
+    fn text(self, record: &ByteRecord) -> Cow<'_, str> {
         let bytes = self.index.and_then(|i| record.get(i)).unwrap_or(b"");
-        // Fields are cut from valid UTF-8 at ASCII bytes (`;`, `"`, line ends), so they are
-        // valid UTF-8 too; checking only the cells we read is cheaper than whole records.
-        std::str::from_utf8(bytes).unwrap_or("").trim()
+        match self.encoding.text(bytes.trim_ascii()) {
+            Cow::Borrowed(text) => Cow::Borrowed(text.trim()),
+            Cow::Owned(text) if text.trim().len() == text.len() => Cow::Owned(text),
+            Cow::Owned(text) => Cow::Owned(text.trim().to_string()),
+        }
     }
 
     /// A decimal-comma number; `None` when empty.
@@ -359,7 +423,7 @@ impl Col {
         if text.is_empty() {
             return Ok(None);
         }
-        parse_decimal_comma(text).map(Some).map_err(|e| match e {
+        parse_decimal_comma(&text).map(Some).map_err(|e| match e {
             NumberError::NotANumber => {
                 format!("column \"{}\": \"{text}\" is not a number", self.name)
             }
@@ -376,7 +440,7 @@ impl Col {
 
     /// A quality score 1–5; `0` or empty mean absent (base-carbone.md).
     fn score(self, record: &ByteRecord) -> Result<Option<u8>, String> {
-        match self.text(record) {
+        match &*self.text(record) {
             "" | "0" => Ok(None),
             text => match text.parse::<u8>() {
                 Ok(score @ 1..=5) => Ok(Some(score)),
@@ -428,13 +492,14 @@ struct Columns {
 impl Columns {
     /// Finds the columns in the header; lists the required ones that are missing. Required
     /// are those without which a factor cannot be read; descriptive ones may be absent.
-    fn find(header: &ByteRecord) -> Result<Columns, Vec<&'static str>> {
+    fn find(header: &ByteRecord, encoding: Encoding) -> Result<Columns, Vec<&'static str>> {
         // The data-fair API writes `_` for the spaces of column names.
         let names: Vec<String> = header
             .iter()
             .map(|h| {
-                let h = std::str::from_utf8(h).unwrap_or("");
-                h.trim()
+                encoding
+                    .text(h)
+                    .trim()
                     .trim_start_matches('\u{feff}')
                     .replace('_', " ")
                     .replace('\u{2019}', "'")
@@ -454,7 +519,11 @@ impl Columns {
             if found.is_none() {
                 missing.push(name);
             }
-            Col { name, index: found }
+            Col {
+                name,
+                index: found,
+                encoding,
+            }
         };
         let line_type = required("Type Ligne");
         let id = required("Identifiant de l'élément");
@@ -471,6 +540,7 @@ impl Columns {
         let optional = |name: &'static str| Col {
             name,
             index: index(name),
+            encoding,
         };
         Ok(Columns {
             line_type,
@@ -518,7 +588,7 @@ pub const NETWORK_UPSTREAM: &str = "Amont";
 /// and the total.
 fn heat_network_parts(category: &str, unit: &str, total: Decimal, comment: &str) -> Vec<Part> {
     const PREFIX: &str = "Valeur DPE de combustion sans ACV = ";
-    if !category.trim().starts_with("Réseaux de chaleur") || comment.matches(PREFIX).count() != 1 {
+    if !is_heat_network(category) || comment.matches(PREFIX).count() != 1 {
         return Vec::new();
     }
     let Some(rest) = comment.split_once(PREFIX).map(|(_, rest)| rest) else {
@@ -557,156 +627,259 @@ fn heat_network_parts(category: &str, unit: &str, total: Decimal, comment: &str)
     ]
 }
 
-/// An `Elément` row already read: where, and its raw text to compare duplicates.
-struct Seen {
+/// Where a reader's input sits in the body: its first byte and the lines before it.
+#[derive(Clone, Copy, Default)]
+struct Offset {
+    byte: usize,
+    lines: u64,
+}
+
+/// The rows of one pass (or of both halves, in file order).
+struct Read {
+    rows: Vec<Row>,
+    /// The second half's rows, after `rows`.
+    more: Vec<Row>,
+    /// The last record's line and width, to tell a truncated file from a defective last row.
+    last: (u64, usize),
+}
+
+/// One data record, read: where it is and what it holds.
+struct Row {
     line: u64,
+    /// Its bytes in the body, to compare duplicates.
     raw: Range<usize>,
+    kind: RowKind,
 }
 
-/// The state of one pass over the rows.
-struct Loader<'a> {
+/// What a record holds, checked on its own (duplicates are found in file order after).
+enum RowKind {
+    Blank,
+    /// A defective row; with an id, the factor of that id is not loaded.
+    Defect {
+        id: Option<String>,
+        reason: String,
+    },
+    /// An `Elément` row.
+    Element {
+        id: String,
+        element: Element,
+    },
+    /// A `Poste` row: a part of element `id`, or why not.
+    Part {
+        id: String,
+        part: Result<Part, String>,
+    },
+}
+
+/// What an `Elément` row holds.
+enum Element {
+    /// A factor, or why its row is defective.
+    Factor(Result<Box<Factor>, String>),
+    /// Input data of other factors.
+    SourceData,
+    /// Neither: why.
+    Unknown(String),
+}
+
+/// Reads records into rows; shared by the threads reading halves.
+struct RowReader<'a> {
     file: &'a Arc<str>,
-    text: &'a str,
+    body: &'a [u8],
     columns: Columns,
+    /// The header's width.
+    width: usize,
     source_prefix: String,
-    version: Option<String>,
-    factors: Vec<Factor>,
-    /// Every `Elément` id seen (factors or not), to catch duplicates.
-    elements: HashMap<String, Seen>,
-    /// Parts by element id in file order, attached at the end: `Poste` rows may come first.
-    parts: HashMap<String, Vec<(Range<usize>, Part)>>,
-    skipped_source_data: usize,
-    skipped_duplicates: usize,
-    skipped_blank: usize,
-    defects: Vec<SkippedRow>,
+    lines: Option<&'a [u64]>,
 }
 
-impl Loader<'_> {
-    fn row(
-        &mut self,
-        record: &ByteRecord,
-        width: usize,
-        line: u64,
-        raw: Range<usize>,
-    ) -> Result<(), InputError> {
-        let line_type = self.columns.line_type.text(record);
-        if line_type.is_empty() && record.iter().all(|f| f.trim_ascii().is_empty()) {
-            self.skipped_blank += 1;
-            return Ok(());
+impl RowReader<'_> {
+    /// Reads the records of `reader` (whose input starts at `offset` in the body) until one
+    /// starts at or after byte `until` of the body, which is left unread. Returns the rows and,
+    /// in `last`, the last row's line and width.
+    fn read(
+        &self,
+        reader: &mut csv::Reader<&[u8]>,
+        offset: Offset,
+        until: usize,
+    ) -> Result<Read, InputError> {
+        self.read_to(reader, offset, until).map(|(read, _)| read)
+    }
+
+    /// [`RowReader::read`], also telling where the first record left unread starts (`None`
+    /// at the end of the input).
+    fn read_to(
+        &self,
+        reader: &mut csv::Reader<&[u8]>,
+        offset: Offset,
+        until: usize,
+    ) -> Result<(Read, Option<usize>), InputError> {
+        let mut record = ByteRecord::new();
+        // A record takes at least one line: reserve once rather than grow big rows.
+        let input = self.body.get(offset.byte..until.min(self.body.len()));
+        let mut rows = Vec::with_capacity(input.map_or(0, newlines) + 1);
+        let mut last = (0, self.width);
+        while read(self.file, reader, &mut record)? {
+            let (start, line) = record.position().map_or((0, 0), |p| {
+                (usize::try_from(p.byte()).unwrap_or(0), p.line())
+            });
+            let start = offset.byte + start;
+            let end = offset.byte + usize::try_from(reader.position().byte()).unwrap_or(0);
+            let (start, line) = skip_line_ends(self.body, start, end.max(start), line);
+            if start >= until {
+                return Ok((
+                    Read {
+                        rows,
+                        more: Vec::new(),
+                        last,
+                    },
+                    Some(start),
+                ));
+            }
+            let line = match self.lines {
+                Some(lines) => lines.get(rows.len()).copied().unwrap_or(line),
+                None => line + offset.lines,
+            };
+            last = (line, record.len());
+            rows.push(self.row(&record, line, start..end));
         }
-        if record.len() != width {
+        Ok((
+            Read {
+                rows,
+                more: Vec::new(),
+                last,
+            },
+            None,
+        ))
+    }
+
+    /// Reads the data in two halves at once, the second from `boundary`. `None` when the
+    /// first half's records do not end exactly there (the cut fell inside a quoted cell, or
+    /// before blank lines): the caller then reads in one pass.
+    fn in_halves(
+        &self,
+        mut first: csv::Reader<&[u8]>,
+        separator: u8,
+        boundary: usize,
+    ) -> Result<Option<Read>, InputError> {
+        let rest = self.body.get(boundary..).unwrap_or_default();
+        let before = self.body.get(..boundary).unwrap_or_default();
+        let offset = Offset {
+            byte: boundary,
+            lines: u64::try_from(newlines(before)).unwrap_or(0),
+        };
+        let (head, tail) = std::thread::scope(|scope| {
+            let tail = scope.spawn(|| self.read(&mut reader(separator, rest), offset, usize::MAX));
+            let head = self.read_to(&mut first, Offset::default(), boundary);
+            (head, tail.join())
+        });
+        let (mut head, next) = head?;
+        if next != Some(boundary) {
+            return Ok(None);
+        }
+        let tail = tail.map_err(|_| {
+            InputError::new(Position::file(self.file), "internal error: a reader failed")
+        })??;
+        if tail.rows.is_empty() {
+            return Ok(None);
+        }
+        head.more = tail.rows;
+        head.last = tail.last;
+        Ok(Some(head))
+    }
+
+    /// Checks one record on its own.
+    fn row(&self, record: &ByteRecord, line: u64, raw: Range<usize>) -> Row {
+        let kind = self.kind(record, line, &raw);
+        Row { line, raw, kind }
+    }
+
+    fn kind(&self, record: &ByteRecord, line: u64, raw: &Range<usize>) -> RowKind {
+        let c = &self.columns;
+        let line_type = c.line_type.text(record);
+        if line_type.is_empty() && record.iter().all(|f| f.trim_ascii().is_empty()) {
+            return RowKind::Blank;
+        }
+        if record.len() != self.width {
             // A record running over several lines has swallowed line ends: an unbalanced quote.
-            let inner_newlines = self.raw(&raw).map_or(0, |r| r.matches('\n').count());
+            let inner_newlines = raw_text(self.body, raw)
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
             let spans = if inner_newlines > 0 {
                 let last_line = line + u64::try_from(inner_newlines).unwrap_or(0);
                 format!(", spanning lines {line}–{last_line}: unbalanced quote?")
             } else {
                 " (broken quoting or stray ';'?)".to_string()
             };
-            let reason = format!("row has {} columns, expected {width}{spans}", record.len());
+            let reason = format!(
+                "row has {} columns, expected {}{spans}",
+                record.len(),
+                self.width
+            );
             // Its id, when readable, is not taken from another base instead.
-            let id = self.columns.id.text(record).to_string();
-            if id.is_empty() || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                self.defect(line, reason);
-            } else {
-                self.defect_of(line, &id, reason);
-            }
-            return Ok(());
+            let id = c.id.text(record);
+            let id = (!id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
+                .then(|| id.into_owned());
+            return RowKind::Defect { id, reason };
         }
-        let id = self.columns.id.text(record);
+        let id = c.id.text(record);
         if id.is_empty() {
-            self.defect(line, self.columns.id.empty());
-            return Ok(());
+            return RowKind::Defect {
+                id: None,
+                reason: c.id.empty(),
+            };
         }
-        match classify(line_type, &LINE_TYPES) {
-            Some(LineType::Element) => self.element(record, id, line, raw)?,
-            Some(LineType::Part) => self.part(record, id, line, raw),
-            None => self.defect(
-                line,
-                format!(
-                    "column \"{}\": \"{line_type}\" is neither \"Elément\" nor \"Poste\"",
-                    self.columns.line_type.name
-                ),
-            ),
-        }
-        Ok(())
-    }
-
-    fn element(
-        &mut self,
-        record: &ByteRecord,
-        id: &str,
-        line: u64,
-        raw: Range<usize>,
-    ) -> Result<(), InputError> {
-        if let Some(seen) = self.elements.get(id) {
-            if self.same_raw(&seen.raw, &raw) {
-                self.skipped_duplicates += 1;
-                return Ok(());
+        match classify(&line_type, &LINE_TYPES) {
+            Some(LineType::Element) => {
+                let element_type = c.element_type.text(record);
+                let element = match classify(&element_type, &ELEMENT_TYPES) {
+                    Some(ElementType::SourceData) => Element::SourceData,
+                    Some(ElementType::Factor) => {
+                        Element::Factor(self.factor(record, &id, line).map(Box::new))
+                    }
+                    None => Element::Unknown(format!(
+                        "column \"{}\": \"{element_type}\" is neither \"{ELEMENT_FACTOR}\" nor \"{ELEMENT_SOURCE_DATA}\"",
+                        c.element_type.name
+                    )),
+                };
+                RowKind::Element {
+                    id: id.into_owned(),
+                    element,
+                }
             }
-            return Err(InputError::new(
-                Position::new(self.file, line, 0),
-                format!(
-                    "element {id} appears twice with different content: lines {} and {line}",
-                    seen.line
-                ),
-            )
-            .help("keep only one of the two rows (an export repeats a row only identically)"));
-        }
-        self.elements.insert(id.to_string(), Seen { line, raw });
-        let element_type = self.columns.element_type.text(record);
-        match classify(element_type, &ELEMENT_TYPES) {
-            Some(ElementType::SourceData) => self.skipped_source_data += 1,
-            Some(ElementType::Factor) => match self.factor(record, id, line) {
-                Ok(factor) => self.factors.push(factor),
-                Err(reason) => self.defect_of(line, id, reason),
+            Some(LineType::Part) => RowKind::Part {
+                part: self.part(record),
+                id: id.into_owned(),
             },
-            None => self.defect(
-                line,
-                format!(
-                    "column \"{}\": \"{element_type}\" is neither \"{ELEMENT_FACTOR}\" nor \"{ELEMENT_SOURCE_DATA}\"",
-                    self.columns.element_type.name
+            None => RowKind::Defect {
+                id: None,
+                reason: format!(
+                    "column \"{}\": \"{line_type}\" is neither \"Elément\" nor \"Poste\"",
+                    c.line_type.name
                 ),
-            ),
+            },
         }
-        Ok(())
     }
 
-    fn part(&mut self, record: &ByteRecord, id: &str, line: u64, raw: Range<usize>) {
-        if let Some(parts) = self.parts.get(id)
-            && parts.iter().any(|(r, _)| self.same_raw(r, &raw))
-        {
-            self.skipped_duplicates += 1;
-            return;
-        }
+    fn part(&self, record: &ByteRecord) -> Result<Part, String> {
         let c = &self.columns;
         let kind = c.part_type.text(record);
-        let part = if kind.is_empty() {
-            Err(c.part_type.empty())
-        } else {
-            c.total.required_decimal(record).and_then(|kgco2e| {
-                Ok(Part {
-                    kind: kind.to_string(),
-                    name: c.part_name.text(record).to_string(),
-                    kgco2e,
-                    gases: self.gases(record)?,
-                })
-            })
-        };
-        match part {
-            Ok(part) => self
-                .parts
-                .entry(id.to_string())
-                .or_default()
-                .push((raw, part)),
-            Err(reason) => self.defect_of(line, id, reason),
+        if kind.is_empty() {
+            return Err(c.part_type.empty());
         }
+        let kgco2e = c.total.required_decimal(record)?;
+        Ok(Part {
+            kind: kind.into_owned(),
+            name: c.part_name.text(record).into_owned(),
+            kgco2e,
+            gases: self.gases(record)?,
+        })
     }
 
     fn factor(&self, record: &ByteRecord, id: &str, line: u64) -> Result<Factor, String> {
         let c = &self.columns;
         let status_text = c.status.text(record);
-        let status = classify(status_text, &STATUSES).ok_or_else(|| {
+        let status = classify(&status_text, &STATUSES).ok_or_else(|| {
             format!(
                 "column \"{}\": \"{status_text}\" is not a known status (Valide générique, Valide spécifique, Archivé)",
                 c.status.name
@@ -734,7 +907,8 @@ impl Loader<'_> {
         };
         let mut name = String::new();
         for piece in [c.name_base, c.name_attribute, c.name_boundary] {
-            let piece = unquote(piece.text(record));
+            let piece = piece.text(record);
+            let piece = unquote(&piece);
             if !piece.is_empty() {
                 if !name.is_empty() {
                     name.push_str(" - ");
@@ -743,11 +917,15 @@ impl Loader<'_> {
             }
         }
         let category = c.category.text(record);
-        let parts = heat_network_parts(category, unit, kgco2e, c.comment.text(record));
+        let parts = if is_heat_network(&category) {
+            heat_network_parts(&category, &unit, kgco2e, &c.comment.text(record))
+        } else {
+            Vec::new()
+        };
         Ok(Factor {
             id: id.to_string(),
             name,
-            unit: unit.to_string(),
+            unit: unit.into_owned(),
             kgco2e,
             parts,
             gases: self.gases(record)?,
@@ -755,9 +933,9 @@ impl Loader<'_> {
                 percent: percent.map(|p| p / Decimal::ONE_HUNDRED),
                 quality,
             },
-            category: category.to_string(),
-            tags: c.tags.text(record).to_string(),
-            location: c.location.text(record).to_string(),
+            category: category.into_owned(),
+            tags: c.tags.text(record).into_owned(),
+            location: c.location.text(record).into_owned(),
             status,
             source: format!("{}{id}", self.source_prefix),
             origin: Position::new(self.file, line, 0),
@@ -769,12 +947,15 @@ impl Loader<'_> {
         let mut other = Vec::new();
         let extra_gases = c.extra_gas_codes.iter().zip(&c.extra_gas_values);
         for (n, (code, value)) in extra_gases.enumerate() {
-            let code = code.text(record);
-            match value.decimal(record)? {
-                Some(v) if !code.is_empty() => other.push((code.to_string(), v)),
-                // Code-less cells hold a placeholder 0 (about 5,900 in V23.6); keep a real value.
-                Some(v) if !v.is_zero() => other.push((format!("Gaz supplémentaire {}", n + 1), v)),
-                _ => {}
+            if let Some(v) = value.decimal(record)? {
+                let code = code.text(record);
+                if !code.is_empty() {
+                    other.push((code.into_owned(), v));
+                } else if !v.is_zero() {
+                    // Code-less cells hold a placeholder 0 (about 5,900 in V23.6); keep a real
+                    // value.
+                    other.push((format!("Gaz supplémentaire {}", n + 1), v));
+                }
             }
         }
         if let Some(v) = c.other_ghg.decimal(record)? {
@@ -789,39 +970,123 @@ impl Loader<'_> {
             co2b: c.co2b.decimal(record)?,
         })
     }
+}
+
+/// The number of line feeds in `bytes`.
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|b| **b == b'\n').count()
+}
+
+/// A row's bytes without its line end.
+fn raw_text<'b>(body: &'b [u8], range: &Range<usize>) -> &'b [u8] {
+    let raw = body.get(range.clone()).unwrap_or_default();
+    let end = raw
+        .iter()
+        .rposition(|b| !matches!(b, b'\r' | b'\n'))
+        .map_or(0, |i| i + 1);
+    raw.get(..end).unwrap_or_default()
+}
+
+/// True for the category of heat and cooling networks.
+fn is_heat_network(category: &str) -> bool {
+    category.trim().starts_with("Réseaux de chaleur")
+}
+
+/// An `Elément` row already read: where, and its raw text to compare duplicates.
+struct Seen {
+    line: u64,
+    raw: Range<usize>,
+}
+
+/// Gathers the rows in file order: duplicates, parts attached to their factor, defects.
+struct Loader<'a> {
+    file: &'a Arc<str>,
+    body: &'a [u8],
+    factors: Vec<Factor>,
+    /// Every `Elément` id seen (factors or not), to catch duplicates.
+    elements: HashMap<String, Seen>,
+    /// Parts by element id in file order, attached at the end: `Poste` rows may come first.
+    parts: HashMap<String, Vec<(Range<usize>, Part)>>,
+    skipped_source_data: usize,
+    skipped_duplicates: usize,
+    skipped_blank: usize,
+    defects: Vec<SkippedRow>,
+}
+
+impl Loader<'_> {
+    fn row(&mut self, row: Row) -> Result<(), InputError> {
+        let Row { line, raw, kind } = row;
+        match kind {
+            RowKind::Blank => self.skipped_blank += 1,
+            RowKind::Defect { id, reason } => self.defects.push(SkippedRow { line, id, reason }),
+            RowKind::Element { id, element } => self.element(id, element, line, raw)?,
+            RowKind::Part { id, part } => self.part(id, part, line, raw),
+        }
+        Ok(())
+    }
+
+    fn element(
+        &mut self,
+        id: String,
+        element: Element,
+        line: u64,
+        raw: Range<usize>,
+    ) -> Result<(), InputError> {
+        if let Some(seen) = self.elements.get(&id) {
+            if self.same_raw(&seen.raw, &raw) {
+                self.skipped_duplicates += 1;
+                return Ok(());
+            }
+            return Err(InputError::new(
+                Position::new(self.file, line, 0),
+                format!(
+                    "element {id} appears twice with different content: lines {} and {line}",
+                    seen.line
+                ),
+            )
+            .help("keep only one of the two rows (an export repeats a row only identically)"));
+        }
+        match element {
+            Element::Factor(Ok(factor)) => self.factors.push(*factor),
+            Element::SourceData => self.skipped_source_data += 1,
+            Element::Factor(Err(reason)) => self.defects.push(SkippedRow {
+                line,
+                id: Some(id.clone()),
+                reason,
+            }),
+            Element::Unknown(reason) => self.defects.push(SkippedRow {
+                line,
+                id: None,
+                reason,
+            }),
+        }
+        self.elements.insert(id, Seen { line, raw });
+        Ok(())
+    }
+
+    fn part(&mut self, id: String, part: Result<Part, String>, line: u64, raw: Range<usize>) {
+        if let Some(parts) = self.parts.get(&id)
+            && parts.iter().any(|(r, _)| self.same_raw(r, &raw))
+        {
+            self.skipped_duplicates += 1;
+            return;
+        }
+        match part {
+            Ok(part) => self.parts.entry(id).or_default().push((raw, part)),
+            Err(reason) => self.defects.push(SkippedRow {
+                line,
+                id: Some(id),
+                reason,
+            }),
+        }
+    }
 
     /// Two rows are the same when their text is, line ends aside.
     fn same_raw(&self, a: &Range<usize>, b: &Range<usize>) -> bool {
-        let a = self.raw(a);
-        a.is_some() && a == self.raw(b)
+        raw_text(self.body, a) == raw_text(self.body, b)
     }
 
-    /// A row's text without its line end.
-    fn raw(&self, range: &Range<usize>) -> Option<&str> {
-        self.text
-            .get(range.clone())
-            .map(|s| s.trim_end_matches(['\r', '\n']))
-    }
-
-    fn defect(&mut self, line: u64, reason: String) {
-        self.defects.push(SkippedRow {
-            line,
-            id: None,
-            reason,
-        });
-    }
-
-    /// A defective row of factor `id`: the factor is not loaded from this base at all (a
-    /// missing part would split it wrongly).
-    fn defect_of(&mut self, line: u64, id: &str, reason: String) {
-        self.defects.push(SkippedRow {
-            line,
-            id: Some(id.to_string()),
-            reason,
-        });
-    }
-
-    fn finish(mut self, rows: usize) -> LoadedBase {
+    fn finish(mut self, rows: usize, version: Option<String>) -> LoadedBase {
         let defective: std::collections::HashSet<&str> = self
             .defects
             .iter()
@@ -852,7 +1117,7 @@ impl Loader<'_> {
             rows,
             factors: self.factors.len(),
             sha256: String::new(),
-            version: self.version,
+            version,
         };
         LoadedBase {
             source: Some(source),
@@ -1036,6 +1301,42 @@ mod tests {
             ]
         );
         assert_eq!(base.factors.len(), 1);
+    }
+
+    /// Reading in two halves gives what one pass gives, wherever the cut falls: after every
+    /// byte of files with quoted line ends, CRLF, blank lines, duplicates, parts before
+    /// their element and defective rows (a cut inside a quoted cell is found and read again
+    /// in one pass).
+    #[test]
+    fn halves_read_as_one_pass() {
+        let bodies = [
+            format!(
+                "Poste;42513;;Facteur d'émission;Valide générique;;;;;;kgCO2e/kWh;;;;;;;Amont;;0,0135;;;;;;;;\n{ELEC}{ELEC}{}{}\n\n{}{}",
+                ELEC.replace("42513", "1")
+                    .replace("consommation", "\"multi\nline;Elément;2\""),
+                ELEC.replace("42513", "2").trim_end(),
+                ELEC.replace("42513", "3").replace("0,052", "x"),
+                ELEC.replace("Elément;42513", "Poste;1")
+                    .replace(";;;;;;;;0,052", ";;;;;;Amont;;0,01"),
+            ),
+            format!("{ELEC}{ELEC}").replace('\n', "\r\n"),
+            format!("{ELEC}{}", ELEC.replace("0,052", "0,06")),
+            format!(
+                "{ELEC}{}",
+                ELEC.replace("42513", "7").replace(";10;", ";\"open\n;")
+            ),
+        ];
+        for body in bodies {
+            let text = format!("{HEADER}\n{body}");
+            let file = Arc::from("Base_Carbone_V23.6.csv");
+            let bytes = text.as_bytes();
+            let one = read_body(&file, bytes, Encoding::Utf8, None, None, Some(bytes.len()));
+            let one = format!("{one:?}");
+            for cut in 1..bytes.len() {
+                let two = read_body(&file, bytes, Encoding::Utf8, None, None, Some(cut));
+                assert_eq!(format!("{two:?}"), one, "cut at byte {cut} of {text:?}");
+            }
+        }
     }
 
     #[test]

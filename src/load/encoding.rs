@@ -10,9 +10,34 @@ use std::sync::Arc;
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// Decodes a text file: UTF-8 BOM → UTF-8 (BOM stripped); valid UTF-8 → UTF-8; UTF-16 BOM or
-/// NUL bytes → error; anything else → Windows-1252. Borrows when the bytes are already UTF-8.
-pub fn decode<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, InputError> {
+/// How a file's bytes are text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// UTF-8 (any BOM already stripped).
+    Utf8,
+    /// Windows-1252 (the WHATWG mapping: every byte has a meaning).
+    Windows1252,
+}
+
+impl Encoding {
+    /// `bytes` as text: borrowed for UTF-8 and for ASCII. Bytes of a file [`detect`]ed as
+    /// UTF-8 and cut at ASCII bytes are valid UTF-8; anything else reads as empty.
+    pub fn text(self, bytes: &[u8]) -> Cow<'_, str> {
+        match self {
+            Encoding::Utf8 => Cow::Borrowed(std::str::from_utf8(bytes).unwrap_or("")),
+            Encoding::Windows1252 => {
+                encoding_rs::WINDOWS_1252
+                    .decode_without_bom_handling(bytes)
+                    .0
+            }
+        }
+    }
+}
+
+/// Finds how a text file is encoded without decoding it: UTF-8 BOM → UTF-8 (the body after
+/// the BOM); valid UTF-8 → UTF-8; UTF-16 BOM or NUL bytes → error; anything else →
+/// Windows-1252. Returns the body (the bytes after any BOM) and its encoding.
+pub fn detect<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<(&'a [u8], Encoding), InputError> {
     if bytes.is_empty() {
         return Err(empty(file));
     }
@@ -20,16 +45,17 @@ pub fn decode<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, Inpu
         if rest.is_empty() {
             return Err(empty(file));
         }
-        return std::str::from_utf8(rest).map(Cow::Borrowed).map_err(|e| {
-            InputError::new(
+        return match std::str::from_utf8(rest) {
+            Ok(_) => Ok((rest, Encoding::Utf8)),
+            Err(e) => Err(InputError::new(
                 Position::file(file),
                 format!(
                     "invalid UTF-8 at byte {} although the file starts with a UTF-8 BOM",
                     e.valid_up_to() + UTF8_BOM.len()
                 ),
             )
-            .help("save the file again as UTF-8 or Windows-1252")
-        });
+            .help("save the file again as UTF-8 or Windows-1252")),
+        };
     }
     // UTF-16 text has a BOM, or at least a NUL byte in every ASCII character.
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0) {
@@ -38,10 +64,19 @@ pub fn decode<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, Inpu
             "unsupported encoding (UTF-16?): save the file as UTF-8 or Windows-1252",
         ));
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
-        return Ok(Cow::Borrowed(text));
+    if std::str::from_utf8(bytes).is_ok() {
+        return Ok((bytes, Encoding::Utf8));
     }
-    Ok(Cow::Owned(decode_windows_1252(bytes)))
+    Ok((bytes, Encoding::Windows1252))
+}
+
+/// Decodes a text file as [`detect`] finds it encoded. Borrows when the bytes are already
+/// UTF-8.
+pub fn decode<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<Cow<'a, str>, InputError> {
+    match detect(file, bytes)? {
+        (body, Encoding::Utf8) => Ok(Cow::Borrowed(std::str::from_utf8(body).unwrap_or(""))),
+        (body, Encoding::Windows1252) => Ok(Cow::Owned(decode_windows_1252(body))),
+    }
 }
 
 /// [`decode`], refusing a file that mixes both encodings: not valid UTF-8 as a whole, yet
