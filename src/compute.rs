@@ -321,10 +321,11 @@ impl<'a> Engine<'a> {
         } else {
             self.energy_parts(line, &factor, assignment.post, converted, emission)?
         };
-        let Some(gases) = gas::by_post(&factor, &parts, assignment.post, scale) else {
+        // Checked here, so that an overflow points at the line; summed in `Totals::add`.
+        if gas::by_post(&factor, &parts, assignment.post, scale).is_none() {
             self.errors.push(overflow(&line.at.line()));
             return None;
-        };
+        }
         self.warn_factor_gaps(line, &factor, assignment.post);
         let (k_activity, quality_undeclared) = self.activity_k(line);
         if quality_undeclared {
@@ -353,7 +354,7 @@ impl<'a> Engine<'a> {
             amortization,
             destination,
             co2_biogenic,
-            gases,
+            gas_scale: scale,
             market: market.map(Box::new),
             quality_undeclared,
             ets: line.ets,
@@ -902,11 +903,12 @@ impl Totals {
             }
             None => {}
         }
-        for (post, amounts) in &line.gases {
+        let gases = gas::by_post(&line.factor, &line.parts, line.post, line.gas_scale)?;
+        for (post, amounts) in &gases {
             self.post_gases.get_mut(*post).amounts.add(amounts, false)?;
             self.total_gases.amounts.add(amounts, false)?;
         }
-        if !line.gases.is_empty() {
+        if !gases.is_empty() {
             for (post, amount) in &line.parts {
                 let breakdown = self.post_gases.get_mut(*post);
                 breakdown.covered_kgco2e = breakdown.covered_kgco2e.checked_add(*amount)?;

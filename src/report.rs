@@ -157,8 +157,11 @@ pub struct LineResult {
     pub destination: Destination,
     /// Biogenic CO2 (kg), apart.
     pub co2_biogenic: Decimal,
-    /// Its gases by post, empty when the base gives none.
-    pub gases: Vec<(Post, GasAmounts)>,
+    /// Units of its factor its gases scale by: the converted quantity, divided by the
+    /// amortisation years (0 once amortised). Its gases by post are
+    /// [`gas::by_post`](crate::gas::by_post) of the factor, parts, post and this scale, made
+    /// when summed rather than kept: a million lines would each hold two posts' five gases.
+    pub gas_scale: Decimal,
     /// Its market-based scope 2 figure, when it has a `market_factor:`.
     pub market: Option<Box<Market>>,
     /// Its direct emissions fall under a regulated emission trading scheme (`ets: true`).

@@ -367,7 +367,8 @@ fn within_precision(report: &Report) -> bool {
             line.co2_biogenic,
         ]);
         values.extend(line.parts.iter().map(|(_, v)| *v));
-        for (_, g) in &line.gases {
+        let by_post = bilan::gas::by_post(&line.factor, &line.parts, line.post, line.gas_scale);
+        for (_, g) in &by_post.unwrap_or_default() {
             values.extend([g.co2f, g.ch4f, g.ch4b, g.n2o, g.other]);
         }
     }
