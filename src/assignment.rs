@@ -303,7 +303,6 @@ mod tests {
             quantity: Decimal::ONE,
             unit: "kWh".into(),
             certainty: None,
-            factor_certainty: None,
             post: None,
             purpose: None,
             direction: None,
@@ -312,11 +311,9 @@ mod tests {
             sold_products: false,
             ets: false,
             intragroup: false,
-            pci_per_pcs: None,
-            market_factor: None,
             site: None,
             tags: vec![],
-            comment: None,
+            details: None,
             at: LinePositions::default(),
         }
     }

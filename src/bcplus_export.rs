@@ -150,13 +150,13 @@ pub fn sources(inventory: &Inventory, report: &Report) -> Sources {
             Some(Certainty::Quality(q)) => Some(q),
             None => None,
         };
-        if line.factor_certainty.is_some() {
+        if line.factor_certainty().is_some() {
             out.caveats.push(Skipped {
                 id: line.id.to_string(),
                 reason: "its factor uncertainty override is not exported (Bilan Carbone+ ignores factor qualities on import)".into(),
             });
         }
-        if line.market_factor.is_some() {
+        if line.market_factor().is_some() {
             out.caveats.push(Skipped {
                 id: line.id.to_string(),
                 reason: "its market_factor is not exported (add a market-based source in Bilan Carbone+)".into(),
@@ -196,7 +196,7 @@ pub fn sources(inventory: &Inventory, report: &Report) -> Sources {
                 }
             }
         }
-        let mut comment = line.comment.clone().unwrap_or_default();
+        let mut comment = line.comment().unwrap_or_default().to_string();
         if !comment.is_empty() {
             comment.push(' ');
         }

@@ -250,7 +250,7 @@ impl<'a> Engine<'a> {
         k_activity: f64,
         scale: Decimal,
     ) -> Option<Market> {
-        let reference = line.market_factor.as_ref()?;
+        let reference = line.market_factor()?;
         let at = &line.at.market();
         if !energy_split::is_grid(post) {
             self.errors.push(
@@ -263,7 +263,7 @@ impl<'a> Engine<'a> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
-        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+        let converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs(), year) {
             Ok(c) => c.value,
             Err(problem) => {
                 self.errors.push(InputError {
@@ -373,7 +373,8 @@ impl<'a> Engine<'a> {
         let year = self.inventory.period.year();
         let from = self.unit(&line.unit);
         let to = self.unit(factor.per_unit());
-        let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs, year) {
+        let mut converted = match unit::convert(line.quantity, &from, &to, line.pci_per_pcs(), year)
+        {
             Ok(c) => c,
             Err(problem) => {
                 self.errors.push(unit_error(line, factor, &problem));
@@ -968,7 +969,7 @@ fn certainty_k(certainty: Certainty) -> f64 {
 /// k of a line's factor (uncertainty.md §1): the line's override, ADEME's stated percentage,
 /// the base's quality columns (reliability 5, absent criteria 3), else the default pedigree.
 fn factor_k(line: &Line, factor: &Factor) -> f64 {
-    match line.factor_certainty {
+    match line.factor_certainty() {
         Some(certainty) => certainty_k(certainty),
         None => base_factor_k(factor),
     }

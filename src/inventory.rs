@@ -382,8 +382,6 @@ pub struct Line {
     pub unit: Arc<str>,
     /// Activity data certainty, if stated on the line.
     pub certainty: Option<Certainty>,
-    /// An override of the factor's uncertainty.
-    pub factor_certainty: Option<Certainty>,
     /// An explicit post.
     pub post: Option<Post>,
     /// Passenger transport purpose.
@@ -401,19 +399,59 @@ pub struct Line {
     /// A flow between entities of the same group (`intragroup: true`): counted when the
     /// entity is computed alone, left out (and listed) when a group is consolidated.
     pub intragroup: bool,
+    /// Site tag.
+    pub site: Option<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// What few lines give (factor uncertainty, PCI/PCS, market factor, comment), apart:
+    /// `None` when the line gives none of it.
+    pub details: Option<Box<LineDetails>>,
+    /// Where its fields are.
+    pub at: LinePositions,
+}
+
+/// The fields few lines give, kept apart so that a million lines do not each carry room for
+/// them.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LineDetails {
+    /// An override of the factor's uncertainty.
+    pub factor_certainty: Option<Certainty>,
     /// kWh PCI per kWh PCS.
     pub pci_per_pcs: Option<Decimal>,
     /// The supplier-specific or residual-mix factor of an electricity or heat line, for the
     /// market-based scope 2 (the location-based figure stays the Bilan Carbone one).
     pub market_factor: Option<FactorRef>,
-    /// Site tag.
-    pub site: Option<String>,
-    /// Free tags.
-    pub tags: Vec<String>,
     /// Free comment.
     pub comment: Option<String>,
-    /// Where its fields are.
-    pub at: LinePositions,
+}
+
+impl LineDetails {
+    /// These details boxed, or `None` when there are none.
+    pub fn boxed(self) -> Option<Box<LineDetails>> {
+        (self != LineDetails::default()).then(|| Box::new(self))
+    }
+}
+
+impl Line {
+    /// An override of the factor's uncertainty.
+    pub fn factor_certainty(&self) -> Option<Certainty> {
+        self.details.as_ref().and_then(|d| d.factor_certainty)
+    }
+
+    /// kWh PCI per kWh PCS.
+    pub fn pci_per_pcs(&self) -> Option<Decimal> {
+        self.details.as_ref().and_then(|d| d.pci_per_pcs)
+    }
+
+    /// The market-based scope 2 factor, when given.
+    pub fn market_factor(&self) -> Option<&FactorRef> {
+        self.details.as_ref().and_then(|d| d.market_factor.as_ref())
+    }
+
+    /// The free comment, when given.
+    pub fn comment(&self) -> Option<&str> {
+        self.details.as_ref().and_then(|d| d.comment.as_deref())
+    }
 }
 
 /// A checked inventory.

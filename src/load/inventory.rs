@@ -6,7 +6,8 @@ use crate::error::{InputError, InputErrors, Position};
 use crate::factor::{Factor, FactorStatus, FactorUncertainty};
 use crate::inventory::{
     Amortization, Certainty, Date, Declared, Defaults, Direction, FactorRef, Indicator, Inventory,
-    Line, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published, Purpose,
+    Line, LineDetails, LinePositions, Organisation, Perimeter, Period, PostDeclaration, Published,
+    Purpose,
 };
 use crate::number::{parse_decimal, parse_percent};
 use crate::post::Post;
@@ -1127,7 +1128,6 @@ impl Checker {
             quantity: quantity?,
             unit: raw.unit.value.trim().into(),
             certainty,
-            factor_certainty,
             post,
             purpose,
             direction,
@@ -1136,11 +1136,15 @@ impl Checker {
             sold_products: raw.sold_products.unwrap_or(false),
             ets: raw.ets.unwrap_or(false),
             intragroup: raw.intragroup.unwrap_or(false),
-            pci_per_pcs,
-            market_factor,
             site: raw.site,
             tags: raw.tags,
-            comment: raw.comment,
+            details: LineDetails {
+                factor_certainty,
+                pci_per_pcs,
+                market_factor,
+                comment: raw.comment,
+            }
+            .boxed(),
             at: positions,
         })
     }

@@ -242,7 +242,7 @@ mod tests {
             if path.extension().is_some_and(|e| e == "yaml") {
                 let (inv, _) = crate::load::files::read_inventory(&path).unwrap();
                 for line in &inv.lines {
-                    for f in [Some(&line.factor), line.market_factor.as_ref()]
+                    for f in [Some(&line.factor), line.market_factor()]
                         .into_iter()
                         .flatten()
                     {
