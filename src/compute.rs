@@ -27,9 +27,6 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
     // then gather results, warnings and errors in file order, so output never depends on the
     // number of threads.
     // Results and diagnostics apart: a million results are gathered once, not copied again.
-    // A line's diagnostics are boxed: most lines have none, and a million empty pairs of
-    // vectors would weigh 48 MB.
-    type Diagnostics = Option<Box<(Vec<Warning>, Vec<InputError>)>>;
     let (results, diagnostics): (Vec<Option<LineResult>>, Vec<Diagnostics>) = inventory
         .lines
         .par_iter()
@@ -37,22 +34,12 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
             || Engine::new(inventory, base),
             |engine, line| {
                 let result = engine.line(line);
-                let diagnostics =
-                    (!engine.warnings.is_empty() || !engine.errors.is_empty()).then(|| {
-                        Box::new((
-                            std::mem::take(&mut engine.warnings),
-                            std::mem::take(&mut engine.errors),
-                        ))
-                    });
-                (result, diagnostics)
+                (result, engine.take_diagnostics())
             },
         )
         .unzip();
     let mut engine = Engine::new(inventory, base);
-    for (warnings, errors) in diagnostics.into_iter().flatten().map(|d| *d) {
-        engine.warnings.extend(warnings);
-        engine.errors.extend(errors);
-    }
+    engine.gather(diagnostics.into_iter().flatten());
     // `filter_map` (not `flatten`) collects in place: no second million-result buffer.
     #[allow(clippy::filter_map_identity)]
     let lines: Vec<LineResult> = results
@@ -60,18 +47,62 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
         .filter_map(std::convert::identity)
         .collect();
     let report = engine.aggregate(lines);
-    if let Some(report) = &report {
-        engine.errors.extend(published_gaps(inventory, report));
-    }
-    closest_hints(&mut engine.errors, base);
-    if engine.errors.is_empty() {
-        report.ok_or_else(|| {
-            InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
-        })
-    } else {
-        Err(InputErrors(engine.errors))
-    }
+    engine.finish(report)
 }
+
+/// [`compute`] for outputs that show no line (the posts, scopes and totals only): each line's
+/// result is summed and dropped as soon as it is made, so a million lines never hold their
+/// results at once. The report's `lines` keeps only the lines listed apart (avoided
+/// emissions, removals), which its blocks index. Figures, warnings and errors are
+/// [`compute`]'s: the same sums in the same chunks, in the same order.
+pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
+    /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, and the
+    /// diagnostics of its lines in order.
+    type Chunk = (Option<Totals>, Vec<LineResult>, Vec<Diagnostics>);
+    let chunks: Vec<Chunk> = inventory
+        .lines
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map_init(
+            || Engine::new(inventory, base),
+            |engine, (c, lines)| {
+                let mut totals = Some(Totals::default());
+                let mut apart = Vec::new();
+                let mut diagnostics = Vec::new();
+                for (i, line) in lines.iter().enumerate() {
+                    let result = engine.line(line);
+                    diagnostics.push(engine.take_diagnostics());
+                    // A line in error makes the whole computation fail: its sums are not used.
+                    let Some(result) = result else { continue };
+                    totals = totals.and_then(|mut t| t.add(c * CHUNK + i, &result).map(|()| t));
+                    if result.destination != Destination::Emissions {
+                        apart.push(result);
+                    }
+                }
+                (totals, apart, diagnostics)
+            },
+        )
+        .collect();
+    let mut engine = Engine::new(inventory, base);
+    let mut totals = Some(Totals::default());
+    let mut apart = Vec::new();
+    for (sums, lines, diagnostics) in chunks {
+        engine.gather(diagnostics.into_iter().flatten());
+        totals = totals
+            .zip(sums)
+            .and_then(|(mut t, s)| t.merge(s).map(|()| t));
+        apart.extend(lines);
+    }
+    let report = totals.and_then(|mut totals| {
+        totals.index_apart();
+        engine.report(totals, apart)
+    });
+    engine.finish(report)
+}
+
+/// A line's warnings and errors, boxed: most lines have none, and a million empty pairs of
+/// vectors would weigh 48 MB.
+type Diagnostics = Option<Box<(Vec<Warning>, Vec<InputError>)>>;
 
 /// Published figures the computation moved away from (beyond their tolerance).
 fn published_gaps(inventory: &Inventory, report: &Report) -> Vec<InputError> {
@@ -653,6 +684,40 @@ impl<'a> Engine<'a> {
         }
     }
 
+    /// The warnings and errors of the lines computed since the last call.
+    fn take_diagnostics(&mut self) -> Diagnostics {
+        (!self.warnings.is_empty() || !self.errors.is_empty()).then(|| {
+            Box::new((
+                std::mem::take(&mut self.warnings),
+                std::mem::take(&mut self.errors),
+            ))
+        })
+    }
+
+    /// Takes the lines' warnings and errors, in order.
+    fn gather(&mut self, diagnostics: impl Iterator<Item = Box<(Vec<Warning>, Vec<InputError>)>>) {
+        for (warnings, errors) in diagnostics.map(|d| *d) {
+            self.warnings.extend(warnings);
+            self.errors.extend(errors);
+        }
+    }
+
+    /// The report, or every error found (the published figures it moved away from too).
+    fn finish(mut self, report: Option<Report>) -> Result<Report, InputErrors> {
+        let inventory = self.inventory;
+        if let Some(report) = &report {
+            self.errors.extend(published_gaps(inventory, report));
+        }
+        closest_hints(&mut self.errors, self.base);
+        if self.errors.is_empty() {
+            report.ok_or_else(|| {
+                InputErrors::one(overflow(&Position::file(&inventory.file.as_str().into())))
+            })
+        } else {
+            Err(InputErrors(self.errors))
+        }
+    }
+
     fn aggregate(&mut self, lines: Vec<LineResult>) -> Option<Report> {
         // Lines are summed in fixed chunks in parallel, then the chunks in order: the same
         // additions in the same order whatever the number of threads.
@@ -671,6 +736,11 @@ impl<'a> Engine<'a> {
         for chunk in chunks {
             totals.merge(chunk?)?;
         }
+        self.report(totals, lines)
+    }
+
+    /// The report of the sums of `lines` (every line, or those listed apart).
+    fn report(&mut self, totals: Totals, lines: Vec<LineResult>) -> Option<Report> {
         let Totals {
             post_sums,
             post_k,
@@ -921,6 +991,22 @@ impl Totals {
         }
         self.total_k.add(to_f64(line.figure.kgco2e), k);
         Some(())
+    }
+
+    /// Makes the apart blocks index the lines listed apart only (in file order), as a
+    /// report of [`compute_totals`] keeps only those.
+    fn index_apart(&mut self) {
+        let mut listed: Vec<usize> = self
+            .apart
+            .iter()
+            .flat_map(|(_, _, indices)| indices.iter().copied())
+            .collect();
+        listed.sort_unstable();
+        for (_, _, indices) in &mut self.apart {
+            for index in indices.iter_mut() {
+                *index = listed.binary_search(index).unwrap_or(*index);
+            }
+        }
     }
 
     /// Adds the sums of later lines; `None` on decimal overflow.

@@ -125,6 +125,26 @@ pub fn compute_with_inventory(
     path: &Path,
     bases: &Bases,
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
+    compute_inventory_with(path, bases, crate::compute::compute)
+}
+
+/// [`compute_with_inventory`] for outputs that show no line: the report keeps only the lines
+/// listed apart ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all.
+pub fn compute_totals_with_inventory(
+    path: &Path,
+    bases: &Bases,
+) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
+    compute_inventory_with(path, bases, crate::compute::compute_totals)
+}
+
+fn compute_inventory_with(
+    path: &Path,
+    bases: &Bases,
+    compute: fn(
+        &crate::inventory::Inventory,
+        &FactorBase,
+    ) -> Result<crate::report::Report, InputErrors>,
+) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
     let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
         Ok(read) => read,
         // A group is told by its `entities:`: read it only then (one inventory is read once).
@@ -132,7 +152,7 @@ pub fn compute_with_inventory(
         Err(errors) => return Err(errors),
     };
     let base = bases.for_inventory(&inventory, path)?;
-    let mut report = crate::compute::compute(&inventory, &base).map_err(|errors| {
+    let mut report = compute(&inventory, &base).map_err(|errors| {
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
     })?;
     report.warnings.retain(|w| !bases.allow.contains(&w.code));

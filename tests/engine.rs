@@ -341,3 +341,77 @@ fn a_big_inventory_gives_the_same_bytes_on_any_number_of_threads() {
         assert!(render(threads).1 == one, "{threads} threads");
     }
 }
+
+#[test]
+fn totals_without_lines_are_those_with_lines() {
+    // 10,000 lines over three chunks, with avoided emissions and a warning here and there.
+    let mut text = String::from(
+        "bilan: 1\norganisation: { name: Big }\nperiod: { year: 2021 }\nindicators:\n  etp: { label: ETP, value: 12 }\nlines:\n",
+    );
+    let mut avoided = Vec::new();
+    let mut carton_tonnes = Decimal::ZERO;
+    for i in 0..10_000u32 {
+        let q = Decimal::from(i % 89 + 1) + Decimal::new(5, 1);
+        match i % 5 {
+            0 => text.push_str(&format!("  - {{ label: E{i}, factor: \"42513\", quantity: {q}, unit: kWh, uncertainty: 5% }}\n")),
+            1 => text.push_str(&format!("  - {{ label: S{i}, factor: \"43443\", quantity: {q}, unit: k€, uncertainty: 10% }}\n")),
+            // No uncertainty: a warning per line.
+            2 => text.push_str(&format!("  - {{ label: T{i}, factor: \"37142\", quantity: {q}, unit: p.km, purpose: business }}\n")),
+            3 if i % 1000 == 3 => {
+                avoided.push(format!("line-{}", i + 1));
+                carton_tonnes += q;
+                text.push_str(&format!("  - {{ label: C{i}, factor: \"34481\", quantity: {q}, unit: t, uncertainty: 10% }}\n"));
+            }
+            _ => text.push_str(&format!("  - {{ label: O{i}, factor: \"34650\", quantity: {q}, unit: kg, uncertainty: 20% }}\n")),
+        }
+    }
+    let inventory = inventory::parse("big.yaml", &text).unwrap();
+    let full = compute(&inventory, &base()).unwrap();
+    let totals = bilan::compute::compute_totals(&inventory, &base()).unwrap();
+    // Only the avoided lines are kept, in file order, and the block indexes them.
+    let ids = |r: &Report, indices: &[usize]| -> Vec<String> {
+        indices.iter().map(|i| r.lines[*i].id.to_string()).collect()
+    };
+    assert_eq!(avoided.len(), 10);
+    assert_eq!(ids(&totals, &totals.avoided.lines), avoided);
+    assert_eq!(ids(&full, &full.avoided.lines), avoided);
+    assert_eq!(totals.lines.len(), avoided.len());
+    // -379 kgCO2e per tonne of carton recycled.
+    assert_eq!(totals.avoided.figure.kgco2e, carton_tonnes * d("-379"));
+    assert_eq!(totals.avoided.figure, full.avoided.figure);
+    assert_eq!(totals.total, full.total);
+    assert_eq!(totals.posts, full.posts);
+    assert_eq!(totals.scopes, full.scopes);
+    assert_eq!(totals.gases, full.gases);
+    assert_eq!(totals.warnings, full.warnings);
+    // 2,000 lines without uncertainty, 10 negative lines reported apart.
+    assert_eq!(totals.warnings.len(), 2_010);
+    assert_eq!(totals.ratios, full.ratios);
+    assert_eq!(
+        (
+            totals.co2_biogenic,
+            totals.scope2_market,
+            totals.market_lines
+        ),
+        (full.co2_biogenic, full.scope2_market, full.market_lines)
+    );
+    for lang in [bilan::post::Lang::Fr, bilan::post::Lang::En] {
+        assert_eq!(
+            bilan::render::table::render(&totals, lang),
+            bilan::render::table::render(&full, lang)
+        );
+        assert_eq!(
+            bilan::render::markdown::render(&totals, lang),
+            bilan::render::markdown::render(&full, lang)
+        );
+    }
+    // An error is the same error.
+    let broken = text.replace("quantity: 7.5, unit: kWh", "quantity: 7.5, unit: litre");
+    let inventory = inventory::parse("big.yaml", &broken).unwrap();
+    let a = compute(&inventory, &base()).unwrap_err().to_string();
+    let b = bilan::compute::compute_totals(&inventory, &base())
+        .unwrap_err()
+        .to_string();
+    assert!(a.contains("litre"), "{a}");
+    assert_eq!(a, b);
+}

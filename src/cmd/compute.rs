@@ -1,7 +1,7 @@
 //! `bilan compute`: one inventory or group → table, CSV, JSON, Markdown, a workbook, Inline
 //! XBRL or the BEGES sheet; several → a trend.
 
-use super::{compute_one, compute_with_inventory, print_warnings};
+use super::{compute_one, compute_totals_with_inventory, compute_with_inventory, print_warnings};
 use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
@@ -161,7 +161,18 @@ pub(crate) fn run(
     };
     // Neither the inventory nor the report is freed: the process ends with the command, and
     // freeing a million lines and results one by one takes longer than the output.
-    let (read, report) = compute_with_inventory(inventory, &bases)?;
+    // Outputs of the posts, scopes and totals alone do not keep each line's result.
+    let totals_only = matches!(options.format, Format::Table | Format::Md | Format::Csv)
+        && !options.lines
+        && by.is_none()
+        && framework.is_none()
+        && !options.uncertainty.monte_carlo
+        && !options.uncertainty.uncertainty_report;
+    let (read, report) = if totals_only {
+        compute_totals_with_inventory(inventory, &bases)?
+    } else {
+        compute_with_inventory(inventory, &bases)?
+    };
     let _read = std::mem::ManuallyDrop::new(read);
     let report = std::mem::ManuallyDrop::new(report);
     // The inventory's own `factors:` files are inputs too (known once it is read).
