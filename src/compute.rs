@@ -10,8 +10,8 @@ use crate::inventory::{Certainty, Declared, FactorRef, Inventory, Line};
 use crate::post::{Post, Scope};
 use crate::post_map::PostMap;
 use crate::report::{
-    Apart, Destination, Figure, GasBreakdown, LineResult, Market, PostResult, PostStatus, Ratio,
-    Report, ScopeResult, Warning, to_f64,
+    Apart, Destination, Figure, GasBreakdown, LineResult, LinesKept, Market, PostResult,
+    PostStatus, Ratio, Report, ScopeResult, Warning, to_f64,
 };
 use crate::uncertainty::{self, FLAG_ALPHA, Quality, SumUncertainty};
 use crate::unit::{self, ConversionError, HeatingValue, Unit};
@@ -95,9 +95,33 @@ pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report
     }
     let report = totals.and_then(|mut totals| {
         totals.index_apart();
-        engine.report(totals, apart)
+        let mut report = engine.report(totals, apart)?;
+        report.lines_kept = LinesKept::Apart;
+        Some(report)
     });
     engine.finish(report)
+}
+
+/// The results of `lines` (lines of `inventory` that [`compute_totals`] computed without
+/// error), made again in parallel, in order: to write each line's result of a report that
+/// kept none, a chunk at a time. `None` if a line fails after all.
+pub fn line_results(
+    inventory: &Inventory,
+    base: &FactorBase,
+    lines: &[Line],
+) -> Option<Vec<LineResult>> {
+    lines
+        .par_iter()
+        .map_init(
+            || Engine::new(inventory, base),
+            |engine, line| {
+                let result = engine.line(line);
+                engine.warnings.clear();
+                engine.errors.clear();
+                result
+            },
+        )
+        .collect()
 }
 
 /// A line's warnings and errors, boxed: most lines have none, and a million empty pairs of
@@ -908,6 +932,7 @@ impl<'a> Engine<'a> {
             allowed: self.inventory.allow.clone(),
             bases: self.base.sources().to_vec(),
             overrides: self.base.overrides().to_vec(),
+            lines_kept: LinesKept::All,
             consolidation: None,
         })
     }

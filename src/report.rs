@@ -194,6 +194,16 @@ pub struct Ratio {
 
 pub use crate::warning::Warning;
 
+/// Which lines a report holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LinesKept {
+    /// Every line, in file order.
+    All,
+    /// Only the lines listed apart (avoided emissions, removals), in file order: the others
+    /// were summed and dropped ([`compute_totals`](crate::compute::compute_totals)).
+    Apart,
+}
+
 /// The whole result of one inventory.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Report {
@@ -209,8 +219,10 @@ pub struct Report {
     pub scopes: Vec<ScopeResult>,
     /// The 22 posts in code order.
     pub posts: Vec<PostResult>,
-    /// Every line in file order.
+    /// Every line in file order, or only those listed apart: see [`Report::lines_kept`].
     pub lines: Vec<LineResult>,
+    /// Which lines `lines` holds.
+    pub lines_kept: LinesKept,
     /// Avoided emissions.
     pub avoided: Apart,
     /// Removals.

@@ -126,29 +126,49 @@ pub fn compute_with_inventory(
     bases: &Bases,
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
     compute_inventory_with(path, bases, crate::compute::compute)
+        .map(|computed| (computed.inventory, computed.report))
 }
 
-/// [`compute_with_inventory`] for outputs that show no line: the report keeps only the lines
-/// listed apart ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all.
-pub fn compute_totals_with_inventory(
+/// An inventory computed: the inventory, the factors it was computed with (`None` for a
+/// group, whose entities each have theirs) and its report.
+pub struct Computed<'b> {
+    /// The inventory read.
+    pub inventory: crate::inventory::Inventory,
+    /// Its factors.
+    pub base: Option<Cow<'b, FactorBase>>,
+    /// Its report.
+    pub report: crate::report::Report,
+}
+
+/// [`compute_with_inventory`] for outputs that show no line, or write each line's result as
+/// they go: the report keeps only the lines listed apart
+/// ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all.
+pub fn compute_totals_with_inventory<'b>(
     path: &Path,
-    bases: &Bases,
-) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
+    bases: &'b Bases,
+) -> Result<Computed<'b>, InputErrors> {
     compute_inventory_with(path, bases, crate::compute::compute_totals)
 }
 
-fn compute_inventory_with(
+fn compute_inventory_with<'b>(
     path: &Path,
-    bases: &Bases,
+    bases: &'b Bases,
     compute: fn(
         &crate::inventory::Inventory,
         &FactorBase,
     ) -> Result<crate::report::Report, InputErrors>,
-) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
+) -> Result<Computed<'b>, InputErrors> {
     let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
         Ok(read) => read,
         // A group is told by its `entities:`: read it only then (one inventory is read once).
-        Err(errors) if is_group_error(&errors) => return group::compute(path, bases),
+        Err(errors) if is_group_error(&errors) => {
+            let (inventory, report) = group::compute(path, bases)?;
+            return Ok(Computed {
+                inventory,
+                base: None,
+                report,
+            });
+        }
         Err(errors) => return Err(errors),
     };
     let base = bases.for_inventory(&inventory, path)?;
@@ -156,7 +176,11 @@ fn compute_inventory_with(
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
     })?;
     report.warnings.retain(|w| !bases.allow.contains(&w.code));
-    Ok((inventory, report))
+    Ok(Computed {
+        inventory,
+        base: Some(base),
+        report,
+    })
 }
 
 /// Whether reading `path` as one inventory failed because it is a group.

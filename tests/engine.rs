@@ -405,6 +405,24 @@ fn totals_without_lines_are_those_with_lines() {
             bilan::render::markdown::render(&full, lang)
         );
     }
+    // The JSON document, each line's result made again a chunk at a time, is the full one;
+    // a report of the totals alone never writes its few lines as if they were all.
+    let chunk = |n: usize| {
+        let Some(lines) = inventory.lines.chunks(bilan::render::json::CHUNK).nth(n) else {
+            return Ok(None);
+        };
+        Ok(bilan::compute::line_results(&inventory, &base(), lines))
+    };
+    let json = |report: &Report, source| {
+        let mut out = Vec::new();
+        let analysed = bilan::analysed::Analysed::of(report);
+        bilan::render::json::write_lines_from(&analysed, bilan::post::Lang::Fr, source, &mut out)
+            .map(|()| String::from_utf8(out).unwrap())
+    };
+    let streamed = json(&totals, bilan::render::json::LineSource::Chunks(&chunk)).unwrap();
+    assert!(streamed == bilan::render::json::render(&full, bilan::post::Lang::Fr));
+    assert_eq!(streamed.matches("\"factor_name\"").count(), 10_000);
+    assert!(json(&totals, bilan::render::json::LineSource::Report).is_err());
     // An error is the same error.
     let broken = text.replace("quantity: 7.5, unit: kWh", "quantity: 7.5, unit: litre");
     let inventory = inventory::parse("big.yaml", &broken).unwrap();

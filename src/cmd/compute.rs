@@ -10,8 +10,9 @@ use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
+use crate::render::json::LineSource;
 use crate::render::sheet::{Dialect, in_dialect};
-use crate::report::Report;
+use crate::report::{LinesKept, Report};
 use crate::session::Bases;
 use crate::view::Framework;
 use anyhow::Result;
@@ -161,19 +162,24 @@ pub(crate) fn run(
     };
     // Neither the inventory nor the report is freed: the process ends with the command, and
     // freeing a million lines and results one by one takes longer than the output.
-    // Outputs of the posts, scopes and totals alone do not keep each line's result.
-    let totals_only = matches!(options.format, Format::Table | Format::Md | Format::Csv)
-        && !options.lines
-        && by.is_none()
+    // Outputs of the posts, scopes and totals alone do not keep each line's result; JSON
+    // makes them again while it writes them.
+    let totals_only = match options.format {
+        Format::Table | Format::Md | Format::Csv => !options.lines,
+        Format::Json => true,
+        _ => false,
+    } && by.is_none()
         && framework.is_none()
         && !options.uncertainty.monte_carlo
         && !options.uncertainty.uncertainty_report;
-    let (read, report) = if totals_only {
-        compute_totals_with_inventory(inventory, &bases)?
+    let (read, base, report) = if totals_only {
+        let computed = compute_totals_with_inventory(inventory, &bases)?;
+        (computed.inventory, computed.base, computed.report)
     } else {
-        compute_with_inventory(inventory, &bases)?
+        let (read, report) = compute_with_inventory(inventory, &bases)?;
+        (read, None, report)
     };
-    let _read = std::mem::ManuallyDrop::new(read);
+    let read = std::mem::ManuallyDrop::new(read);
     let report = std::mem::ManuallyDrop::new(report);
     // The inventory's own `factors:` files are inputs too (known once it is read).
     let used: Vec<PathBuf> = report
@@ -216,9 +222,25 @@ pub(crate) fn run(
         (None, None) => {
             let analysed = super::uncertainty::analysed(&report, &options.uncertainty)?;
             if options.format == Format::Json {
-                // Streamed: a million-line result is never held whole as text.
+                // Streamed: a million-line result is never held whole as text, nor its lines'
+                // results when the report kept none (made again a chunk at a time).
                 let lang = options.lang;
-                output::write_with(&sink, |out| render::json::write_with(&analysed, lang, out))?;
+                let chunk = |n: usize| {
+                    let Some(lines) = read.lines.chunks(render::json::CHUNK).nth(n) else {
+                        return Ok(None);
+                    };
+                    base.as_deref()
+                        .and_then(|base| crate::compute::line_results(&read, base, lines))
+                        .map(Some)
+                        .ok_or("a line's result could not be made again")
+                };
+                let source = match report.lines_kept {
+                    LinesKept::All => LineSource::Report,
+                    LinesKept::Apart => LineSource::Chunks(&chunk),
+                };
+                output::write_with(&sink, |out| {
+                    render::json::write_lines_from(&analysed, lang, source, out)
+                })?;
                 return Ok(0);
             }
             single(&analysed, &options)

@@ -8,8 +8,12 @@ use crate::contract::result::{
 };
 use crate::contract::{self, Num, Period};
 use crate::post::Lang;
-use crate::report::{Apart as ReportApart, Figure, GasBreakdown, LineResult, PostStatus, Report};
+use crate::report::{
+    Apart as ReportApart, Figure, GasBreakdown, LineResult, LinesKept, PostStatus, Report,
+};
+use rayon::prelude::*;
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 /// The schema name and version.
 pub const SCHEMA: &str = contract::RESULT;
@@ -113,17 +117,79 @@ fn apart<'a>(block: &ReportApart, report: &'a Report) -> Apart<'a> {
     }
 }
 
-/// Lines serialized one at a time, never all held as values.
-pub struct Lines<'a>(&'a [LineResult]);
+/// Where the lines of a result document come from.
+#[derive(Clone, Copy)]
+pub enum LineSource<'a> {
+    /// The report's own (a report that keeps every line).
+    Report,
+    /// Chunk `n` of the lines, made while the document is written (`None` past the last; an
+    /// error stops the document): a report of the totals alone keeps none.
+    Chunks(&'a (dyn Fn(usize) -> Result<Option<Vec<LineResult>>, &'static str> + Sync)),
+}
+
+/// The lines, a chunk at a time: each line of a chunk written as pretty JSON on every core,
+/// then the chunk in order. Never all held as values or text.
+pub struct Lines<'a> {
+    report: &'a Report,
+    source: LineSource<'a>,
+}
+
+/// Lines written at once.
+pub const CHUNK: usize = 4096;
+
+/// Nesting depth of a line in the result document: the document, then its `lines` array.
+const LINE_DEPTH: usize = 2;
 
 impl Serialize for Lines<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.0.iter().map(line))
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(None)?;
+        let mut write = |lines: &[LineResult]| -> Result<(), S::Error> {
+            let texts: Vec<serde_json::Result<Box<RawValue>>> =
+                lines.par_iter().map(pretty_line).collect();
+            for text in texts {
+                seq.serialize_element(&text.map_err(S::Error::custom)?)?;
+            }
+            Ok(())
+        };
+        match self.source {
+            LineSource::Report if self.report.lines_kept != LinesKept::All => {
+                return Err(S::Error::custom(
+                    "internal error: the report kept only the lines listed apart",
+                ));
+            }
+            LineSource::Report => {
+                for chunk in self.report.lines.chunks(CHUNK) {
+                    write(chunk)?;
+                }
+            }
+            LineSource::Chunks(chunk) => {
+                for n in 0.. {
+                    match chunk(n) {
+                        Ok(Some(lines)) => write(&lines)?,
+                        Ok(None) => break,
+                        Err(e) => return Err(S::Error::custom(format!("internal error: {e}"))),
+                    }
+                }
+            }
+        }
+        seq.end()
     }
 }
 
+/// A line as the pretty printer writes it at its depth in the document: printed alone, then
+/// every line end followed by that depth's indent (JSON text has no line end inside a
+/// string).
+fn pretty_line(result: &LineResult) -> serde_json::Result<Box<RawValue>> {
+    let mut text = Vec::with_capacity(640);
+    serde_json::to_writer_pretty(&mut text, &line(result))?;
+    let indent = "  ".repeat(LINE_DEPTH);
+    let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
+    RawValue::from_string(text.replace('\n', &format!("\n{indent}")))
+}
+
 /// The result document of a report (without its Monte Carlo and analysis blocks).
-pub fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
+fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
     Document {
         schema: SCHEMA.into(),
         organisation: report.organisation.name.as_str().into(),
@@ -166,7 +232,10 @@ pub fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
                 }
             })
             .collect(),
-        lines: Lines(&report.lines),
+        lines: Lines {
+            report,
+            source: LineSource::Report,
+        },
         avoided: apart(&report.avoided, report),
         removals: apart(&report.removals, report),
         co2_biogenic_kgco2e: Num(report.co2_biogenic),
@@ -237,8 +306,19 @@ pub fn write_with(
     lang: Lang,
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
+    write_lines_from(analysed, lang, LineSource::Report, out)
+}
+
+/// [`write_with`], the lines taken from `source`.
+pub fn write_lines_from(
+    analysed: &crate::analysed::Analysed<'_>,
+    lang: Lang,
+    source: LineSource<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
     let (report, extras) = (analysed.report, analysed);
     let mut document = document(report, lang);
+    document.lines.source = source;
     document.monte_carlo = extras
         .monte_carlo
         .as_ref()
