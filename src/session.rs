@@ -33,9 +33,14 @@ impl Bases {
     pub fn load(extra: &[PathBuf]) -> Result<Bases, InputErrors> {
         // The embedded base is parsed while the files are read.
         let (embedded, read) = std::thread::scope(|scope| {
-            let embedded = scope.spawn(crate::embedded::base);
+            let embedded = std::thread::Builder::new().spawn_scoped(scope, crate::embedded::base);
             let read: Vec<_> = extra.iter().map(|path| files::read_base(path)).collect();
-            (embedded.join(), read)
+            // Without a thread to spare (a process limit), it is parsed after them.
+            let embedded = match embedded {
+                Ok(thread) => thread.join(),
+                Err(_) => Ok(crate::embedded::base()),
+            };
+            (embedded, read)
         });
         let embedded = embedded.map_err(|_| {
             InputError::new(

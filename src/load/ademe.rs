@@ -101,14 +101,20 @@ fn with_digest(
     read: impl FnOnce() -> Result<LoadedBase, InputError>,
 ) -> Result<LoadedBase, InputError> {
     std::thread::scope(|scope| {
-        let digest = scope.spawn(|| super::digest::sha256_hex(bytes));
+        // Without a thread to spare (a process limit), the digest follows the read.
+        let digest = std::thread::Builder::new()
+            .spawn_scoped(scope, || super::digest::sha256_hex(bytes))
+            .ok();
         let mut base = read()?;
-        let sha256 = digest.join().map_err(|_| {
-            InputError::new(
-                Position::file(file),
-                "internal error: the file digest failed",
-            )
-        })?;
+        let sha256 = match digest {
+            Some(digest) => digest.join().map_err(|_| {
+                InputError::new(
+                    Position::file(file),
+                    "internal error: the file digest failed",
+                )
+            })?,
+            None => super::digest::sha256_hex(bytes),
+        };
         if let Some(source) = &mut base.source {
             source.sha256 = sha256;
         }
@@ -768,10 +774,19 @@ impl RowReader<'_> {
             lines: u64::try_from(newlines(before)).unwrap_or(0),
         };
         let (head, tail) = std::thread::scope(|scope| {
-            let tail = scope.spawn(|| self.read(&mut reader(separator, rest), offset, usize::MAX));
+            let tail = std::thread::Builder::new().spawn_scoped(scope, || {
+                self.read(&mut reader(separator, rest), offset, usize::MAX)
+            });
+            // Without a thread to spare (a process limit), one pass.
+            let Ok(tail) = tail else {
+                return (None, None);
+            };
             let head = self.read_to(&mut first, Offset::default(), boundary);
-            (head, tail.join())
+            (Some(head), Some(tail.join()))
         });
+        let (Some(head), Some(tail)) = (head, tail) else {
+            return Ok(None);
+        };
         let (mut head, next) = head?;
         if next != Some(boundary) {
             return Ok(None);
