@@ -720,9 +720,8 @@ impl RowReader<'_> {
         until: usize,
     ) -> Result<(Read, Option<usize>), InputError> {
         let mut record = ByteRecord::new();
-        // A record takes at least one line: reserve once rather than grow big rows.
         let input = self.body.get(offset.byte..until.min(self.body.len()));
-        let mut rows = Vec::with_capacity(input.map_or(0, newlines) + 1);
+        let mut rows = Vec::with_capacity(input.map_or(1, reservation));
         let mut last = (0, self.width);
         while read(self.file, reader, &mut record)? {
             let (start, line) = record.position().map_or((0, 0), |p| {
@@ -985,6 +984,13 @@ impl RowReader<'_> {
             co2b: c.co2b.decimal(record)?,
         })
     }
+}
+
+/// Rows to reserve for reading `input`: one per line, as a record takes at least one, but no
+/// more than one per 256 bytes (an export row takes about 575): a hostile file of 256 MB of
+/// empty lines must not reserve room for 256 million rows. More rows grow the vector.
+fn reservation(input: &[u8]) -> usize {
+    (newlines(input) + 1).min(input.len() / 256 + 1)
 }
 
 /// The number of line feeds in `bytes`.
@@ -1352,6 +1358,15 @@ mod tests {
                 assert_eq!(format!("{two:?}"), one, "cut at byte {cut} of {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn rows_reserved_are_bounded_by_the_size() {
+        // One per line for real rows (575 bytes each in V23.6), one per 256 bytes at most.
+        let rows = "x;".repeat(287) + "\n";
+        assert_eq!(reservation(rows.repeat(100).as_bytes()), 101);
+        assert_eq!(reservation(&[b'\n'; 1 << 20]), 4097);
+        assert_eq!(reservation(b""), 1);
     }
 
     #[test]
