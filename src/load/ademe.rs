@@ -199,11 +199,15 @@ fn read_body(
             rows.read(&mut reader, Offset::default(), usize::MAX)?
         }
     };
-    if read.rows.is_empty() && read.more.is_empty() {
+    if read.rows.is_empty() && read.more.is_empty() && read.blank == 0 {
         return Err(InputError::new(
             Position::new(file, 1, 0),
             "no data rows: the file has only a header",
         ));
+    }
+    // Before the last row's check: a read stopped at the limit has not reached the last row.
+    if let Some(error) = too_many_defects(file, read.rows.iter().chain(&read.more)) {
+        return Err(error);
     }
     let (last_line, last_width) = read.last;
     if last_width < rows.width && !body.ends_with(b"\n") && !body.ends_with(b"\r") {
@@ -216,7 +220,7 @@ fn read_body(
         )
         .help("the file was cut short (interrupted download or copy?): download it again"));
     }
-    let count = read.rows.len() + read.more.len();
+    let count = read.rows.len() + read.more.len() + read.blank;
     let elements = read
         .rows
         .iter()
@@ -231,13 +235,34 @@ fn read_body(
         parts: HashMap::default(),
         skipped_source_data: 0,
         skipped_duplicates: 0,
-        skipped_blank: 0,
+        skipped_blank: read.blank,
         defects: Vec::new(),
     };
     for row in read.rows.into_iter().chain(read.more) {
         loader.row(row)?;
     }
     Ok(loader.finish(count, version))
+}
+
+/// Defective rows a file may have: past them it is refused rather than read as a base whose
+/// every warning is a skipped row (the official exports have none; a file of 200 MB of
+/// one-cell rows would hold a hundred million of them).
+const MAX_DEFECTS: usize = 10_000;
+
+/// The error of a file with more than [`MAX_DEFECTS`] defective rows, at the first row past
+/// them. Each half of a file keeps its first `MAX_DEFECTS + 1`, so that row is among `rows`.
+fn too_many_defects<'r>(
+    file: &Arc<str>,
+    rows: impl Iterator<Item = &'r Row>,
+) -> Option<InputError> {
+    let row = rows.filter(|row| row.is_defect()).nth(MAX_DEFECTS)?;
+    Some(
+        InputError::new(
+            Position::new(file, row.line, 0),
+            format!("more than {MAX_DEFECTS} defective rows: is this a Base Carbone export?"),
+        )
+        .help("check that the file is the export as downloaded (separator, columns, encoding)"),
+    )
 }
 
 /// True when the body holds only white space.
@@ -645,6 +670,8 @@ struct Read {
     rows: Vec<Row>,
     /// The second half's rows, after `rows`.
     more: Vec<Row>,
+    /// Blank records (counted, not kept).
+    blank: usize,
     /// The last record's line and width, to tell a truncated file from a defective last row.
     last: (u64, usize),
 }
@@ -675,6 +702,20 @@ enum RowKind {
         id: String,
         part: Result<Part, String>,
     },
+}
+
+impl Row {
+    /// True for a row skipped as defective (reported in the base's defects).
+    fn is_defect(&self) -> bool {
+        match &self.kind {
+            RowKind::Blank => false,
+            RowKind::Defect { .. } => true,
+            RowKind::Element { element, .. } => {
+                matches!(element, Element::Factor(Err(_)) | Element::Unknown(_))
+            }
+            RowKind::Part { part, .. } => part.is_err(),
+        }
+    }
 }
 
 /// What an `Elément` row holds.
@@ -721,9 +762,15 @@ impl RowReader<'_> {
     ) -> Result<(Read, Option<usize>), InputError> {
         let mut record = ByteRecord::new();
         let input = self.body.get(offset.byte..until.min(self.body.len()));
-        let mut rows = Vec::with_capacity(input.map_or(1, reservation));
-        let mut last = (0, self.width);
-        while read(self.file, reader, &mut record)? {
+        let mut read = Read {
+            rows: Vec::with_capacity(input.map_or(1, reservation)),
+            more: Vec::new(),
+            blank: 0,
+            last: (0, self.width),
+        };
+        let mut records = 0;
+        let mut defects = 0;
+        while self::read(self.file, reader, &mut record)? {
             let (start, line) = record.position().map_or((0, 0), |p| {
                 (usize::try_from(p.byte()).unwrap_or(0), p.line())
             });
@@ -731,30 +778,30 @@ impl RowReader<'_> {
             let end = offset.byte + usize::try_from(reader.position().byte()).unwrap_or(0);
             let (start, line) = skip_line_ends(self.body, start, end.max(start), line);
             if start >= until {
-                return Ok((
-                    Read {
-                        rows,
-                        more: Vec::new(),
-                        last,
-                    },
-                    Some(start),
-                ));
+                return Ok((read, Some(start)));
             }
             let line = match self.lines {
-                Some(lines) => lines.get(rows.len()).copied().unwrap_or(line),
+                Some(lines) => lines.get(records).copied().unwrap_or(line),
                 None => line + offset.lines,
             };
-            last = (line, record.len());
-            rows.push(self.row(&record, line, start..end));
+            records += 1;
+            read.last = (line, record.len());
+            let row = self.row(&record, line, start..end);
+            match row.kind {
+                // Counted, not kept: a file of blank lines takes no memory per line.
+                RowKind::Blank => read.blank += 1,
+                _ => {
+                    defects += usize::from(row.is_defect());
+                    read.rows.push(row);
+                    // Past the limit the file is refused (see `too_many_defects`): no need to
+                    // read, or hold, the rest.
+                    if defects > MAX_DEFECTS {
+                        return Ok((read, None));
+                    }
+                }
+            }
         }
-        Ok((
-            Read {
-                rows,
-                more: Vec::new(),
-                last,
-            },
-            None,
-        ))
+        Ok((read, None))
     }
 
     /// Reads the data in two halves at once, the second from `boundary`. `None` when the
@@ -793,10 +840,11 @@ impl RowReader<'_> {
         let tail = tail.map_err(|_| {
             InputError::new(Position::file(self.file), "internal error: a reader failed")
         })??;
-        if tail.rows.is_empty() {
+        if tail.rows.is_empty() && tail.blank == 0 {
             return Ok(None);
         }
         head.more = tail.rows;
+        head.blank += tail.blank;
         head.last = tail.last;
         Ok(Some(head))
     }
@@ -1358,6 +1406,36 @@ mod tests {
                 assert_eq!(format!("{two:?}"), one, "cut at byte {cut} of {text:?}");
             }
         }
+    }
+
+    #[test]
+    fn too_many_defective_rows_refuse_the_file_at_the_first_past_the_limit() {
+        // One-cell rows (defects) and blank lines, read in one pass and in halves cut anywhere.
+        let body = format!("{ELEC}{}", "x\n \n".repeat(MAX_DEFECTS + 5));
+        let text = format!("{HEADER}\n{body}");
+        let file = Arc::from("b.csv");
+        let bytes = text.as_bytes();
+        for cut in [
+            None,
+            Some(bytes.len()),
+            Some(bytes.len() / 3),
+            Some(bytes.len() / 2 + 1),
+        ] {
+            let error = read_body(&file, bytes, Encoding::Utf8, None, None, cut).unwrap_err();
+            assert_eq!(
+                error.message,
+                "more than 10000 defective rows: is this a Base Carbone export?"
+            );
+            // The header, the factor, then a defect every other line: the 10,001st.
+            assert_eq!(error.position.line, 3 + 2 * 10_000, "{cut:?}");
+        }
+        // At the limit the file reads, its defects reported and its blank rows counted.
+        let body = format!("{ELEC}{}", "x\n \n".repeat(MAX_DEFECTS));
+        let base = load_str("b.csv", &body).unwrap();
+        assert_eq!(base.defects.len(), MAX_DEFECTS);
+        assert_eq!(base.factors.len(), 1);
+        assert_eq!(base.skipped, [(SKIPPED_BLANK.to_string(), MAX_DEFECTS)]);
+        assert_eq!(base.source.unwrap().rows, 1 + 2 * MAX_DEFECTS);
     }
 
     #[test]
