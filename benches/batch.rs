@@ -10,6 +10,10 @@
     clippy::indexing_slicing
 )]
 
+/// The allocator of the `bilan` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;

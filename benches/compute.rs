@@ -8,6 +8,10 @@
     clippy::indexing_slicing
 )]
 
+/// The allocator of the `bilan` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 mod common;

@@ -3,6 +3,10 @@
 //! cheap: each finds its source line in constant time, and only printed errors get the costly
 //! "closest" hint. Run: `cargo bench --bench errors [-- N]` (default 20,000; try 100000).
 
+/// The allocator of the `bilan` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::time::Instant;
 
 fn main() {

@@ -9,6 +9,10 @@
     clippy::indexing_slicing
 )]
 
+/// The allocator of the `bilan` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use clap::Parser;
 use std::fmt::Write as _;
 use std::time::Instant;

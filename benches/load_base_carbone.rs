@@ -1,6 +1,10 @@
 //! Loads the full ADEME Base Carbone V23.6 export N times and prints min and median wall time.
 //! Run: `cargo bench --bench load_base_carbone [-- N]` (default N = 20).
 
+/// The allocator of the `bilan` binary, so that the figures are the binary's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
