@@ -265,15 +265,15 @@ pub struct Amortization {
 /// The factor a line uses (an empty id by default, which no base holds).
 #[derive(Clone, Debug, PartialEq)]
 pub enum FactorRef {
-    /// An id in the factor bases.
-    Id(String),
+    /// An id in the factor bases (shared by the lines naming it).
+    Id(Arc<str>),
     /// A factor written in the inventory.
     Inline(Box<Factor>),
 }
 
 impl Default for FactorRef {
     fn default() -> Self {
-        FactorRef::Id(String::new())
+        FactorRef::Id(Arc::from(""))
     }
 }
 

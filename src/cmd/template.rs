@@ -61,7 +61,7 @@ pub(crate) fn run(out: &Path, inventory: Option<&Path>, lang: Lang) -> Result<u8
         let base = bases.for_inventory(&inv, path)?.into_owned();
         for line in &inv.lines {
             if let FactorRef::Id(id) = &line.factor {
-                ids.push(id.clone());
+                ids.push(id.to_string());
             }
         }
         loaded = Some((inv, base));

@@ -410,6 +410,8 @@ struct Checker {
     line_offset: u64,
     /// Reading a group's own keys (`entities:` instead of `lines:`).
     group: bool,
+    /// The factor ids named so far, each kept once: a million lines name a few hundred factors.
+    factor_ids: LineIds,
 }
 
 impl Checker {
@@ -423,7 +425,18 @@ impl Checker {
             sheet: None,
             line_offset: 0,
             group: false,
+            factor_ids: LineIds::default(),
         }
+    }
+
+    /// The factor id `id`, shared with the lines that named it before.
+    fn factor_id(&mut self, id: String) -> Arc<str> {
+        if let Some(shared) = self.factor_ids.get(id.as_str()) {
+            return Arc::clone(shared);
+        }
+        let shared: Arc<str> = Arc::from(id);
+        self.factor_ids.insert(Arc::clone(&shared));
+        shared
     }
 
     fn at<T>(&self, value: &Spanned<T>) -> Position {
@@ -1092,7 +1105,7 @@ impl Checker {
                 );
                 return None;
             }
-            RawFactorRef::Id(id) => FactorRef::Id(id),
+            RawFactorRef::Id(id) => FactorRef::Id(self.factor_id(id)),
             RawFactorRef::Inline(inline) => {
                 FactorRef::Inline(Box::new(self.inline_factor(&id, *inline, &factor_at)?))
             }
@@ -1102,7 +1115,7 @@ impl Checker {
             Some(market) => {
                 let market_at = self.at(&market);
                 let reference = match market.value {
-                    RawFactorRef::Id(id) => Some(FactorRef::Id(id)),
+                    RawFactorRef::Id(id) => Some(FactorRef::Id(self.factor_id(id))),
                     RawFactorRef::Inline(inline) => self
                         .inline_factor(&format!("{id}:market"), *inline, &market_at)
                         .map(|f| FactorRef::Inline(Box::new(f))),

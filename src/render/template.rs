@@ -247,7 +247,7 @@ mod tests {
                         .flatten()
                     {
                         if let FactorRef::Id(id) = f {
-                            used.insert(id.clone());
+                            used.insert(id.to_string());
                         }
                     }
                 }
