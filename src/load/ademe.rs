@@ -241,7 +241,13 @@ fn read_body(
     for row in read.rows.into_iter().chain(read.more) {
         loader.row(row)?;
     }
-    Ok(loader.finish(count, version))
+    let base = loader.finish(count, version);
+    // Defective rows speak for themselves (a warning each, an error where a line uses one);
+    // a file of blank rows or source data would load as an empty base without a word.
+    if base.factors.is_empty() && base.defects.is_empty() {
+        return Err(no_factor(file, count, &base));
+    }
+    Ok(base)
 }
 
 /// Defective rows a file may have: past them it is refused rather than read as a base whose
@@ -263,6 +269,23 @@ fn too_many_defects<'r>(
         )
         .help("check that the file is the export as downloaded (separator, columns, encoding)"),
     )
+}
+
+/// The error of a file whose rows give no factor and none defective, saying what they were.
+fn no_factor(file: &Arc<str>, rows: usize, base: &LoadedBase) -> InputError {
+    let kinds: Vec<String> = base
+        .skipped
+        .iter()
+        .map(|(reason, n)| format!("{n}: {reason}"))
+        .collect();
+    InputError::new(
+        Position::new(file, 1, 0),
+        format!(
+            "no emission factor in the file: of its {rows} rows, {}",
+            kinds.join("; ")
+        ),
+    )
+    .help("a factor is an `Elément` row of type \"Facteur d'émission\": is this the Base Carbone export?")
 }
 
 /// True when the body holds only white space.
@@ -1436,6 +1459,23 @@ mod tests {
         assert_eq!(base.factors.len(), 1);
         assert_eq!(base.skipped, [(SKIPPED_BLANK.to_string(), MAX_DEFECTS)]);
         assert_eq!(base.source.unwrap().rows, 1 + 2 * MAX_DEFECTS);
+    }
+
+    #[test]
+    fn a_file_without_factors_is_an_error_saying_what_its_rows_were() {
+        let source_data = ELEC.replace("Facteur d'émission", "Données source");
+        let error = load_str("b.csv", &format!("{source_data} ; \n;;\n")).unwrap_err();
+        assert_eq!(
+            error.message,
+            format!(
+                "no emission factor in the file: of its 3 rows, 1: {SKIPPED_SOURCE_DATA}; 2: {SKIPPED_BLANK}"
+            )
+        );
+        assert_eq!(error.position.line, 1);
+        // A defective factor row is not that: it is reported, and lines using it fail.
+        let defective = ELEC.replace("0,052", "x");
+        let base = load_str("b.csv", &defective).unwrap();
+        assert_eq!((base.factors.len(), base.defects.len()), (0, 1));
     }
 
     #[test]
