@@ -48,13 +48,17 @@ impl Bases {
                 "internal error: the embedded base could not be read",
             )
         })??;
-        let (loaded, errors): (Vec<_>, Vec<_>) = read.into_iter().partition(Result::is_ok);
-        if !errors.is_empty() {
-            return Err(InputErrors(
-                errors.into_iter().filter_map(Result::err).collect(),
-            ));
+        let mut loaded = Vec::new();
+        let mut errors = Vec::new();
+        for base in read {
+            match base {
+                Ok(base) => loaded.push(base),
+                Err(e) => errors.push(e),
+            }
         }
-        let loaded = loaded.into_iter().filter_map(Result::ok);
+        if !errors.is_empty() {
+            return Err(InputErrors(errors));
+        }
         let mut shared = embedded;
         let mut defects = Vec::new();
         for base in loaded {

@@ -639,10 +639,19 @@ pub const NETWORK_UPSTREAM: &str = "Amont";
 /// ACV = 0,201 kgCO2/kWh`). That value becomes a `Combustion` part (2.7) and the rest of the
 /// total an `Amont` part (3.8), as the energy split does for electricity. Nothing is made up:
 /// no parts unless the comment states exactly one value, in the factor's own unit, between 0
-/// and the total.
-fn heat_network_parts(category: &str, unit: &str, total: Decimal, comment: &str) -> Vec<Part> {
+/// and the total. The comment is read (decoded) only for a network.
+fn heat_network_parts<'c>(
+    category: &str,
+    unit: &str,
+    total: Decimal,
+    comment: impl FnOnce() -> Cow<'c, str>,
+) -> Vec<Part> {
     const PREFIX: &str = "Valeur DPE de combustion sans ACV = ";
-    if !is_heat_network(category) || comment.matches(PREFIX).count() != 1 {
+    if !category.trim().starts_with("Réseaux de chaleur") {
+        return Vec::new();
+    }
+    let comment = comment();
+    if comment.matches(PREFIX).count() != 1 {
         return Vec::new();
     }
     let Some(rest) = comment.split_once(PREFIX).map(|(_, rest)| rest) else {
@@ -1002,11 +1011,7 @@ impl RowReader<'_> {
             }
         }
         let category = c.category.text(record);
-        let parts = if is_heat_network(&category) {
-            heat_network_parts(&category, &unit, kgco2e, &c.comment.text(record))
-        } else {
-            Vec::new()
-        };
+        let parts = heat_network_parts(&category, &unit, kgco2e, || c.comment.text(record));
         Ok(Factor {
             id: id.to_string(),
             name,
@@ -1077,11 +1082,6 @@ fn raw_text<'b>(body: &'b [u8], range: &Range<usize>) -> &'b [u8] {
         .rposition(|b| !matches!(b, b'\r' | b'\n'))
         .map_or(0, |i| i + 1);
     raw.get(..end).unwrap_or_default()
-}
-
-/// True for the category of heat and cooling networks.
-fn is_heat_network(category: &str) -> bool {
-    category.trim().starts_with("Réseaux de chaleur")
 }
 
 /// An `Elément` row already read: where, and its raw text to compare duplicates.
