@@ -56,50 +56,123 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
 /// emissions, removals), which its blocks index. Figures, warnings and errors are
 /// [`compute`]'s: the same sums in the same chunks, in the same order.
 pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
-    /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, and the
-    /// diagnostics of its lines in order.
-    type Chunk = (Option<Totals>, Vec<LineResult>, Vec<Diagnostics>);
-    let chunks: Vec<Chunk> = inventory
-        .lines
-        .par_chunks(CHUNK)
-        .enumerate()
-        .map_init(
-            || Engine::new(inventory, base),
-            |engine, (c, lines)| {
-                let mut totals = Some(Totals::default());
-                let mut apart = Vec::new();
-                let mut diagnostics = Vec::new();
-                for (i, line) in lines.iter().enumerate() {
-                    let result = engine.line(line);
-                    diagnostics.push(engine.take_diagnostics());
-                    // A line in error makes the whole computation fail: its sums are not used.
-                    let Some(result) = result else { continue };
-                    totals = totals.and_then(|mut t| t.add(c * CHUNK + i, &result).map(|()| t));
-                    if result.destination != Destination::Emissions {
-                        apart.push(result);
-                    }
-                }
-                (totals, apart, diagnostics)
-            },
-        )
-        .collect();
-    let mut engine = Engine::new(inventory, base);
-    let mut totals = Some(Totals::default());
-    let mut apart = Vec::new();
-    for (sums, lines, diagnostics) in chunks {
-        engine.gather(diagnostics.into_iter().flatten());
-        totals = totals
-            .zip(sums)
-            .and_then(|(mut t, s)| t.merge(s).map(|()| t));
-        apart.extend(lines);
+    let mut sums = LineSums::new(inventory, base);
+    sums.sum(&inventory.lines);
+    sums.finish()
+}
+
+/// [`compute_totals`] of lines given a batch at a time, in order (the inventory's own `lines`
+/// are not read): lines read from a file piece by piece are computed and dropped, and a
+/// million of them are never held at once. The sums are [`compute_totals`]'s, chunk for chunk,
+/// whatever the sizes of the batches.
+pub struct LineSums<'a> {
+    engine: Engine<'a>,
+    inventory: &'a Inventory,
+    base: &'a FactorBase,
+    /// The sums so far (`None` after an overflow).
+    totals: Option<Totals>,
+    /// The lines listed apart so far.
+    apart: Vec<LineResult>,
+    /// Lines summed so far (a multiple of the chunk's size until the last).
+    summed: usize,
+    /// Lines of the last batches short of a whole chunk, summed with the next batch.
+    pending: Vec<Line>,
+}
+
+impl<'a> LineSums<'a> {
+    /// No line summed yet.
+    pub fn new(inventory: &'a Inventory, base: &'a FactorBase) -> Self {
+        LineSums {
+            engine: Engine::new(inventory, base),
+            inventory,
+            base,
+            totals: Some(Totals::default()),
+            apart: Vec::new(),
+            summed: 0,
+            pending: Vec::new(),
+        }
     }
-    let report = totals.and_then(|mut totals| {
-        totals.index_apart();
-        let mut report = engine.report(totals, apart)?;
-        report.lines_kept = LinesKept::Apart;
-        Some(report)
-    });
-    engine.finish(report)
+
+    /// Sums the next lines: the whole chunks among them (with the lines of earlier batches
+    /// short of one); the rest waits for the next batch or the end.
+    pub fn add(&mut self, mut lines: &[Line]) {
+        if !self.pending.is_empty() {
+            let wanted = (CHUNK - self.pending.len()).min(lines.len());
+            let (completing, rest) = lines.split_at(wanted);
+            self.pending.extend_from_slice(completing);
+            lines = rest;
+            if self.pending.len() < CHUNK {
+                return;
+            }
+            let chunk = std::mem::take(&mut self.pending);
+            self.sum(&chunk);
+        }
+        let (chunks, rest) = lines.split_at(lines.len() / CHUNK * CHUNK);
+        self.sum(chunks);
+        self.pending.extend_from_slice(rest);
+    }
+
+    /// Sums `lines`, which start a chunk.
+    fn sum(&mut self, lines: &[Line]) {
+        /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, and the
+        /// diagnostics of its lines in order.
+        type Chunk = (Option<Totals>, Vec<LineResult>, Vec<Diagnostics>);
+        let (inventory, base, first) = (self.inventory, self.base, self.summed);
+        let chunks: Vec<Chunk> = lines
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map_init(
+                || Engine::new(inventory, base),
+                |engine, (c, lines)| {
+                    let mut totals = Some(Totals::default());
+                    let mut apart = Vec::new();
+                    let mut diagnostics = Vec::new();
+                    for (i, line) in lines.iter().enumerate() {
+                        let result = engine.line(line);
+                        diagnostics.push(engine.take_diagnostics());
+                        // A line in error makes the whole computation fail: its sums are not
+                        // used.
+                        let Some(result) = result else { continue };
+                        let index = first + c * CHUNK + i;
+                        totals = totals.and_then(|mut t| t.add(index, &result).map(|()| t));
+                        if result.destination != Destination::Emissions {
+                            apart.push(result);
+                        }
+                    }
+                    (totals, apart, diagnostics)
+                },
+            )
+            .collect();
+        for (sums, lines, diagnostics) in chunks {
+            self.engine.gather(diagnostics.into_iter().flatten());
+            self.totals = self
+                .totals
+                .take()
+                .zip(sums)
+                .and_then(|(mut t, s)| t.merge(s).map(|()| t));
+            self.apart.extend(lines);
+        }
+        self.summed += lines.len();
+    }
+
+    /// The report of every line added, or every error found.
+    pub fn finish(mut self) -> Result<Report, InputErrors> {
+        let pending = std::mem::take(&mut self.pending);
+        self.sum(&pending);
+        let LineSums {
+            mut engine,
+            totals,
+            apart,
+            ..
+        } = self;
+        let report = totals.and_then(|mut totals| {
+            totals.index_apart();
+            let mut report = engine.report(totals, apart)?;
+            report.lines_kept = LinesKept::Apart;
+            Some(report)
+        });
+        engine.finish(report)
+    }
 }
 
 /// The results of `lines` (lines of `inventory` that [`compute_totals`] computed without

@@ -129,6 +129,16 @@ pub fn compute_one(path: &Path, bases: &Bases) -> Result<crate::report::Report, 
     compute_with_inventory(path, bases).map(|(_, report)| report)
 }
 
+/// [`compute_one`] for what needs the totals alone (posts, scopes, warnings): the report
+/// keeps only the lines listed apart, and the lines are read a batch at a time when their
+/// files allow ([`compute_totals_with_inventory`]).
+pub fn compute_totals_one(
+    path: &Path,
+    bases: &Bases,
+) -> Result<crate::report::Report, InputErrors> {
+    compute_totals_with_inventory(path, bases, AfterTotals::Nothing).map(|c| c.report)
+}
+
 /// Like [`compute_one`], keeping the inventory (for its actions).
 pub fn compute_with_inventory(
     path: &Path,
@@ -138,50 +148,151 @@ pub fn compute_with_inventory(
         .map(|computed| (computed.inventory, computed.report))
 }
 
+/// [`compute_with_inventory`], keeping the factors it was computed with.
+pub fn compute_every_line<'b>(path: &Path, bases: &'b Bases) -> Result<Computed<'b>, InputErrors> {
+    compute_inventory_with(path, bases, crate::compute::compute)
+}
+
 /// An inventory computed: the inventory, the factors it was computed with (`None` for a
 /// group, whose entities each have theirs) and its report.
 pub struct Computed<'b> {
-    /// The inventory read.
+    /// The inventory read (without its lines when they were read a batch at a time).
     pub inventory: crate::inventory::Inventory,
     /// Its factors.
     pub base: Option<Cow<'b, FactorBase>>,
     /// Its report.
     pub report: crate::report::Report,
+    /// Its files, when its lines were read a batch at a time and none is kept: read again by
+    /// [`Computed::each_line_batch`].
+    parts: Option<files::InventoryParts>,
 }
+
+impl Computed<'_> {
+    /// Gives the inventory's lines to `each`, in order, a batch at a time (the lines kept, or
+    /// read again from its files), until `each` returns false; false when a batch could not
+    /// be given.
+    pub fn each_line_batch(&self, each: &mut dyn FnMut(&[crate::inventory::Line]) -> bool) -> bool {
+        match &self.parts {
+            Some(parts) => parts.each_batch(each),
+            None => self
+                .inventory
+                .lines
+                .chunks(crate::render::json::CHUNK)
+                .all(each),
+        }
+    }
+}
+
+/// What a command does with an inventory's lines after their totals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AfterTotals {
+    /// Nothing: they are read a batch at a time and dropped.
+    Nothing,
+    /// Reads them again ([`Computed::each_line_batch`]): kept instead while the inventory is
+    /// under [`KEEP_LINES_BELOW`] bytes, where holding them costs less than reading them twice.
+    ReadLinesAgain,
+}
+
+/// The size of an inventory (its files, in bytes) under which lines that will be read again
+/// are kept: their few hundred bytes each stay well under a hundred megabytes, and reading
+/// YAML twice would double the time.
+pub const KEEP_LINES_BELOW: usize = 16 << 20;
 
 /// [`compute_with_inventory`] for outputs that show no line, or write each line's result as
 /// they go: the report keeps only the lines listed apart
-/// ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all.
+/// ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all. The lines are
+/// read a batch at a time, computed and dropped, when their files allow
+/// ([`files::InventoryParts::each_batch`]): a million lines are never held at once.
 pub fn compute_totals_with_inventory<'b>(
     path: &Path,
     bases: &'b Bases,
+    after: AfterTotals,
 ) -> Result<Computed<'b>, InputErrors> {
-    compute_inventory_with(path, bases, crate::compute::compute_totals)
+    let parts = match files::read_inventory_parts(path, bases.within.as_deref()) {
+        Ok(parts) => parts,
+        Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
+        Err(errors) => return Err(errors),
+    };
+    let keep = after == AfterTotals::ReadLinesAgain && parts.bytes() < KEEP_LINES_BELOW;
+    if parts.has_unread() || keep {
+        let (inventory, sources) = parts.whole()?;
+        return computed(
+            path,
+            bases,
+            inventory,
+            &sources,
+            crate::compute::compute_totals,
+        );
+    }
+    let base = match bases.for_inventory(&parts.inventory, path) {
+        Ok(base) => base,
+        // The errors of the lines come first, as when the lines are read before the factors.
+        Err(errors) => {
+            parts.whole()?;
+            return Err(errors);
+        }
+    };
+    let mut sums = crate::compute::LineSums::new(&parts.inventory, &base);
+    if parts.each_batch(&mut |lines| {
+        sums.add(lines);
+        true
+    }) {
+        let report = sums.finish();
+        let inventory = parts.inventory.clone();
+        return done(bases, inventory, base, report, Ok(parts));
+    }
+    drop(sums);
+    let (inventory, sources) = parts.whole()?;
+    let report = crate::compute::compute_totals(&inventory, &base);
+    done(bases, inventory, base, report, Err(&sources))
 }
 
 fn compute_inventory_with<'b>(
     path: &Path,
     bases: &'b Bases,
-    compute: fn(
-        &crate::inventory::Inventory,
-        &FactorBase,
-    ) -> Result<crate::report::Report, InputErrors>,
+    compute: Compute,
 ) -> Result<Computed<'b>, InputErrors> {
     let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
         Ok(read) => read,
         // A group is told by its `entities:`: read it only then (one inventory is read once).
-        Err(errors) if is_group_error(&errors) => {
-            let (inventory, report) = group::compute(path, bases)?;
-            return Ok(Computed {
-                inventory,
-                base: None,
-                report,
-            });
-        }
+        Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
         Err(errors) => return Err(errors),
     };
+    computed(path, bases, inventory, &sources, compute)
+}
+
+/// The engine's function computing a report.
+type Compute =
+    fn(&crate::inventory::Inventory, &FactorBase) -> Result<crate::report::Report, InputErrors>;
+
+/// `inventory` (read from `sources`) computed by `compute`.
+fn computed<'b>(
+    path: &Path,
+    bases: &'b Bases,
+    inventory: crate::inventory::Inventory,
+    sources: &files::Sources,
+    compute: Compute,
+) -> Result<Computed<'b>, InputErrors> {
     let base = bases.for_inventory(&inventory, path)?;
-    let mut report = compute(&inventory, &base).map_err(|errors| {
+    let report = compute(&inventory, &base);
+    done(bases, inventory, base, report, Err(sources))
+}
+
+/// An inventory computed, its errors pointing at the lines of their files (`files`: the
+/// inventory's parts, kept when its lines were read a batch at a time, or the texts read),
+/// its warnings without those `--allow` drops.
+fn done<'b>(
+    bases: &Bases,
+    inventory: crate::inventory::Inventory,
+    base: Cow<'b, FactorBase>,
+    report: Result<crate::report::Report, InputErrors>,
+    files: Result<files::InventoryParts, &files::Sources>,
+) -> Result<Computed<'b>, InputErrors> {
+    let sources = match &files {
+        Ok(parts) => parts.sources(),
+        Err(sources) => sources,
+    };
+    let mut report = report.map_err(|errors| {
         InputErrors(errors.0.into_iter().map(|e| sources.annotate(e)).collect())
     })?;
     report.warnings.retain(|w| !bases.allow.contains(&w.code));
@@ -189,6 +300,18 @@ fn compute_inventory_with<'b>(
         inventory,
         base: Some(base),
         report,
+        parts: files.ok(),
+    })
+}
+
+/// The group at `path` computed.
+fn group_computed<'b>(path: &Path, bases: &'b Bases) -> Result<Computed<'b>, InputErrors> {
+    let (inventory, report) = group::compute(path, bases)?;
+    Ok(Computed {
+        inventory,
+        base: None,
+        report,
+        parts: None,
     })
 }
 

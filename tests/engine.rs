@@ -405,13 +405,40 @@ fn totals_without_lines_are_those_with_lines() {
             bilan::render::markdown::render(&full, lang)
         );
     }
-    // The JSON document, each line's result made again a chunk at a time, is the full one;
+    // Lines given a batch at a time, in batches of any size, sum as the whole: the same
+    // chunks of 4,096 lines in the same order (the uncertainties, sums of floats, would
+    // differ in their last bits otherwise), the same warnings in the same order.
+    let base_ = base();
+    let sizes: [&[usize]; 3] = [&[1, 4095, 4097, 7], &[5000, 3, 1, 4096], &[10_000]];
+    for sizes in sizes {
+        let mut sums = bilan::compute::LineSums::new(&inventory, &base_);
+        let mut rest = inventory.lines.as_slice();
+        for size in sizes.iter().chain(std::iter::repeat(&1000)) {
+            if rest.is_empty() {
+                break;
+            }
+            let (batch, after) = rest.split_at((*size).min(rest.len()));
+            sums.add(batch);
+            rest = after;
+        }
+        let batched = sums.finish().unwrap();
+        assert_eq!(batched.posts, totals.posts, "{sizes:?}");
+        assert_eq!(batched.scopes, totals.scopes, "{sizes:?}");
+        assert_eq!(batched.total, totals.total, "{sizes:?}");
+        assert_eq!(batched.avoided, totals.avoided, "{sizes:?}");
+        assert_eq!(batched.lines, totals.lines, "{sizes:?}");
+        assert_eq!(batched.warnings, totals.warnings, "{sizes:?}");
+    }
+    // The JSON document, each line's result made again a batch at a time, is the full one;
     // a report of the totals alone never writes its few lines as if they were all.
-    let chunk = |n: usize| {
-        let Some(lines) = inventory.lines.chunks(bilan::render::json::CHUNK).nth(n) else {
-            return Ok(None);
-        };
-        Ok(bilan::compute::line_results(&inventory, &base(), lines))
+    let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
+        for lines in inventory.lines.chunks(3000) {
+            let results = bilan::compute::line_results(&inventory, &base_, lines).ok_or("no")?;
+            if !write(&results) {
+                return Err("stopped");
+            }
+        }
+        Ok(())
     };
     let json = |report: &Report, source| {
         let mut out = Vec::new();
@@ -419,7 +446,7 @@ fn totals_without_lines_are_those_with_lines() {
         bilan::render::json::write_lines_from(&analysed, bilan::post::Lang::Fr, source, &mut out)
             .map(|()| String::from_utf8(out).unwrap())
     };
-    let streamed = json(&totals, bilan::render::json::LineSource::Chunks(&chunk)).unwrap();
+    let streamed = json(&totals, bilan::render::json::LineSource::Batches(&batches)).unwrap();
     assert!(streamed == bilan::render::json::render(&full, bilan::post::Lang::Fr));
     assert_eq!(streamed.matches("\"factor_name\"").count(), 10_000);
     assert!(json(&totals, bilan::render::json::LineSource::Report).is_err());
@@ -432,4 +459,46 @@ fn totals_without_lines_are_those_with_lines() {
         .to_string();
     assert!(a.contains("litre"), "{a}");
     assert_eq!(a, b);
+}
+
+#[test]
+fn lines_summed_a_batch_at_a_time_round_as_the_whole() {
+    // Emissions of 28 significant digits: their sums round, so adding them in other chunks
+    // (or another order) would move the last digits.
+    let mut text = String::from(
+        "bilan: 1\norganisation: { name: Big }\nperiod: { year: 2021 }\ndefaults: { uncertainty: 10% }\nlines:\n",
+    );
+    for i in 0..9_000u32 {
+        let q = format!("{}{}.123456789012345678901", i % 7 + 1, i % 1000);
+        text.push_str(&format!(
+            "  - {{ label: E{i}, factor: \"42513\", quantity: {q}, unit: kWh }}\n"
+        ));
+    }
+    let inventory = inventory::parse("big.yaml", &text).unwrap();
+    let base = base();
+    let whole = bilan::compute::compute_totals(&inventory, &base).unwrap();
+    let one_by_one = inventory
+        .lines
+        .iter()
+        .map(|line| {
+            bilan::compute::line_results(&inventory, &base, std::slice::from_ref(line)).unwrap()
+        })
+        .fold(Decimal::ZERO, |sum, r| sum + r[0].figure.kgco2e);
+    // The test can tell: summed line after line, the total is another figure.
+    assert_ne!(one_by_one, whole.total.kgco2e);
+    for sizes in [&[1usize, 4095, 4097][..], &[4097, 1, 3], &[100], &[9_000]] {
+        let mut sums = bilan::compute::LineSums::new(&inventory, &base);
+        let mut rest = inventory.lines.as_slice();
+        for size in sizes.iter().cycle() {
+            if rest.is_empty() {
+                break;
+            }
+            let (batch, after) = rest.split_at((*size).min(rest.len()));
+            sums.add(batch);
+            rest = after;
+        }
+        let batched = sums.finish().unwrap();
+        assert_eq!(batched.total, whole.total, "{sizes:?}");
+        assert_eq!(batched.posts, whole.posts, "{sizes:?}");
+    }
 }

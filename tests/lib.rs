@@ -16,6 +16,7 @@ mod common;
 mod ademe;
 mod adversarial;
 mod batch;
+mod batches;
 mod bcplus;
 mod breakdown;
 mod cli;

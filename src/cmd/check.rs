@@ -1,7 +1,7 @@
 //! `bilan check`: silent and exit 0 when fine; errors and warnings on stderr, exit 1 on errors
 //! (and on warnings with `--strict`).
 
-use super::{compute_one, print_warnings};
+use super::{compute_totals_one, print_warnings};
 use crate::cli::FactorFiles;
 use crate::error::Position;
 use crate::load::files;
@@ -40,7 +40,7 @@ pub(crate) fn run(inventories: &[PathBuf], factors: &[PathBuf], strict: bool) ->
     warned |= !defects.is_empty();
     print_warnings(&defects);
     for path in inventories {
-        match compute_one(path, &bases) {
+        match compute_totals_one(path, &bases) {
             Ok(report) => {
                 let mut warnings = report.warnings.clone();
                 if strict {

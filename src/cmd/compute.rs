@@ -1,7 +1,9 @@
 //! `bilan compute`: one inventory or group → table, CSV, JSON, Markdown, a workbook, Inline
 //! XBRL or the BEGES sheet; several → a trend.
 
-use super::{compute_one, compute_totals_with_inventory, compute_with_inventory, print_warnings};
+use super::{
+    compute_every_line, compute_totals_one, compute_totals_with_inventory, print_warnings,
+};
 use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
@@ -12,8 +14,8 @@ use crate::post::Lang;
 use crate::render;
 use crate::render::json::LineSource;
 use crate::render::sheet::{Dialect, in_dialect};
-use crate::report::{LinesKept, Report};
-use crate::session::Bases;
+use crate::report::{LineResult, LinesKept, Report};
+use crate::session::{AfterTotals, Bases};
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -172,15 +174,18 @@ pub(crate) fn run(
         && framework.is_none()
         && !options.uncertainty.monte_carlo
         && !options.uncertainty.uncertainty_report;
-    let (read, base, report) = if totals_only {
-        let computed = compute_totals_with_inventory(inventory, &bases)?;
-        (computed.inventory, computed.base, computed.report)
+    let computed = if totals_only {
+        let after = if options.format == Format::Json {
+            AfterTotals::ReadLinesAgain
+        } else {
+            AfterTotals::Nothing
+        };
+        compute_totals_with_inventory(inventory, &bases, after)?
     } else {
-        let (read, report) = compute_with_inventory(inventory, &bases)?;
-        (read, None, report)
+        compute_every_line(inventory, &bases)?
     };
-    let read = std::mem::ManuallyDrop::new(read);
-    let report = std::mem::ManuallyDrop::new(report);
+    let computed = std::mem::ManuallyDrop::new(computed);
+    let report = &computed.report;
     // The inventory's own `factors:` files are inputs too (known once it is read).
     let used: Vec<PathBuf> = report
         .bases
@@ -195,21 +200,21 @@ pub(crate) fn run(
     print_warnings(&report.warnings);
     if options.format == Format::Ixbrl {
         // The GHG Protocol figures of ESRS E1-6, whatever --view (bilan or esrs-e1).
-        let b3 = crate::vsme::b3(&report);
-        let text = render::ixbrl::document(&report, &b3, options.lang)
+        let b3 = crate::vsme::b3(report);
+        let text = render::ixbrl::document(report, &b3, options.lang)
             .map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?;
         output::write(&sink, &text)?;
         return Ok(0);
     }
     if options.format == Format::Xlsx {
         let bytes = match by {
-            Some(by) => render::xlsx::table("breakdown", &by_key(&report, by, &options), &[])?,
+            Some(by) => render::xlsx::table("breakdown", &by_key(report, by, &options), &[])?,
             None => {
                 // The workbook always carries the uncertainty analysis.
                 let mut args = options.uncertainty;
                 args.uncertainty_report = true;
-                let analysed = super::uncertainty::analysed(&report, &args)?;
-                let view = framework.map(|f| crate::view::view(&report, f));
+                let analysed = super::uncertainty::analysed(report, &args)?;
+                let view = framework.map(|f| crate::view::view(report, f));
                 render::xlsx::result(&analysed, view.as_ref(), options.lang)?
             }
         };
@@ -217,26 +222,34 @@ pub(crate) fn run(
         return Ok(0);
     }
     let text = match (by, framework) {
-        (Some(by), _) => by_key(&report, by, &options),
-        (None, Some(framework)) => in_view(&report, framework, &options),
+        (Some(by), _) => by_key(report, by, &options),
+        (None, Some(framework)) => in_view(report, framework, &options),
         (None, None) => {
-            let analysed = super::uncertainty::analysed(&report, &options.uncertainty)?;
+            let analysed = super::uncertainty::analysed(report, &options.uncertainty)?;
             if options.format == Format::Json {
                 // Streamed: a million-line result is never held whole as text, nor its lines'
                 // results when the report kept none (made again a chunk at a time).
                 let lang = options.lang;
-                let chunk = |n: usize| {
-                    let Some(lines) = read.lines.chunks(render::json::CHUNK).nth(n) else {
-                        return Ok(None);
-                    };
-                    base.as_deref()
-                        .and_then(|base| crate::compute::line_results(&read, base, lines))
-                        .map(Some)
+                let batches = |write: &mut dyn FnMut(&[LineResult]) -> bool| {
+                    let base = computed.base.as_deref().ok_or("no factor base")?;
+                    let mut made = true;
+                    computed.each_line_batch(&mut |lines| match crate::compute::line_results(
+                        &computed.inventory,
+                        base,
+                        lines,
+                    ) {
+                        Some(results) => write(&results),
+                        None => {
+                            made = false;
+                            false
+                        }
+                    });
+                    made.then_some(())
                         .ok_or("a line's result could not be made again")
                 };
                 let source = match report.lines_kept {
                     LinesKept::All => LineSource::Report,
-                    LinesKept::Apart => LineSource::Chunks(&chunk),
+                    LinesKept::Apart => LineSource::Batches(&batches),
                 };
                 output::write_with(&sink, |out| {
                     render::json::write_lines_from(&analysed, lang, source, out)
@@ -315,7 +328,7 @@ fn trend(
     let mut reports = Vec::with_capacity(inventories.len());
     let mut errors = Vec::new();
     for path in inventories {
-        match compute_one(path, bases) {
+        match compute_totals_one(path, bases) {
             Ok(report) => {
                 print_warnings(&report.warnings);
                 reports.push(report);

@@ -1,7 +1,7 @@
 //! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
 //! → the year-by-year table, the rates, the action matrix and the actions per post.
 
-use super::{compute_one, compute_with_inventory, print_warnings};
+use super::{compute_totals_one, compute_with_inventory, print_warnings};
 use crate::cli::Format;
 use crate::cli::{CsvArgs, FactorFiles, OutputFile, parse_target};
 use crate::error::{InputError, InputErrors, Position};
@@ -176,7 +176,7 @@ fn measured(path: &Path, bases: &Bases) -> Result<Measured, InputErrors> {
             kgco2e,
         });
     }
-    let report = compute_one(path, bases)?;
+    let report = compute_totals_one(path, bases)?;
     print_warnings(&report.warnings);
     Ok(Measured {
         name,

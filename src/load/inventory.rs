@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 mod chunks;
 mod table;
+pub use chunks::LineBlock;
 pub use table::{Cell, KEYS, LAST_KEY, TableLines, column_letters};
 
 type Text = Spanned<String>;
@@ -309,11 +310,25 @@ pub fn parse(file: &str, text: &str) -> Result<Inventory, InputErrors> {
             .into());
     }
     if let Some(cut) = chunks::cut(text)
-        && let Some(inventory) = chunks::parse(&file, &cut)
+        && let Some(inventory) = chunks::parse(&file, text, &cut)
     {
         return Ok(inventory);
     }
     parse_whole(&file, text, Checker::new(&file, LineIds::default(), 0))
+}
+
+/// [`parse`], leaving a big `lines:` block unread: the inventory without its lines and the
+/// block ([`LineBlock::read`] reads it from `text`); or the whole inventory and `None`.
+pub fn parse_head(file: &str, text: &str) -> Result<(Inventory, Option<LineBlock>), InputErrors> {
+    let unmarked = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.len() <= yaml::MAX_BYTES
+        && let Some(cut) = chunks::cut(unmarked)
+        && let Some((inventory, block)) =
+            chunks::head(&Arc::from(file), cut, text.len() - unmarked.len())
+    {
+        return Ok((inventory, Some(block)));
+    }
+    parse(file, text).map(|inventory| (inventory, None))
 }
 
 /// [`parse`] in one pass of the parser over the whole text, `checker` checking its lines.
@@ -381,7 +396,7 @@ pub fn parse_included(
         );
     }
     if let Some(cut) = chunks::cut(text)
-        && let Some(lines) = chunks::parse_included(&file, &cut, lines_before, ids)
+        && let Some(lines) = chunks::parse_included(&file, text, &cut, lines_before, ids)
     {
         return Ok(lines);
     }
@@ -391,6 +406,14 @@ pub fn parse_included(
     *ids = checker.seen;
     let raw = parsed?;
     InputErrors::or_ok(checker.errors, text, raw.lines.value.0)
+}
+
+/// The big `lines:` block of a file named by `include:`, left unread; `None` when the file
+/// must be read whole ([`parse_included`]).
+pub fn included_block(file: &str, text: &str) -> Option<LineBlock> {
+    let unmarked = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let cut = chunks::cut(unmarked)?;
+    chunks::included_block(&Arc::from(file), cut, text.len() - unmarked.len())
 }
 
 /// The line ids taken so far (foldhash: fast and seeded per process, as the ids come from

@@ -16,12 +16,45 @@ use std::sync::Arc;
 /// Rows read at once, then checked on every core.
 const BATCH: usize = 16_384;
 
+/// Rows read at once when the lines are given a batch at a time and dropped: fewer, so that
+/// a batch's rows, cells and lines weigh a few megabytes.
+const STREAMED_BATCH: usize = 4_096;
+
 /// The lines of a CSV file named `file`.
 pub fn csv_lines(
     file: &str,
     bytes: &[u8],
     lines_before: usize,
     ids: &mut LineIds,
+) -> Result<Vec<Line>, InputErrors> {
+    read_csv(file, bytes, lines_before, ids, None)
+}
+
+/// Gives the lines of a CSV file named `file` to `each`, a batch of rows at a time, and
+/// returns true; or stops and returns false at the first error or when `each` says so (the
+/// file must then be read whole, [`csv_lines`], for its errors). Only the ids within a batch
+/// are checked against each other: `each` checks them across batches.
+pub fn csv_batches(
+    file: &str,
+    bytes: &[u8],
+    lines_before: usize,
+    each: &mut dyn FnMut(&[Line]) -> bool,
+) -> bool {
+    let mut ids = LineIds::default();
+    read_csv(file, bytes, lines_before, &mut ids, Some(each)).is_ok()
+}
+
+/// What takes a batch of lines ([`csv_batches`]); false stops the reading.
+type Each<'a> = dyn FnMut(&[Line]) -> bool + 'a;
+
+/// [`csv_lines`], or [`csv_batches`] when `each` is given (the lines are then given to it
+/// and none is kept).
+fn read_csv(
+    file: &str,
+    bytes: &[u8],
+    lines_before: usize,
+    ids: &mut LineIds,
+    mut each: Option<&mut Each<'_>>,
 ) -> Result<Vec<Line>, InputErrors> {
     let name: Arc<str> = Arc::from(file);
     let text = encoding::decode(&name, bytes)?;
@@ -30,8 +63,10 @@ pub fn csv_lines(
     let mut table = TableLines::new(file, None, lines_before, ids);
     // At most one line per row after the header (a quoted cell may span rows: fewer), and a
     // line takes at least 16 bytes of CSV: a file of empty rows reserves nothing in proportion.
-    let rows = text.lines().count().saturating_sub(1);
-    table.reserve(rows.min(text.len() / 16));
+    if each.is_none() {
+        let rows = text.lines().count().saturating_sub(1);
+        table.reserve(rows.min(text.len() / 16));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
@@ -39,7 +74,12 @@ pub fn csv_lines(
         .from_reader(text.as_bytes());
     // Rows are read in batches checked on every core; after a batch with an error, one by
     // one (the errors then come in their usual order).
-    let mut records = vec![csv::StringRecord::new(); BATCH];
+    let batch = if each.is_some() {
+        STREAMED_BATCH
+    } else {
+        BATCH
+    };
+    let mut records = vec![csv::StringRecord::new(); batch];
     let mut header = true;
     let mut parallel = true;
     let mut end = false;
@@ -47,7 +87,7 @@ pub fn csv_lines(
     let mut unreadable = None;
     while !end {
         let mut count = 0;
-        while count < BATCH {
+        while count < batch {
             let Some(record) = records.get_mut(count) else {
                 break;
             };
@@ -96,7 +136,18 @@ pub fn csv_lines(
             }
         }
         if parallel && table.rows_in_parallel(&rows) {
+            if let Some(each) = each.as_mut() {
+                // The batch's lines are given and dropped, and its ids forgotten: `each`
+                // checks them across batches.
+                let lines = table.take_lines();
+                if !each(&lines) {
+                    return Err(InputErrors(Vec::new()));
+                }
+            }
             continue;
+        }
+        if each.is_some() {
+            return Err(InputErrors(Vec::new()));
         }
         parallel = false;
         for (row, cells) in &rows {

@@ -17,4 +17,5 @@ pub mod inventory;
 pub mod ledger;
 pub mod line_tables;
 pub mod result_json;
+pub mod seen_ids;
 pub mod yaml;

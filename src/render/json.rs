@@ -122,10 +122,15 @@ fn apart<'a>(block: &ReportApart, report: &'a Report) -> Apart<'a> {
 pub enum LineSource<'a> {
     /// The report's own (a report that keeps every line).
     Report,
-    /// Chunk `n` of the lines, made while the document is written (`None` past the last; an
-    /// error stops the document): a report of the totals alone keeps none.
-    Chunks(&'a (dyn Fn(usize) -> Result<Option<Vec<LineResult>>, &'static str> + Sync)),
+    /// The lines made while the document is written (a report of the totals alone keeps
+    /// none): it gives them to its argument in order, a batch at a time, until that returns
+    /// false; an error stops the document.
+    Batches(&'a BatchesOf<'a>),
 }
+
+/// A maker of the lines' results, a batch at a time ([`LineSource::Batches`]).
+pub type BatchesOf<'a> =
+    dyn Fn(&mut dyn FnMut(&[LineResult]) -> bool) -> Result<(), &'static str> + 'a;
 
 /// The lines, a chunk at a time: each line of a chunk written as pretty JSON on every core,
 /// then the chunk in order. Never all held as values or text.
@@ -163,14 +168,21 @@ impl Serialize for Lines<'_> {
                     write(chunk)?;
                 }
             }
-            LineSource::Chunks(chunk) => {
-                for n in 0.. {
-                    match chunk(n) {
-                        Ok(Some(lines)) => write(&lines)?,
-                        Ok(None) => break,
-                        Err(e) => return Err(S::Error::custom(format!("internal error: {e}"))),
-                    }
+            LineSource::Batches(batches) => {
+                let mut failed = None;
+                let made = batches(
+                    &mut |lines| match lines.chunks(CHUNK).try_for_each(&mut write) {
+                        Ok(()) => true,
+                        Err(e) => {
+                            failed = Some(e);
+                            false
+                        }
+                    },
+                );
+                if let Some(e) = failed {
+                    return Err(e);
                 }
+                made.map_err(|e| S::Error::custom(format!("internal error: {e}")))?;
             }
         }
         seq.end()

@@ -29,17 +29,19 @@ const ITEMS_PER_CHUNK: usize = if cfg!(test) { 5 } else { 8_000 };
 const MIN_ITEM_BYTES: usize = 40;
 
 /// The file cut in parts.
-pub(super) struct Cut<'a> {
+pub(super) struct Cut {
     /// The file with the block replaced by `[]` and empty lines.
     rest: String,
     /// The line of the `lines:` key (1-based).
     key_line: u64,
-    chunks: Vec<Chunk<'a>>,
+    chunks: Vec<Chunk>,
 }
 
 /// Consecutive items of the block.
-struct Chunk<'a> {
-    text: &'a str,
+#[derive(Clone, Debug)]
+pub(super) struct Chunk {
+    /// Where its text is in the file.
+    text: std::ops::Range<usize>,
     /// The file line of its first line, less one.
     line_offset: u64,
     /// Items before it in the block.
@@ -49,7 +51,7 @@ struct Chunk<'a> {
 }
 
 /// Cuts `text` when it has a top-level `lines:` block of at least [`MIN_ITEMS`] items.
-pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
+pub(super) fn cut(text: &str) -> Option<Cut> {
     if text.len() < MIN_ITEMS * 16 {
         return None;
     }
@@ -101,12 +103,11 @@ pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
         let end = starts
             .get((number + 1) * ITEMS_PER_CHUNK)
             .map_or(block_end, |(next, _)| *next);
-        let chunk = text.get(start..end)?;
-        if chunk.len() < group.len() * MIN_ITEM_BYTES {
+        if end.checked_sub(start)? < group.len() * MIN_ITEM_BYTES {
             return None;
         }
         chunks.push(Chunk {
-            text: chunk,
+            text: start..end,
             line_offset: first_line - 1,
             items_before: number * ITEMS_PER_CHUNK,
             items: group.len(),
@@ -126,16 +127,30 @@ pub(super) fn cut(text: &str) -> Option<Cut<'_>> {
 }
 
 /// The inventory read from its parts, or `None` when it must be read whole.
-pub(super) fn parse(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
-    let (inventory, lines) = rayon::join(|| rest(file, cut), || lines(file, &cut.chunks, 0));
+pub(super) fn parse(file: &Arc<str>, text: &str, cut: &Cut) -> Option<Inventory> {
+    let (inventory, lines) = rayon::join(|| rest(file, cut), || read(file, text, &cut.chunks, 0));
     let mut inventory = inventory?;
     let lines = lines?;
     inventory.lines = lines;
     Some(inventory)
 }
 
+/// The inventory without its lines, and its `lines:` block left to read; `None` when it
+/// must be read whole.
+pub(super) fn head(file: &Arc<str>, cut: Cut, bom: usize) -> Option<(Inventory, LineBlock)> {
+    let inventory = rest(file, &cut)?;
+    Some((
+        inventory,
+        LineBlock {
+            file: Arc::clone(file),
+            bom,
+            chunks: cut.chunks,
+        },
+    ))
+}
+
 /// The rest of the file, which must hold the `lines: []` put in place of the block.
-fn rest(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
+fn rest(file: &Arc<str>, cut: &Cut) -> Option<Inventory> {
     let checker = Checker::new(file, LineIds::default(), 0);
     let (parsed, checker) = parse_checked::<RawInventory>(file, &cut.rest, checker);
     let mut checker = checker?;
@@ -148,24 +163,29 @@ fn rest(file: &Arc<str>, cut: &Cut<'_>) -> Option<Inventory> {
     checker.errors.is_empty().then_some(inventory)
 }
 
+/// Whether the rest of an included file is its `lines: []` alone, where the cut put it.
+fn included_rest(file: &Arc<str>, cut: &Cut) -> bool {
+    let Ok(parsed) = yaml::parse::<RawIncluded>(file, &cut.rest) else {
+        return false;
+    };
+    let at = parsed.lines.referenced.line();
+    at == cut.key_line && parsed.lines.value.0.is_empty()
+}
+
 /// The lines of an included file read from its parts, their ids added to `ids` (the ids
 /// taken before it, none of which they may repeat), or `None` when it must be read whole.
 pub(super) fn parse_included(
     file: &Arc<str>,
-    cut: &Cut<'_>,
+    text: &str,
+    cut: &Cut,
     lines_before: usize,
     ids: &mut LineIds,
 ) -> Option<Vec<Line>> {
     let (rest, lines) = rayon::join(
-        || {
-            let parsed: RawIncluded = yaml::parse(file, &cut.rest).ok()?;
-            let at = parsed.lines.referenced.line();
-            (at == cut.key_line && parsed.lines.value.0.is_empty()).then_some(())
-        },
-        || lines(file, &cut.chunks, lines_before),
+        || included_rest(file, cut),
+        || read(file, text, &cut.chunks, lines_before),
     );
-    rest?;
-    let lines = lines?;
+    let lines = lines.filter(|_| rest)?;
     if lines.iter().any(|line| ids.contains(&line.id)) {
         return None;
     }
@@ -174,10 +194,57 @@ pub(super) fn parse_included(
     Some(lines)
 }
 
+/// An included file's `lines:` block left to read, or `None` when it must be read whole.
+pub(super) fn included_block(file: &Arc<str>, cut: Cut, bom: usize) -> Option<LineBlock> {
+    included_rest(file, &cut).then(|| LineBlock {
+        file: Arc::clone(file),
+        bom,
+        chunks: cut.chunks,
+    })
+}
+
+/// A file's big `lines:` block, cut in chunks of items and not read yet: read a few chunks at
+/// a time, a million lines are never held at once.
+#[derive(Clone, Debug)]
+pub struct LineBlock {
+    file: Arc<str>,
+    /// Bytes of the byte order mark before the text the chunks point into.
+    bom: usize,
+    chunks: Vec<Chunk>,
+}
+
+impl LineBlock {
+    /// Its chunks.
+    pub fn chunks(&self) -> usize {
+        self.chunks.len()
+    }
+
+    /// The items of `chunks` (a range of them), each a line once read.
+    pub fn items(&self, chunks: std::ops::Range<usize>) -> usize {
+        self.chunks
+            .get(chunks)
+            .map_or(0, |chunks| chunks.iter().map(|chunk| chunk.items).sum())
+    }
+
+    /// The lines of `chunks` (a range of them), read on every core from `text` (the file's
+    /// whole text) and in order, the default ids counting from `lines_before` lines before
+    /// the block; `None` when one of them is not plain (an error, an alias, an id repeated
+    /// among them): the file must then be read whole.
+    pub fn read(
+        &self,
+        text: &str,
+        lines_before: usize,
+        chunks: std::ops::Range<usize>,
+    ) -> Option<Vec<Line>> {
+        let text = text.get(self.bom..)?;
+        read(&self.file, text, self.chunks.get(chunks)?, lines_before)
+    }
+}
+
 /// Every chunk's lines, in order, when each parsed without error into as many lines as it has
 /// items and no id repeats. Each chunk writes its lines into its own part of the one vector
 /// (no second copy of a million lines to gather them).
-fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<Vec<Line>> {
+fn read(file: &Arc<str>, text: &str, chunks: &[Chunk], lines_before: usize) -> Option<Vec<Line>> {
     let total = chunks.iter().map(|chunk| chunk.items).sum();
     let mut lines = Vec::new();
     lines.reserve_exact(total);
@@ -197,7 +264,10 @@ fn lines(file: &Arc<str>, chunks: &[Chunk<'_>], lines_before: usize) -> Option<V
             let start = lines_before + chunk.items_before;
             let mut checker = Checker::new(file, LineIds::default(), start);
             checker.line_offset = chunk.line_offset;
-            let (parsed, checker) = parse_checked::<CheckedLines>(file, chunk.text, checker);
+            let Some(chunk_text) = text.get(chunk.text.clone()) else {
+                return false;
+            };
+            let (parsed, checker) = parse_checked::<CheckedLines>(file, chunk_text, checker);
             let Some(checker) = checker else {
                 return false;
             };
@@ -272,7 +342,7 @@ mod tests {
 
     fn cut_and_parsed(text: &str) -> Option<Inventory> {
         let file: Arc<str> = Arc::from("big.yaml");
-        parse(&file, &cut(text)?)
+        parse(&file, text, &cut(text)?)
     }
 
     fn whole(text: &str) -> Result<Inventory, String> {
@@ -347,14 +417,17 @@ mod tests {
         let file: Arc<str> = Arc::from("more.yaml");
         let mut ids = LineIds::default();
         ids.insert("line-1".into());
-        let fast = parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).unwrap();
+        let fast =
+            parse_included(&file, &included, &cut(&included).unwrap(), 100, &mut ids).unwrap();
         let mut slow_ids: LineIds = [Arc::from("line-1")].into_iter().collect();
         let slow = super::super::parse_included("more.yaml", &included, 100, &mut slow_ids);
         assert_eq!(Ok(&fast), slow.as_ref().map_err(|_| ()));
         assert_eq!(&*fast[0].id, "line-101");
         assert_eq!(ids, slow_ids);
         ids.insert("own-13".into());
-        assert!(parse_included(&file, &cut(&included).unwrap(), 100, &mut ids).is_none());
+        assert!(
+            parse_included(&file, &included, &cut(&included).unwrap(), 100, &mut ids).is_none()
+        );
         // Items too short to be lines (a hostile file would have a slot made for each).
         let short = format!("{HEAD}lines:\n{}", "  - x\n".repeat(100_000));
         assert!(cut(&short).is_none());

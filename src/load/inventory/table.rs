@@ -492,6 +492,12 @@ impl TableLines {
         true
     }
 
+    /// The lines read so far, taken out, their ids forgotten (the caller checks them).
+    pub fn take_lines(&mut self) -> Vec<Line> {
+        self.checker.seen.clear();
+        std::mem::take(&mut self.lines)
+    }
+
     /// The position of a cell, as errors give it.
     pub fn at(&self, row: u64, column: u64) -> Position {
         self.checker.cell_at(row, column)

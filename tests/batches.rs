@@ -1,0 +1,241 @@
+//! Inventories read a batch at a time (`files::InventoryParts::each_batch`) and computed as
+//! they are read (`compute::LineSums`): the lines, figures, JSON and errors of the whole read.
+
+use bilan::load::files::{self, InventoryParts};
+use bilan::session::{AfterTotals, Bases, compute_every_line, compute_totals_with_inventory};
+use std::path::Path;
+
+/// Items in the inventory's own `lines:` block: enough to be cut in chunks.
+const OWN: usize = 20_500;
+
+/// A line of every shape the block may hold: default and own ids, flow and block mappings,
+/// a comment, a text on two lines.
+fn own_line(i: usize) -> String {
+    match i % 5 {
+        0 => format!(
+            "  - {{ label: E{i}, factor: \"42513\", quantity: {}.5, unit: kWh }}\n",
+            i % 97
+        ),
+        1 => format!(
+            "  - id: own-{i}\n    label: S{i}\n    factor: \"43443\"\n    quantity: {}\n    unit: k€\n",
+            i % 13 + 1
+        ),
+        2 => format!(
+            "  # train\n  - label: \"T{i}\n      by train\"\n    factor: \"37142\"\n    quantity: {}\n    unit: p.km\n    purpose: business\n",
+            i % 400
+        ),
+        3 => format!(
+            "  - {{ label: W{i}, factor: \"34481\", quantity: 0.{}, unit: t }}\n",
+            i % 9 + 1
+        ),
+        _ => format!(
+            "  - {{ id: line-{}, label: D{i}, factor: \"42513\", quantity: 1, unit: kWh }}\n",
+            i + 1
+        ),
+    }
+}
+
+/// A folder with `big.yaml` (its own lines, then `more.yaml` and `rows.csv` included);
+/// `edit` changes the texts (inventory, included YAML, CSV) before they are written.
+fn folder(edit: impl FnOnce(&mut String, &mut String, &mut String)) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut big = String::from(
+        "bilan: 1\norganisation: { name: Big }\nperiod: { year: 2024 }\ndefaults: { uncertainty: 10% }\ninclude: [more.yaml, rows.csv]\nlines:\n",
+    );
+    for i in 0..OWN {
+        big.push_str(&own_line(i));
+    }
+    big.push_str("posts:\n  \"3.11\": { status: in-progress }\n");
+    let mut more = String::from("lines:\n");
+    for i in 0..40 {
+        more.push_str(&format!(
+            "  - {{ label: M{i}, factor: \"43443\", quantity: {i}, unit: k€ }}\n"
+        ));
+    }
+    let mut csv = String::from("id;label;factor;quantity;unit\n");
+    for i in 0..9_000 {
+        if i % 1000 == 7 {
+            csv.push_str(";;;;\n");
+        }
+        let id = if i % 3 == 0 {
+            format!("row-{i}")
+        } else {
+            String::new()
+        };
+        csv.push_str(&format!("{id};R{i};42513;{},25;kWh\n", i % 50));
+    }
+    edit(&mut big, &mut more, &mut csv);
+    std::fs::write(dir.path().join("big.yaml"), big).unwrap();
+    std::fs::write(dir.path().join("more.yaml"), more).unwrap();
+    std::fs::write(dir.path().join("rows.csv"), csv).unwrap();
+    dir
+}
+
+fn parts(dir: &Path) -> InventoryParts {
+    files::read_inventory_parts(&dir.join("big.yaml"), None).unwrap()
+}
+
+/// The lines given a batch at a time, and the batches' sizes; `None` when they must be read
+/// whole.
+fn batched(parts: &InventoryParts) -> Option<(Vec<bilan::inventory::Line>, Vec<usize>)> {
+    let mut lines = Vec::new();
+    let mut sizes = Vec::new();
+    parts
+        .each_batch(&mut |batch| {
+            lines.extend_from_slice(batch);
+            sizes.push(batch.len());
+            true
+        })
+        .then_some((lines, sizes))
+}
+
+#[test]
+fn lines_given_a_batch_at_a_time_are_the_lines_read_whole() {
+    let dir = folder(|_, _, _| {});
+    let parts = parts(dir.path());
+    let (lines, sizes) = batched(&parts).expect("read a batch at a time");
+    let (whole, _) = parts.whole().unwrap();
+    // 20,500 own lines, 40 included, 9,000 rows (the empty rows are no lines).
+    assert_eq!(whole.lines.len(), OWN + 40 + 9_000);
+    assert!(lines == whole.lines);
+    // Default ids count on across the files: the first included line is the 20,501st.
+    assert_eq!(&*lines[OWN].id, "line-20501");
+    assert_eq!(&*lines[OWN + 40].id, "row-0");
+    assert_eq!(&*lines[OWN + 41].id, format!("line-{}", OWN + 42));
+    // Never all at once: chunks of the block on every core, the included file, CSV batches.
+    assert!(sizes.len() >= 4, "{sizes:?}");
+    assert!(sizes.iter().all(|s| *s <= 4 * 8_000), "{sizes:?}");
+}
+
+#[test]
+fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
+    let dir = folder(|_, _, _| {});
+    let path = dir.path().join("big.yaml");
+    let bases = Bases::load(&[]).unwrap();
+    let streamed = compute_totals_with_inventory(&path, &bases, AfterTotals::Nothing).unwrap();
+    let every = compute_every_line(&path, &bases).unwrap();
+    assert!(streamed.inventory.lines.is_empty());
+    let (a, b) = (&streamed.report, &every.report);
+    assert_eq!(
+        (a.total, &a.posts, &a.scopes),
+        (b.total, &b.posts, &b.scopes)
+    );
+    assert_eq!(a.avoided.figure, b.avoided.figure);
+    assert_eq!(a.warnings, b.warnings);
+    // 4,100 lines of 0.1–0.9 t of carton recycled, listed apart at −379 kgCO2e a tonne.
+    let tonnes: i64 = (0..OWN as i64)
+        .filter(|i| i % 5 == 3)
+        .map(|i| i % 9 + 1)
+        .sum();
+    assert_eq!(
+        a.avoided.figure.kgco2e,
+        rust_decimal::Decimal::new(tonnes * -379, 1)
+    );
+    for lang in [bilan::post::Lang::Fr, bilan::post::Lang::En] {
+        assert_eq!(
+            bilan::render::table::render(a, lang),
+            bilan::render::table::render(b, lang)
+        );
+    }
+    // The JSON document, its lines read and computed again a batch at a time, is the whole.
+    let base = streamed.base.as_deref().unwrap();
+    let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
+        let mut made = true;
+        streamed.each_line_batch(&mut |lines| match bilan::compute::line_results(
+            &streamed.inventory,
+            base,
+            lines,
+        ) {
+            Some(results) => write(&results),
+            None => {
+                made = false;
+                false
+            }
+        });
+        made.then_some(()).ok_or("not made")
+    };
+    let mut out = Vec::new();
+    let analysed = bilan::analysed::Analysed::of(a);
+    bilan::render::json::write_lines_from(
+        &analysed,
+        bilan::post::Lang::En,
+        bilan::render::json::LineSource::Batches(&batches),
+        &mut out,
+    )
+    .unwrap();
+    let json = String::from_utf8(out).unwrap();
+    assert!(json == bilan::render::json::render(b, bilan::post::Lang::En));
+    assert_eq!(json.matches("\"factor_name\"").count(), OWN + 40 + 9_000);
+}
+
+#[test]
+fn what_a_batch_cannot_tell_is_read_whole() {
+    let bases = Bases::load(&[]).unwrap();
+    let same = |dir: &Path| {
+        let path = dir.join("big.yaml");
+        let streamed = compute_totals_with_inventory(&path, &bases, AfterTotals::Nothing);
+        let every = compute_every_line(&path, &bases);
+        match (streamed, every) {
+            (Ok(a), Ok(b)) => {
+                assert_eq!(a.report.total, b.report.total);
+                assert_eq!(a.report.posts, b.report.posts);
+                // Read whole: the lines are there.
+                assert_eq!(a.inventory.lines.len(), b.inventory.lines.len());
+                None
+            }
+            (Err(a), Err(b)) => {
+                assert_eq!(a.to_string(), b.to_string());
+                Some(a.to_string())
+            }
+            (a, b) => panic!("{:?} / {:?}", a.err(), b.err()),
+        }
+    };
+    // A CSV row taking an id of the inventory's own lines (read batches earlier).
+    let dir = folder(|_, _, csv| *csv = csv.replacen(";R5;", "own-20001;R5;", 1));
+    assert!(batched(&parts(dir.path())).is_none());
+    let error = same(dir.path()).unwrap();
+    assert!(error.contains("duplicate line id `own-20001`"), "{error}");
+    assert!(error.contains("rows.csv:7"), "{error}");
+    // The other cases read whole for their errors, as the case above.
+    let whole_error = |dir: &Path| {
+        let parts = parts(dir);
+        assert!(batched(&parts).is_none());
+        parts.whole().unwrap_err().to_string()
+    };
+    // An own id taking a later line's default id.
+    let dir = folder(|big, _, _| *big = big.replacen("id: own-1\n", "id: line-20000\n", 1));
+    let error = whole_error(dir.path());
+    assert!(error.contains("duplicate line id `line-20000`"), "{error}");
+    // An anchor in one chunk, its alias in another: read whole, and right.
+    let dir = folder(|big, _, _| {
+        *big = big.replacen("quantity: 0.5, unit: kWh", "quantity: &q 0.5, unit: kWh", 1);
+        // Line 8,336: in the second chunk of 8,000 items.
+        *big = big.replacen(
+            "E8335, factor: \"42513\", quantity: 90.5",
+            "E8335, factor: \"42513\", quantity: *q",
+            1,
+        );
+    });
+    assert!(batched(&parts(dir.path())).is_none());
+    assert_eq!(same(dir.path()), None);
+    // A broken CSV row after the first batches: its error, pointing at its cell.
+    let dir =
+        folder(|_, _, csv| *csv = csv.replacen(";R8500;42513;0,25;", ";R8500;42513;zero;", 1));
+    let error = whole_error(dir.path());
+    assert!(error.contains("rows.csv:8511"), "{error}");
+    // An included file that is missing, after one with an error: both errors, in order.
+    let dir = folder(|big, more, _| {
+        *more = more.replacen("unit: k€", "unit: ''", 1);
+        *big = big.replacen(
+            "[more.yaml, rows.csv]",
+            "[more.yaml, rows.csv, gone.yaml]",
+            1,
+        );
+    });
+    let error = whole_error(dir.path());
+    let (empty, gone) = (
+        error.find("more.yaml:2"),
+        error.find("cannot include `gone.yaml`"),
+    );
+    assert!(empty.is_some() && gone.is_some() && empty < gone, "{error}");
+}
