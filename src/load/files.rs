@@ -420,7 +420,7 @@ impl InventoryParts {
                     if csv {
                         line_tables::csv_lines(&name, &bytes, before, &mut ids)
                     } else {
-                        line_tables::xlsx_lines(&name, bytes, before, &mut ids)
+                        line_tables::xlsx_lines(&name, &bytes, before, &mut ids)
                     }
                 }
             };
@@ -507,7 +507,7 @@ impl InventoryParts {
                             give(lines, &mut before)
                         })
                     } else {
-                        line_tables::xlsx_lines(name, bytes.clone(), before, &mut ids)
+                        line_tables::xlsx_lines(name, bytes, before, &mut ids)
                             .is_ok_and(|lines| give(&lines, &mut before))
                     }
                 }

@@ -16,8 +16,9 @@ use std::sync::Arc;
 /// Rows read at once, then checked on every core.
 const BATCH: usize = 16_384;
 
-/// Rows read at once when the lines are given a batch at a time and dropped: fewer, so that
-/// a batch's rows, cells and lines weigh a few megabytes.
+/// Rows read at once per core when the lines are given a batch at a time and dropped: fewer,
+/// so that a batch's rows, cells and lines weigh a few megabytes, yet a chunk of lines to
+/// compute for every core.
 const STREAMED_BATCH: usize = 4_096;
 
 /// The lines of a CSV file named `file`.
@@ -75,7 +76,7 @@ fn read_csv(
     // Rows are read in batches checked on every core; after a batch with an error, one by
     // one (the errors then come in their usual order).
     let batch = if each.is_some() {
-        STREAMED_BATCH
+        STREAMED_BATCH * rayon::current_num_threads().clamp(1, 4)
     } else {
         BATCH
     };
@@ -163,7 +164,7 @@ fn read_csv(
 /// The lines of an xlsx workbook named `file`: its sheet `lines`, else its first sheet.
 pub fn xlsx_lines(
     file: &str,
-    bytes: Vec<u8>,
+    bytes: &[u8],
     lines_before: usize,
     ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
