@@ -140,19 +140,11 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
     // The JSON document, its lines read and computed again a batch at a time, is the whole.
     let base = streamed.base.as_deref().unwrap();
     let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
-        let mut made = true;
-        streamed.each_line_batch(&mut |lines| match bilan::compute::line_results(
-            &streamed.inventory,
-            base,
-            lines,
-        ) {
-            Some(results) => write(&results),
-            None => {
-                made = false;
-                false
-            }
+        let given = streamed.each_line_batch(&mut |lines| {
+            bilan::compute::line_results(&streamed.inventory, base, lines)
+                .is_some_and(|results| write(&results))
         });
-        made.then_some(()).ok_or("not made")
+        given.then_some(()).ok_or("not made")
     };
     let mut out = Vec::new();
     let analysed = bilan::analysed::Analysed::of(a);

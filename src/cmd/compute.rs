@@ -232,19 +232,14 @@ pub(crate) fn run(
                 let lang = options.lang;
                 let batches = |write: &mut dyn FnMut(&[LineResult]) -> bool| {
                     let base = computed.base.as_deref().ok_or("no factor base")?;
-                    let mut made = true;
-                    computed.each_line_batch(&mut |lines| match crate::compute::line_results(
-                        &computed.inventory,
-                        base,
-                        lines,
-                    ) {
-                        Some(results) => write(&results),
-                        None => {
-                            made = false;
-                            false
-                        }
+                    // Every line or an error: never a document short of some (a write that
+                    // failed stops it too, and the writer gives that error first).
+                    let given = computed.each_line_batch(&mut |lines| {
+                        crate::compute::line_results(&computed.inventory, base, lines)
+                            .is_some_and(|results| write(&results))
                     });
-                    made.then_some(())
+                    given
+                        .then_some(())
                         .ok_or("a line's result could not be made again")
                 };
                 let source = match report.lines_kept {
