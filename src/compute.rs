@@ -57,9 +57,21 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
 /// [`compute`]'s: the same sums in the same chunks, in the same order.
 pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
     let mut sums = LineSums::new(inventory, base);
-    sums.sum(&inventory.lines);
+    sums.sum(&inventory.lines, None);
     sums.finish()
 }
+
+/// A fold over the lines' results in file order, fed as they are made
+/// ([`LineSums::add_seeing`]).
+pub trait SeeResults {
+    /// Takes the next line's result.
+    fn see(&mut self, line: &LineResult);
+    /// Forgets every result seen: the lines are given again from the first.
+    fn start_over(&mut self);
+}
+
+/// What sees each line's result.
+pub type EachResult<'a> = dyn SeeResults + 'a;
 
 /// [`compute_totals`] of lines given a batch at a time, in order (the inventory's own `lines`
 /// are not read): lines read from a file piece by piece are computed and dropped, and a
@@ -95,7 +107,13 @@ impl<'a> LineSums<'a> {
 
     /// Sums the next lines: the whole chunks among them (with the lines of earlier batches
     /// short of one); the rest waits for the next batch or the end.
-    pub fn add(&mut self, mut lines: &[Line]) {
+    pub fn add(&mut self, lines: &[Line]) {
+        self.add_seeing(lines, None);
+    }
+
+    /// [`LineSums::add`], giving `each` the result of every line summed, in file order (a
+    /// line in error has none).
+    pub fn add_seeing(&mut self, mut lines: &[Line], mut each: Option<&mut EachResult<'_>>) {
         if !self.pending.is_empty() {
             let wanted = (CHUNK - self.pending.len()).min(lines.len());
             let (completing, rest) = lines.split_at(wanted);
@@ -105,19 +123,25 @@ impl<'a> LineSums<'a> {
                 return;
             }
             let chunk = std::mem::take(&mut self.pending);
-            self.sum(&chunk);
+            self.sum(&chunk, each.as_deref_mut());
         }
         let (chunks, rest) = lines.split_at(lines.len() / CHUNK * CHUNK);
-        self.sum(chunks);
+        self.sum(chunks, each);
         self.pending.extend_from_slice(rest);
     }
 
-    /// Sums `lines`, which start a chunk.
-    fn sum(&mut self, lines: &[Line]) {
-        /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, and the
-        /// diagnostics of its lines in order.
-        type Chunk = (Option<Totals>, Vec<LineResult>, Vec<Diagnostics>);
+    /// Sums `lines`, which start a chunk, giving `each` their results.
+    fn sum(&mut self, lines: &[Line], mut each: Option<&mut EachResult<'_>>) {
+        /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, the
+        /// diagnostics of its lines in order, and their results when they are seen.
+        type Chunk = (
+            Option<Totals>,
+            Vec<LineResult>,
+            Vec<Diagnostics>,
+            Vec<LineResult>,
+        );
         let (inventory, base, first) = (self.inventory, self.base, self.summed);
+        let seen = each.is_some();
         let chunks: Vec<Chunk> = lines
             .par_chunks(CHUNK)
             .enumerate()
@@ -127,6 +151,7 @@ impl<'a> LineSums<'a> {
                     let mut totals = Some(Totals::default());
                     let mut apart = Vec::new();
                     let mut diagnostics = Vec::new();
+                    let mut results = Vec::new();
                     for (i, line) in lines.iter().enumerate() {
                         let result = engine.line(line);
                         diagnostics.push(engine.take_diagnostics());
@@ -135,15 +160,24 @@ impl<'a> LineSums<'a> {
                         let Some(result) = result else { continue };
                         let index = first + c * CHUNK + i;
                         totals = totals.and_then(|mut t| t.add(index, &result).map(|()| t));
-                        if result.destination != Destination::Emissions {
+                        let listed_apart = result.destination != Destination::Emissions;
+                        if seen {
+                            if listed_apart {
+                                apart.push(result.clone());
+                            }
+                            results.push(result);
+                        } else if listed_apart {
                             apart.push(result);
                         }
                     }
-                    (totals, apart, diagnostics)
+                    (totals, apart, diagnostics, results)
                 },
             )
             .collect();
-        for (sums, lines, diagnostics) in chunks {
+        for (sums, lines, diagnostics, results) in chunks {
+            if let Some(each) = each.as_deref_mut() {
+                results.iter().for_each(|result| each.see(result));
+            }
             self.engine.gather(diagnostics.into_iter().flatten());
             self.totals = self
                 .totals
@@ -156,9 +190,17 @@ impl<'a> LineSums<'a> {
     }
 
     /// The report of every line added, or every error found.
-    pub fn finish(mut self) -> Result<Report, InputErrors> {
+    pub fn finish(self) -> Result<Report, InputErrors> {
+        self.finish_seeing(None)
+    }
+
+    /// [`LineSums::finish`], giving `each` the results of the last lines.
+    pub fn finish_seeing(
+        mut self,
+        each: Option<&mut EachResult<'_>>,
+    ) -> Result<Report, InputErrors> {
         let pending = std::mem::take(&mut self.pending);
-        self.sum(&pending);
+        self.sum(&pending, each);
         let LineSums {
             mut engine,
             totals,

@@ -2,6 +2,7 @@
 //! one inventory read (with its includes and `factors:` files), checked and computed. Above
 //! the loaders and the engine, below the commands; prints nothing.
 
+use crate::compute::{EachResult, LineSums};
 use crate::error::{InputError, InputErrors, Position};
 use crate::factor_base::{FactorBase, LoadedBase};
 use crate::load::base_cache::BaseCache;
@@ -208,6 +209,17 @@ pub fn compute_totals_with_inventory<'b>(
     bases: &'b Bases,
     after: AfterTotals,
 ) -> Result<Computed<'b>, InputErrors> {
+    compute_totals_seeing(path, bases, after, None)
+}
+
+/// [`compute_totals_with_inventory`], giving `each` every line's result in file order as it is
+/// made (not for a group: its report keeps every line).
+pub fn compute_totals_seeing<'b>(
+    path: &Path,
+    bases: &'b Bases,
+    after: AfterTotals,
+    mut each: Option<&mut EachResult<'_>>,
+) -> Result<Computed<'b>, InputErrors> {
     let parts = match files::read_inventory_parts(path, bases.within.as_deref()) {
         Ok(parts) => parts,
         Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
@@ -216,13 +228,9 @@ pub fn compute_totals_with_inventory<'b>(
     let keep = after == AfterTotals::ReadLinesAgain && parts.bytes() < KEEP_LINES_BELOW;
     if parts.has_unread() || keep {
         let (inventory, sources) = parts.whole()?;
-        return computed(
-            path,
-            bases,
-            inventory,
-            &sources,
-            crate::compute::compute_totals,
-        );
+        let base = bases.for_inventory(&inventory, path)?;
+        let report = sum_whole(&inventory, &base, each);
+        return done(bases, inventory, base, report, Err(&sources));
     }
     let base = match bases.for_inventory(&parts.inventory, path) {
         Ok(base) => base,
@@ -232,19 +240,38 @@ pub fn compute_totals_with_inventory<'b>(
             return Err(errors);
         }
     };
-    let mut sums = crate::compute::LineSums::new(&parts.inventory, &base);
+    let mut sums = LineSums::new(&parts.inventory, &base);
+    // Lines seen of an inventory then read whole are seen again: the fold starts over.
+    let mut seen_any = false;
     if parts.each_batch(&mut |lines| {
-        sums.add(lines);
+        seen_any = true;
+        sums.add_seeing(lines, each.as_deref_mut());
         true
     }) {
-        let report = sums.finish();
+        let report = sums.finish_seeing(each);
         let inventory = parts.inventory.clone();
         return done(bases, inventory, base, report, Ok(parts));
     }
     drop(sums);
     let (inventory, sources) = parts.whole()?;
-    let report = crate::compute::compute_totals(&inventory, &base);
+    if let Some(each) = each.as_deref_mut()
+        && seen_any
+    {
+        each.start_over();
+    }
+    let report = sum_whole(&inventory, &base, each);
     done(bases, inventory, base, report, Err(&sources))
+}
+
+/// The totals of every line of `inventory`, `each` seeing their results.
+fn sum_whole(
+    inventory: &crate::inventory::Inventory,
+    base: &FactorBase,
+    mut each: Option<&mut EachResult<'_>>,
+) -> Result<crate::report::Report, InputErrors> {
+    let mut sums = LineSums::new(inventory, base);
+    sums.add_seeing(&inventory.lines, each.as_deref_mut());
+    sums.finish_seeing(each)
 }
 
 fn compute_inventory_with<'b>(

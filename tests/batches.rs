@@ -9,16 +9,18 @@ use std::path::Path;
 const OWN: usize = 20_500;
 
 /// A line of every shape the block may hold: default and own ids, flow and block mappings,
-/// a comment, a text on two lines.
+/// a comment, a text on two lines, sites and tags.
 fn own_line(i: usize) -> String {
     match i % 5 {
         0 => format!(
-            "  - {{ label: E{i}, factor: \"42513\", quantity: {}.5, unit: kWh }}\n",
-            i % 97
+            "  - {{ label: E{i}, factor: \"42513\", quantity: {}.5, unit: kWh, tags: [power, t{}] }}\n",
+            i % 97,
+            i % 4
         ),
         1 => format!(
-            "  - id: own-{i}\n    label: S{i}\n    factor: \"43443\"\n    quantity: {}\n    unit: k€\n",
-            i % 13 + 1
+            "  - id: own-{i}\n    label: S{i}\n    factor: \"43443\"\n    quantity: {}\n    unit: k€\n    site: Site {}\n",
+            i % 13 + 1,
+            i % 3
         ),
         2 => format!(
             "  # train\n  - label: \"T{i}\n      by train\"\n    factor: \"37142\"\n    quantity: {}\n    unit: p.km\n    purpose: business\n",
@@ -137,6 +139,21 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
             bilan::render::table::render(b, lang)
         );
     }
+    // Breakdowns by site and by tag summed as the lines are made are those of every line.
+    for by in [bilan::breakdown::By::Site, bilan::breakdown::By::Tag] {
+        let mut sums = bilan::breakdown::Sums::new(by);
+        let seen = bilan::session::compute_totals_seeing(
+            &path,
+            &bases,
+            AfterTotals::Nothing,
+            Some(&mut sums),
+        )
+        .unwrap();
+        assert_eq!(seen.report.total, b.total);
+        let made = sums.finish();
+        assert_eq!(made, bilan::breakdown::breakdown(b, by));
+        assert!(made.keys.len() >= 3, "{:?}", made.keys);
+    }
     // The JSON document, its lines read and computed again a batch at a time, is the whole.
     let base = streamed.base.as_deref().unwrap();
     let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
@@ -210,6 +227,48 @@ fn what_a_batch_cannot_tell_is_read_whole() {
     });
     assert!(batched(&parts(dir.path())).is_none());
     assert_eq!(same(dir.path()), None);
+    // An included block with an alias across its chunks, after lines already summed: read
+    // whole, the breakdown summed as the lines are made starts over (no line counted twice).
+    let dir = tempfile::tempdir().unwrap();
+    let mut block = String::from("lines:\n");
+    for i in 0..OWN {
+        block.push_str(&own_line(i));
+    }
+    // (Its own `line-<n>` ids would be the defaults of other lines, one line later.)
+    let block = block
+        .replace("id: line-", "id: block-")
+        .replacen("quantity: 0.5, unit: kWh", "quantity: &q 0.5, unit: kWh", 1)
+        .replacen(
+            "E8335, factor: \"42513\", quantity: 90.5",
+            "E8335, factor: \"42513\", quantity: *q",
+            1,
+        );
+    std::fs::write(dir.path().join("block.yaml"), block).unwrap();
+    // 5,000 own lines: more than a chunk, summed (and seen) before the block is read.
+    let own: String = (0..5_000)
+        .map(|i| {
+            format!(
+                "  - {{ label: Own{i}, factor: \"43443\", quantity: 3, unit: k€, site: Site 0 }}\n"
+            )
+        })
+        .collect();
+    std::fs::write(
+        dir.path().join("big.yaml"),
+        format!("bilan: 1\norganisation: {{ name: Big }}\nperiod: {{ year: 2024 }}\ndefaults: {{ uncertainty: 10% }}\ninclude: [block.yaml]\nlines:\n{own}"),
+    )
+    .unwrap();
+    assert!(batched(&parts(dir.path())).is_none());
+    let path = dir.path().join("big.yaml");
+    let mut sums = bilan::breakdown::Sums::new(bilan::breakdown::By::Site);
+    let seen =
+        bilan::session::compute_totals_seeing(&path, &bases, AfterTotals::Nothing, Some(&mut sums))
+            .unwrap();
+    let every = compute_every_line(&path, &bases).unwrap();
+    assert_eq!(seen.report.total, every.report.total);
+    assert_eq!(
+        sums.finish(),
+        bilan::breakdown::breakdown(&every.report, bilan::breakdown::By::Site)
+    );
     // A broken CSV row after the first batches: its error, pointing at its cell.
     let dir =
         folder(|_, _, csv| *csv = csv.replacen(";R8500;42513;0,25;", ";R8500;42513;zero;", 1));

@@ -1,13 +1,12 @@
 //! `bilan compute`: one inventory or group → table, CSV, JSON, Markdown, a workbook, Inline
 //! XBRL or the BEGES sheet; several → a trend.
 
-use super::{
-    compute_every_line, compute_totals_one, compute_totals_with_inventory, print_warnings,
-};
+use super::{compute_every_line, compute_totals_one, print_warnings};
 use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
 use crate::cli::{CsvArgs, FactorFiles, OutputFile};
+use crate::compute::EachResult;
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -15,7 +14,7 @@ use crate::render;
 use crate::render::json::LineSource;
 use crate::render::sheet::{Dialect, in_dialect};
 use crate::report::{LineResult, LinesKept, Report};
-use crate::session::{AfterTotals, Bases};
+use crate::session::{AfterTotals, Bases, compute_totals_seeing};
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -170,22 +169,30 @@ pub(crate) fn run(
         Format::Table | Format::Md | Format::Csv => !options.lines,
         Format::Json => true,
         _ => false,
-    } && by.is_none()
+    } && matches!(by, None | Some(By::Site | By::Tag))
         && framework.is_none()
         && !options.uncertainty.monte_carlo
         && !options.uncertainty.uncertainty_report;
+    let mut by_sums = by.map(breakdown::Sums::new);
     let computed = if totals_only {
         let after = if options.format == Format::Json {
             AfterTotals::ReadLinesAgain
         } else {
             AfterTotals::Nothing
         };
-        compute_totals_with_inventory(inventory, &bases, after)?
+        // A breakdown by site or tag is summed as the lines are made.
+        let each = by_sums.as_mut().map(|sums| sums as &mut EachResult<'_>);
+        compute_totals_seeing(inventory, &bases, after, each)?
     } else {
         compute_every_line(inventory, &bases)?
     };
     let computed = std::mem::ManuallyDrop::new(computed);
     let report = &computed.report;
+    // A report that kept every line (a group's, or every line computed) is broken down from it.
+    let breakdown = by.map(|by| match by_sums {
+        Some(sums) if report.lines_kept == LinesKept::Apart => sums.finish(),
+        _ => breakdown::breakdown(report, by),
+    });
     // The inventory's own `factors:` files are inputs too (known once it is read).
     let used: Vec<PathBuf> = report
         .bases
@@ -207,8 +214,8 @@ pub(crate) fn run(
         return Ok(0);
     }
     if options.format == Format::Xlsx {
-        let bytes = match by {
-            Some(by) => render::xlsx::table("breakdown", &by_key(report, by, &options), &[])?,
+        let bytes = match &breakdown {
+            Some(b) => render::xlsx::table("breakdown", &by_key(b, &options), &[])?,
             None => {
                 // The workbook always carries the uncertainty analysis.
                 let mut args = options.uncertainty;
@@ -221,8 +228,8 @@ pub(crate) fn run(
         output::write_with(&sink, |out| out.write_all(&bytes))?;
         return Ok(0);
     }
-    let text = match (by, framework) {
-        (Some(by), _) => by_key(report, by, &options),
+    let text = match (breakdown, framework) {
+        (Some(b), _) => by_key(&b, &options),
         (None, Some(framework)) => in_view(report, framework, &options),
         (None, None) => {
             let analysed = super::uncertainty::analysed(report, &options.uncertainty)?;
@@ -297,18 +304,17 @@ fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> Stri
     }
 }
 
-fn by_key(report: &Report, by: By, options: &Options<'_>) -> String {
-    let b = breakdown::breakdown(report, by);
+fn by_key(b: &breakdown::Breakdown, options: &Options<'_>) -> String {
     let lang = options.lang;
     match options.format {
         // A workbook takes the CSV; --by is refused with Inline XBRL.
         Format::Csv | Format::Xlsx | Format::Ixbrl => {
-            in_dialect(render::breakdown::csv(&b, lang), options.dialect, &[])
+            in_dialect(render::breakdown::csv(b, lang), options.dialect, &[])
         }
-        Format::Md => render::breakdown::markdown(&b, lang),
+        Format::Md => render::breakdown::markdown(b, lang),
         // The BEGES sheet is refused with --by before this.
         Format::Table | Format::Json | Format::Beges | Format::BegesMd => {
-            render::breakdown::table(&b, lang)
+            render::breakdown::table(b, lang)
         }
     }
 }

@@ -90,8 +90,7 @@ pub fn run(cli: Cli) -> Result<u8> {
 }
 
 pub(crate) use crate::session::{
-    Bases, compute_every_line, compute_one, compute_totals_one, compute_totals_with_inventory,
-    compute_with_inventory,
+    Bases, compute_every_line, compute_one, compute_totals_one, compute_with_inventory,
 };
 
 /// `--format beges` or `beges-md` without `--view beges-v5`: a usage error.
