@@ -56,13 +56,13 @@ pub struct Sums {
 }
 
 impl crate::compute::SeeResults for Sums {
+    fn start(&mut self, _: &crate::inventory::Inventory) {
+        *self = Sums::new(self.by);
+    }
+
     /// Adds a line of an inventory (not a group's).
     fn see(&mut self, line: &LineResult) {
         self.add(None, line);
-    }
-
-    fn start_over(&mut self) {
-        *self = Sums::new(self.by);
     }
 }
 

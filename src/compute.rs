@@ -64,10 +64,11 @@ pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report
 /// A fold over the lines' results in file order, fed as they are made
 /// ([`LineSums::add_seeing`]).
 pub trait SeeResults {
+    /// Starts from no line, for the lines of `inventory` (its keys: the period…); called
+    /// again when the lines are given again from the first.
+    fn start(&mut self, inventory: &Inventory);
     /// Takes the next line's result.
     fn see(&mut self, line: &LineResult);
-    /// Forgets every result seen: the lines are given again from the first.
-    fn start_over(&mut self);
 }
 
 /// What sees each line's result.

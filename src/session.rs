@@ -241,10 +241,10 @@ pub fn compute_totals_seeing<'b>(
         }
     };
     let mut sums = LineSums::new(&parts.inventory, &base);
-    // Lines seen of an inventory then read whole are seen again: the fold starts over.
-    let mut seen_any = false;
+    if let Some(each) = each.as_deref_mut() {
+        each.start(&parts.inventory);
+    }
     if parts.each_batch(&mut |lines| {
-        seen_any = true;
         sums.add_seeing(lines, each.as_deref_mut());
         true
     }) {
@@ -254,11 +254,7 @@ pub fn compute_totals_seeing<'b>(
     }
     drop(sums);
     let (inventory, sources) = parts.whole()?;
-    if let Some(each) = each.as_deref_mut()
-        && seen_any
-    {
-        each.start_over();
-    }
+    // The lines are given again from the first.
     let report = sum_whole(&inventory, &base, each);
     done(bases, inventory, base, report, Err(&sources))
 }
@@ -269,6 +265,9 @@ fn sum_whole(
     base: &FactorBase,
     mut each: Option<&mut EachResult<'_>>,
 ) -> Result<crate::report::Report, InputErrors> {
+    if let Some(each) = each.as_deref_mut() {
+        each.start(inventory);
+    }
     let mut sums = LineSums::new(inventory, base);
     sums.add_seeing(&inventory.lines, each.as_deref_mut());
     sums.finish_seeing(each)

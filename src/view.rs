@@ -439,31 +439,102 @@ fn parts(framework: Framework, line: &LineResult, year: i32) -> Vec<(Post, Decim
 
 /// The view of `report` in `framework`.
 pub fn view(report: &Report, framework: Framework) -> View {
-    let defs: Vec<Def> = match framework {
-        Framework::BegesV5 => BEGES.to_vec(),
-        Framework::GhgProtocol => GHG.to_vec(),
-        Framework::EsrsE1 => GHG
-            .iter()
-            .map(|(code, fr, en, kind)| {
-                let renamed = ESRS_NAMES.iter().find(|(c, _, _)| c == code);
-                renamed.map_or((*code, *fr, *en, *kind), |(_, fr, en)| {
-                    (*code, *fr, *en, *kind)
+    let mut sums = Sums::new(framework, report.period.year());
+    for line in &report.lines {
+        sums.add(line);
+    }
+    sums.finish(report)
+}
+
+/// A view in the making: the lines' results added one by one, in file order (a report's, or
+/// results made a batch at a time and dropped).
+pub struct Sums {
+    framework: Framework,
+    /// The period's year (capital goods count whole in their acquisition year).
+    year: i32,
+    defs: Vec<Def>,
+    sums: Vec<Decimal>,
+    ks: Vec<SumUncertainty>,
+    counts: Vec<usize>,
+    total: Decimal,
+    total_k: SumUncertainty,
+    /// Scope 1 of the lines under an emission trading scheme, of every line, and whether some
+    /// line is under one (amortisation does not touch scope 1, so the Bilan Carbone parts are
+    /// the ESRS ones).
+    ets_scope1: Decimal,
+    all_scope1: Decimal,
+    any_ets: bool,
+}
+
+impl crate::compute::SeeResults for Sums {
+    /// Starts from no line, in the inventory's period.
+    fn start(&mut self, inventory: &crate::inventory::Inventory) {
+        *self = Sums::new(self.framework, inventory.period.year());
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.add(line);
+    }
+}
+
+impl Sums {
+    /// No line added yet; `year` is the period's.
+    pub fn new(framework: Framework, year: i32) -> Sums {
+        let defs: Vec<Def> = match framework {
+            Framework::BegesV5 => BEGES.to_vec(),
+            Framework::GhgProtocol => GHG.to_vec(),
+            Framework::EsrsE1 => GHG
+                .iter()
+                .map(|(code, fr, en, kind)| {
+                    let renamed = ESRS_NAMES.iter().find(|(c, _, _)| c == code);
+                    renamed.map_or((*code, *fr, *en, *kind), |(_, fr, en)| {
+                        (*code, *fr, *en, *kind)
+                    })
                 })
-            })
-            .collect(),
-    };
-    let n = defs.len();
-    let mut sums = vec![Decimal::ZERO; n];
-    let mut ks = vec![SumUncertainty::default(); n];
-    let mut counts = vec![0usize; n];
-    let mut total = Decimal::ZERO;
-    let mut total_k = SumUncertainty::default();
-    let year = report.period.year();
-    for line in report
-        .lines
-        .iter()
-        .filter(|l| l.destination == Destination::Emissions)
-    {
+                .collect(),
+        };
+        let n = defs.len();
+        Sums {
+            framework,
+            year,
+            defs,
+            sums: vec![Decimal::ZERO; n],
+            ks: vec![SumUncertainty::default(); n],
+            counts: vec![0usize; n],
+            total: Decimal::ZERO,
+            total_k: SumUncertainty::default(),
+            ets_scope1: Decimal::ZERO,
+            all_scope1: Decimal::ZERO,
+            any_ets: false,
+        }
+    }
+
+    /// Adds a line's result.
+    pub fn add(&mut self, line: &LineResult) {
+        if line.destination != Destination::Emissions {
+            return;
+        }
+        let scope1: Decimal = line
+            .parts
+            .iter()
+            .filter(|(p, _)| p.scope() == crate::post::Scope::One)
+            .map(|(_, v)| *v)
+            .sum();
+        if line.ets {
+            self.any_ets = true;
+            self.ets_scope1 += scope1;
+        }
+        self.all_scope1 += scope1;
+        let (framework, year) = (self.framework, self.year);
+        let Sums {
+            defs,
+            sums,
+            ks,
+            counts,
+            total,
+            total_k,
+            ..
+        } = self;
         let mut per_row: Vec<(usize, Decimal)> = Vec::new();
         let mut line_total = Decimal::ZERO;
         for (post, kg) in parts(framework, line, year) {
@@ -501,94 +572,92 @@ pub fn view(report: &Report, framework: Framework) -> View {
                 *count += 1;
             }
         }
-        total += line_total;
+        *total += line_total;
         total_k.add(crate::report::to_f64(line_total), line.figure.k);
     }
-    let total_figure = Figure {
-        kgco2e: total,
-        k: total_k.k(),
-    };
-    let location_scope2 = defs
-        .iter()
-        .position(|d| d.0 == "S2")
-        .and_then(|i| sums.get(i))
-        .copied();
-    let mut rows: Vec<ViewRow> = Vec::with_capacity(n);
-    for (i, (code, fr, en, kind)) in defs.iter().enumerate() {
-        let figure = match kind {
-            RowKind::Item | RowKind::Subtotal(_) => Figure {
-                kgco2e: sums.get(i).copied().unwrap_or_default(),
-                k: ks.get(i).map_or(1.0, SumUncertainty::k),
-            },
-            RowKind::Memo if *code == "S2-MB" => report.scope2_market,
-            RowKind::Memo => Figure {
-                kgco2e: total - location_scope2.unwrap_or_default() + report.scope2_market.kgco2e,
-                k: total_figure.k,
-            },
-        };
-        rows.push(ViewRow {
-            code,
-            fr,
-            en,
-            kind: *kind,
-            figure,
-            lines: counts.get(i).copied().unwrap_or(0),
-        });
-    }
-    let intensity = (framework == Framework::EsrsE1)
-        .then(|| revenue(report))
-        .flatten()
-        .map(|(label, million_euros)| {
-            let per = |kg: Decimal| {
-                (kg / Decimal::ONE_THOUSAND)
-                    .checked_div(million_euros)
-                    .unwrap_or_default()
-            };
-            let market_total = rows
-                .iter()
-                .find(|r| r.code == "T-MB")
-                .map_or(total, |r| r.figure.kgco2e);
-            (label, per(total), per(market_total))
-        });
-    View {
-        framework,
-        rows,
-        total: total_figure,
-        intensity,
-        co2_biogenic: (framework == Framework::EsrsE1).then_some(report.co2_biogenic),
-        scope1_ets: (framework == Framework::EsrsE1)
-            .then(|| scope1_ets(report))
-            .flatten(),
-    }
-}
 
-/// The scope 1 emissions of the lines under an emission trading scheme and their share of
-/// scope 1 (amortisation does not touch scope 1, so the Bilan Carbone parts are the ESRS ones).
-fn scope1_ets(report: &Report) -> Option<(Decimal, Decimal)> {
-    let emitting = || {
-        report
-            .lines
+    /// The view of the lines added, in the report they belong to.
+    pub fn finish(self, report: &Report) -> View {
+        let Sums {
+            framework,
+            defs,
+            sums,
+            ks,
+            counts,
+            total,
+            total_k,
+            ets_scope1,
+            all_scope1,
+            any_ets,
+            ..
+        } = self;
+        let n = defs.len();
+        let scope1_ets = any_ets.then(|| {
+            let share = if all_scope1.is_zero() {
+                Decimal::ZERO
+            } else {
+                ets_scope1.checked_div(all_scope1).unwrap_or_default()
+            };
+            (ets_scope1, share)
+        });
+        let total_figure = Figure {
+            kgco2e: total,
+            k: total_k.k(),
+        };
+        let location_scope2 = defs
             .iter()
-            .filter(|l| l.destination == Destination::Emissions)
-    };
-    if !emitting().any(|l| l.ets) {
-        return None;
+            .position(|d| d.0 == "S2")
+            .and_then(|i| sums.get(i))
+            .copied();
+        let mut rows: Vec<ViewRow> = Vec::with_capacity(n);
+        for (i, (code, fr, en, kind)) in defs.iter().enumerate() {
+            let figure = match kind {
+                RowKind::Item | RowKind::Subtotal(_) => Figure {
+                    kgco2e: sums.get(i).copied().unwrap_or_default(),
+                    k: ks.get(i).map_or(1.0, SumUncertainty::k),
+                },
+                RowKind::Memo if *code == "S2-MB" => report.scope2_market,
+                RowKind::Memo => Figure {
+                    kgco2e: total - location_scope2.unwrap_or_default()
+                        + report.scope2_market.kgco2e,
+                    k: total_figure.k,
+                },
+            };
+            rows.push(ViewRow {
+                code,
+                fr,
+                en,
+                kind: *kind,
+                figure,
+                lines: counts.get(i).copied().unwrap_or(0),
+            });
+        }
+        let intensity = (framework == Framework::EsrsE1)
+            .then(|| revenue(report))
+            .flatten()
+            .map(|(label, million_euros)| {
+                let per = |kg: Decimal| {
+                    (kg / Decimal::ONE_THOUSAND)
+                        .checked_div(million_euros)
+                        .unwrap_or_default()
+                };
+                let market_total = rows
+                    .iter()
+                    .find(|r| r.code == "T-MB")
+                    .map_or(total, |r| r.figure.kgco2e);
+                (label, per(total), per(market_total))
+            });
+        View {
+            framework,
+            rows,
+            total: total_figure,
+            intensity,
+            co2_biogenic: (framework == Framework::EsrsE1).then_some(report.co2_biogenic),
+            scope1_ets: (framework == Framework::EsrsE1)
+                .then_some(scope1_ets)
+                .flatten(),
+        }
     }
-    let scope1 = |l: &LineResult| -> Decimal {
-        l.parts
-            .iter()
-            .filter(|(p, _)| p.scope() == crate::post::Scope::One)
-            .map(|(_, v)| *v)
-            .sum()
-    };
-    let ets: Decimal = emitting().filter(|l| l.ets).map(scope1).sum();
-    let all: Decimal = emitting().map(scope1).sum();
-    let share = if all.is_zero() {
-        Decimal::ZERO
-    } else {
-        ets.checked_div(all).unwrap_or_default()
-    };
-    Some((ets, share))
 }
 
 /// The first indicator in euros (net revenue), in M€, with its label.

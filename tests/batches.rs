@@ -13,9 +13,10 @@ const OWN: usize = 20_500;
 fn own_line(i: usize) -> String {
     match i % 5 {
         0 => format!(
-            "  - {{ label: E{i}, factor: \"42513\", quantity: {}.5, unit: kWh, tags: [power, t{}] }}\n",
+            "  - {{ label: E{i}, factor: \"42513\", quantity: {}.5, unit: kWh, tags: [power, t{}], ets: {} }}\n",
             i % 97,
-            i % 4
+            i % 4,
+            i.is_multiple_of(10)
         ),
         1 => format!(
             "  - id: own-{i}\n    label: S{i}\n    factor: \"43443\"\n    quantity: {}\n    unit: k€\n    site: Site {}\n",
@@ -153,6 +154,24 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         let made = sums.finish();
         assert_eq!(made, bilan::breakdown::breakdown(b, by));
         assert!(made.keys.len() >= 3, "{:?}", made.keys);
+    }
+    // So are the views in other frameworks.
+    for framework in [
+        bilan::view::Framework::BegesV5,
+        bilan::view::Framework::GhgProtocol,
+        bilan::view::Framework::EsrsE1,
+    ] {
+        let mut sums = bilan::view::Sums::new(framework, 0);
+        let seen = bilan::session::compute_totals_seeing(
+            &path,
+            &bases,
+            AfterTotals::Nothing,
+            Some(&mut sums),
+        )
+        .unwrap();
+        let made = sums.finish(&seen.report);
+        assert_eq!(made, bilan::view::view(b, framework), "{framework:?}");
+        assert!(made.scope1_ets.is_some() || framework != bilan::view::Framework::EsrsE1);
     }
     // The JSON document, its lines read and computed again a batch at a time, is the whole.
     let base = streamed.base.as_deref().unwrap();

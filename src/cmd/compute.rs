@@ -164,34 +164,46 @@ pub(crate) fn run(
     // Neither the inventory nor the report is freed: the process ends with the command, and
     // freeing a million lines and results one by one takes longer than the output.
     // Outputs of the posts, scopes and totals alone do not keep each line's result; JSON
-    // makes them again while it writes them.
+    // makes them again while it writes them; a breakdown by site or tag and a view are summed
+    // as the lines are made.
     let totals_only = match options.format {
         Format::Table | Format::Md | Format::Csv => !options.lines,
         Format::Json => true,
-        _ => false,
+        Format::Beges | Format::BegesMd => framework.is_some(),
+        // The workbook carries the uncertainty analysis, which takes every line.
+        Format::Xlsx | Format::Ixbrl => false,
     } && matches!(by, None | Some(By::Site | By::Tag))
-        && framework.is_none()
         && !options.uncertainty.monte_carlo
         && !options.uncertainty.uncertainty_report;
     let mut by_sums = by.map(breakdown::Sums::new);
+    // The period's year is the inventory's, given when its lines start.
+    let mut view_sums = framework.map(|f| crate::view::Sums::new(f, 0));
     let computed = if totals_only {
-        let after = if options.format == Format::Json {
+        let after = if options.format == Format::Json && framework.is_none() {
             AfterTotals::ReadLinesAgain
         } else {
             AfterTotals::Nothing
         };
-        // A breakdown by site or tag is summed as the lines are made.
-        let each = by_sums.as_mut().map(|sums| sums as &mut EachResult<'_>);
+        let each = match (by_sums.as_mut(), view_sums.as_mut()) {
+            (Some(sums), _) => Some(sums as &mut EachResult<'_>),
+            (None, Some(sums)) => Some(sums as &mut EachResult<'_>),
+            (None, None) => None,
+        };
         compute_totals_seeing(inventory, &bases, after, each)?
     } else {
         compute_every_line(inventory, &bases)?
     };
     let computed = std::mem::ManuallyDrop::new(computed);
     let report = &computed.report;
-    // A report that kept every line (a group's, or every line computed) is broken down from it.
+    // A report that kept every line (a group's, or every line computed) is summed from it.
+    let summed = report.lines_kept == LinesKept::Apart;
     let breakdown = by.map(|by| match by_sums {
-        Some(sums) if report.lines_kept == LinesKept::Apart => sums.finish(),
+        Some(sums) if summed => sums.finish(),
         _ => breakdown::breakdown(report, by),
+    });
+    let view = framework.map(|f| match view_sums {
+        Some(sums) if summed => sums.finish(report),
+        _ => crate::view::view(report, f),
     });
     // The inventory's own `factors:` files are inputs too (known once it is read).
     let used: Vec<PathBuf> = report
@@ -221,16 +233,15 @@ pub(crate) fn run(
                 let mut args = options.uncertainty;
                 args.uncertainty_report = true;
                 let analysed = super::uncertainty::analysed(report, &args)?;
-                let view = framework.map(|f| crate::view::view(report, f));
                 render::xlsx::result(&analysed, view.as_ref(), options.lang)?
             }
         };
         output::write_with(&sink, |out| out.write_all(&bytes))?;
         return Ok(0);
     }
-    let text = match (breakdown, framework) {
+    let text = match (breakdown, view) {
         (Some(b), _) => by_key(&b, &options),
-        (None, Some(framework)) => in_view(report, framework, &options),
+        (None, Some(view)) => in_view(report, &view, &options),
         (None, None) => {
             let analysed = super::uncertainty::analysed(report, &options.uncertainty)?;
             if options.format == Format::Json {
@@ -288,19 +299,18 @@ fn single(analysed: &Analysed<'_>, options: &Options<'_>) -> String {
     }
 }
 
-fn in_view(report: &Report, framework: Framework, options: &Options<'_>) -> String {
-    let view = crate::view::view(report, framework);
+fn in_view(report: &Report, view: &crate::view::View, options: &Options<'_>) -> String {
     let lang = options.lang;
     match options.format {
-        Format::Table => render::view::table(&view, report, lang),
-        Format::Md => render::view::markdown(&view, report, lang),
+        Format::Table => render::view::table(view, report, lang),
+        Format::Md => render::view::markdown(view, report, lang),
         // Written as an Inline XBRL document before this.
         Format::Csv | Format::Xlsx | Format::Ixbrl => {
-            in_dialect(render::view::csv(&view, lang), options.dialect, &[])
+            in_dialect(render::view::csv(view, lang), options.dialect, &[])
         }
-        Format::Json => render::view::json(&view, report, lang),
-        Format::Beges => render::beges::csv(&view, report, lang),
-        Format::BegesMd => render::beges::markdown(&view, report, lang),
+        Format::Json => render::view::json(view, report, lang),
+        Format::Beges => render::beges::csv(view, report, lang),
+        Format::BegesMd => render::beges::markdown(view, report, lang),
     }
 }
 
