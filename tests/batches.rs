@@ -141,16 +141,14 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         );
     }
     // Breakdowns by site and by tag summed as the lines are made are those of every line.
+    let seeing = |fold: &mut dyn bilan::compute::SeeResults| {
+        let seen =
+            bilan::session::compute_totals_seeing(&path, &bases, AfterTotals::Nothing, Some(fold));
+        seen.unwrap().report
+    };
     for by in [bilan::breakdown::By::Site, bilan::breakdown::By::Tag] {
         let mut sums = bilan::breakdown::Sums::new(by);
-        let seen = bilan::session::compute_totals_seeing(
-            &path,
-            &bases,
-            AfterTotals::Nothing,
-            Some(&mut sums),
-        )
-        .unwrap();
-        assert_eq!(seen.report.total, b.total);
+        assert_eq!(seeing(&mut sums).total, b.total);
         let made = sums.finish();
         assert_eq!(made, bilan::breakdown::breakdown(b, by));
         assert!(made.keys.len() >= 3, "{:?}", made.keys);
@@ -162,14 +160,8 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         bilan::view::Framework::EsrsE1,
     ] {
         let mut sums = bilan::view::Sums::new(framework, 0);
-        let seen = bilan::session::compute_totals_seeing(
-            &path,
-            &bases,
-            AfterTotals::Nothing,
-            Some(&mut sums),
-        )
-        .unwrap();
-        let made = sums.finish(&seen.report);
+        let report = seeing(&mut sums);
+        let made = sums.finish(&report);
         assert_eq!(made, bilan::view::view(b, framework), "{framework:?}");
         assert!(made.scope1_ets.is_some() || framework != bilan::view::Framework::EsrsE1);
     }

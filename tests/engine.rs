@@ -411,17 +411,7 @@ fn totals_without_lines_are_those_with_lines() {
     let base_ = base();
     let sizes: [&[usize]; 3] = [&[1, 4095, 4097, 7], &[5000, 3, 1, 4096], &[10_000]];
     for sizes in sizes {
-        let mut sums = bilan::compute::LineSums::new(&inventory, &base_);
-        let mut rest = inventory.lines.as_slice();
-        for size in sizes.iter().chain(std::iter::repeat(&1000)) {
-            if rest.is_empty() {
-                break;
-            }
-            let (batch, after) = rest.split_at((*size).min(rest.len()));
-            sums.add(batch);
-            rest = after;
-        }
-        let batched = sums.finish().unwrap();
+        let batched = in_batches(&inventory, &base_, sizes);
         assert_eq!(batched.posts, totals.posts, "{sizes:?}");
         assert_eq!(batched.scopes, totals.scopes, "{sizes:?}");
         assert_eq!(batched.total, totals.total, "{sizes:?}");
@@ -487,18 +477,27 @@ fn lines_summed_a_batch_at_a_time_round_as_the_whole() {
     // The test can tell: summed line after line, the total is another figure.
     assert_ne!(one_by_one, whole.total.kgco2e);
     for sizes in [&[1usize, 4095, 4097][..], &[4097, 1, 3], &[100], &[9_000]] {
-        let mut sums = bilan::compute::LineSums::new(&inventory, &base);
-        let mut rest = inventory.lines.as_slice();
-        for size in sizes.iter().cycle() {
-            if rest.is_empty() {
-                break;
-            }
-            let (batch, after) = rest.split_at((*size).min(rest.len()));
-            sums.add(batch);
-            rest = after;
-        }
-        let batched = sums.finish().unwrap();
+        let batched = in_batches(&inventory, &base, sizes);
         assert_eq!(batched.total, whole.total, "{sizes:?}");
         assert_eq!(batched.posts, whole.posts, "{sizes:?}");
     }
+}
+
+/// The totals of `inventory`'s lines given to `LineSums` in batches of `sizes`, over and over.
+fn in_batches(
+    inventory: &bilan::inventory::Inventory,
+    base: &FactorBase,
+    sizes: &[usize],
+) -> Report {
+    let mut sums = bilan::compute::LineSums::new(inventory, base);
+    let mut rest = inventory.lines.as_slice();
+    for size in sizes.iter().cycle() {
+        if rest.is_empty() {
+            break;
+        }
+        let (batch, after) = rest.split_at((*size).min(rest.len()));
+        sums.add(batch);
+        rest = after;
+    }
+    sums.finish().unwrap()
 }
