@@ -14,7 +14,7 @@ use crate::render;
 use crate::render::json::LineSource;
 use crate::render::sheet::{Dialect, in_dialect};
 use crate::report::{LineResult, LinesKept, Report};
-use crate::session::{AfterTotals, Bases, compute_totals_seeing};
+use crate::session::{AfterTotals, Bases, Computed, compute_totals_seeing};
 use crate::view::Framework;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -167,7 +167,10 @@ pub(crate) fn run(
     // makes them again while it writes them; a breakdown by site or tag and a view are summed
     // as the lines are made.
     let totals_only = match options.format {
-        Format::Table | Format::Md | Format::Csv => !options.lines,
+        Format::Table | Format::Md => true,
+        // The lines written as they are made again, but in the Excel dialect, whose number
+        // columns are told from every row.
+        Format::Csv => !options.lines || options.dialect == Dialect::Standard,
         Format::Json => true,
         Format::Beges | Format::BegesMd => framework.is_some(),
         // The workbook carries the uncertainty analysis, which takes every line.
@@ -179,7 +182,12 @@ pub(crate) fn run(
     // The period's year is the inventory's, given when its lines start.
     let mut view_sums = framework.map(|f| crate::view::Sums::new(f, 0));
     let computed = if totals_only {
-        let after = if options.format == Format::Json && framework.is_none() {
+        let every_line = match options.format {
+            Format::Json => framework.is_none(),
+            Format::Csv => options.lines,
+            _ => false,
+        };
+        let after = if every_line {
             AfterTotals::ReadLinesAgain
         } else {
             AfterTotals::Nothing
@@ -248,18 +256,7 @@ pub(crate) fn run(
                 // Streamed: a million-line result is never held whole as text, nor its lines'
                 // results when the report kept none (made again a chunk at a time).
                 let lang = options.lang;
-                let batches = |write: &mut dyn FnMut(&[LineResult]) -> bool| {
-                    let base = computed.base.as_deref().ok_or("no factor base")?;
-                    // Every line or an error: never a document short of some (a write that
-                    // failed stops it too, and the writer gives that error first).
-                    let given = computed.each_line_batch(&mut |lines| {
-                        crate::compute::line_results(&computed.inventory, base, lines)
-                            .is_some_and(|results| write(&results))
-                    });
-                    given
-                        .then_some(())
-                        .ok_or("a line's result could not be made again")
-                };
+                let batches = |write: &mut Write<'_>| each_result_batch(&computed, write);
                 let source = match report.lines_kept {
                     LinesKept::All => LineSource::Report,
                     LinesKept::Apart => LineSource::Batches(&batches),
@@ -269,11 +266,57 @@ pub(crate) fn run(
                 })?;
                 return Ok(0);
             }
+            if options.format == Format::Csv
+                && options.lines
+                && report.lines_kept == LinesKept::Apart
+            {
+                // Streamed: each batch of lines made again and written as rows.
+                output::write_with(&sink, |out| {
+                    out.write_all(render::csv::lines_header().as_bytes())?;
+                    let mut failed = None;
+                    let made = each_result_batch(&computed, &mut |results| {
+                        let rows = render::csv::line_rows(results);
+                        match out.write_all(rows.as_bytes()) {
+                            Ok(()) => true,
+                            Err(e) => {
+                                failed = Some(e);
+                                false
+                            }
+                        }
+                    });
+                    match (failed, made) {
+                        (Some(e), _) => Err(e),
+                        (None, Err(e)) => {
+                            Err(std::io::Error::other(format!("internal error: {e}")))
+                        }
+                        (None, Ok(())) => Ok(()),
+                    }
+                })?;
+                return Ok(0);
+            }
             single(&analysed, &options)
         }
     };
     output::write(&sink, &text)?;
     Ok(0)
+}
+
+/// What writes a batch of lines' results; false stops the lines.
+type Write<'a> = dyn FnMut(&[LineResult]) -> bool + 'a;
+
+/// Gives `write` the results of every line of `computed`, in order, a batch at a time (the
+/// lines kept, or read again from the inventory's files, computed again); an error when a
+/// batch could not be made, never fewer lines than the inventory's (a write that failed stops
+/// them too: its writer gives that error first).
+fn each_result_batch(computed: &Computed<'_>, write: &mut Write<'_>) -> Result<(), &'static str> {
+    let base = computed.base.as_deref().ok_or("no factor base")?;
+    let given = computed.each_line_batch(&mut |lines| {
+        crate::compute::line_results(&computed.inventory, base, lines)
+            .is_some_and(|results| write(&results))
+    });
+    given
+        .then_some(())
+        .ok_or("a line's result could not be made again")
 }
 
 fn single(analysed: &Analysed<'_>, options: &Options<'_>) -> String {

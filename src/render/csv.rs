@@ -2,7 +2,7 @@
 
 use super::{bounds, exact, rounded, rounded_f64};
 use crate::post::Lang;
-use crate::report::Report;
+use crate::report::{LineResult, Report};
 
 /// One row per post: `code,scope,name,status,kgco2e,share,uncertainty,low,high`.
 pub fn posts(report: &Report, lang: Lang) -> String {
@@ -56,21 +56,28 @@ pub fn posts_with(
 
 /// One row per line part: `line_id,label,post,factor,quantity,unit,kgco2e,uncertainty`.
 pub fn lines(report: &Report) -> String {
-    let mut rows = vec![
-        [
-            "line_id",
-            "label",
-            "post",
-            "factor",
-            "quantity",
-            "unit",
-            "kgco2e",
-            "uncertainty",
-        ]
-        .map(String::from)
-        .to_vec(),
-    ];
-    for line in &report.lines {
+    lines_header() + &line_rows(&report.lines)
+}
+
+/// The header row of [`lines`].
+pub fn lines_header() -> String {
+    super::grid::csv([[
+        "line_id",
+        "label",
+        "post",
+        "factor",
+        "quantity",
+        "unit",
+        "kgco2e",
+        "uncertainty",
+    ]])
+}
+
+/// The rows of [`lines`] for these lines' results (written a batch at a time after
+/// [`lines_header`], they make the same text).
+pub fn line_rows(lines: &[LineResult]) -> String {
+    let mut rows = Vec::new();
+    for line in lines {
         for (post, kg) in &line.parts {
             rows.push(vec![
                 line.id.to_string(),
