@@ -175,14 +175,13 @@ impl Computed<'_> {
     pub fn each_line_batch(&self, each: &mut dyn FnMut(&[crate::inventory::Line]) -> bool) -> bool {
         match &self.parts {
             Some(parts) => parts.each_batch(each),
-            None => self
-                .inventory
-                .lines
-                .chunks(crate::render::json::CHUNK)
-                .all(each),
+            None => self.inventory.lines.chunks(HELD_BATCH).all(each),
         }
     }
 }
+
+/// Lines given at once from an inventory that holds them ([`Computed::each_line_batch`]).
+const HELD_BATCH: usize = 4096;
 
 /// What a command does with an inventory's lines after their totals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
