@@ -14,6 +14,7 @@ pub mod fec;
 pub mod files;
 pub mod group;
 pub mod inventory;
+mod inventory_parts;
 pub mod ledger;
 pub mod line_tables;
 pub mod result_json;
