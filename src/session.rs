@@ -145,13 +145,20 @@ pub fn compute_with_inventory(
     path: &Path,
     bases: &Bases,
 ) -> Result<(crate::inventory::Inventory, crate::report::Report), InputErrors> {
-    compute_inventory_with(path, bases, crate::compute::compute)
-        .map(|computed| (computed.inventory, computed.report))
+    compute_every_line(path, bases).map(|computed| (computed.inventory, computed.report))
 }
 
 /// [`compute_with_inventory`], keeping the factors it was computed with.
 pub fn compute_every_line<'b>(path: &Path, bases: &'b Bases) -> Result<Computed<'b>, InputErrors> {
-    compute_inventory_with(path, bases, crate::compute::compute)
+    let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
+        Ok(read) => read,
+        // A group is told by its `entities:`: read it only then (one inventory is read once).
+        Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
+        Err(errors) => return Err(errors),
+    };
+    let base = bases.for_inventory(&inventory, path)?;
+    let report = crate::compute::compute(&inventory, &base);
+    done(bases, inventory, base, report, Err(&sources))
 }
 
 /// An inventory computed: the inventory, the factors it was computed with (`None` for a
@@ -224,13 +231,6 @@ pub fn compute_totals_seeing<'b>(
         Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
         Err(errors) => return Err(errors),
     };
-    let keep = after == AfterTotals::ReadLinesAgain && parts.bytes() < KEEP_LINES_BELOW;
-    if parts.has_unread() || keep {
-        let (inventory, sources) = parts.whole()?;
-        let base = bases.for_inventory(&inventory, path)?;
-        let report = sum_whole(&inventory, &base, each);
-        return done(bases, inventory, base, report, Err(&sources));
-    }
     let base = match bases.for_inventory(&parts.inventory, path) {
         Ok(base) => base,
         // The errors of the lines come first, as when the lines are read before the factors.
@@ -239,68 +239,30 @@ pub fn compute_totals_seeing<'b>(
             return Err(errors);
         }
     };
-    let mut sums = LineSums::new(&parts.inventory, &base);
-    if let Some(each) = each.as_deref_mut() {
-        each.start(&parts.inventory);
+    let keep = after == AfterTotals::ReadLinesAgain && parts.bytes() < KEEP_LINES_BELOW;
+    if !keep && !parts.has_unread() {
+        let mut sums = LineSums::new(&parts.inventory, &base);
+        if let Some(each) = each.as_deref_mut() {
+            each.start(&parts.inventory);
+        }
+        if parts.each_batch(&mut |lines| {
+            sums.add_seeing(lines, each.as_deref_mut());
+            true
+        }) {
+            let report = sums.finish_seeing(each);
+            let inventory = parts.inventory.clone();
+            return done(bases, inventory, base, report, Ok(parts));
+        }
     }
-    if parts.each_batch(&mut |lines| {
-        sums.add_seeing(lines, each.as_deref_mut());
-        true
-    }) {
-        let report = sums.finish_seeing(each);
-        let inventory = parts.inventory.clone();
-        return done(bases, inventory, base, report, Ok(parts));
-    }
-    drop(sums);
+    // Read whole (the lines are given again from the first when some were).
     let (inventory, sources) = parts.whole()?;
-    // The lines are given again from the first.
-    let report = sum_whole(&inventory, &base, each);
-    done(bases, inventory, base, report, Err(&sources))
-}
-
-/// The totals of every line of `inventory`, `each` seeing their results.
-fn sum_whole(
-    inventory: &crate::inventory::Inventory,
-    base: &FactorBase,
-    mut each: Option<&mut EachResult<'_>>,
-) -> Result<crate::report::Report, InputErrors> {
     if let Some(each) = each.as_deref_mut() {
-        each.start(inventory);
+        each.start(&inventory);
     }
-    let mut sums = LineSums::new(inventory, base);
+    let mut sums = LineSums::new(&inventory, &base);
     sums.add_seeing(&inventory.lines, each.as_deref_mut());
-    sums.finish_seeing(each)
-}
-
-fn compute_inventory_with<'b>(
-    path: &Path,
-    bases: &'b Bases,
-    compute: Compute,
-) -> Result<Computed<'b>, InputErrors> {
-    let (inventory, sources) = match files::read_inventory_within(path, bases.within.as_deref()) {
-        Ok(read) => read,
-        // A group is told by its `entities:`: read it only then (one inventory is read once).
-        Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
-        Err(errors) => return Err(errors),
-    };
-    computed(path, bases, inventory, &sources, compute)
-}
-
-/// The engine's function computing a report.
-type Compute =
-    fn(&crate::inventory::Inventory, &FactorBase) -> Result<crate::report::Report, InputErrors>;
-
-/// `inventory` (read from `sources`) computed by `compute`.
-fn computed<'b>(
-    path: &Path,
-    bases: &'b Bases,
-    inventory: crate::inventory::Inventory,
-    sources: &files::Sources,
-    compute: Compute,
-) -> Result<Computed<'b>, InputErrors> {
-    let base = bases.for_inventory(&inventory, path)?;
-    let report = compute(&inventory, &base);
-    done(bases, inventory, base, report, Err(sources))
+    let report = sums.finish_seeing(each);
+    done(bases, inventory, base, report, Err(&sources))
 }
 
 /// An inventory computed, its errors pointing at the lines of their files (`files`: the
