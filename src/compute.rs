@@ -69,6 +69,11 @@ pub trait SeeResults {
     fn start(&mut self, inventory: &Inventory);
     /// Takes the next line's result.
     fn see(&mut self, line: &LineResult);
+    /// Takes the next line's result with the line as read (its position…); [`SeeResults::see`]
+    /// unless a fold needs more.
+    fn see_line(&mut self, _line: &Line, result: &LineResult) {
+        self.see(result);
+    }
 }
 
 /// What sees each line's result.
@@ -139,7 +144,7 @@ impl<'a> LineSums<'a> {
             Option<Totals>,
             Vec<LineResult>,
             Vec<Diagnostics>,
-            Vec<LineResult>,
+            Vec<(usize, LineResult)>,
         );
         let (inventory, base, first) = (self.inventory, self.base, self.summed);
         let seen = each.is_some();
@@ -166,7 +171,7 @@ impl<'a> LineSums<'a> {
                             if listed_apart {
                                 apart.push(result.clone());
                             }
-                            results.push(result);
+                            results.push((index - first, result));
                         } else if listed_apart {
                             apart.push(result);
                         }
@@ -175,9 +180,13 @@ impl<'a> LineSums<'a> {
                 },
             )
             .collect();
-        for (sums, lines, diagnostics, results) in chunks {
+        for (sums, apart, diagnostics, results) in chunks {
             if let Some(each) = each.as_deref_mut() {
-                results.iter().for_each(|result| each.see(result));
+                for (i, result) in &results {
+                    if let Some(line) = lines.get(*i) {
+                        each.see_line(line, result);
+                    }
+                }
             }
             self.engine.gather(diagnostics.into_iter().flatten());
             self.totals = self
@@ -185,7 +194,7 @@ impl<'a> LineSums<'a> {
                 .take()
                 .zip(sums)
                 .and_then(|(mut t, s)| t.merge(s).map(|()| t));
-            self.apart.extend(lines);
+            self.apart.extend(apart);
         }
         self.summed += lines.len();
     }

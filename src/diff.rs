@@ -12,7 +12,7 @@
 //!   change minus the activity effect, so the three add up to the change to the last digit.
 
 use crate::post::{Post, Scope};
-use crate::report::{Destination, Report};
+use crate::report::{Destination, LineResult, Report};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
 
@@ -38,6 +38,28 @@ pub struct SideLine {
 }
 
 impl SideLine {
+    /// A computed line as compared, when it is in the total.
+    pub fn of(l: &LineResult) -> Option<SideLine> {
+        if l.destination != Destination::Emissions {
+            return None;
+        }
+        let quantity = match l.amortization {
+            Some((_, true)) => Decimal::ZERO,
+            Some((a, false)) => l.converted_quantity / Decimal::from(a.years),
+            None => l.converted_quantity,
+        };
+        Some(SideLine {
+            id: l.id.to_string(),
+            label: l.label.to_string(),
+            factor: l.factor.id.clone(),
+            factor_name: l.factor.name.clone(),
+            factor_unit: l.factor.unit.clone(),
+            factor_kgco2e: l.factor.kgco2e,
+            quantity,
+            parts: l.parts.clone(),
+        })
+    }
+
     fn in_post(&self, post: Post) -> Decimal {
         self.parts
             .iter()
@@ -71,32 +93,21 @@ pub struct Side {
 impl Side {
     /// The side of a computed report.
     pub fn from_report(name: &str, report: &Report) -> Side {
+        Side::with_lines(
+            name,
+            report,
+            report.lines.iter().filter_map(SideLine::of).collect(),
+        )
+    }
+
+    /// The side of a report's totals, with its `lines` (made with [`SideLine::of`] from each
+    /// line's result, when the report kept none).
+    pub fn with_lines(name: &str, report: &Report, lines: Vec<SideLine>) -> Side {
         Side {
             name: name.to_string(),
             period: format!("{} – {}", report.period.start, report.period.end),
             posts: report.posts.iter().map(|p| p.figure.kgco2e).collect(),
-            lines: report
-                .lines
-                .iter()
-                .filter(|l| l.destination == Destination::Emissions)
-                .map(|l| {
-                    let quantity = match l.amortization {
-                        Some((_, true)) => Decimal::ZERO,
-                        Some((a, false)) => l.converted_quantity / Decimal::from(a.years),
-                        None => l.converted_quantity,
-                    };
-                    SideLine {
-                        id: l.id.to_string(),
-                        label: l.label.to_string(),
-                        factor: l.factor.id.clone(),
-                        factor_name: l.factor.name.clone(),
-                        factor_unit: l.factor.unit.clone(),
-                        factor_kgco2e: l.factor.kgco2e,
-                        quantity,
-                        parts: l.parts.clone(),
-                    }
-                })
-                .collect(),
+            lines,
         }
     }
 

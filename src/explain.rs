@@ -3,9 +3,10 @@
 //! explanation out; it recomputes nothing the engine decided, it only lays it out.
 
 use crate::energy_split;
+use crate::error::Position;
 use crate::factor::Part;
 use crate::post::Post;
-use crate::report::{LineResult, Report, to_f64};
+use crate::report::{Destination, LineResult, Report, to_f64};
 use crate::uncertainty_analysis;
 use rust_decimal::Decimal;
 
@@ -66,98 +67,226 @@ fn term(kgco2e: Decimal, k: f64) -> f64 {
     if t.is_finite() { t * t } else { 0.0 }
 }
 
-/// The terms of `post`'s variance: (line index, line, kgCO2e in the post, term).
-fn post_terms(report: &Report, post: Post) -> Vec<(usize, &LineResult, Decimal, f64)> {
-    report
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.destination == crate::report::Destination::Emissions)
-        .filter_map(|(i, l)| {
-            let kg = l
-                .parts
+/// The line's kgCO2e in `post`, when it has a part there (emission lines only: the others
+/// are in no post's variance).
+fn in_post(line: &LineResult, post: Post) -> Option<Decimal> {
+    (line.destination == Destination::Emissions && line.parts.iter().any(|(p, _)| *p == post)).then(
+        || {
+            line.parts
                 .iter()
                 .filter(|(p, _)| *p == post)
                 .map(|(_, v)| *v)
-                .sum::<Decimal>();
-            l.parts
-                .iter()
-                .any(|(p, _)| *p == post)
-                .then(|| (i, l, kg, term(kg, l.figure.k)))
-        })
-        .collect()
+                .sum()
+        },
+    )
 }
 
-fn share(term: f64, terms: &[(usize, &LineResult, Decimal, f64)]) -> f64 {
-    let sum: f64 = terms.iter().map(|t| t.3).sum();
+fn share(term: f64, sum: f64) -> f64 {
     if sum > 0.0 { term / sum } else { 0.0 }
 }
 
-/// The line whose id is `id`.
-pub fn line<'a>(report: &'a Report, id: &str) -> Option<LineExplanation<'a>> {
-    let (index, line) = report
-        .lines
-        .iter()
-        .enumerate()
-        .find(|(_, l)| *l.id == *id)?;
-    let conversion = (!line.quantity.is_zero())
-        .then(|| line.converted_quantity.checked_div(line.quantity))
-        .flatten();
-    let counted = match &line.amortization {
-        Some((_, true)) => Decimal::ZERO,
-        Some((a, false)) => line.converted_quantity / Decimal::from(a.years),
-        None => line.converted_quantity,
-    };
-    let split = line.parts.len() > 1 || line.parts.first().is_some_and(|(p, _)| *p != line.post);
-    let factor_parts = if split && energy_split::applies_to(line.post) {
-        line.factor
-            .parts
-            .iter()
-            .map(|part| FactorPart {
-                part: part.clone(),
-                post: energy_split::target(line.post, part),
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let posts = line
-        .parts
-        .iter()
-        .map(|(post, kg)| {
-            let terms = post_terms(report, *post);
-            let mine = terms.iter().find(|t| t.0 == index).map_or(0.0, |t| t.3);
-            InPost {
-                post: *post,
-                kgco2e: *kg,
-                variance_share: share(mine, &terms),
-            }
-        })
-        .collect();
-    let analysis = uncertainty_analysis::analyse(report, usize::MAX);
-    let total_variance_share = analysis
-        .lines
-        .iter()
-        .find(|c| c.line == index)
-        .map_or(0.0, |c| c.share);
-    Some(LineExplanation {
-        index,
-        line,
-        conversion,
-        counted,
-        factor_parts,
-        posts,
-        total_variance_share,
-    })
+/// Looks for a line id (or the lines of a post, when the id is a post code) among the lines'
+/// results given one by one in file order, keeping that line (or the post's lines) and the
+/// sums its explanation needs, never every line.
+#[derive(Clone, Debug)]
+pub struct Search {
+    id: String,
+    post: Option<Post>,
+    seen: usize,
+    /// The line of that id: its index, result, and where it is written.
+    found: Option<(usize, LineResult, Option<Position>)>,
+    /// Each post's variance (the sum of its lines' terms), in file order.
+    post_variance: [f64; 22],
+    /// The total's variance (uncertainty_analysis's sum).
+    total_variance: f64,
+    /// The lines of the post asked: index, result, kgCO2e in the post, term.
+    post_lines: Vec<(usize, LineResult, Decimal, f64)>,
+    /// The ids nearest to the one asked (edit distance, id), while it is not found.
+    closest: Vec<(usize, String)>,
 }
 
-/// The lines of `post`, largest first (ties in file order).
-pub fn post(report: &Report, post: Post) -> PostExplanation<'_> {
-    let terms = post_terms(report, post);
-    let mut lines: Vec<(usize, &LineResult, Decimal, f64)> = terms
-        .iter()
-        .map(|&(i, l, kg, t)| (i, l, kg, share(t, &terms)))
-        .collect();
-    lines.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
-    PostExplanation { post, lines }
+/// What a [`Search`] found.
+#[derive(Clone, Debug)]
+pub enum Found {
+    /// The line of that id (first: a line id wins over a post code).
+    Line(Box<FoundLine>),
+    /// The lines of the post of that code.
+    Post(FoundPost),
+    /// Neither; the nearest line ids (at most 3).
+    Nothing(Vec<String>),
+}
+
+/// The line found and what its explanation needs.
+#[derive(Clone, Debug)]
+pub struct FoundLine {
+    index: usize,
+    line: LineResult,
+    /// Where it is written (when the search saw the line as read).
+    pub at: Option<Position>,
+    post_variance: [f64; 22],
+    total_variance: f64,
+}
+
+/// The lines of the post asked.
+#[derive(Clone, Debug)]
+pub struct FoundPost {
+    post: Post,
+    lines: Vec<(usize, LineResult, Decimal, f64)>,
+    variance: f64,
+}
+
+impl Search {
+    /// Looks for `id`.
+    pub fn new(id: &str) -> Search {
+        Search {
+            id: id.to_owned(),
+            post: Post::from_code(id),
+            seen: 0,
+            found: None,
+            post_variance: [0.0; 22],
+            total_variance: 0.0,
+            post_lines: Vec::new(),
+            closest: Vec::new(),
+        }
+    }
+
+    /// Takes the next line's result (`at`: where the line is written, when known).
+    pub fn add(&mut self, at: Option<Position>, line: &LineResult) {
+        let index = self.seen;
+        self.seen += 1;
+        self.total_variance += uncertainty_analysis::line_term(line);
+        for post in Post::all() {
+            if let Some(kg) = in_post(line, post) {
+                let t = term(kg, line.figure.k);
+                if let Some(sum) = self.post_variance.get_mut(post.index()) {
+                    *sum += t;
+                }
+                if self.post == Some(post) && self.found.is_none() {
+                    self.post_lines.push((index, line.clone(), kg, t));
+                }
+            }
+        }
+        if self.found.is_some() {
+            return;
+        }
+        if *line.id == *self.id {
+            self.found = Some((index, line.clone(), at));
+            // A line id wins over a post code.
+            self.post_lines = Vec::new();
+        } else if self.post.is_none() {
+            let near = (strsim::levenshtein(&self.id, &line.id), line.id.to_string());
+            let at = self.closest.partition_point(|c| *c <= near);
+            if at < 3 {
+                self.closest.insert(at, near);
+                self.closest.truncate(3);
+            }
+        }
+    }
+
+    /// What was found among the lines given.
+    pub fn finish(self) -> Found {
+        match (self.found, self.post) {
+            (Some((index, line, at)), _) => Found::Line(Box::new(FoundLine {
+                index,
+                line,
+                at,
+                post_variance: self.post_variance,
+                total_variance: self.total_variance,
+            })),
+            (None, Some(post)) => Found::Post(FoundPost {
+                post,
+                lines: self.post_lines,
+                variance: self.post_variance.get(post.index()).copied().unwrap_or(0.0),
+            }),
+            (None, None) => Found::Nothing(self.closest.into_iter().map(|(_, id)| id).collect()),
+        }
+    }
+}
+
+impl crate::compute::SeeResults for Search {
+    fn start(&mut self, _: &crate::inventory::Inventory) {
+        *self = Search::new(&self.id);
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.add(None, line);
+    }
+
+    fn see_line(&mut self, line: &crate::inventory::Line, result: &LineResult) {
+        self.add(Some(line.at.line()), result);
+    }
+}
+
+/// Looks for `id` among the report's lines.
+pub fn search(report: &Report, id: &str) -> Found {
+    let mut search = Search::new(id);
+    report.lines.iter().for_each(|line| search.add(None, line));
+    search.finish()
+}
+
+impl FoundLine {
+    /// The line's audit trail.
+    pub fn explanation(&self) -> LineExplanation<'_> {
+        let line = &self.line;
+        let conversion = (!line.quantity.is_zero())
+            .then(|| line.converted_quantity.checked_div(line.quantity))
+            .flatten();
+        let counted = match &line.amortization {
+            Some((_, true)) => Decimal::ZERO,
+            Some((a, false)) => line.converted_quantity / Decimal::from(a.years),
+            None => line.converted_quantity,
+        };
+        let split =
+            line.parts.len() > 1 || line.parts.first().is_some_and(|(p, _)| *p != line.post);
+        let factor_parts = if split && energy_split::applies_to(line.post) {
+            line.factor
+                .parts
+                .iter()
+                .map(|part| FactorPart {
+                    part: part.clone(),
+                    post: energy_split::target(line.post, part),
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let posts = line
+            .parts
+            .iter()
+            .map(|(post, kg)| {
+                let mine = in_post(line, *post).map_or(0.0, |kg| term(kg, line.figure.k));
+                let variance = self.post_variance.get(post.index()).copied().unwrap_or(0.0);
+                InPost {
+                    post: *post,
+                    kgco2e: *kg,
+                    variance_share: share(mine, variance),
+                }
+            })
+            .collect();
+        LineExplanation {
+            index: self.index,
+            line,
+            conversion,
+            counted,
+            factor_parts,
+            posts,
+            total_variance_share: share(uncertainty_analysis::line_term(line), self.total_variance),
+        }
+    }
+}
+
+impl FoundPost {
+    /// The post's lines, largest first (ties in file order).
+    pub fn explanation(&self) -> PostExplanation<'_> {
+        let mut lines: Vec<(usize, &LineResult, Decimal, f64)> = self
+            .lines
+            .iter()
+            .map(|(i, l, kg, t)| (*i, l, *kg, share(*t, self.variance)))
+            .collect();
+        lines.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
+        PostExplanation {
+            post: self.post,
+            lines,
+        }
+    }
 }

@@ -34,6 +34,7 @@ pub mod monte_carlo;
 pub mod number;
 pub mod output;
 pub mod post;
+pub mod post_lines;
 pub mod post_map;
 pub mod price_index;
 pub mod render;

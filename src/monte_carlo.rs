@@ -1,7 +1,8 @@
 //! Monte Carlo uncertainty (uncertainty.md §5, IPCC 2006 Vol. 1 ch. 3 "Approach 2"), beyond the
 //! Bilan Carbone® method: every emission line is drawn log-normal around its value, the draws are
 //! summed to posts, scopes and total, and each aggregate is summarised by its mean, median and
-//! 2.5th / 97.5th percentiles. Pure: a report in, statistics out; no I/O.
+//! 2.5th / 97.5th percentiles. Pure: a report in (or its lines' results one by one, as they are
+//! made: [`Lines`]), statistics out; no I/O.
 //!
 //! A quantity of central value x and uncertainty k is drawn as `x · exp(σ · Z)`, σ = ln(k) / 1.96,
 //! Z standard normal: its median is x and its 95 % interval `[x/k, x·k]`, as in §1–3.
@@ -21,7 +22,7 @@
 //! draws × lines.
 
 use crate::post::{Post, Scope};
-use crate::report::{Destination, Report, to_f64};
+use crate::report::{Destination, LineResult, Report, to_f64};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
@@ -186,14 +187,7 @@ impl MonteCarlo {
 
 /// Line draws a simulation makes (lines × draws × passes): how long it will take.
 pub fn work(report: &Report, settings: &Settings) -> u64 {
-    let lines = report
-        .lines
-        .iter()
-        .filter(|l| l.destination == Destination::Emissions && !l.figure.kgco2e.is_zero())
-        .count();
-    (lines as u64)
-        .saturating_mul(settings.draws as u64)
-        .saturating_mul(settings.passes())
+    Lines::of(report).work(settings)
 }
 
 /// Simulates the report's emissions.
@@ -208,38 +202,154 @@ pub fn simulate_with_progress(
     settings: &Settings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<MonteCarlo, DrawsError> {
-    check_draws(settings.draws)?;
-    let model = Model::of(report);
-    let stats = model.run(settings, settings.correlation, progress);
-    let independent_total = match settings.correlation {
-        Correlation::Independent => None,
-        Correlation::SharedFactors => model
-            .run(settings, Correlation::Independent, progress)
-            .last()
-            .copied(),
-    };
-    let posts = model
-        .posts
-        .iter()
-        .zip(stats.iter())
-        .map(|(post, s)| (*post, *s))
-        .collect();
-    let first_scope = model.posts.len();
-    let scopes = Scope::ALL
-        .iter()
-        .enumerate()
-        .map(|(i, scope)| {
-            let s = stats.get(first_scope + i).copied().unwrap_or_default();
-            (*scope, s)
+    Lines::of(report).simulate(settings, progress)
+}
+
+/// The emission lines as the draws need them (about 80 bytes each), taken one by one in file
+/// order: a report's, or each line's result as it is made when the report keeps none.
+#[derive(Debug, Default)]
+pub struct Lines {
+    /// Their parts hold the index of their post, until [`Lines::simulate`] makes it a column.
+    lines: Vec<ModelLine>,
+    /// Distinct factor ids, numbered in order of first use.
+    factor_ids: HashMap<String, usize>,
+    /// The posts with emission parts.
+    used: [bool; 22],
+}
+
+impl Lines {
+    /// No line yet.
+    pub fn new() -> Lines {
+        Lines::default()
+    }
+
+    /// A report's lines.
+    pub fn of(report: &Report) -> Lines {
+        let mut lines = Lines::new();
+        report.lines.iter().for_each(|line| lines.add(line));
+        lines
+    }
+
+    /// Takes the next line's result (avoided emissions, removals and lines of zero are left
+    /// out).
+    pub fn add(&mut self, line: &LineResult) {
+        if line.destination != Destination::Emissions || line.figure.kgco2e.is_zero() {
+            return;
+        }
+        for (post, _) in &line.parts {
+            if let Some(u) = self.used.get_mut(post.index()) {
+                *u = true;
+            }
+        }
+        let id = line.factor.id.as_str();
+        let factor = match self.factor_ids.get(id) {
+            Some(factor) => *factor,
+            None => {
+                let next = self.factor_ids.len();
+                self.factor_ids.insert(id.to_owned(), next);
+                next
+            }
+        };
+        self.lines.push(ModelLine {
+            sigma: sigma(line.figure.k),
+            sigma_activity: sigma(line.k_activity),
+            sigma_factor: sigma(line.k_factor),
+            factor,
+            parts: line
+                .parts
+                .iter()
+                .filter(|(_, kg)| !kg.is_zero())
+                .map(|(post, kg)| (post.index(), to_f64(*kg)))
+                .collect(),
+        });
+    }
+
+    /// Line draws a simulation of these lines makes (lines × draws × passes).
+    pub fn work(&self, settings: &Settings) -> u64 {
+        (self.lines.len() as u64)
+            .saturating_mul(settings.draws as u64)
+            .saturating_mul(settings.passes())
+    }
+
+    /// Simulates these lines' emissions, calling `progress(n)` each time n more draws are done.
+    pub fn simulate(
+        self,
+        settings: &Settings,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<MonteCarlo, DrawsError> {
+        check_draws(settings.draws)?;
+        let model = self.model();
+        let stats = model.run(settings, settings.correlation, progress);
+        let independent_total = match settings.correlation {
+            Correlation::Independent => None,
+            Correlation::SharedFactors => model
+                .run(settings, Correlation::Independent, progress)
+                .last()
+                .copied(),
+        };
+        let posts = model
+            .posts
+            .iter()
+            .zip(stats.iter())
+            .map(|(post, s)| (*post, *s))
+            .collect();
+        let first_scope = model.posts.len();
+        let scopes = Scope::ALL
+            .iter()
+            .enumerate()
+            .map(|(i, scope)| {
+                let s = stats.get(first_scope + i).copied().unwrap_or_default();
+                (*scope, s)
+            })
+            .collect();
+        Ok(MonteCarlo {
+            settings: *settings,
+            total: stats.last().copied().unwrap_or_default(),
+            scopes,
+            posts,
+            independent_total,
         })
-        .collect();
-    Ok(MonteCarlo {
-        settings: *settings,
-        total: stats.last().copied().unwrap_or_default(),
-        scopes,
-        posts,
-        independent_total,
-    })
+    }
+
+    /// The model: the posts used, in code order, are the first columns of a draw's row.
+    fn model(self) -> Model {
+        let Lines {
+            mut lines,
+            factor_ids,
+            used,
+        } = self;
+        let posts: Vec<Post> = Post::all()
+            .filter(|p| used.get(p.index()).copied().unwrap_or(false))
+            .collect();
+        let mut column = [0usize; 22];
+        for (c, post) in posts.iter().enumerate() {
+            if let Some(slot) = column.get_mut(post.index()) {
+                *slot = c;
+            }
+        }
+        for line in &mut lines {
+            for (post, _) in &mut line.parts {
+                *post = column.get(*post).copied().unwrap_or(0);
+            }
+        }
+        let post_scope = posts.iter().map(|p| p.scope().index()).collect();
+        Model {
+            lines,
+            factors: factor_ids.len(),
+            posts,
+            post_scope,
+        }
+    }
+}
+
+impl crate::compute::SeeResults for Lines {
+    fn start(&mut self, _: &crate::inventory::Inventory) {
+        *self = Lines::new();
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.add(line);
+    }
 }
 
 /// σ of a log-normal quantity of uncertainty k.
@@ -249,6 +359,7 @@ fn sigma(k: f64) -> f64 {
 }
 
 /// One emission line, ready to draw.
+#[derive(Debug)]
 struct ModelLine {
     sigma: f64,
     sigma_activity: f64,
@@ -272,60 +383,6 @@ struct Model {
 }
 
 impl Model {
-    fn of(report: &Report) -> Model {
-        let emitting = || {
-            report
-                .lines
-                .iter()
-                .filter(|l| l.destination == Destination::Emissions && !l.figure.kgco2e.is_zero())
-        };
-        let mut used = [false; 22];
-        for line in emitting() {
-            for (post, _) in &line.parts {
-                if let Some(u) = used.get_mut(post.index()) {
-                    *u = true;
-                }
-            }
-        }
-        let posts: Vec<Post> = Post::all()
-            .filter(|p| used.get(p.index()).copied().unwrap_or(false))
-            .collect();
-        let mut column = [0usize; 22];
-        for (c, post) in posts.iter().enumerate() {
-            if let Some(slot) = column.get_mut(post.index()) {
-                *slot = c;
-            }
-        }
-        let post_scope = posts.iter().map(|p| p.scope().index()).collect();
-        let mut factor_ids: HashMap<&str, usize> = HashMap::new();
-        let lines = emitting()
-            .map(|line| {
-                let next = factor_ids.len();
-                let factor = *factor_ids.entry(line.factor.id.as_str()).or_insert(next);
-                ModelLine {
-                    sigma: sigma(line.figure.k),
-                    sigma_activity: sigma(line.k_activity),
-                    sigma_factor: sigma(line.k_factor),
-                    factor,
-                    parts: line
-                        .parts
-                        .iter()
-                        .filter(|(_, kg)| !kg.is_zero())
-                        .map(|(post, kg)| {
-                            (column.get(post.index()).copied().unwrap_or(0), to_f64(*kg))
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        Model {
-            lines,
-            factors: factor_ids.len(),
-            posts,
-            post_scope,
-        }
-    }
-
     /// Numbers per draw: the posts, three scopes, the total.
     fn stride(&self) -> usize {
         self.posts.len() + 4
@@ -563,7 +620,7 @@ mod tests {
         assert_eq!(draw(1), draw(1));
         let one = draw(1);
         assert_eq!(one.mean, one.median);
-        let model = Model::of(&r);
+        let model = Lines::of(&r).model();
         let base = ChaCha8Rng::seed_from_u64(DEFAULT_SEED);
         let mut row = vec![0.0; model.stride()];
         let mut posts = vec![0.0; model.posts.len()];

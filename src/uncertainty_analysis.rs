@@ -1,11 +1,13 @@
 //! Where the total's uncertainty comes from, for users to act on: the lines and posts ranked by
 //! their contribution to the total's variance, with their data quality and, for the first
-//! lines, what to improve. Pure: a report in, a ranking out.
+//! lines, what to improve. Pure: a report in (or its lines' results one by one, as they are
+//! made, then its totals: [`Ranking`]), a ranking out.
 //!
 //! The contribution is that of the analytic method (uncertainty.md §4): the total's
 //! `(ln √k)²` is `Σ (Eᵢ/E)² (ln √kᵢ)²` over its lines, so line i weighs `Eᵢ² (ln √kᵢ)²`;
 //! normalised, these are shares of the variance (of ln E) adding up to 1. Posts are ranked the
-//! same way with their own aggregate k. Ties keep file (or code) order.
+//! same way with their own aggregate k. Ranks follow the terms (larger first); ties keep file
+//! (or code) order.
 
 use crate::post::Post;
 use crate::report::{Destination, LineResult, Report, to_f64};
@@ -44,8 +46,10 @@ impl Advice {
 /// One line's contribution.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LineContribution {
-    /// Index in [`Report::lines`].
+    /// Its index among the inventory's lines (in [`Report::lines`] when the report keeps them).
     pub line: usize,
+    /// The line's result.
+    pub result: LineResult,
     /// Its share of the total's variance (0–1).
     pub share: f64,
     /// Of the line's own variance, the share that comes from its activity data (the rest is
@@ -91,11 +95,10 @@ fn term(kgco2e: f64, k: f64) -> f64 {
 
 /// Indices and shares of the positive terms, largest first; ties keep their order.
 fn ranked(terms: impl Iterator<Item = (usize, f64)>) -> Vec<(usize, f64)> {
-    let terms: Vec<(usize, f64)> = terms.filter(|(_, t)| *t > 0.0).collect();
+    let mut terms: Vec<(usize, f64)> = terms.filter(|(_, t)| *t > 0.0).collect();
     let sum: f64 = terms.iter().map(|(_, t)| t).sum();
-    let mut shares: Vec<(usize, f64)> = terms.into_iter().map(|(i, t)| (i, t / sum)).collect();
-    shares.sort_by(|a, b| b.1.total_cmp(&a.1));
-    shares
+    terms.sort_by(|a, b| b.1.total_cmp(&a.1));
+    terms.into_iter().map(|(i, t)| (i, t / sum)).collect()
 }
 
 fn advice(line: &LineResult, activity_part: f64) -> Advice {
@@ -118,52 +121,116 @@ fn advice(line: &LineResult, activity_part: f64) -> Advice {
 
 /// Ranks the report's lines (the `top` first) and posts by their share of the total's variance.
 pub fn analyse(report: &Report, top: usize) -> Analysis {
-    let lines = ranked(
-        report
-            .lines
-            .iter()
+    let mut ranking = Ranking::new(top);
+    report.lines.iter().for_each(|line| ranking.add(line));
+    ranking.finish(report)
+}
+
+/// A line's term in the total's variance: 0 outside the total (avoided emissions, removals).
+pub fn line_term(line: &LineResult) -> f64 {
+    if line.destination == Destination::Emissions {
+        term(to_f64(line.figure.kgco2e), line.figure.k)
+    } else {
+        0.0
+    }
+}
+
+/// [`analyse`] as a fold: each line's result given in file order, then the report's totals.
+/// Keeps the `top` lines' results alone, so the lines of a report that kept none can be
+/// ranked as they are made.
+#[derive(Clone, Debug)]
+pub struct Ranking {
+    top: usize,
+    /// Lines seen so far.
+    seen: usize,
+    /// The positive terms, summed in file order.
+    sum: f64,
+    contributing: usize,
+    /// The largest terms so far, largest first (ties in file order): term, index, result.
+    best: Vec<(f64, usize, LineResult)>,
+}
+
+impl Ranking {
+    /// No line seen; the `top` lines will be kept.
+    pub fn new(top: usize) -> Ranking {
+        Ranking {
+            top,
+            seen: 0,
+            sum: 0.0,
+            contributing: 0,
+            best: Vec::new(),
+        }
+    }
+
+    /// Takes the next line's result.
+    pub fn add(&mut self, line: &LineResult) {
+        let index = self.seen;
+        self.seen += 1;
+        let t = line_term(line);
+        if t <= 0.0 {
+            return;
+        }
+        self.sum += t;
+        self.contributing += 1;
+        // After every term at least as large: equal terms keep file order.
+        let at = self.best.partition_point(|(b, _, _)| *b >= t);
+        if at < self.top {
+            self.best.insert(at, (t, index, line.clone()));
+            self.best.truncate(self.top);
+        }
+    }
+
+    /// The ranking of the lines seen, and of the posts of `report` (their totals).
+    pub fn finish(self, report: &Report) -> Analysis {
+        let sum = self.sum;
+        let lines = self
+            .best
+            .into_iter()
             .enumerate()
-            .filter(|(_, l)| l.destination == Destination::Emissions)
-            .map(|(i, l)| (i, term(to_f64(l.figure.kgco2e), l.figure.k))),
-    );
-    let contributing_lines = lines.len();
-    let lines = lines
+            .map(|(rank, (t, line, result))| {
+                let a = result.k_activity.ln().powi(2);
+                let f = result.k_factor.ln().powi(2);
+                let activity_part = if a + f > 0.0 { a / (a + f) } else { 0.0 };
+                LineContribution {
+                    line,
+                    share: t / sum,
+                    activity_part,
+                    advice: (rank < ADVISED).then(|| advice(&result, activity_part)),
+                    result,
+                }
+            })
+            .collect();
+        let posts = ranked(
+            report
+                .posts
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.lines > 0)
+                .map(|(i, p)| (i, term(to_f64(p.figure.kgco2e), p.figure.k))),
+        )
         .into_iter()
-        .take(top)
-        .enumerate()
-        .filter_map(|(rank, (i, share))| {
-            let line = report.lines.get(i)?;
-            let a = line.k_activity.ln().powi(2);
-            let f = line.k_factor.ln().powi(2);
-            let activity_part = if a + f > 0.0 { a / (a + f) } else { 0.0 };
-            Some(LineContribution {
-                line: i,
+        .filter_map(|(i, share)| {
+            Some(PostContribution {
+                post: report.posts.get(i)?.post,
                 share,
-                activity_part,
-                advice: (rank < ADVISED).then(|| advice(line, activity_part)),
             })
         })
         .collect();
-    let posts = ranked(
-        report
-            .posts
-            .iter()
-            .enumerate()
-            .filter(|(_, p)| p.lines > 0)
-            .map(|(i, p)| (i, term(to_f64(p.figure.kgco2e), p.figure.k))),
-    )
-    .into_iter()
-    .filter_map(|(i, share)| {
-        Some(PostContribution {
-            post: report.posts.get(i)?.post,
-            share,
-        })
-    })
-    .collect();
-    Analysis {
-        lines,
-        posts,
-        contributing_lines,
+        Analysis {
+            lines,
+            posts,
+            contributing_lines: self.contributing,
+        }
+    }
+}
+
+impl crate::compute::SeeResults for Ranking {
+    fn start(&mut self, _: &crate::inventory::Inventory) {
+        *self = Ranking::new(self.top);
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.add(line);
     }
 }
 
@@ -250,6 +317,27 @@ mod tests {
             ]
         );
         assert!(a.lines[0].activity_part > 0.9);
+    }
+
+    #[test]
+    fn the_fold_keeps_the_largest_terms_whatever_their_order() {
+        // Quantities 1..=9 then 9..=1 at the same k: terms go as the square of the quantity.
+        // Top 3: the two 9s (file order), then the first 8; the shares over Σ 2·q² = 570.
+        let mut lines = Vec::new();
+        let quantities: Vec<u32> = (1..=9).chain((1..=9).rev()).collect();
+        for q in &quantities {
+            lines.push(("1", "10%", "0%", *q, "kWh", "1.1"));
+        }
+        let r = report(&lines);
+        let a = analyse(&r, 3);
+        let order: Vec<usize> = a.lines.iter().map(|l| l.line).collect();
+        assert_eq!(order, vec![8, 9, 7]);
+        assert_eq!(a.contributing_lines, 18);
+        let expected = [81.0 / 570.0, 81.0 / 570.0, 64.0 / 570.0];
+        for (line, share) in a.lines.iter().zip(expected) {
+            assert!((line.share - share).abs() < 1e-12, "{} {share}", line.share);
+            assert_eq!(line.result, r.lines[line.line]);
+        }
     }
 
     #[test]

@@ -165,6 +165,29 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         assert_eq!(made, bilan::view::view(b, framework), "{framework:?}");
         assert!(made.scope1_ets.is_some() || framework != bilan::view::Framework::EsrsE1);
     }
+    // The lines that weigh most in the uncertainty, and the Monte Carlo model, taken as the
+    // lines are made, rank and draw as from every line.
+    let mut ranking = bilan::uncertainty_analysis::Ranking::new(10);
+    let report = seeing(&mut ranking);
+    let ranked = ranking.finish(&report);
+    assert_eq!(ranked, bilan::uncertainty_analysis::analyse(b, 10));
+    assert_eq!(ranked.lines.len(), 10);
+    assert!(
+        ranked.contributing_lines > OWN / 2,
+        "{}",
+        ranked.contributing_lines
+    );
+    let mut draws = bilan::monte_carlo::Lines::new();
+    seeing(&mut draws);
+    let settings = bilan::monte_carlo::Settings {
+        draws: 300,
+        seed: 7,
+        correlation: bilan::monte_carlo::Correlation::SharedFactors,
+    };
+    assert_eq!(
+        draws.simulate(&settings, &|_| {}).unwrap(),
+        bilan::monte_carlo::simulate(b, &settings).unwrap()
+    );
     // The JSON document, its lines read and computed again a batch at a time, is the whole.
     let base = streamed.base.as_deref().unwrap();
     let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
@@ -186,6 +209,72 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
     let json = String::from_utf8(out).unwrap();
     assert!(json == bilan::render::json::render(b, bilan::post::Lang::En));
     assert_eq!(json.matches("\"factor_name\"").count(), OWN + 40 + 9_000);
+}
+
+#[test]
+fn commands_that_take_lines_as_they_are_made_write_what_every_line_gives() {
+    let dir = folder(|_, _, _| {});
+    let path = dir.path().join("big.yaml");
+    let bases = Bases::load(&[]).unwrap();
+    let every = compute_every_line(&path, &bases).unwrap();
+    let report = &every.report;
+    // The lines in French Excel's dialect: number columns told from every row as the lines are
+    // made, then the rows written as they are made again.
+    let (code, out, err) = crate::common::run_at(
+        dir.path(),
+        &[
+            "compute",
+            "big.yaml",
+            "--format",
+            "csv",
+            "--lines",
+            "--csv-dialect",
+            "excel-fr",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let whole = bilan::render::sheet::in_dialect(
+        bilan::render::csv::lines(report),
+        bilan::render::sheet::Dialect::ExcelFr,
+        &[],
+    );
+    assert!(out == whole, "the streamed rows differ from every line's");
+    // Two default-id lines of 1 kWh: decimal commas in the number columns, ids kept as text.
+    assert!(
+        out.starts_with("\u{feff}line_id;label;post;factor;quantity;unit;kgco2e;uncertainty\r\n")
+    );
+    assert!(out.contains("\r\nline-5;D4;"), "{}", &out[..400]);
+    // The audit trail of one line, and of a post, from a search made as the lines are made.
+    for id in ["own-20001", "line-5", "2.6"] {
+        let (code, streamed, err) =
+            crate::common::run_at(dir.path(), &["explain", "big.yaml", id, "--format", "json"]);
+        assert_eq!(code, 0, "{id}: {err}");
+        let found = bilan::explain::search(report, id);
+        let expected = match &found {
+            bilan::explain::Found::Line(line) => {
+                let at = every
+                    .inventory
+                    .lines
+                    .iter()
+                    .find(|l| *l.id == *id)
+                    .map(|l| l.at.line().to_string());
+                bilan::render::explain::line_json(&line.explanation(), at.as_deref())
+            }
+            bilan::explain::Found::Post(post) => {
+                bilan::render::explain::post_json(report, &post.explanation())
+            }
+            bilan::explain::Found::Nothing(_) => panic!("{id} not found"),
+        };
+        // The command names the file as it was given.
+        let expected = expected.replace(&format!("{}/", dir.path().display()), "");
+        assert!(streamed == expected, "{id}: {streamed}");
+    }
+    let (code, _, err) = crate::common::run_at(dir.path(), &["explain", "big.yaml", "own-2000"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("closest line ids: own-20001, own-20006, own-2001"),
+        "{err}"
+    );
 }
 
 #[test]

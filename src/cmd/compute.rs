@@ -6,13 +6,14 @@ use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
 use crate::cli::{CsvArgs, FactorFiles, OutputFile};
-use crate::compute::EachResult;
+use crate::compute::{EachResult, SeeResults};
+use crate::inventory::Inventory;
 use crate::load::files;
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
 use crate::render::json::LineSource;
-use crate::render::sheet::{Dialect, in_dialect};
+use crate::render::sheet::{ColumnKinds, Dialect, in_dialect};
 use crate::report::{LineResult, LinesKept, Report};
 use crate::session::{AfterTotals, Bases, Computed, compute_totals_seeing};
 use crate::view::Framework;
@@ -168,19 +169,23 @@ pub(crate) fn run(
     // as the lines are made.
     let totals_only = match options.format {
         Format::Table | Format::Md => true,
-        // The lines written as they are made again, but in the Excel dialect, whose number
-        // columns are told from every row.
-        Format::Csv => !options.lines || options.dialect == Dialect::Standard,
+        // The lines written as they are made again (in the Excel dialect, its number columns
+        // told from every row as the totals are made).
+        Format::Csv => true,
         Format::Json => true,
         Format::Beges | Format::BegesMd => framework.is_some(),
         // The workbook carries the uncertainty analysis, which takes every line.
         Format::Xlsx | Format::Ixbrl => false,
-    } && matches!(by, None | Some(By::Site | By::Tag))
-        && !options.uncertainty.monte_carlo
-        && !options.uncertainty.uncertainty_report;
+    } && matches!(by, None | Some(By::Site | By::Tag));
     let mut by_sums = by.map(breakdown::Sums::new);
     // The period's year is the inventory's, given when its lines start.
     let mut view_sums = framework.map(|f| crate::view::Sums::new(f, 0));
+    // The Monte Carlo model and the lines that weigh most in the uncertainty (neither goes
+    // with --by or --view).
+    let mut uncertainty_sums = super::uncertainty::Sums::new(&options.uncertainty);
+    let mut line_columns =
+        (options.format == Format::Csv && options.lines && options.dialect != Dialect::Standard)
+            .then(LineColumns::new);
     let computed = if totals_only {
         let every_line = match options.format {
             Format::Json => framework.is_none(),
@@ -192,11 +197,16 @@ pub(crate) fn run(
         } else {
             AfterTotals::Nothing
         };
-        let each = match (by_sums.as_mut(), view_sums.as_mut()) {
-            (Some(sums), _) => Some(sums as &mut EachResult<'_>),
-            (None, Some(sums)) => Some(sums as &mut EachResult<'_>),
-            (None, None) => None,
-        };
+        // One at most: --by, --view, the uncertainty options and --lines exclude each other.
+        let each = [
+            by_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+            view_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+            uncertainty_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+            line_columns.as_mut().map(|s| s as &mut EachResult<'_>),
+        ]
+        .into_iter()
+        .flatten()
+        .next();
         compute_totals_seeing(inventory, &bases, after, each)?
     } else {
         compute_every_line(inventory, &bases)?
@@ -251,7 +261,10 @@ pub(crate) fn run(
         (Some(b), _) => by_key(&b, &options),
         (None, Some(view)) => in_view(report, &view, &options),
         (None, None) => {
-            let analysed = super::uncertainty::analysed(report, &options.uncertainty)?;
+            let analysed = match uncertainty_sums {
+                Some(sums) if summed => sums.finish(report, &options.uncertainty)?,
+                _ => super::uncertainty::analysed(report, &options.uncertainty)?,
+            };
             if options.format == Format::Json {
                 // Streamed: a million-line result is never held whole as text, nor its lines'
                 // results when the report kept none (made again a chunk at a time).
@@ -271,11 +284,23 @@ pub(crate) fn run(
                 && report.lines_kept == LinesKept::Apart
             {
                 // Streamed: each batch of lines made again and written as rows.
+                let header = render::csv::lines_header();
+                let (header, numeric) = match &mut line_columns {
+                    Some(columns) => (
+                        render::sheet::header_in_excel(&render::sheet::header(&header)),
+                        Some(columns.numeric()),
+                    ),
+                    None => (header, None),
+                };
                 output::write_with(&sink, |out| {
-                    out.write_all(render::csv::lines_header().as_bytes())?;
+                    out.write_all(header.as_bytes())?;
                     let mut failed = None;
                     let made = each_result_batch(&computed, &mut |results| {
                         let rows = render::csv::line_rows(results);
+                        let rows = match &numeric {
+                            Some(numeric) => render::sheet::rows_in_excel(&rows, numeric),
+                            None => rows,
+                        };
                         match out.write_all(rows.as_bytes()) {
                             Ok(()) => true,
                             Err(e) => {
@@ -299,6 +324,44 @@ pub(crate) fn run(
     };
     output::write(&sink, &text)?;
     Ok(0)
+}
+
+/// The number columns of the lines' CSV in the Excel dialect, told from each line's rows as
+/// the lines are made (rows gathered up to [`LineColumns::GATHER`] bytes, then read at once).
+struct LineColumns {
+    kinds: ColumnKinds,
+    rows: String,
+}
+
+impl LineColumns {
+    const GATHER: usize = 1 << 20;
+
+    fn new() -> LineColumns {
+        let header = render::sheet::header(&render::csv::lines_header());
+        LineColumns {
+            kinds: ColumnKinds::new(&header, &[]),
+            rows: String::new(),
+        }
+    }
+
+    /// Whether each column is numbers, after every line.
+    fn numeric(&mut self) -> Vec<bool> {
+        self.kinds.add(&std::mem::take(&mut self.rows));
+        self.kinds.numeric()
+    }
+}
+
+impl SeeResults for LineColumns {
+    fn start(&mut self, _: &Inventory) {
+        *self = LineColumns::new();
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.rows += &render::csv::line_rows(std::slice::from_ref(line));
+        if self.rows.len() >= Self::GATHER {
+            self.kinds.add(&std::mem::take(&mut self.rows));
+        }
+    }
 }
 
 /// What writes a batch of lines' results; false stops the lines.

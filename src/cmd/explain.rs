@@ -1,11 +1,14 @@
 //! `bilan explain INVENTORY ID`: the audit trail of one line, or of one post (`3.9`).
 
-use super::{compute_with_inventory, print_warnings};
+use super::print_warnings;
 use crate::cli::FactorFiles;
 use crate::cli::Format;
+use crate::explain::{Found, Search};
 use crate::output::{self, Sink};
-use crate::post::{Lang, Post};
+use crate::post::Lang;
 use crate::render;
+use crate::report::LinesKept;
+use crate::session::{AfterTotals, compute_totals_seeing};
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -51,50 +54,64 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         crate::usage!("explain writes --format table or json");
     }
     let bases = super::bases(options.factors)?;
-    let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
+    // The line (or the post's lines) kept as the lines are made: a million lines are never
+    // held at once. A group's report keeps every line: it is searched after.
+    let mut search = Search::new(options.id);
+    let computed = std::mem::ManuallyDrop::new(compute_totals_seeing(
+        options.inventory,
+        &bases,
+        AfterTotals::Nothing,
+        Some(&mut search),
+    )?);
+    let report = &computed.report;
     print_warnings(&report.warnings);
+    let found = match report.lines_kept {
+        LinesKept::Apart => search.finish(),
+        LinesKept::All => crate::explain::search(report, options.id),
+    };
     let json = options.format == Format::Json;
-    if let Some(explanation) = crate::explain::line(&report, options.id) {
-        let at = inventory
-            .lines
-            .iter()
-            .find(|l| *l.id == *options.id)
-            .map(|l| l.at.line().to_string());
-        let text = if json {
-            render::explain::line_json(&explanation, at.as_deref())
-        } else {
-            let note = render::consolidation::explain_note(&report, options.id, options.lang);
-            note.unwrap_or_default()
-                + &render::explain::line_table(&explanation, at.as_deref(), options.lang)
-        };
-        output::write(&Sink::Stdout, &text)?;
-        return Ok(0);
-    }
-    if let Some(post) = Post::from_code(options.id) {
-        let explanation = crate::explain::post(&report, post);
-        let text = if json {
-            render::explain::post_json(&report, &explanation)
-        } else {
-            render::explain::post_table(&report, &explanation, options.lang)
-        };
-        output::write(&Sink::Stdout, &text)?;
-        return Ok(0);
-    }
-    let mut ids: Vec<(usize, &str)> = report
-        .lines
-        .iter()
-        .map(|l| (strsim::levenshtein(options.id, &l.id), l.id.as_ref()))
-        .collect();
-    ids.sort();
-    let closest: Vec<&str> = ids.iter().take(3).map(|(_, id)| *id).collect();
-    bail!(
-        "{}: no line `{}` and no post of that code{}",
-        crate::load::files::display(options.inventory),
-        options.id,
-        if closest.is_empty() {
-            String::new()
-        } else {
-            format!("; closest line ids: {}", closest.join(", "))
+    let text = match found {
+        Found::Line(found) => {
+            let at = found
+                .at
+                .clone()
+                .or_else(|| {
+                    computed
+                        .inventory
+                        .lines
+                        .iter()
+                        .find(|l| *l.id == *options.id)
+                        .map(|l| l.at.line())
+                })
+                .map(|at| at.to_string());
+            let explanation = found.explanation();
+            if json {
+                render::explain::line_json(&explanation, at.as_deref())
+            } else {
+                let note = render::consolidation::explain_note(report, options.id, options.lang);
+                note.unwrap_or_default()
+                    + &render::explain::line_table(&explanation, at.as_deref(), options.lang)
+            }
         }
-    )
+        Found::Post(found) => {
+            let explanation = found.explanation();
+            if json {
+                render::explain::post_json(report, &explanation)
+            } else {
+                render::explain::post_table(report, &explanation, options.lang)
+            }
+        }
+        Found::Nothing(closest) => bail!(
+            "{}: no line `{}` and no post of that code{}",
+            crate::load::files::display(options.inventory),
+            options.id,
+            if closest.is_empty() {
+                String::new()
+            } else {
+                format!("; closest line ids: {}", closest.join(", "))
+            }
+        ),
+    };
+    output::write(&Sink::Stdout, &text)?;
+    Ok(0)
 }

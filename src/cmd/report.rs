@@ -1,13 +1,20 @@
 //! `bilan report`: the HTML report of one inventory, with its uncertainty analysis and, when it
 //! has actions or history, its trajectory.
 
-use super::{compute_with_inventory, print_warnings, trajectory::history};
+use super::{print_warnings, trajectory::history};
+use crate::breakdown::{self, By};
 use crate::cli::{FactorFiles, parse_target};
-use crate::diff::Side;
+use crate::compute::SeeResults;
+use crate::diff::{Side, SideLine};
+use crate::inventory::Inventory;
 use crate::output::{self, Sink};
 use crate::post::Lang;
+use crate::post_lines::PostLines;
 use crate::render::html::{Extras, Footer};
+use crate::report::{LineResult, LinesKept};
+use crate::session::{AfterTotals, compute_totals_seeing};
 use crate::trajectory::{self, Baseline, Request, TargetKind};
+use crate::uncertainty_analysis::Ranking;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -129,6 +136,44 @@ fn year_of(period: &str) -> String {
         .to_string()
 }
 
+/// What the report takes from each line's result as it is made.
+struct Seen {
+    ranking: Ranking,
+    sites: breakdown::Sums,
+    tags: breakdown::Sums,
+    lines: PostLines,
+    /// The lines compared with the latest earlier inventory, when there is one.
+    side: Option<Vec<SideLine>>,
+}
+
+impl Seen {
+    fn new(history: bool) -> Seen {
+        Seen {
+            ranking: Ranking::new(TOP_LINES),
+            sites: breakdown::Sums::new(By::Site),
+            tags: breakdown::Sums::new(By::Tag),
+            lines: PostLines::new(crate::render::html::ZOOM_LINES),
+            side: history.then(Vec::new),
+        }
+    }
+}
+
+impl SeeResults for Seen {
+    fn start(&mut self, _: &Inventory) {
+        *self = Seen::new(self.side.is_some());
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.ranking.add(line);
+        self.sites.add(None, line);
+        self.tags.add(None, line);
+        self.lines.add(line);
+        if let Some(side) = &mut self.side {
+            side.extend(SideLine::of(line));
+        }
+    }
+}
+
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let extension = options
         .output
@@ -150,14 +195,28 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     output::refuse_inputs(&sink, &inputs)?;
     let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
-    let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
+    // What the report shows of the lines is taken as they are made: a million lines are never
+    // held at once (a group's report keeps its lines: taken from them after).
+    let mut seen = Seen::new(!options.history.is_empty());
+    let computed = std::mem::ManuallyDrop::new(compute_totals_seeing(
+        options.inventory,
+        &bases,
+        AfterTotals::Nothing,
+        Some(&mut seen),
+    )?);
+    let (inventory, report) = (&computed.inventory, &computed.report);
+    let group = report.lines_kept == LinesKept::All;
+    if group {
+        seen = Seen::new(!options.history.is_empty());
+        report.lines.iter().for_each(|line| seen.see(line));
+    }
     print_warnings(&report.warnings);
     let history = history(options.history, &bases)?;
     let trajectory = if inventory.actions.is_empty() && history.is_empty() {
         None
     } else {
         let baseline =
-            Baseline::from_report(&crate::load::files::display(options.inventory), &report);
+            Baseline::from_report(&crate::load::files::display(options.inventory), report);
         let trajectory = trajectory::trajectory(&Request {
             baseline: &baseline,
             history: &history,
@@ -168,7 +227,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         print_warnings(&trajectory.warnings);
         Some(trajectory)
     };
-    let analysis = crate::uncertainty_analysis::analyse(&report, TOP_LINES);
+    let analysis = seen.ranking.finish(report);
     let logo = options.logo.map(logo).transpose()?;
     // Year over year: the earlier results in period order, then this inventory; the change
     // is from the latest earlier one.
@@ -178,7 +237,11 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         .map(|path| super::diff::side(path, &bases))
         .collect::<Result<Vec<_>>>()?;
     sides.sort_by(|a, b| a.period.cmp(&b.period));
-    let current = Side::from_report(&crate::load::files::display(options.inventory), &report);
+    let current = Side::with_lines(
+        &crate::load::files::display(options.inventory),
+        report,
+        seen.side.unwrap_or_default(),
+    );
     let change = sides
         .last()
         .map(|previous| crate::diff::diff(previous, &current));
@@ -192,7 +255,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         version: env!("CARGO_PKG_VERSION"),
     };
     let analysed = crate::analysed::Analysed {
-        report: &report,
+        report,
         monte_carlo: None,
         analysis: Some(analysis),
         trajectory,
@@ -202,8 +265,18 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
         years: if years.len() > 1 { &years } else { &[] },
         footer: &footer,
         logo: logo.as_deref(),
-        sites: crate::breakdown::breakdown(&report, crate::breakdown::By::Site),
-        tags: crate::breakdown::breakdown(&report, crate::breakdown::By::Tag),
+        // A group's lines by site and tag, with its entities'.
+        sites: if group {
+            breakdown::breakdown(report, By::Site)
+        } else {
+            seen.sites.finish()
+        },
+        tags: if group {
+            breakdown::breakdown(report, By::Tag)
+        } else {
+            seen.tags.finish()
+        },
+        lines: seen.lines,
     };
     output::write(
         &sink,

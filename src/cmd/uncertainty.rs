@@ -3,9 +3,11 @@
 
 use crate::analysed::Analysed;
 use crate::cli::{ComputeFormat as Format, UncertaintyArgs};
+use crate::compute::SeeResults;
+use crate::inventory::Inventory;
 use crate::monte_carlo::{self, MonteCarlo, Settings};
-use crate::report::Report;
-use crate::uncertainty_analysis;
+use crate::report::{LineResult, Report};
+use crate::uncertainty_analysis::{self, Ranking};
 use anyhow::Result;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -44,33 +46,86 @@ pub(crate) fn check(
     Ok(())
 }
 
-/// Computes what was asked.
+/// Computes what was asked from the report's lines.
 pub(crate) fn analysed<'a>(report: &'a Report, args: &UncertaintyArgs) -> Result<Analysed<'a>> {
-    let monte_carlo = if args.monte_carlo {
-        let settings = Settings {
-            draws: args.draws,
-            seed: args.seed,
-            correlation: args.correlation.into(),
+    let mut sums = Sums::of(args);
+    report.lines.iter().for_each(|line| sums.see(line));
+    sums.finish(report, args)
+}
+
+/// What the options asked take from each line's result, as the lines are made: the draws'
+/// model for `--monte-carlo`, the lines that weigh most for `--uncertainty-report`.
+pub(crate) struct Sums {
+    monte_carlo: Option<monte_carlo::Lines>,
+    ranking: Option<Ranking>,
+}
+
+impl Sums {
+    /// Nothing seen yet; `None` when nothing is asked.
+    pub(crate) fn new(args: &UncertaintyArgs) -> Option<Sums> {
+        (args.monte_carlo || args.uncertainty_report).then(|| Sums::of(args))
+    }
+
+    fn of(args: &UncertaintyArgs) -> Sums {
+        Sums {
+            monte_carlo: args.monte_carlo.then(monte_carlo::Lines::new),
+            ranking: args
+                .uncertainty_report
+                .then(|| Ranking::new(uncertainty_analysis::TOP_LINES)),
+        }
+    }
+
+    /// What was asked, for `report` (its totals) and the lines seen.
+    pub(crate) fn finish<'a>(
+        self,
+        report: &'a Report,
+        args: &UncertaintyArgs,
+    ) -> Result<Analysed<'a>> {
+        let monte_carlo = match self.monte_carlo {
+            Some(lines) => {
+                let settings = Settings {
+                    draws: args.draws,
+                    seed: args.seed,
+                    correlation: args.correlation.into(),
+                };
+                Some(simulate(lines, &settings)?)
+            }
+            None => None,
         };
-        Some(simulate(report, &settings)?)
-    } else {
-        None
-    };
-    let analysis = args
-        .uncertainty_report
-        .then(|| uncertainty_analysis::analyse(report, uncertainty_analysis::TOP_LINES));
-    Ok(Analysed {
-        monte_carlo,
-        analysis,
-        ..Analysed::of(report)
-    })
+        let analysis = self.ranking.map(|ranking| ranking.finish(report));
+        Ok(Analysed {
+            monte_carlo,
+            analysis,
+            ..Analysed::of(report)
+        })
+    }
+}
+
+impl SeeResults for Sums {
+    fn start(&mut self, inventory: &Inventory) {
+        if let Some(lines) = &mut self.monte_carlo {
+            lines.start(inventory);
+        }
+        if let Some(ranking) = &mut self.ranking {
+            ranking.start(inventory);
+        }
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        if let Some(lines) = &mut self.monte_carlo {
+            lines.add(line);
+        }
+        if let Some(ranking) = &mut self.ranking {
+            ranking.add(line);
+        }
+    }
 }
 
 /// Runs the simulation; a long one on a terminal shows its progress on stderr.
-fn simulate(report: &Report, settings: &Settings) -> Result<MonteCarlo> {
-    let long = monte_carlo::work(report, settings) >= PROGRESS_WORK;
+fn simulate(lines: monte_carlo::Lines, settings: &Settings) -> Result<MonteCarlo> {
+    let long = lines.work(settings) >= PROGRESS_WORK;
     if !long || !std::io::stderr().is_terminal() {
-        return Ok(monte_carlo::simulate(report, settings)?);
+        return Ok(lines.simulate(settings, &|_| {})?);
     }
     let bar = ProgressBar::new((settings.draws as u64).saturating_mul(settings.passes()));
     if let Ok(style) =
@@ -78,7 +133,7 @@ fn simulate(report: &Report, settings: &Settings) -> Result<MonteCarlo> {
     {
         bar.set_style(style);
     }
-    let result = monte_carlo::simulate_with_progress(report, settings, &|n| bar.inc(n));
+    let result = lines.simulate(settings, &|n| bar.inc(n));
     bar.finish_and_clear();
     Ok(result?)
 }

@@ -7,6 +7,7 @@ use crate::breakdown::Breakdown;
 use crate::diff::Diff;
 use crate::post::Lang;
 use crate::post::{Post, Scope};
+use crate::post_lines::PostLines;
 use crate::report::{Figure, PostResult, PostStatus, Report};
 use crate::trajectory::Trajectory;
 use crate::uncertainty_analysis::Analysis;
@@ -132,6 +133,8 @@ pub struct Extras<'a> {
     pub sites: Breakdown,
     /// The posts by the lines' `tags:`.
     pub tags: Breakdown,
+    /// Each post's largest lines (at least [`ZOOM_LINES`]) and the assignment rules used.
+    pub lines: PostLines,
 }
 
 /// The printed pages' footer.
@@ -179,7 +182,7 @@ pub fn render(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang) -> Strin
                     (svg::posts_chart(report, lang))
                     (not_emitting(report, lang))
                 }
-                (zoom(report, lang))
+                (zoom(report, &extras.lines, lang))
                 @if let Some(change) = extras.change {
                     section #years {
                         h2 { @if fr { "Évolution depuis l'inventaire précédent" } @else { "Year over year" } }
@@ -195,7 +198,7 @@ pub fn render(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang) -> Strin
                 }
                 (super::consolidation::html(report, lang))
                 @if let Some(analysis) = &analysed.analysis {
-                    section #uncertainty { h2 { (l.uncertainty) } (uncertainty(report, analysis, lang)) }
+                    section #uncertainty { h2 { (l.uncertainty) } (uncertainty(analysis, lang)) }
                 }
                 section #gases { h2 { (l.gases) } (gases(report, lang, l)) }
                 @if let Some(trajectory) = &analysed.trajectory {
@@ -208,7 +211,7 @@ pub fn render(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang) -> Strin
                         section #actions { h2 { (l.actions) } (actions(trajectory, lang)) }
                     }
                 }
-                section #method { h2 { (l.method) } (method(report, lang)) }
+                section #method { h2 { (l.method) } (method(report, &extras.lines, lang)) }
                 footer.colophon { (colophon) }
             }
         }
@@ -376,27 +379,6 @@ fn largest_posts(report: &Report) -> Vec<&PostResult> {
     posts
 }
 
-/// The lines' kgCO2e in `post`, largest first (label, kgCO2e).
-fn lines_in(report: &Report, post: Post) -> Vec<(&str, Decimal)> {
-    let mut lines: Vec<(&str, Decimal)> = report
-        .lines
-        .iter()
-        .filter(|l| l.destination == crate::report::Destination::Emissions)
-        .map(|l| {
-            let kg: Decimal = l
-                .parts
-                .iter()
-                .filter(|(p, _)| *p == post)
-                .map(|(_, v)| *v)
-                .sum();
-            (&*l.label, kg)
-        })
-        .filter(|(_, kg)| !kg.is_zero())
-        .collect();
-    lines.sort_by_key(|l| std::cmp::Reverse(l.1));
-    lines
-}
-
 /// `part / whole` as a share, 0 when `whole` is 0.
 fn share_of(part: Decimal, whole: Decimal) -> Decimal {
     part.checked_div(whole).unwrap_or_default()
@@ -439,7 +421,7 @@ fn summary(analysed: &Analysed<'_>, extras: &Extras<'_>, lang: Lang, l: &Labels)
         h2 { @if fr { "À retenir" } @else { "Key messages" } }
         ul.messages {
             @if let Some(first) = top.first() {
-                @let lines = lines_in(report, first.post);
+                @let lines = extras.lines.largest(first.post);
                 li {
                     @if fr { "Le premier poste est " } @else { "The largest post is " }
                     strong { (first.post.code()) " " (first.post.name(lang)) }
@@ -551,11 +533,11 @@ fn not_emitting(report: &Report, lang: Lang) -> Markup {
 }
 
 /// The lines drawn per zoomed post; the others are summed in one bar.
-const ZOOM_LINES: usize = 6;
+pub const ZOOM_LINES: usize = 6;
 
 /// The two or three largest posts (three when the third weighs at least 10 %), each with its
 /// largest lines as bars.
-fn zoom(report: &Report, lang: Lang) -> Markup {
+fn zoom(report: &Report, lines: &PostLines, lang: Lang) -> Markup {
     let fr = lang == Lang::Fr;
     let posts: Vec<&PostResult> = largest_posts(report)
         .into_iter()
@@ -568,7 +550,7 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
             section #zoom {
                 h2 { @if fr { "Zoom sur les principaux postes" } @else { "Zoom on the main posts" } }
                 @for p in &posts {
-                    @let rows = zoom_rows(report, p, lang);
+                    @let rows = zoom_rows(lines, p, lang);
                     div.keep {
                         h3 { (p.post.code()) " " (p.post.name(lang)) " — " (t(p.figure.kgco2e, lang)) " tCO2e (" (percent(p.share, lang)) ")" }
                         @let id = format!("zoom-{}", p.post.code().replace('.', "-"));
@@ -583,7 +565,7 @@ fn zoom(report: &Report, lang: Lang) -> Markup {
 }
 
 /// A zoomed post's bars: its largest lines, then the others in one bar.
-fn zoom_rows(report: &Report, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
+fn zoom_rows(lines: &PostLines, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
     let fill = svg::SCOPE_FILLS
         .get(p.post.scope().index())
         .copied()
@@ -595,23 +577,22 @@ fn zoom_rows(report: &Report, p: &PostResult, lang: Lang) -> Vec<svg::Row> {
             percent(share_of(kg, p.figure.kgco2e), lang)
         )
     };
-    let lines = lines_in(report, p.post);
     let mut rows: Vec<svg::Row> = lines
+        .largest(p.post)
         .iter()
         .take(ZOOM_LINES)
         .map(|(label, kg)| svg::Row {
-            label: (*label).to_string(),
+            label: label.to_string(),
             segments: vec![(fill, *kg)],
             value: value(*kg),
         })
         .collect();
-    let rest: Vec<Decimal> = lines.iter().skip(ZOOM_LINES).map(|(_, kg)| *kg).collect();
-    if !rest.is_empty() {
-        let kg: Decimal = rest.iter().copied().sum();
+    let (others, kg) = lines.others(p.post);
+    if others > 0 {
         rows.push(svg::Row {
             label: match lang {
-                Lang::Fr => format!("{} autres lignes", rest.len()),
-                Lang::En => format!("{} other lines", rest.len()),
+                Lang::Fr => format!("{others} autres lignes"),
+                Lang::En => format!("{others} other lines"),
             },
             segments: vec![("#bbbbbb", kg)],
             value: value(kg),
@@ -900,7 +881,7 @@ fn interval_t(figure: &Figure, lang: Lang) -> String {
     format!("{} – {}", tonnes_of(low), tonnes_of(high))
 }
 
-fn uncertainty(report: &Report, analysis: &Analysis, lang: Lang) -> Markup {
+fn uncertainty(analysis: &Analysis, lang: Lang) -> Markup {
     let header = match lang {
         Lang::Fr => [
             "Ligne",
@@ -929,16 +910,15 @@ fn uncertainty(report: &Report, analysis: &Analysis, lang: Lang) -> Markup {
                 thead { tr { @for (i, h) in header.iter().enumerate() { th.num[(2..=5).contains(&i)] { (h) } } } }
                 tbody {
                     @for c in &analysis.lines {
-                        @if let Some(line) = report.lines.get(c.line) {
-                            tr {
-                                td { (line.label) br; small { code { (line.id) } } }
-                                td { (line.post.code()) }
-                                td.num { (t(line.figure.kgco2e, lang)) }
-                                td.num { (plus_minus(&line.figure, lang)) }
-                                td.num { (super::uncertainty::quality(line.figure.k, lang)) }
-                                td.num { (share_f64(c.share, lang)) }
-                                td { @if let Some(advice) = c.advice { (super::uncertainty::advice_text(advice, lang)) } }
-                            }
+                        @let line = &c.result;
+                        tr {
+                            td { (line.label) br; small { code { (line.id) } } }
+                            td { (line.post.code()) }
+                            td.num { (t(line.figure.kgco2e, lang)) }
+                            td.num { (plus_minus(&line.figure, lang)) }
+                            td.num { (super::uncertainty::quality(line.figure.k, lang)) }
+                            td.num { (share_f64(c.share, lang)) }
+                            td { @if let Some(advice) = c.advice { (super::uncertainty::advice_text(advice, lang)) } }
                         }
                     }
                 }
@@ -1107,11 +1087,11 @@ fn gases(report: &Report, lang: Lang, l: &Labels) -> Markup {
     }
 }
 
-fn method(report: &Report, lang: Lang) -> Markup {
+fn method(report: &Report, lines: &PostLines, lang: Lang) -> Markup {
     let mut rules: Vec<(String, usize)> = Vec::new();
-    for line in &report.lines {
-        let post = line.rule.post;
-        let rule = match (line.rule.reason, lang) {
+    for (used, count) in lines.rules() {
+        let post = used.post;
+        let rule = match (used.reason, lang) {
             (crate::assignment::EXPLICIT, Lang::Fr) => {
                 format!("poste donné par la ligne (post:) → {post}")
             }
@@ -1124,11 +1104,11 @@ fn method(report: &Report, lang: Lang) -> Markup {
             (crate::assignment::AMORTIZATION, Lang::En) => {
                 format!("amortised capital good (amortization:) → {post}")
             }
-            _ => line.rule.to_string(),
+            _ => used.to_string(),
         };
         match rules.iter_mut().find(|(r, _)| *r == rule) {
-            Some((_, n)) => *n += 1,
-            None => rules.push((rule, 1)),
+            Some((_, n)) => *n += count,
+            None => rules.push((rule, *count)),
         }
     }
     rules.sort();

@@ -144,26 +144,137 @@ pub fn in_dialect(csv_text: String, dialect: Dialect, numeric: &[&str]) -> Strin
     if dialect == Dialect::Standard {
         return csv_text;
     }
-    let sheet = Sheet::from_csv("", &csv_text, numeric);
-    let mut writer = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    let _ = writer.write_record(&sheet.header);
-    for row in &sheet.rows {
-        let cells = row.iter().map(|cell| match cell {
-            Cell::Empty => String::new(),
-            Cell::Text(text) => text.clone(),
-            Cell::Number(n) | Cell::Fraction(n) => n.to_string().replace('.', ","),
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(String::from).collect())
+        .unwrap_or_default();
+    let rows = csv_text
+        .get(usize::try_from(reader.position().byte()).unwrap_or(usize::MAX)..)
+        .unwrap_or_default();
+    let mut kinds = ColumnKinds::new(&header, numeric);
+    kinds.add(rows);
+    header_in_excel(&header) + &rows_in_excel(rows, &kinds.numeric())
+}
+
+/// Which columns of a CSV table are numbers, told a batch of rows at a time as
+/// [`Sheet::from_csv`] tells them from all: a column is numbers when it may be (not a code or
+/// id column, or named numeric), has a cell, and each of its cells is a number or empty.
+#[derive(Clone, Debug)]
+pub struct ColumnKinds {
+    may_be: Vec<bool>,
+    has_a_cell: Vec<bool>,
+    all_numbers: Vec<bool>,
+}
+
+impl ColumnKinds {
+    /// No row yet, for the columns of `header` (`numeric`: columns that are numbers all the
+    /// same).
+    pub fn new(header: &[String], numeric: &[&str]) -> ColumnKinds {
+        ColumnKinds {
+            may_be: header
+                .iter()
+                .map(|c| numeric.contains(&c.as_str()) || !TEXT_COLUMNS.contains(&c.as_str()))
+                .collect(),
+            has_a_cell: vec![false; header.len()],
+            all_numbers: vec![true; header.len()],
+        }
+    }
+
+    /// Takes the next rows (CSV text without its header).
+    pub fn add(&mut self, rows: &str) {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(rows.as_bytes());
+        for row in reader.records().filter_map(Result::ok) {
+            for (i, cell) in row.iter().enumerate() {
+                if cell.is_empty() {
+                    continue;
+                }
+                if let Some(has) = self.has_a_cell.get_mut(i) {
+                    *has = true;
+                }
+                if let Some(all) = self.all_numbers.get_mut(i)
+                    && *all
+                    && number(cell).is_none()
+                {
+                    *all = false;
+                }
+            }
+        }
+    }
+
+    /// Whether each column is numbers, after every row.
+    pub fn numeric(&self) -> Vec<bool> {
+        self.may_be
+            .iter()
+            .zip(&self.has_a_cell)
+            .zip(&self.all_numbers)
+            .map(|((may, has), all)| *may && *has && *all)
+            .collect()
+    }
+}
+
+/// The column names of a CSV header row.
+pub fn header(csv_text: &str) -> Vec<String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(csv_text.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|h| h.iter().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// A header in French Excel's dialect, after the byte-order mark.
+pub fn header_in_excel(header: &[String]) -> String {
+    let mut writer = excel_writer();
+    let _ = writer.write_record(header);
+    format!("\u{feff}{}", written(writer))
+}
+
+/// CSV rows (without their header) in French Excel's dialect: the cells of the `numeric`
+/// columns that are numbers with a decimal comma.
+pub fn rows_in_excel(rows: &str, numeric: &[bool]) -> String {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(rows.as_bytes());
+    let mut writer = excel_writer();
+    for row in reader.records().filter_map(Result::ok) {
+        let cells = row.iter().enumerate().map(|(i, cell)| {
+            if !cell.is_empty()
+                && numeric.get(i).copied().unwrap_or(false)
+                && let Some(n) = number(cell)
+            {
+                n.to_string().replace('.', ",")
+            } else {
+                cell.to_string()
+            }
         });
         let _ = writer.write_record(cells);
     }
-    let body = writer
+    written(writer)
+}
+
+fn excel_writer() -> csv::Writer<Vec<u8>> {
+    csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new())
+}
+
+fn written(writer: csv::Writer<Vec<u8>>) -> String {
+    writer
         .into_inner()
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
-        .unwrap_or_default();
-    format!("\u{feff}{body}")
+        .unwrap_or_default()
 }
 
 /// A sheet name in `lang`.

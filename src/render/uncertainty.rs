@@ -286,9 +286,7 @@ fn analysis_sections(report: &Report, analysis: &Analysis, lang: Lang) -> [Secti
     let mut lines = Vec::new();
     let mut advice = Vec::new();
     for (rank, c) in analysis.lines.iter().enumerate() {
-        let Some(line) = report.lines.get(c.line) else {
-            continue;
-        };
+        let line = &c.result;
         let mut row = vec![
             (rank + 1).to_string(),
             line.id.to_string(),
@@ -496,7 +494,7 @@ pub fn monte_carlo_json(report: &Report, mc: &MonteCarlo) -> McBlock<'static> {
 /// The `uncertainty_analysis` block of the result document.
 pub fn analysis_json<'a>(
     report: &'a Report,
-    analysis: &Analysis,
+    analysis: &'a Analysis,
     lang: Lang,
 ) -> UncertaintyAnalysis<'a> {
     UncertaintyAnalysis {
@@ -522,9 +520,9 @@ pub fn analysis_json<'a>(
             .lines
             .iter()
             .enumerate()
-            .filter_map(|(rank, c)| {
-                let l = report.lines.get(c.line)?;
-                Some(LineShare {
+            .map(|(rank, c)| {
+                let l = &c.result;
+                LineShare {
                     rank: rank + 1,
                     id: (&*l.id).into(),
                     label: (&*l.label).into(),
@@ -535,7 +533,7 @@ pub fn analysis_json<'a>(
                     activity_part: fraction(c.activity_part),
                     share_of_variance: fraction(c.share),
                     advice: c.advice.map(|a| a.code().into()),
-                })
+                }
             })
             .collect(),
     }
