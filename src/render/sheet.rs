@@ -70,47 +70,25 @@ impl Sheet {
     /// cells is one (or empty) and it is not a code or id column (`code`, `post`, `factor`…); `numeric` names columns
     /// that are numbers all the same (`factor` in a diff is an effect).
     pub fn from_csv(name: &str, csv_text: &str, numeric: &[&str]) -> Sheet {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(csv_text.as_bytes());
-        let header: Vec<String> = reader
-            .headers()
-            .map(|h| h.iter().map(String::from).collect())
-            .unwrap_or_default();
-        let raw: Vec<Vec<String>> = reader
+        let (header, rows) = split_header(csv_text);
+        let mut kinds = ColumnKinds::new(&header, numeric);
+        kinds.add(rows);
+        let is_numeric = kinds.numeric();
+        let rows = rows_reader(rows)
             .records()
             .filter_map(Result::ok)
-            .map(|r| r.iter().map(String::from).collect())
-            .collect();
-        let is_numeric: Vec<bool> = header
-            .iter()
-            .enumerate()
-            .map(|(i, column)| {
-                (numeric.contains(&column.as_str()) || !TEXT_COLUMNS.contains(&column.as_str()))
-                    && raw
-                        .iter()
-                        .any(|row| row.get(i).is_some_and(|c| !c.is_empty()))
-                    && raw.iter().all(|row| {
-                        row.get(i)
-                            .is_none_or(|c| c.is_empty() || number(c).is_some())
-                    })
-            })
-            .collect();
-        let rows = raw
-            .into_iter()
             .map(|row| {
-                row.into_iter()
+                row.iter()
                     .enumerate()
                     .map(|(i, cell)| {
                         if cell.is_empty() {
                             Cell::Empty
                         } else if is_numeric.get(i).copied().unwrap_or(false)
-                            && let Some(n) = number(&cell)
+                            && let Some(n) = number(cell)
                         {
                             Cell::Number(n)
                         } else {
-                            Cell::Text(cell)
+                            Cell::Text(cell.to_string())
                         }
                     })
                     .collect()
@@ -144,17 +122,7 @@ pub fn in_dialect(csv_text: String, dialect: Dialect, numeric: &[&str]) -> Strin
     if dialect == Dialect::Standard {
         return csv_text;
     }
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(csv_text.as_bytes());
-    let header: Vec<String> = reader
-        .headers()
-        .map(|h| h.iter().map(String::from).collect())
-        .unwrap_or_default();
-    let rows = csv_text
-        .get(usize::try_from(reader.position().byte()).unwrap_or(usize::MAX)..)
-        .unwrap_or_default();
+    let (header, rows) = split_header(&csv_text);
     let mut kinds = ColumnKinds::new(&header, numeric);
     kinds.add(rows);
     header_in_excel(&header) + &rows_in_excel(rows, &kinds.numeric())
@@ -186,11 +154,7 @@ impl ColumnKinds {
 
     /// Takes the next rows (CSV text without its header).
     pub fn add(&mut self, rows: &str) {
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(rows.as_bytes());
-        for row in reader.records().filter_map(Result::ok) {
+        for row in rows_reader(rows).records().filter_map(Result::ok) {
             for (i, cell) in row.iter().enumerate() {
                 if cell.is_empty() {
                     continue;
@@ -221,14 +185,31 @@ impl ColumnKinds {
 
 /// The column names of a CSV header row.
 pub fn header(csv_text: &str) -> Vec<String> {
+    split_header(csv_text).0
+}
+
+/// The column names of a CSV text's header row, and the text of its rows.
+fn split_header(csv_text: &str) -> (Vec<String>, &str) {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(csv_text.as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .map(|h| h.iter().map(String::from).collect())
+        .unwrap_or_default();
+    let rows = csv_text
+        .get(usize::try_from(reader.position().byte()).unwrap_or(usize::MAX)..)
+        .unwrap_or_default();
+    (header, rows)
+}
+
+/// A reader of CSV rows without their header (of any length).
+fn rows_reader(rows: &str) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(false)
-        .from_reader(csv_text.as_bytes())
-        .records()
-        .next()
-        .and_then(Result::ok)
-        .map(|h| h.iter().map(String::from).collect())
-        .unwrap_or_default()
+        .flexible(true)
+        .from_reader(rows.as_bytes())
 }
 
 /// A header in French Excel's dialect, after the byte-order mark.
@@ -241,12 +222,8 @@ pub fn header_in_excel(header: &[String]) -> String {
 /// CSV rows (without their header) in French Excel's dialect: the cells of the `numeric`
 /// columns that are numbers with a decimal comma.
 pub fn rows_in_excel(rows: &str, numeric: &[bool]) -> String {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(rows.as_bytes());
     let mut writer = excel_writer();
-    for row in reader.records().filter_map(Result::ok) {
+    for row in rows_reader(rows).records().filter_map(Result::ok) {
         let cells = row.iter().enumerate().map(|(i, cell)| {
             if !cell.is_empty()
                 && numeric.get(i).copied().unwrap_or(false)
