@@ -74,10 +74,45 @@ pub trait SeeResults {
     fn see_line(&mut self, _line: &Line, result: &LineResult) {
         self.see(result);
     }
+    /// Takes the results of the next lines at once, each with its index in `lines` (the lines
+    /// as read); [`SeeResults::see_line`] of each in order unless a fold works on many at
+    /// once.
+    fn see_chunk(&mut self, lines: &[Line], results: &[(usize, LineResult)]) {
+        for (i, result) in results {
+            if let Some(line) = lines.get(*i) {
+                self.see_line(line, result);
+            }
+        }
+    }
 }
 
 /// What sees each line's result.
 pub type EachResult<'a> = dyn SeeResults + 'a;
+
+/// Several folds fed the same lines, each in turn.
+pub struct Folds<'a>(pub Vec<&'a mut EachResult<'a>>);
+
+impl SeeResults for Folds<'_> {
+    fn start(&mut self, inventory: &Inventory) {
+        self.0.iter_mut().for_each(|fold| fold.start(inventory));
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.0.iter_mut().for_each(|fold| fold.see(line));
+    }
+
+    fn see_line(&mut self, line: &Line, result: &LineResult) {
+        self.0
+            .iter_mut()
+            .for_each(|fold| fold.see_line(line, result));
+    }
+
+    fn see_chunk(&mut self, lines: &[Line], results: &[(usize, LineResult)]) {
+        self.0
+            .iter_mut()
+            .for_each(|fold| fold.see_chunk(lines, results));
+    }
+}
 
 /// [`compute_totals`] of lines given a batch at a time, in order (the inventory's own `lines`
 /// are not read): lines read from a file piece by piece are computed and dropped, and a
@@ -182,11 +217,7 @@ impl<'a> LineSums<'a> {
             .collect();
         for (sums, apart, diagnostics, results) in chunks {
             if let Some(each) = each.as_deref_mut() {
-                for (i, result) in &results {
-                    if let Some(line) = lines.get(*i) {
-                        each.see_line(line, result);
-                    }
-                }
+                each.see_chunk(lines, &results);
             }
             self.engine.gather(diagnostics.into_iter().flatten());
             self.totals = self

@@ -137,7 +137,7 @@ pub fn compute_totals_one(
     path: &Path,
     bases: &Bases,
 ) -> Result<crate::report::Report, InputErrors> {
-    compute_totals_with_inventory(path, bases, AfterTotals::Nothing).map(|c| c.report)
+    compute_totals_with_inventory(path, bases).map(|c| c.report)
 }
 
 /// Like [`compute_one`], keeping the inventory (for its actions).
@@ -190,21 +190,6 @@ impl Computed<'_> {
 /// Lines given at once from an inventory that holds them ([`Computed::each_line_batch`]).
 const HELD_BATCH: usize = 4096;
 
-/// What a command does with an inventory's lines after their totals.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum AfterTotals {
-    /// Nothing: they are read a batch at a time and dropped.
-    Nothing,
-    /// Reads them again ([`Computed::each_line_batch`]): kept instead while the inventory is
-    /// under [`KEEP_LINES_BELOW`] bytes, where holding them costs less than reading them twice.
-    ReadLinesAgain,
-}
-
-/// The size of an inventory (its files, in bytes) under which lines that will be read again
-/// are kept: their few hundred bytes each stay well under a hundred megabytes, and reading
-/// YAML twice would double the time.
-pub const KEEP_LINES_BELOW: usize = 16 << 20;
-
 /// [`compute_with_inventory`] for outputs that show no line, or write each line's result as
 /// they go: the report keeps only the lines listed apart
 /// ([`compute_totals`](crate::compute::compute_totals)); a group's keeps all. The lines are
@@ -213,9 +198,8 @@ pub const KEEP_LINES_BELOW: usize = 16 << 20;
 pub fn compute_totals_with_inventory<'b>(
     path: &Path,
     bases: &'b Bases,
-    after: AfterTotals,
 ) -> Result<Computed<'b>, InputErrors> {
-    compute_totals_seeing(path, bases, after, None)
+    compute_totals_seeing(path, bases, None)
 }
 
 /// [`compute_totals_with_inventory`], giving `each` every line's result in file order as it is
@@ -223,7 +207,6 @@ pub fn compute_totals_with_inventory<'b>(
 pub fn compute_totals_seeing<'b>(
     path: &Path,
     bases: &'b Bases,
-    after: AfterTotals,
     mut each: Option<&mut EachResult<'_>>,
 ) -> Result<Computed<'b>, InputErrors> {
     let parts = match files::read_inventory_parts(path, bases.within.as_deref()) {
@@ -239,8 +222,7 @@ pub fn compute_totals_seeing<'b>(
             return Err(errors);
         }
     };
-    let keep = after == AfterTotals::ReadLinesAgain && parts.bytes() < KEEP_LINES_BELOW;
-    if !keep && !parts.has_unread() {
+    if !parts.has_unread() {
         let mut sums = LineSums::new(&parts.inventory, &base);
         if let Some(each) = each.as_deref_mut() {
             each.start(&parts.inventory);

@@ -62,7 +62,12 @@ impl B3 {
 
 /// The B3 figures of `report`.
 pub fn b3(report: &Report) -> B3 {
-    let esrs = view::view(report, Framework::EsrsE1);
+    b3_of(report, &view::view(report, Framework::EsrsE1))
+}
+
+/// The B3 figures of `report` from its ESRS E1-6 view `esrs` (made as its lines were, when
+/// the report keeps none).
+pub fn b3_of(report: &Report, esrs: &view::View) -> B3 {
     let row = |code: &str| {
         esrs.rows
             .iter()

@@ -2,7 +2,7 @@
 //! they are read (`compute::LineSums`): the lines, figures, JSON and errors of the whole read.
 
 use bilan::load::files::{self, InventoryParts};
-use bilan::session::{AfterTotals, Bases, compute_every_line, compute_totals_with_inventory};
+use bilan::session::{Bases, compute_every_line, compute_totals_with_inventory};
 use std::path::Path;
 
 /// Items in the inventory's own `lines:` block: enough to be cut in chunks.
@@ -115,7 +115,7 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
     let dir = folder(|_, _, _| {});
     let path = dir.path().join("big.yaml");
     let bases = Bases::load(&[]).unwrap();
-    let streamed = compute_totals_with_inventory(&path, &bases, AfterTotals::Nothing).unwrap();
+    let streamed = compute_totals_with_inventory(&path, &bases).unwrap();
     let every = compute_every_line(&path, &bases).unwrap();
     assert!(streamed.inventory.lines.is_empty());
     let (a, b) = (&streamed.report, &every.report);
@@ -142,8 +142,7 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
     }
     // Breakdowns by site and by tag summed as the lines are made are those of every line.
     let seeing = |fold: &mut dyn bilan::compute::SeeResults| {
-        let seen =
-            bilan::session::compute_totals_seeing(&path, &bases, AfterTotals::Nothing, Some(fold));
+        let seen = bilan::session::compute_totals_seeing(&path, &bases, Some(fold));
         seen.unwrap().report
     };
     for by in [bilan::breakdown::By::Site, bilan::breakdown::By::Tag] {
@@ -188,21 +187,24 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         draws.simulate(&settings, &|_| {}).unwrap(),
         bilan::monte_carlo::simulate(b, &settings).unwrap()
     );
-    // The JSON document, its lines read and computed again a batch at a time, is the whole.
+    // The JSON document, its lines read and computed again a batch at a time and their texts
+    // given after the totals, is the whole.
     let base = streamed.base.as_deref().unwrap();
-    let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
+    let texts = |write: &mut dyn FnMut(&[String]) -> bool| {
         let given = streamed.each_line_batch(&mut |lines| {
-            bilan::compute::line_results(&streamed.inventory, base, lines)
-                .is_some_and(|results| write(&results))
+            bilan::compute::line_results(&streamed.inventory, base, lines).is_some_and(|results| {
+                let results: Vec<_> = results.iter().collect();
+                write(&bilan::render::json::line_texts(&results).unwrap())
+            })
         });
-        given.then_some(()).ok_or("not made")
+        given.then_some(()).ok_or_else(|| "not made".to_string())
     };
     let mut out = Vec::new();
     let analysed = bilan::analysed::Analysed::of(a);
     bilan::render::json::write_lines_from(
         &analysed,
         bilan::post::Lang::En,
-        bilan::render::json::LineSource::Batches(&batches),
+        bilan::render::json::LineSource::Texts(&texts),
         &mut out,
     )
     .unwrap();
@@ -244,6 +246,82 @@ fn commands_that_take_lines_as_they_are_made_write_what_every_line_gives() {
         out.starts_with("\u{feff}line_id;label;post;factor;quantity;unit;kgco2e;uncertainty\r\n")
     );
     assert!(out.contains("\r\nline-5;D4;"), "{}", &out[..400]);
+    // The workbook: its lines' sheet written as the lines are made again, its columns and its
+    // uncertainty analysis told as they are made, are the bytes of the workbook of every line.
+    // (Named as `every` names it: its warnings quote the file.)
+    let (code, _, err) = crate::common::run_at(
+        dir.path(),
+        &[
+            "compute",
+            path.to_str().unwrap(),
+            "--format",
+            "xlsx",
+            "-o",
+            "big.xlsx",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let analysed = bilan::analysed::Analysed {
+        analysis: Some(bilan::uncertainty_analysis::analyse(
+            report,
+            bilan::uncertainty_analysis::TOP_LINES,
+        )),
+        ..bilan::analysed::Analysed::of(report)
+    };
+    let whole = bilan::render::xlsx::result(&analysed, None, bilan::post::Lang::Fr).unwrap();
+    let streamed = std::fs::read(dir.path().join("big.xlsx")).unwrap();
+    assert!(
+        streamed == whole,
+        "the streamed workbook differs from every line's"
+    );
+    // The JSON: each line's text made with the totals and kept in a temporary file until
+    // they are written, or, when no temporary file can be made, made again after them.
+    let whole_json = bilan::render::json::render(report, bilan::post::Lang::Fr);
+    for tmpdir in [None, Some(dir.path().join("no such folder"))] {
+        let mut command = assert_cmd::Command::cargo_bin("bilan").unwrap();
+        command.current_dir(dir.path()).args([
+            "compute",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        if let Some(tmpdir) = &tmpdir {
+            command.env("TMPDIR", tmpdir);
+        }
+        let out = command.output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{tmpdir:?}");
+        assert!(out.stdout == whole_json.as_bytes(), "{tmpdir:?}");
+    }
+    // Every line's row is there (one per post a line goes to), numbers as numbers; without a
+    // temporary file too (the sheet then held in memory, its texts in the shared table).
+    let out = assert_cmd::Command::cargo_bin("bilan")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("TMPDIR", dir.path().join("no such folder"))
+        .args(["compute", "big.yaml", "--format", "xlsx", "-o", "held.xlsx"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    for name in ["big.xlsx", "held.xlsx"] {
+        use calamine::{Data, Reader, Xlsx, open_workbook};
+        let mut book: Xlsx<_> = open_workbook(dir.path().join(name)).unwrap();
+        let lines = book.worksheet_range("Lignes").unwrap();
+        let rows: usize = report.lines.iter().map(|l| l.parts.len()).sum();
+        assert_eq!(lines.height(), rows + 1);
+        let fifth = report.lines.get(4).unwrap();
+        let row = 1 + report.lines[..4]
+            .iter()
+            .map(|l| l.parts.len())
+            .sum::<usize>() as u32;
+        assert_eq!(
+            lines.get_value((row, 0)),
+            Some(&Data::String("line-5".into()))
+        );
+        assert_eq!(
+            lines.get_value((row, 4)),
+            Some(&Data::Float(f64::try_from(fifth.quantity).unwrap()))
+        );
+    }
     // The audit trail of one line, and of a post, from a search made as the lines are made.
     for id in ["own-20001", "line-5", "2.6"] {
         let (code, streamed, err) =
@@ -282,7 +360,7 @@ fn what_a_batch_cannot_tell_is_read_whole() {
     let bases = Bases::load(&[]).unwrap();
     let same = |dir: &Path| {
         let path = dir.join("big.yaml");
-        let streamed = compute_totals_with_inventory(&path, &bases, AfterTotals::Nothing);
+        let streamed = compute_totals_with_inventory(&path, &bases);
         let every = compute_every_line(&path, &bases);
         match (streamed, every) {
             (Ok(a), Ok(b)) => {
@@ -360,9 +438,7 @@ fn what_a_batch_cannot_tell_is_read_whole() {
     assert!(batched(&parts(dir.path())).is_none());
     let path = dir.path().join("big.yaml");
     let mut sums = bilan::breakdown::Sums::new(bilan::breakdown::By::Site);
-    let seen =
-        bilan::session::compute_totals_seeing(&path, &bases, AfterTotals::Nothing, Some(&mut sums))
-            .unwrap();
+    let seen = bilan::session::compute_totals_seeing(&path, &bases, Some(&mut sums)).unwrap();
     let every = compute_every_line(&path, &bases).unwrap();
     assert_eq!(seen.report.total, every.report.total);
     assert_eq!(

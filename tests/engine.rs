@@ -419,13 +419,15 @@ fn totals_without_lines_are_those_with_lines() {
         assert_eq!(batched.lines, totals.lines, "{sizes:?}");
         assert_eq!(batched.warnings, totals.warnings, "{sizes:?}");
     }
-    // The JSON document, each line's result made again a batch at a time, is the full one;
-    // a report of the totals alone never writes its few lines as if they were all.
-    let batches = |write: &mut dyn FnMut(&[bilan::report::LineResult]) -> bool| {
+    // The JSON document, each line's text made a batch at a time, is the full one; a report
+    // of the totals alone never writes its few lines as if they were all.
+    let texts = |write: &mut dyn FnMut(&[String]) -> bool| {
         for lines in inventory.lines.chunks(3000) {
-            let results = bilan::compute::line_results(&inventory, &base_, lines).ok_or("no")?;
-            if !write(&results) {
-                return Err("stopped");
+            let results = bilan::compute::line_results(&inventory, &base_, lines)
+                .ok_or_else(|| "no".to_string())?;
+            let results: Vec<_> = results.iter().collect();
+            if !write(&bilan::render::json::line_texts(&results)?) {
+                return Err("stopped".to_string());
             }
         }
         Ok(())
@@ -436,7 +438,7 @@ fn totals_without_lines_are_those_with_lines() {
         bilan::render::json::write_lines_from(&analysed, bilan::post::Lang::Fr, source, &mut out)
             .map(|()| String::from_utf8(out).unwrap())
     };
-    let streamed = json(&totals, bilan::render::json::LineSource::Batches(&batches)).unwrap();
+    let streamed = json(&totals, bilan::render::json::LineSource::Texts(&texts)).unwrap();
     assert!(streamed == bilan::render::json::render(&full, bilan::post::Lang::Fr));
     assert_eq!(streamed.matches("\"factor_name\"").count(), 10_000);
     assert!(json(&totals, bilan::render::json::LineSource::Report).is_err());

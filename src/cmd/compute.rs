@@ -1,12 +1,13 @@
 //! `bilan compute`: one inventory or group → table, CSV, JSON, Markdown, a workbook, Inline
 //! XBRL or the BEGES sheet; several → a trend.
 
-use super::{compute_every_line, compute_totals_one, print_warnings};
+use super::spill::{self, Spill};
+use super::{compute_totals_one, print_warnings};
 use crate::analysed::Analysed;
 use crate::breakdown::{self, By};
 use crate::cli::{ByArg, ComputeFormat as Format, UncertaintyArgs, ViewArg};
 use crate::cli::{CsvArgs, FactorFiles, OutputFile};
-use crate::compute::{EachResult, SeeResults};
+use crate::compute::{EachResult, Folds, SeeResults};
 use crate::inventory::Inventory;
 use crate::load::files;
 use crate::output::{self, Sink};
@@ -15,9 +16,11 @@ use crate::render;
 use crate::render::json::LineSource;
 use crate::render::sheet::{ColumnKinds, Dialect, in_dialect};
 use crate::report::{LineResult, LinesKept, Report};
-use crate::session::{AfterTotals, Bases, Computed, compute_totals_seeing};
+use crate::session::{Bases, Computed, compute_totals_seeing};
 use crate::view::Framework;
 use anyhow::Result;
+use rust_xlsxwriter::XlsxError;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
 /// `bilan compute`'s arguments.
@@ -164,52 +167,72 @@ pub(crate) fn run(
     };
     // Neither the inventory nor the report is freed: the process ends with the command, and
     // freeing a million lines and results one by one takes longer than the output.
-    // Outputs of the posts, scopes and totals alone do not keep each line's result; JSON
-    // makes them again while it writes them; a breakdown by site or tag and a view are summed
-    // as the lines are made.
-    let totals_only = match options.format {
-        Format::Table | Format::Md => true,
-        // The lines written as they are made again (in the Excel dialect, its number columns
-        // told from every row as the totals are made).
-        Format::Csv => true,
-        Format::Json => true,
-        Format::Beges | Format::BegesMd => framework.is_some(),
-        // The workbook carries the uncertainty analysis, which takes every line.
-        Format::Xlsx | Format::Ixbrl => false,
-    } && matches!(by, None | Some(By::Site | By::Tag));
+    // Each line's result is summed and dropped as soon as it is made (a group's report keeps
+    // its lines). What an output takes from the lines is a fold fed each result as it is
+    // made: a breakdown, a view (ESRS E1-6's for Inline XBRL), the uncertainty analysis and
+    // the Monte Carlo model, the number columns of the lines in the Excel dialect or in the
+    // workbook, and the texts of the lines that JSON, `--lines` and the workbook write after
+    // the totals (kept in a temporary file until then).
     let mut by_sums = by.map(breakdown::Sums::new);
+    // Inline XBRL takes the GHG Protocol figures of ESRS E1-6, whatever --view (bilan or
+    // esrs-e1).
+    let view_of = match options.format {
+        Format::Ixbrl => Some(Framework::EsrsE1),
+        _ => framework,
+    };
     // The period's year is the inventory's, given when its lines start.
-    let mut view_sums = framework.map(|f| crate::view::Sums::new(f, 0));
+    let mut view_sums = view_of.map(|f| crate::view::Sums::new(f, 0));
     // The Monte Carlo model and the lines that weigh most in the uncertainty (neither goes
     // with --by or --view).
-    let mut uncertainty_sums = super::uncertainty::Sums::new(&options.uncertainty);
-    let mut line_columns =
-        (options.format == Format::Csv && options.lines && options.dialect != Dialect::Standard)
-            .then(LineColumns::new);
-    let computed = if totals_only {
-        let every_line = match options.format {
-            Format::Json => framework.is_none(),
-            Format::Csv => options.lines,
-            _ => false,
-        };
-        let after = if every_line {
-            AfterTotals::ReadLinesAgain
-        } else {
-            AfterTotals::Nothing
-        };
-        // One at most: --by, --view, the uncertainty options and --lines exclude each other.
-        let each = [
-            by_sums.as_mut().map(|s| s as &mut EachResult<'_>),
-            view_sums.as_mut().map(|s| s as &mut EachResult<'_>),
-            uncertainty_sums.as_mut().map(|s| s as &mut EachResult<'_>),
-            line_columns.as_mut().map(|s| s as &mut EachResult<'_>),
-        ]
-        .into_iter()
-        .flatten()
-        .next();
-        compute_totals_seeing(inventory, &bases, after, each)?
-    } else {
-        compute_every_line(inventory, &bases)?
+    // The workbook always carries the uncertainty analysis.
+    let uncertainty = match options.format {
+        Format::Xlsx if by.is_none() => UncertaintyArgs {
+            uncertainty_report: true,
+            ..options.uncertainty
+        },
+        _ => options.uncertainty,
+    };
+    let mut uncertainty_sums = super::uncertainty::Sums::new(&uncertainty);
+    // The number columns of the lines' CSV in the Excel dialect, or of the workbook's lines.
+    let workbook_lines = options.format == Format::Xlsx && by.is_none();
+    let mut line_columns = (workbook_lines
+        || (options.format == Format::Csv
+            && options.lines
+            && options.dialect != Dialect::Standard))
+        .then(LineColumns::new);
+    let every_line = match options.format {
+        Format::Json => framework.is_none(),
+        Format::Csv => options.lines,
+        Format::Xlsx => workbook_lines,
+        _ => false,
+    };
+    // What the output writes of each line: the JSON of each, or CSV rows (of the workbook's
+    // sheet too); made as the lines are computed for the totals, and kept until they are
+    // written.
+    let json_texts = |results: &[&LineResult]| render::json::line_texts(results);
+    let rows = |results: &[&LineResult]| Ok(vec![render::csv::line_rows(results.iter().copied())]);
+    let render_lines: &spill::Render<'_> = match options.format {
+        Format::Json => &json_texts,
+        _ => &rows,
+    };
+    let mut spill = every_line.then(|| Spill::new(render_lines));
+    let computed = {
+        // One but for the workbook (its lines, uncertainty analysis and view): --by, --view,
+        // the uncertainty options and --lines exclude each other.
+        let mut each = Folds(
+            [
+                by_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+                view_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+                uncertainty_sums.as_mut().map(|s| s as &mut EachResult<'_>),
+                line_columns.as_mut().map(|s| s as &mut EachResult<'_>),
+                spill.as_mut().map(|s| s as &mut EachResult<'_>),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+        );
+        let each = (!each.0.is_empty()).then_some(&mut each as &mut EachResult<'_>);
+        compute_totals_seeing(inventory, &bases, each)?
     };
     let computed = std::mem::ManuallyDrop::new(computed);
     let report = &computed.report;
@@ -219,7 +242,7 @@ pub(crate) fn run(
         Some(sums) if summed => sums.finish(),
         _ => breakdown::breakdown(report, by),
     });
-    let view = framework.map(|f| match view_sums {
+    let view = view_of.map(|f| match view_sums {
         Some(sums) if summed => sums.finish(report),
         _ => crate::view::view(report, f),
     });
@@ -236,8 +259,10 @@ pub(crate) fn run(
     )?;
     print_warnings(&report.warnings);
     if options.format == Format::Ixbrl {
-        // The GHG Protocol figures of ESRS E1-6, whatever --view (bilan or esrs-e1).
-        let b3 = crate::vsme::b3(report);
+        let Some(esrs) = &view else {
+            anyhow::bail!("internal error: no ESRS E1-6 view for Inline XBRL");
+        };
+        let b3 = crate::vsme::b3_of(report, esrs);
         let text = render::ixbrl::document(report, &b3, options.lang)
             .map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?;
         output::write(&sink, &text)?;
@@ -246,13 +271,45 @@ pub(crate) fn run(
     if options.format == Format::Xlsx {
         let bytes = match &breakdown {
             Some(b) => render::xlsx::table("breakdown", &by_key(b, &options), &[])?,
-            None => {
-                // The workbook always carries the uncertainty analysis.
-                let mut args = options.uncertainty;
-                args.uncertainty_report = true;
-                let analysed = super::uncertainty::analysed(report, &args)?;
-                render::xlsx::result(&analysed, view.as_ref(), options.lang)?
-            }
+            None => match (uncertainty_sums, &mut line_columns) {
+                (Some(sums), Some(columns)) if summed => {
+                    let analysed = sums.finish(report, &uncertainty)?;
+                    // The lines' sheet, its rows written as they were made.
+                    let mut spill = spill.take();
+                    let bytes = render::xlsx::result_with_lines(
+                        &analysed,
+                        view.as_ref(),
+                        options.lang,
+                        columns.kinds(),
+                        &mut |write| {
+                            let mut failed = None;
+                            let made =
+                                each_text(&computed, spill.take(), render_lines, &mut |rows| {
+                                    match rows.iter().try_for_each(|rows| write(rows)) {
+                                        Ok(()) => true,
+                                        Err(e) => {
+                                            failed = Some(e);
+                                            false
+                                        }
+                                    }
+                                });
+                            match (failed, made) {
+                                (Some(e), _) => Err(e),
+                                (None, Err(e)) => {
+                                    Err(XlsxError::CustomError(format!("internal error: {e}")))
+                                }
+                                (None, Ok(())) => Ok(()),
+                            }
+                        },
+                    );
+                    bytes.map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?
+                }
+                _ => {
+                    let analysed = super::uncertainty::analysed(report, &uncertainty)?;
+                    render::xlsx::result(&analysed, view.as_ref(), options.lang)
+                        .map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?
+                }
+            },
         };
         output::write_with(&sink, |out| out.write_all(&bytes))?;
         return Ok(0);
@@ -267,12 +324,15 @@ pub(crate) fn run(
             };
             if options.format == Format::Json {
                 // Streamed: a million-line result is never held whole as text, nor its lines'
-                // results when the report kept none (made again a chunk at a time).
+                // results when the report kept none (their texts made with the totals).
                 let lang = options.lang;
-                let batches = |write: &mut Write<'_>| each_result_batch(&computed, write);
+                let spill = RefCell::new(spill.take());
+                let texts = |each: &mut dyn FnMut(&[String]) -> bool| {
+                    each_text(&computed, spill.borrow_mut().take(), render_lines, each)
+                };
                 let source = match report.lines_kept {
                     LinesKept::All => LineSource::Report,
-                    LinesKept::Apart => LineSource::Batches(&batches),
+                    LinesKept::Apart => LineSource::Texts(&texts),
                 };
                 output::write_with(&sink, |out| {
                     render::json::write_lines_from(&analysed, lang, source, out)
@@ -283,7 +343,7 @@ pub(crate) fn run(
                 && options.lines
                 && report.lines_kept == LinesKept::Apart
             {
-                // Streamed: each batch of lines made again and written as rows.
+                // Streamed: the rows of each batch of lines written as they were made.
                 let header = render::csv::lines_header();
                 let (header, numeric) = match &mut line_columns {
                     Some(columns) => (
@@ -292,16 +352,17 @@ pub(crate) fn run(
                     ),
                     None => (header, None),
                 };
+                let mut spill = spill.take();
                 output::write_with(&sink, |out| {
                     out.write_all(header.as_bytes())?;
                     let mut failed = None;
-                    let made = each_result_batch(&computed, &mut |results| {
-                        let rows = render::csv::line_rows(results);
-                        let rows = match &numeric {
-                            Some(numeric) => render::sheet::rows_in_excel(&rows, numeric),
-                            None => rows,
-                        };
-                        match out.write_all(rows.as_bytes()) {
+                    let made = each_text(&computed, spill.take(), render_lines, &mut |rows| {
+                        let written = rows.iter().try_for_each(|rows| match &numeric {
+                            Some(numeric) => out
+                                .write_all(render::sheet::rows_in_excel(rows, numeric).as_bytes()),
+                            None => out.write_all(rows.as_bytes()),
+                        });
+                        match written {
                             Ok(()) => true,
                             Err(e) => {
                                 failed = Some(e);
@@ -346,8 +407,13 @@ impl LineColumns {
 
     /// Whether each column is numbers, after every line.
     fn numeric(&mut self) -> Vec<bool> {
+        self.kinds().numeric()
+    }
+
+    /// The columns, after every line.
+    fn kinds(&mut self) -> &ColumnKinds {
         self.kinds.add(&std::mem::take(&mut self.rows));
-        self.kinds.numeric()
+        &self.kinds
     }
 }
 
@@ -366,6 +432,36 @@ impl SeeResults for LineColumns {
 
 /// What writes a batch of lines' results; false stops the lines.
 type Write<'a> = dyn FnMut(&[LineResult]) -> bool + 'a;
+
+/// Gives `each` the texts of every line of `computed` in order, as `render` makes them of a
+/// batch of results, until `each` returns false: those of `spill`, made as the lines were
+/// computed for the totals, or made again a batch at a time when the spill could not keep
+/// them (a temporary file that could not be written); an error when a text could not be made.
+fn each_text(
+    computed: &Computed<'_>,
+    spill: Option<Spill<'_>>,
+    render: &spill::Render<'_>,
+    each: &mut dyn FnMut(&[String]) -> bool,
+) -> Result<(), String> {
+    if let Some(spill) = spill.filter(Spill::is_whole) {
+        return spill.texts(each).map(|_| ());
+    }
+    let mut failed = None;
+    let made = each_result_batch(computed, &mut |results| {
+        let results: Vec<&LineResult> = results.iter().collect();
+        match render(&results) {
+            Ok(texts) => each(&texts),
+            Err(e) => {
+                failed = Some(e);
+                false
+            }
+        }
+    });
+    match failed {
+        Some(e) => Err(e),
+        None => made.map_err(String::from),
+    }
+}
 
 /// Gives `write` the results of every line of `computed`, in order, a batch at a time (the
 /// lines kept, or read again from the inventory's files, computed again); an error when a

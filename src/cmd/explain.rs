@@ -8,7 +8,7 @@ use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
 use crate::report::LinesKept;
-use crate::session::{AfterTotals, compute_totals_seeing};
+use crate::session::compute_totals_seeing;
 use anyhow::{Result, bail};
 use std::path::{Path, PathBuf};
 
@@ -60,7 +60,6 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let computed = std::mem::ManuallyDrop::new(compute_totals_seeing(
         options.inventory,
         &bases,
-        AfterTotals::Nothing,
         Some(&mut search),
     )?);
     let report = &computed.report;

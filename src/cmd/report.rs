@@ -12,7 +12,7 @@ use crate::post::Lang;
 use crate::post_lines::PostLines;
 use crate::render::html::{Extras, Footer};
 use crate::report::{LineResult, LinesKept};
-use crate::session::{AfterTotals, compute_totals_seeing};
+use crate::session::compute_totals_seeing;
 use crate::trajectory::{self, Baseline, Request, TargetKind};
 use crate::uncertainty_analysis::Ranking;
 use anyhow::Result;
@@ -201,7 +201,6 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let computed = std::mem::ManuallyDrop::new(compute_totals_seeing(
         options.inventory,
         &bases,
-        AfterTotals::Nothing,
         Some(&mut seen),
     )?);
     let (inventory, report) = (&computed.inventory, &computed.report);

@@ -119,20 +119,6 @@ impl InventoryParts {
         }
     }
 
-    /// The bytes of the files read (the inventory and its includes).
-    pub fn bytes(&self) -> usize {
-        let texts: usize = self.sources.0.iter().map(|(_, text, _)| text.len()).sum();
-        let tables: usize = self
-            .parts
-            .iter()
-            .map(|part| match part {
-                Part::Table { bytes, .. } => bytes.len(),
-                _ => 0,
-            })
-            .sum();
-        texts + tables
-    }
-
     /// Whether an included file could not be read at all.
     pub fn has_unread(&self) -> bool {
         self.parts

@@ -75,7 +75,7 @@ pub fn lines_header() -> String {
 
 /// The rows of [`lines`] for these lines' results (written a batch at a time after
 /// [`lines_header`], they make the same text).
-pub fn line_rows(lines: &[LineResult]) -> String {
+pub fn line_rows<'a>(lines: impl IntoIterator<Item = &'a LineResult>) -> String {
     let mut rows = Vec::new();
     for line in lines {
         for (post, kg) in &line.parts {

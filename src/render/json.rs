@@ -122,15 +122,14 @@ fn apart<'a>(block: &ReportApart, report: &'a Report) -> Apart<'a> {
 pub enum LineSource<'a> {
     /// The report's own (a report that keeps every line).
     Report,
-    /// The lines made while the document is written (a report of the totals alone keeps
-    /// none): it gives them to its argument in order, a batch at a time, until that returns
-    /// false; an error stops the document.
-    Batches(&'a BatchesOf<'a>),
+    /// The lines' texts ([`line_texts`]; a report of the totals alone keeps no line): it
+    /// gives them to its argument in order until that returns false; an error stops the
+    /// document.
+    Texts(&'a TextsOf<'a>),
 }
 
-/// A maker of the lines' results, a batch at a time ([`LineSource::Batches`]).
-pub type BatchesOf<'a> =
-    dyn Fn(&mut dyn FnMut(&[LineResult]) -> bool) -> Result<(), &'static str> + 'a;
+/// A giver of the lines' texts ([`LineSource::Texts`]).
+pub type TextsOf<'a> = dyn Fn(&mut dyn FnMut(&[String]) -> bool) -> Result<(), String> + 'a;
 
 /// The lines, a chunk at a time: each line of a chunk written as pretty JSON on every core,
 /// then the chunk in order. Never all held as values or text.
@@ -168,21 +167,29 @@ impl Serialize for Lines<'_> {
                     write(chunk)?;
                 }
             }
-            LineSource::Batches(batches) => {
+            LineSource::Texts(texts) => {
                 let mut failed = None;
-                let made = batches(
-                    &mut |lines| match lines.chunks(CHUNK).try_for_each(&mut write) {
+                let given = texts(&mut |texts| {
+                    // Each text checked on every core, then written in order.
+                    let raws: Vec<serde_json::Result<Box<RawValue>>> = texts
+                        .par_iter()
+                        .map(|text| RawValue::from_string(text.clone()))
+                        .collect();
+                    match raws
+                        .into_iter()
+                        .try_for_each(|raw| seq.serialize_element(&raw.map_err(S::Error::custom)?))
+                    {
                         Ok(()) => true,
                         Err(e) => {
                             failed = Some(e);
                             false
                         }
-                    },
-                );
+                    }
+                });
                 if let Some(e) = failed {
                     return Err(e);
                 }
-                made.map_err(|e| S::Error::custom(format!("internal error: {e}")))?;
+                given.map_err(|e| S::Error::custom(format!("internal error: {e}")))?;
             }
         }
         seq.end()
@@ -193,11 +200,24 @@ impl Serialize for Lines<'_> {
 /// every line end followed by that depth's indent (JSON text has no line end inside a
 /// string).
 fn pretty_line(result: &LineResult) -> serde_json::Result<Box<RawValue>> {
+    RawValue::from_string(pretty_text(result)?)
+}
+
+fn pretty_text(result: &LineResult) -> serde_json::Result<String> {
     let mut text = Vec::with_capacity(640);
     serde_json::to_writer_pretty(&mut text, &line(result))?;
     let indent = "  ".repeat(LINE_DEPTH);
     let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
-    RawValue::from_string(text.replace('\n', &format!("\n{indent}")))
+    Ok(text.replace('\n', &format!("\n{indent}")))
+}
+
+/// The texts of these lines in the result document, made on every core: given back in order
+/// by a [`LineSource::Texts`], they make the document of [`LineSource::Report`].
+pub fn line_texts(results: &[&LineResult]) -> Result<Vec<String>, String> {
+    results
+        .par_iter()
+        .map(|result| pretty_text(result).map_err(|e| e.to_string()))
+        .collect()
 }
 
 /// The result document of a report (without its Monte Carlo and analysis blocks).

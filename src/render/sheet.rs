@@ -73,33 +73,37 @@ impl Sheet {
         let (header, rows) = split_header(csv_text);
         let mut kinds = ColumnKinds::new(&header, numeric);
         kinds.add(rows);
-        let is_numeric = kinds.numeric();
-        let rows = rows_reader(rows)
-            .records()
-            .filter_map(Result::ok)
-            .map(|row| {
-                row.iter()
-                    .enumerate()
-                    .map(|(i, cell)| {
-                        if cell.is_empty() {
-                            Cell::Empty
-                        } else if is_numeric.get(i).copied().unwrap_or(false)
-                            && let Some(n) = number(cell)
-                        {
-                            Cell::Number(n)
-                        } else {
-                            Cell::Text(cell.to_string())
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let rows = typed_rows(rows, &kinds.numeric()).collect();
         Sheet {
             name: name.to_string(),
             header,
             rows,
         }
     }
+}
+
+/// The cells of CSV rows (without their header): the cells of the `numeric` columns that are
+/// numbers as numbers, the others as texts.
+pub fn typed_rows<'a>(rows: &'a str, numeric: &'a [bool]) -> impl Iterator<Item = Vec<Cell>> + 'a {
+    rows_reader(rows)
+        .into_records()
+        .filter_map(Result::ok)
+        .map(move |row| {
+            row.iter()
+                .enumerate()
+                .map(|(i, cell)| {
+                    if cell.is_empty() {
+                        Cell::Empty
+                    } else if numeric.get(i).copied().unwrap_or(false)
+                        && let Some(n) = number(cell)
+                    {
+                        Cell::Number(n)
+                    } else {
+                        Cell::Text(cell.to_string())
+                    }
+                })
+                .collect()
+        })
 }
 
 /// A number as the renderers write them (`-12.5`, `1e-5`).
@@ -136,7 +140,16 @@ pub struct ColumnKinds {
     may_be: Vec<bool>,
     has_a_cell: Vec<bool>,
     all_numbers: Vec<bool>,
+    /// Each column's longest cell, in characters, at most [`WIDEST_TEXT`].
+    longest: Vec<usize>,
+    rows: usize,
 }
+
+/// The widest a text cell counts for a column's width, in characters.
+pub const WIDEST_TEXT: usize = 60;
+
+/// The width a number cell counts for, in characters.
+pub const NUMBER_WIDTH: usize = 12;
 
 impl ColumnKinds {
     /// No row yet, for the columns of `header` (`numeric`: columns that are numbers all the
@@ -149,18 +162,24 @@ impl ColumnKinds {
                 .collect(),
             has_a_cell: vec![false; header.len()],
             all_numbers: vec![true; header.len()],
+            longest: vec![0; header.len()],
+            rows: 0,
         }
     }
 
     /// Takes the next rows (CSV text without its header).
     pub fn add(&mut self, rows: &str) {
         for row in rows_reader(rows).records().filter_map(Result::ok) {
+            self.rows += 1;
             for (i, cell) in row.iter().enumerate() {
                 if cell.is_empty() {
                     continue;
                 }
                 if let Some(has) = self.has_a_cell.get_mut(i) {
                     *has = true;
+                }
+                if let Some(longest) = self.longest.get_mut(i) {
+                    *longest = (*longest).max(cell.chars().count().min(WIDEST_TEXT));
                 }
                 if let Some(all) = self.all_numbers.get_mut(i)
                     && *all
@@ -179,6 +198,22 @@ impl ColumnKinds {
             .zip(&self.has_a_cell)
             .zip(&self.all_numbers)
             .map(|((may, has), all)| *may && *has && *all)
+            .collect()
+    }
+
+    /// The rows taken so far.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Each column's widest cell in characters, as a sheet shows it after every row: a number
+    /// [`NUMBER_WIDTH`], a text its length up to [`WIDEST_TEXT`], 0 for a column without a
+    /// cell.
+    pub fn widest(&self) -> Vec<usize> {
+        self.numeric()
+            .iter()
+            .zip(&self.longest)
+            .map(|(numeric, longest)| if *numeric { NUMBER_WIDTH } else { *longest })
             .collect()
     }
 }

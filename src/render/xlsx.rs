@@ -2,7 +2,7 @@
 //! (percentages for shares and uncertainties), a frozen header, and a native bar chart when
 //! asked. The same input gives the same bytes (the document's date is fixed).
 
-use super::sheet::{Cell, Sheet};
+use super::sheet::{Cell, ColumnKinds, NUMBER_WIDTH, Sheet, WIDEST_TEXT};
 use rust_xlsxwriter::{
     Chart, ChartType, DocProperties, ExcelDateTime, Format, Workbook, Worksheet, XlsxError,
 };
@@ -24,8 +24,38 @@ pub struct BarChart {
     pub axis: String,
 }
 
+/// A sheet written as its rows are given, in constant memory (a million rows are never held,
+/// and its texts are written in its cells rather than in the workbook's table of shared
+/// texts), its columns told from every row beforehand.
+pub struct LongSheet<'a> {
+    /// Its place among the sheets, whose entry there gives its name and header (its rows are
+    /// not read).
+    pub index: usize,
+    /// Its columns, told from every row it will be given.
+    pub kinds: &'a ColumnKinds,
+    /// Gives its rows to its argument in order, a batch at a time (CSV text without its
+    /// header, as the sheet's renderer writes it).
+    pub rows: &'a mut RowBatches<'a>,
+}
+
+/// What gives a [`LongSheet`]'s rows.
+pub type RowBatches<'a> =
+    dyn FnMut(&mut dyn FnMut(&str) -> Result<(), XlsxError>) -> Result<(), XlsxError> + 'a;
+
+/// The rows a sheet holds under its header.
+pub const MAX_ROWS: usize = 1_048_575;
+
 /// The workbook of `sheets`, with `chart`.
 pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, XlsxError> {
+    workbook_with(sheets, chart, None)
+}
+
+/// [`workbook`], one of the sheets written as its rows are given.
+pub fn workbook_with(
+    sheets: &[Sheet],
+    chart: Option<&BarChart>,
+    mut long: Option<LongSheet<'_>>,
+) -> Result<Vec<u8>, XlsxError> {
     let mut workbook = Workbook::new();
     // A fixed date: the same figures give the same file.
     let created = ExcelDateTime::from_ymd(2000, 1, 1)?;
@@ -37,6 +67,25 @@ pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, X
     let whole = Format::new().set_num_format("0");
     let names = unique_names(sheets);
     for (index, (sheet, name)) in sheets.iter().zip(&names).enumerate() {
+        if let Some(long) = long.as_mut().filter(|long| long.index == index) {
+            // Without a temporary file (an unwritable temporary folder), held in memory.
+            match workbook.add_worksheet_with_constant_memory().map(|_| ()) {
+                Err(XlsxError::TempFileError(..)) => {
+                    workbook.add_worksheet();
+                }
+                made => made?,
+            }
+            let worksheet = workbook.worksheet_from_index(index)?;
+            worksheet.set_name(name)?;
+            write_long(
+                worksheet,
+                &sheet.header,
+                long,
+                &bold,
+                [&percent, &tonnes, &decimal, &whole],
+            )?;
+            continue;
+        }
         let worksheet = workbook.add_worksheet();
         worksheet.set_name(name)?;
         for (c, title) in (0u16..).zip(&sheet.header) {
@@ -46,14 +95,14 @@ pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, X
                 .iter()
                 .filter_map(|row| row.get(usize::from(c)))
                 .map(|cell| match cell {
-                    Cell::Text(t) => t.chars().count().min(60),
-                    Cell::Number(_) | Cell::Fraction(_) => 12,
+                    Cell::Text(t) => t.chars().count().min(WIDEST_TEXT),
+                    Cell::Number(_) | Cell::Fraction(_) => NUMBER_WIDTH,
                     Cell::Empty => 0,
                 })
                 .chain(std::iter::once(title.chars().count()))
                 .max()
                 .unwrap_or(8);
-            worksheet.set_column_width(c, (width as f64 + 2.0).min(62.0))?;
+            worksheet.set_column_width(c, column_width(width))?;
         }
         worksheet.set_freeze_panes(1, 0)?;
         for (r, row) in (1u32..).zip(&sheet.rows) {
@@ -85,6 +134,44 @@ pub fn workbook(sheets: &[Sheet], chart: Option<&BarChart>) -> Result<Vec<u8>, X
         }
     }
     workbook.save_to_buffer()
+}
+
+/// The width of a column whose widest cell or title is `chars` long.
+fn column_width(chars: usize) -> f64 {
+    (chars as f64 + 2.0).min(WIDEST_TEXT as f64 + 2.0)
+}
+
+/// Writes the header and the rows of `long` in `worksheet`, a row at a time.
+fn write_long(
+    worksheet: &mut Worksheet,
+    header: &[String],
+    long: &mut LongSheet<'_>,
+    bold: &Format,
+    formats: [&Format; 4],
+) -> Result<(), XlsxError> {
+    let widest = long.kinds.widest();
+    let numeric = long.kinds.numeric();
+    for (c, title) in (0u16..).zip(header) {
+        worksheet.write_string_with_format(0, c, title, bold)?;
+        let width = widest
+            .get(usize::from(c))
+            .copied()
+            .unwrap_or(0)
+            .max(title.chars().count());
+        worksheet.set_column_width(c, column_width(width))?;
+    }
+    worksheet.set_freeze_panes(1, 0)?;
+    let mut r = 1u32;
+    (long.rows)(&mut |text| {
+        for row in super::sheet::typed_rows(text, &numeric) {
+            for (c, cell) in (0u16..).zip(&row) {
+                let column = header.get(usize::from(c)).map_or("", String::as_str);
+                write_cell(worksheet, r, c, cell, column, formats)?;
+            }
+            r += 1;
+        }
+        Ok(())
+    })
 }
 
 /// A workbook of one sheet named `name`: the rows of a CSV renderer's `csv`, typed (see
@@ -172,12 +259,46 @@ fn unique_names(sheets: &[Sheet]) -> Vec<String> {
 }
 
 /// The result of one inventory as a workbook: posts with scopes and total (and a chart),
-/// lines with their parts, uncertainty, the view when one is asked, warnings, provenance.
+/// lines with their parts, uncertainty, the view when one is asked, warnings, provenance (the
+/// report keeps every line).
 pub fn result(
     analysed: &crate::analysed::Analysed<'_>,
     view: Option<&crate::view::View>,
     lang: crate::post::Lang,
 ) -> Result<Vec<u8>, XlsxError> {
+    let report = analysed.report;
+    let header = super::sheet::header(&super::csv::lines_header());
+    let mut kinds = ColumnKinds::new(&header, &[]);
+    for chunk in report.lines.chunks(LINES_AT_ONCE) {
+        kinds.add(&super::csv::line_rows(chunk));
+    }
+    result_with_lines(analysed, view, lang, &kinds, &mut |write| {
+        report
+            .lines
+            .chunks(LINES_AT_ONCE)
+            .try_for_each(|chunk| write(&super::csv::line_rows(chunk)))
+    })
+}
+
+/// Lines turned into rows at once.
+const LINES_AT_ONCE: usize = 4096;
+
+/// [`result`], the rows of the lines' sheet given by `lines` (the rows of
+/// [`super::csv::line_rows`] of every line in order, a batch at a time) and its columns told
+/// by `kinds` from every one of them: the report need not keep its lines.
+pub fn result_with_lines(
+    analysed: &crate::analysed::Analysed<'_>,
+    view: Option<&crate::view::View>,
+    lang: crate::post::Lang,
+    kinds: &ColumnKinds,
+    lines: &mut RowBatches<'_>,
+) -> Result<Vec<u8>, XlsxError> {
+    if kinds.rows() > MAX_ROWS {
+        return Err(XlsxError::CustomError(format!(
+            "the lines' sheet would hold {} rows (one per post a line goes to), more than the {MAX_ROWS} of a sheet: write the lines with --format csv --lines",
+            kinds.rows()
+        )));
+    }
     let (report, extras) = (analysed.report, analysed);
     use super::sheet::name;
     use rust_decimal::Decimal;
@@ -226,13 +347,14 @@ pub fn result(
         &report.total,
         Decimal::ONE,
     ));
+    // The lines' sheet, written as its rows are given.
     let mut sheets = vec![
         posts,
-        Sheet::from_csv(
-            &name("Lignes", "Lines", lang),
-            &super::csv::lines(report),
-            &[],
-        ),
+        Sheet {
+            name: name("Lignes", "Lines", lang),
+            header: super::sheet::header(&super::csv::lines_header()),
+            rows: Vec::new(),
+        },
     ];
     sheets.extend(super::uncertainty::sheets(analysed, lang));
     if let Some(view) = view {
@@ -299,5 +421,47 @@ pub fn result(
         rows: (0, post_rows.saturating_sub(1)),
         axis: "kgCO2e".to_string(),
     };
-    workbook(&sheets, Some(&chart))
+    let long = LongSheet {
+        index: 1,
+        kinds,
+        rows: lines,
+    };
+    workbook_with(&sheets, Some(&chart), Some(long))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_longer_than_excel_takes_is_refused_before_it_is_written() {
+        let inventory = crate::load::inventory::parse(
+            "t.yaml",
+            "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines: []\n",
+        )
+        .unwrap();
+        let report =
+            crate::compute::compute(&inventory, &crate::factor_base::FactorBase::default())
+                .unwrap();
+        let header = super::super::sheet::header("line_id\n");
+        let mut kinds = ColumnKinds::new(&header, &[]);
+        kinds.add(&"x\n".repeat(MAX_ROWS + 1));
+        let mut asked = false;
+        let made = result_with_lines(
+            &crate::analysed::Analysed::of(&report),
+            None,
+            crate::post::Lang::En,
+            &kinds,
+            &mut |_| {
+                asked = true;
+                Ok(())
+            },
+        );
+        let Err(XlsxError::CustomError(message)) = made else {
+            panic!("a workbook of 1,048,576 rows")
+        };
+        assert!(message.contains("1048576 rows"), "{message}");
+        assert!(message.contains("--format csv --lines"), "{message}");
+        assert!(!asked, "no row is asked for");
+    }
 }
