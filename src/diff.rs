@@ -13,53 +13,122 @@
 
 use crate::post::{Post, Scope};
 use crate::report::{Destination, LineResult, Report};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use rust_decimal::Decimal;
-use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A factor as the diff compares it, shared by the lines of a side that use it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideFactor {
+    /// Factor id.
+    pub id: String,
+    /// Factor name.
+    pub name: String,
+    /// Factor unit (`kgCO2e/kWh`).
+    pub unit: String,
+    /// Factor value, kgCO2e per unit.
+    pub kgco2e: Decimal,
+}
 
 /// One line of a result, as the diff needs it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SideLine {
     /// Line id.
-    pub id: String,
+    pub id: Arc<str>,
     /// Label.
-    pub label: String,
-    /// Factor id.
-    pub factor: String,
-    /// Factor name.
-    pub factor_name: String,
-    /// Factor unit (`kgCO2e/kWh`).
-    pub factor_unit: String,
-    /// Factor value, kgCO2e per unit.
-    pub factor_kgco2e: Decimal,
+    pub label: Arc<str>,
+    /// Its factor.
+    pub factor: Arc<SideFactor>,
     /// Units of the factor counted in the period (converted quantity, after amortisation).
     pub quantity: Decimal,
     /// Emissions by post.
     pub parts: Vec<(Post, Decimal)>,
 }
 
-impl SideLine {
-    /// A computed line as compared, when it is in the total.
-    pub fn of(l: &LineResult) -> Option<SideLine> {
+/// The lines of a side, gathered from the lines' results in file order (a report's, or as
+/// they are made and dropped): each line's id and label shared with its result, each factor
+/// made once.
+#[derive(Debug, Default)]
+pub struct SideLines {
+    lines: Vec<SideLine>,
+    /// The factors made so far, by a hash of what the diff shows of them (seeded per
+    /// process: the factors come from files).
+    factors: HashMap<u64, Vec<Arc<SideFactor>>>,
+    hasher: foldhash::fast::RandomState,
+}
+
+impl SideLines {
+    /// Adds a computed line, when it is in the total.
+    pub fn add(&mut self, l: &LineResult) {
         if l.destination != Destination::Emissions {
-            return None;
+            return;
         }
         let quantity = match l.amortization {
             Some((_, true)) => Decimal::ZERO,
             Some((a, false)) => l.converted_quantity / Decimal::from(a.years),
             None => l.converted_quantity,
         };
-        Some(SideLine {
-            id: l.id.to_string(),
-            label: l.label.to_string(),
-            factor: l.factor.id.clone(),
-            factor_name: l.factor.name.clone(),
-            factor_unit: l.factor.unit.clone(),
-            factor_kgco2e: l.factor.kgco2e,
+        let f = &l.factor;
+        let factor = self.factor(&f.id, &f.name, &f.unit, f.kgco2e);
+        self.lines.push(SideLine {
+            id: Arc::clone(&l.id),
+            label: Arc::clone(&l.label),
+            factor,
             quantity,
             parts: l.parts.clone(),
-        })
+        });
     }
 
+    /// Adds a line read otherwise (its factor from [`SideLines::factor`]).
+    pub fn push(&mut self, line: SideLine) {
+        self.lines.push(line);
+    }
+
+    /// A factor as compared: the one made already for the same id, name, unit and value
+    /// (written alike), or a new one.
+    pub fn factor(&mut self, id: &str, name: &str, unit: &str, kgco2e: Decimal) -> Arc<SideFactor> {
+        use std::hash::BuildHasher;
+        let hash = self
+            .hasher
+            .hash_one((id, name, unit, kgco2e, kgco2e.scale()));
+        let same = self.factors.entry(hash).or_default();
+        let found = same.iter().find(|s| {
+            s.id == id
+                && s.name == name
+                && s.unit == unit
+                && s.kgco2e == kgco2e
+                && s.kgco2e.scale() == kgco2e.scale()
+        });
+        if let Some(found) = found {
+            return Arc::clone(found);
+        }
+        let made = Arc::new(SideFactor {
+            id: id.to_string(),
+            name: name.to_string(),
+            unit: unit.to_string(),
+            kgco2e,
+        });
+        same.push(Arc::clone(&made));
+        made
+    }
+
+    /// The lines added, in order.
+    pub fn finish(self) -> Vec<SideLine> {
+        self.lines
+    }
+}
+
+impl crate::compute::SeeResults for SideLines {
+    fn start(&mut self, _: &crate::inventory::Inventory) {
+        *self = SideLines::default();
+    }
+
+    fn see(&mut self, line: &LineResult) {
+        self.add(line);
+    }
+}
+
+impl SideLine {
     fn in_post(&self, post: Post) -> Decimal {
         self.parts
             .iter()
@@ -93,14 +162,12 @@ pub struct Side {
 impl Side {
     /// The side of a computed report.
     pub fn from_report(name: &str, report: &Report) -> Side {
-        Side::with_lines(
-            name,
-            report,
-            report.lines.iter().filter_map(SideLine::of).collect(),
-        )
+        let mut lines = SideLines::default();
+        report.lines.iter().for_each(|line| lines.add(line));
+        Side::with_lines(name, report, lines.finish())
     }
 
-    /// The side of a report's totals, with its `lines` (made with [`SideLine::of`] from each
+    /// The side of a report's totals, with its `lines` (gathered with [`SideLines`] from each
     /// line's result, when the report kept none).
     pub fn with_lines(name: &str, report: &Report, lines: Vec<SideLine>) -> Side {
         Side {
@@ -243,10 +310,10 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
         .iter()
         .enumerate()
         .filter(|(_, l)| l.has_own_id())
-        .map(|(i, l)| (l.id.as_str(), i))
+        .map(|(i, l)| (&*l.id, i))
         .collect();
     for (i, line) in before.iter().enumerate().filter(|(_, l)| l.has_own_id()) {
-        if let Some(&j) = by_id.get(line.id.as_str()) {
+        if let Some(&j) = by_id.get(&*line.id) {
             pairs.push((i, j));
             used_before.insert(i);
             used_after.insert(j);
@@ -256,7 +323,7 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
     for (j, line) in after.iter().enumerate().rev() {
         if !used_after.contains(&j) {
             by_key
-                .entry((line.factor.as_str(), line.label.as_str()))
+                .entry((line.factor.id.as_str(), &*line.label))
                 .or_default()
                 .push(j);
         }
@@ -266,7 +333,7 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
             continue;
         }
         if let Some(j) = by_key
-            .get_mut(&(line.factor.as_str(), line.label.as_str()))
+            .get_mut(&(line.factor.id.as_str(), &*line.label))
             .and_then(Vec::pop)
         {
             pairs.push((i, j));
@@ -289,7 +356,7 @@ fn matched_effects(b: &SideLine, a: &SideLine, before: Decimal, after: Decimal) 
     let change = after - before;
     // The old quantity in the new factor's unit (MWh → kWh; a price year is not a unit).
     let per = |line: &SideLine| {
-        crate::unit::parse(line.factor_unit.split_once('/').map_or("", |(_, p)| p))
+        crate::unit::parse(line.factor.unit.split_once('/').map_or("", |(_, p)| p))
     };
     let q0 = crate::unit::convert(b.quantity, &per(b), &per(a), None, 0)
         .ok()
@@ -341,8 +408,8 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                 continue;
             }
             lines.push(LineChange {
-                id: a.id.clone(),
-                label: a.label.clone(),
+                id: a.id.to_string(),
+                label: a.label.to_string(),
                 status: LineStatus::Matched,
                 before: eb,
                 after: ea,
@@ -368,8 +435,8 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                 (Decimal::ZERO, e)
             };
             lines.push(LineChange {
-                id: line.id.clone(),
-                label: line.label.clone(),
+                id: line.id.to_string(),
+                label: line.label.to_string(),
                 status,
                 before: b,
                 after: a,
@@ -449,24 +516,24 @@ pub fn factor_value_changes<'a>(
 }
 
 fn factor_changes(before: &Side, after: &Side) -> Vec<FactorChange> {
-    let old: HashMap<&str, &SideLine> = before
+    let old: HashMap<&str, &SideFactor> = before
         .lines
         .iter()
-        .map(|l| (l.factor.as_str(), l))
+        .map(|l| (l.factor.id.as_str(), &*l.factor))
         .collect();
     let mut seen = std::collections::BTreeMap::new();
     for line in &after.lines {
-        if let Some(b) = old.get(line.factor.as_str())
-            && b.factor_kgco2e != line.factor_kgco2e
+        let f = &line.factor;
+        if let Some(b) = old.get(f.id.as_str())
+            && b.kgco2e != f.kgco2e
         {
-            seen.entry(line.factor.clone())
-                .or_insert_with(|| FactorChange {
-                    id: line.factor.clone(),
-                    name: line.factor_name.clone(),
-                    unit: line.factor_unit.clone(),
-                    before: b.factor_kgco2e,
-                    after: line.factor_kgco2e,
-                });
+            seen.entry(f.id.clone()).or_insert_with(|| FactorChange {
+                id: f.id.clone(),
+                name: f.name.clone(),
+                unit: f.unit.clone(),
+                before: b.kgco2e,
+                after: f.kgco2e,
+            });
         }
     }
     seen.into_values().collect()
@@ -511,4 +578,24 @@ pub fn exceeded(diff: &Diff, thresholds: &[Threshold]) -> Vec<(String, Option<De
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_of_one_factor_share_it_and_a_value_written_otherwise_is_another() {
+        let mut lines = SideLines::default();
+        let a = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(52, 3));
+        let b = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(52, 3));
+        assert!(Arc::ptr_eq(&a, &b));
+        // 0.0520 equals 0.052 but is written otherwise: the diff shows what each side says.
+        let c = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(520, 4));
+        assert!(!Arc::ptr_eq(&a, &c));
+        assert_eq!(c.kgco2e.to_string(), "0.0520");
+        let d = lines.factor("42513", "Électricité", "kgCO2e/MWh", Decimal::new(52, 3));
+        assert!(!Arc::ptr_eq(&a, &d));
+        assert_eq!((d.id.as_str(), d.unit.as_str()), ("42513", "kgCO2e/MWh"));
+    }
 }

@@ -1,15 +1,16 @@
 //! `bilan diff`: two results (inventories or saved JSON), or one inventory under two factor
 //! bases; exit 3 when a change exceeds `--fail-above`.
 
-use super::{compute_one, print_warnings};
+use super::print_warnings;
 use crate::cli::Format;
 use crate::cli::{CsvArgs, FactorFiles, OutputFile, parse_threshold};
-use crate::diff::{self, Side, Threshold};
+use crate::diff::{self, Side, SideLines, Threshold};
 use crate::load::{files, result_json};
 use crate::output::{self, Sink};
 use crate::post::Lang;
 use crate::render;
-use crate::session::Bases;
+use crate::report::LinesKept;
+use crate::session::{Bases, compute_totals_seeing};
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 
@@ -85,9 +86,17 @@ pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     if result_json::looks_like(&text) {
         return Ok(result_json::parse(&name, &text)?);
     }
-    let report = compute_one(path, bases)?;
+    // The lines as compared, gathered as they are made: a million lines' results are never
+    // held at once (a group's report keeps every line).
+    let mut lines = SideLines::default();
+    let computed =
+        std::mem::ManuallyDrop::new(compute_totals_seeing(path, bases, Some(&mut lines))?);
+    let report = &computed.report;
     print_warnings(&report.warnings);
-    Ok(Side::from_report(&name, &report))
+    Ok(match report.lines_kept {
+        LinesKept::Apart => Side::with_lines(&name, report, lines.finish()),
+        LinesKept::All => Side::from_report(&name, report),
+    })
 }
 
 pub(crate) fn run(options: Options<'_>) -> Result<u8> {
@@ -146,7 +155,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
                 .lines
                 .iter()
                 .chain(&after.lines)
-                .any(|l| l.factor == id)
+                .any(|l| l.factor.id == id)
         };
         diff.factors = diff::factor_value_changes(old.iter(), new.iter(), used);
     }

@@ -90,7 +90,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     }
 }
 
-pub(crate) use crate::session::{Bases, compute_one, compute_totals_one, compute_with_inventory};
+pub(crate) use crate::session::{Bases, compute_totals_one, compute_with_inventory};
 
 /// `--format beges` or `beges-md` without `--view beges-v5`: a usage error.
 pub(crate) fn refuse_beges(format: crate::cli::ComputeFormat) -> Result<()> {

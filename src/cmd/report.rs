@@ -5,7 +5,7 @@ use super::{print_warnings, trajectory::history};
 use crate::breakdown::{self, By};
 use crate::cli::{FactorFiles, parse_target};
 use crate::compute::SeeResults;
-use crate::diff::{Side, SideLine};
+use crate::diff::{Side, SideLines};
 use crate::inventory::Inventory;
 use crate::output::{self, Sink};
 use crate::post::Lang;
@@ -143,7 +143,7 @@ struct Seen {
     tags: breakdown::Sums,
     lines: PostLines,
     /// The lines compared with the latest earlier inventory, when there is one.
-    side: Option<Vec<SideLine>>,
+    side: Option<SideLines>,
 }
 
 impl Seen {
@@ -153,7 +153,7 @@ impl Seen {
             sites: breakdown::Sums::new(By::Site),
             tags: breakdown::Sums::new(By::Tag),
             lines: PostLines::new(crate::render::html::ZOOM_LINES),
-            side: history.then(Vec::new),
+            side: history.then(SideLines::default),
         }
     }
 }
@@ -169,7 +169,7 @@ impl SeeResults for Seen {
         self.tags.add(None, line);
         self.lines.add(line);
         if let Some(side) = &mut self.side {
-            side.extend(SideLine::of(line));
+            side.add(line);
         }
     }
 }
@@ -239,7 +239,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let current = Side::with_lines(
         &crate::load::files::display(options.inventory),
         report,
-        seen.side.unwrap_or_default(),
+        seen.side.map(SideLines::finish).unwrap_or_default(),
     );
     let change = sides
         .last()

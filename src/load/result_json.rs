@@ -2,7 +2,7 @@
 //! [`contract::result`] document deserialized, then checked (its figures must add up).
 
 use crate::contract::{self, result::Document};
-use crate::diff::{Side, SideLine};
+use crate::diff::{Side, SideLine, SideLines};
 use crate::error::{InputError, Position};
 use crate::post::Post;
 use rust_decimal::Decimal;
@@ -150,7 +150,7 @@ pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
         .flat_map(|block| &block.lines)
         .map(|l| l.id.as_ref())
         .collect();
-    let mut lines = Vec::new();
+    let mut lines = SideLines::default();
     let mut ids: HashSet<&str> = HashSet::new();
     let mut by_post = vec![Decimal::ZERO; 22];
     for line in &document.lines {
@@ -185,13 +185,16 @@ pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
             }
             parts.push((p, kg));
         }
+        let factor = lines.factor(
+            &line.factor,
+            &line.factor_name,
+            &line.factor_unit,
+            line.factor_kgco2e.0,
+        );
         lines.push(SideLine {
-            id: id.to_string(),
-            label: line.label.to_string(),
-            factor: line.factor.to_string(),
-            factor_name: line.factor_name.to_string(),
-            factor_unit: line.factor_unit.to_string(),
-            factor_kgco2e: line.factor_kgco2e.0,
+            id: Arc::from(id),
+            label: Arc::from(&*line.label),
+            factor,
             quantity,
             parts,
         });
@@ -218,6 +221,6 @@ pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
         name: name.to_string(),
         period: format!("{} – {}", document.period.start, document.period.end),
         posts,
-        lines,
+        lines: lines.finish(),
     })
 }
