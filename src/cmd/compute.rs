@@ -282,24 +282,13 @@ pub(crate) fn run(
                         options.lang,
                         columns.kinds(),
                         &mut |write| {
-                            let mut failed = None;
-                            let made =
-                                each_text(&computed, spill.take(), render_lines, &mut |rows| {
-                                    match rows.iter().try_for_each(|rows| write(rows)) {
-                                        Ok(()) => true,
-                                        Err(e) => {
-                                            failed = Some(e);
-                                            false
-                                        }
-                                    }
-                                });
-                            match (failed, made) {
-                                (Some(e), _) => Err(e),
-                                (None, Err(e)) => {
-                                    Err(XlsxError::CustomError(format!("internal error: {e}")))
-                                }
-                                (None, Ok(())) => Ok(()),
-                            }
+                            write_texts(
+                                &computed,
+                                spill.take(),
+                                render_lines,
+                                write,
+                                XlsxError::CustomError,
+                            )
                         },
                     );
                     bytes.map_err(|e| anyhow::anyhow!("{}: {e}", files::display(inventory)))?
@@ -355,28 +344,17 @@ pub(crate) fn run(
                 let mut spill = spill.take();
                 output::write_with(&sink, |out| {
                     out.write_all(header.as_bytes())?;
-                    let mut failed = None;
-                    let made = each_text(&computed, spill.take(), render_lines, &mut |rows| {
-                        let written = rows.iter().try_for_each(|rows| match &numeric {
+                    write_texts(
+                        &computed,
+                        spill.take(),
+                        render_lines,
+                        &mut |rows| match &numeric {
                             Some(numeric) => out
                                 .write_all(render::sheet::rows_in_excel(rows, numeric).as_bytes()),
                             None => out.write_all(rows.as_bytes()),
-                        });
-                        match written {
-                            Ok(()) => true,
-                            Err(e) => {
-                                failed = Some(e);
-                                false
-                            }
-                        }
-                    });
-                    match (failed, made) {
-                        (Some(e), _) => Err(e),
-                        (None, Err(e)) => {
-                            Err(std::io::Error::other(format!("internal error: {e}")))
-                        }
-                        (None, Ok(())) => Ok(()),
-                    }
+                        },
+                        std::io::Error::other,
+                    )
                 })?;
                 return Ok(0);
             }
@@ -427,6 +405,33 @@ impl SeeResults for LineColumns {
         if self.rows.len() >= Self::GATHER {
             self.kinds.add(&std::mem::take(&mut self.rows));
         }
+    }
+}
+
+/// Writes the texts of every line of `computed` with `write` (see [`each_text`]): the first
+/// error of `write`, or, when a text could not be made, that reason as an internal error.
+fn write_texts<E>(
+    computed: &Computed<'_>,
+    spill: Option<Spill<'_>>,
+    render: &spill::Render<'_>,
+    write: &mut dyn FnMut(&str) -> Result<(), E>,
+    internal: impl Fn(String) -> E,
+) -> Result<(), E> {
+    let mut failed = None;
+    let made = each_text(computed, spill, render, &mut |texts| match texts
+        .iter()
+        .try_for_each(|text| write(text))
+    {
+        Ok(()) => true,
+        Err(e) => {
+            failed = Some(e);
+            false
+        }
+    });
+    match (failed, made) {
+        (Some(e), _) => Err(e),
+        (None, Err(e)) => Err(internal(format!("internal error: {e}"))),
+        (None, Ok(())) => Ok(()),
     }
 }
 
