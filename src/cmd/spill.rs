@@ -132,6 +132,20 @@ impl Spill<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::Report;
+
+    /// Two lines of inline factors (`a`, then `b` with quotes in its label), computed.
+    fn computed() -> (Inventory, Report) {
+        let inventory = crate::load::inventory::parse(
+            "t.yaml",
+            "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: a, label: A, factor: { id: f, name: F, kgco2e: 2, unit: kgCO2e/kWh, source: test }, quantity: 3, unit: kWh, post: \"1.1\" }\n  - { id: b, label: \"«B» \\\"x\\\"\", factor: { id: f, name: F, kgco2e: 2, unit: kgCO2e/kWh, source: test }, quantity: 4, unit: kWh, post: \"1.1\" }\n",
+        )
+        .unwrap();
+        let report =
+            crate::compute::compute(&inventory, &crate::factor_base::FactorBase::default())
+                .unwrap();
+        (inventory, report)
+    }
 
     #[test]
     fn texts_come_back_in_order_and_again_from_the_start() {
@@ -141,14 +155,7 @@ mod tests {
                 .map(|r| format!("{}\n«{}»", r.id, r.label))
                 .collect())
         };
-        let inventory = crate::load::inventory::parse(
-            "t.yaml",
-            "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: a, label: A, factor: { id: f, name: F, kgco2e: 2, unit: kgCO2e/kWh, source: test }, quantity: 3, unit: kWh, post: \"1.1\" }\n  - { id: b, label: \"«B» \\\"x\\\"\", factor: { id: f, name: F, kgco2e: 2, unit: kgCO2e/kWh, source: test }, quantity: 4, unit: kWh, post: \"1.1\" }\n",
-        )
-        .unwrap();
-        let report =
-            crate::compute::compute(&inventory, &crate::factor_base::FactorBase::default())
-                .unwrap();
+        let (inventory, report) = computed();
         let mut spill = Spill::new(&render);
         spill.start(&inventory);
         // Seen once in part, then again from the first line.
@@ -170,14 +177,7 @@ mod tests {
     #[test]
     fn a_text_that_cannot_be_made_leaves_no_text() {
         let render = |_: &[&LineResult]| -> Result<Vec<String>, String> { Err("no".into()) };
-        let inventory = crate::load::inventory::parse(
-            "t.yaml",
-            "bilan: 1\norganisation: { name: T }\nperiod: { year: 2024 }\nlines:\n  - { id: a, label: A, factor: { id: f, name: F, kgco2e: 2, unit: kgCO2e/kWh, source: test }, quantity: 3, unit: kWh, post: \"1.1\" }\n",
-        )
-        .unwrap();
-        let report =
-            crate::compute::compute(&inventory, &crate::factor_base::FactorBase::default())
-                .unwrap();
+        let (_, report) = computed();
         let mut spill = Spill::new(&render);
         spill.see(&report.lines[0]);
         let mut given = 0;
