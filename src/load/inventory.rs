@@ -19,6 +19,7 @@ use std::fmt;
 use std::sync::Arc;
 
 mod chunks;
+mod plain;
 mod table;
 pub use chunks::LineBlock;
 pub use table::{Cell, KEYS, LAST_KEY, TableLines, column_letters};

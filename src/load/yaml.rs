@@ -6,7 +6,7 @@ use crate::error::{InputError, Position};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
-pub use serde_saphyr::Spanned;
+pub use serde_saphyr::{Location, Spanned};
 
 /// A mapping kept in file order (serde's maps lose it), keys spanned.
 pub struct Ordered<V>(pub Vec<(Spanned<String>, V)>);
@@ -54,6 +54,22 @@ pub fn parse<T: DeserializeOwned>(file: &Arc<str>, text: &str) -> Result<T, Inpu
         },
     };
     serde_saphyr::from_str_with_options(text, options).map_err(|e| convert(file, text, &e))
+}
+
+/// `value` at `line`, `column` (1-based), as the parser would have spanned it.
+pub fn spanned<T>(value: T, line: u64, column: u64) -> Spanned<T> {
+    let at = location(line, column);
+    Spanned::new(value, at, at)
+}
+
+/// serde-saphyr builds its locations itself; its `Deserialize` is the public way to make one.
+pub fn location(line: u64, column: u64) -> Location {
+    use serde::Deserialize;
+    use serde::de::value::{Error, MapDeserializer};
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    let column = u32::try_from(column).unwrap_or(u32::MAX);
+    let fields = [("line", line), ("column", column)].into_iter();
+    Location::deserialize(MapDeserializer::<_, Error>::new(fields)).unwrap_or(Location::UNKNOWN)
 }
 
 /// The position of a spanned value in `file`.

@@ -12,7 +12,7 @@
 //! whose lines do not match its items, or a `lines:` key the parser does not find where the
 //! cut put it (a `lines:` inside a quoted text, say).
 
-use super::{CheckedLines, Checker, LineIds, RawIncluded, RawInventory, parse_checked};
+use super::{CheckedLines, Checker, LineIds, RawIncluded, RawInventory, parse_checked, plain};
 use crate::error::Position;
 use crate::inventory::{Inventory, Line};
 use crate::load::yaml;
@@ -262,12 +262,23 @@ fn read(file: &Arc<str>, text: &str, chunks: &[Chunk], lines_before: usize) -> O
         .zip(parts.into_par_iter())
         .all(|(chunk, part)| {
             let start = lines_before + chunk.items_before;
-            let mut checker = Checker::new(file, LineIds::default(), start);
-            checker.line_offset = chunk.line_offset;
+            let new_checker = || {
+                let mut checker = Checker::new(file, LineIds::default(), start);
+                checker.line_offset = chunk.line_offset;
+                checker
+            };
             let Some(chunk_text) = text.get(chunk.text.clone()) else {
                 return false;
             };
-            let (parsed, checker) = parse_checked::<CheckedLines>(file, chunk_text, checker);
+            if let Some(read) = plain::lines(chunk_text, &mut new_checker())
+                && read.len() == part.len()
+            {
+                for (slot, line) in part.iter_mut().zip(read) {
+                    *slot = line;
+                }
+                return true;
+            }
+            let (parsed, checker) = parse_checked::<CheckedLines>(file, chunk_text, new_checker());
             let Some(checker) = checker else {
                 return false;
             };

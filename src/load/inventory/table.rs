@@ -10,10 +10,8 @@
 use super::{Checker, RawAmortization, RawFactorRef, RawLine, RawQuality, Text};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
+use crate::load::yaml::{Location, Spanned, location, spanned};
 use rayon::prelude::*;
-use serde::Deserialize;
-use serde::de::value::{Error as ValueError, MapDeserializer};
-use serde_saphyr::{Location, Spanned};
 use std::sync::Arc;
 
 /// The keys a header may name, in the order of the collection workbook's columns.
@@ -153,21 +151,6 @@ impl Header {
 /// True for a row with nothing in it (skipped, not counted).
 fn is_empty(cells: &[Cell<'_>]) -> bool {
     cells.iter().all(|c| c.text.trim().is_empty())
-}
-
-/// A spanned text at `row`, `column`.
-fn spanned<T>(value: T, row: u64, column: u64) -> Spanned<T> {
-    let at = location(row, column);
-    Spanned::new(value, at, at)
-}
-
-/// serde-saphyr builds its locations itself; its `Deserialize` is the public way to make one.
-fn location(row: u64, column: u64) -> Location {
-    let row = u32::try_from(row).unwrap_or(u32::MAX);
-    let column = u32::try_from(column).unwrap_or(u32::MAX);
-    let fields = [("line", row), ("column", column)].into_iter();
-    Location::deserialize(MapDeserializer::<_, ValueError>::new(fields))
-        .unwrap_or(Location::UNKNOWN)
 }
 
 impl Checker {
