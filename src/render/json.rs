@@ -12,8 +12,7 @@ use crate::report::{
     Apart as ReportApart, Figure, GasBreakdown, LineResult, LinesKept, PostStatus, Report,
 };
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
-use serde_json::value::RawValue;
+use serde::Serialize;
 
 /// The schema name and version.
 pub const SCHEMA: &str = contract::RESULT;
@@ -144,71 +143,70 @@ pub const CHUNK: usize = 4096;
 /// Nesting depth of a line in the result document: the document, then its `lines` array.
 const LINE_DEPTH: usize = 2;
 
-impl Serialize for Lines<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{Error, SerializeSeq};
-        let mut seq = serializer.serialize_seq(None)?;
-        let mut write = |lines: &[LineResult]| -> Result<(), S::Error> {
-            let texts: Vec<serde_json::Result<Box<RawValue>>> =
-                lines.par_iter().map(pretty_line).collect();
-            for text in texts {
-                seq.serialize_element(&text.map_err(S::Error::custom)?)?;
-            }
-            Ok(())
+impl Lines<'_> {
+    /// Writes the lines as the elements of the document's `lines` array, after its `[`, as
+    /// serde_json's pretty printer does (a line end and the indent before each, a comma
+    /// between); tells whether there was one.
+    fn write(&self, out: &mut dyn std::io::Write) -> std::io::Result<bool> {
+        let indent = "  ".repeat(LINE_DEPTH);
+        let mut first = true;
+        let mut element = |text: &str| -> std::io::Result<()> {
+            out.write_all(if first { b"\n" } else { b",\n" })?;
+            first = false;
+            out.write_all(indent.as_bytes())?;
+            out.write_all(text.as_bytes())
         };
         match self.source {
             LineSource::Report if self.report.lines_kept != LinesKept::All => {
-                return Err(S::Error::custom(
+                return Err(std::io::Error::other(
                     "internal error: the report kept only the lines listed apart",
                 ));
             }
             LineSource::Report => {
                 for chunk in self.report.lines.chunks(CHUNK) {
-                    write(chunk)?;
+                    let texts: Vec<serde_json::Result<String>> =
+                        chunk.par_iter().map(pretty_text).collect();
+                    for text in texts {
+                        element(&text?)?;
+                    }
                 }
             }
             LineSource::Texts(texts) => {
                 let mut failed = None;
-                let given = texts(&mut |texts| {
-                    // Each text checked on every core, then written in order.
-                    let raws: Vec<serde_json::Result<Box<RawValue>>> = texts
-                        .par_iter()
-                        .map(|text| RawValue::from_string(text.clone()))
-                        .collect();
-                    match raws
-                        .into_iter()
-                        .try_for_each(|raw| seq.serialize_element(&raw.map_err(S::Error::custom)?))
-                    {
+                let given = texts(
+                    &mut |texts| match texts.iter().try_for_each(|text| element(text)) {
                         Ok(()) => true,
                         Err(e) => {
                             failed = Some(e);
                             false
                         }
-                    }
-                });
+                    },
+                );
                 if let Some(e) = failed {
                     return Err(e);
                 }
-                given.map_err(|e| S::Error::custom(format!("internal error: {e}")))?;
+                given.map_err(|e| std::io::Error::other(format!("internal error: {e}")))?;
             }
         }
-        seq.end()
+        Ok(!first)
     }
 }
 
-/// A line as the pretty printer writes it at its depth in the document: printed alone, then
-/// every line end followed by that depth's indent (JSON text has no line end inside a
-/// string).
-fn pretty_line(result: &LineResult) -> serde_json::Result<Box<RawValue>> {
-    RawValue::from_string(pretty_text(result)?)
-}
-
+/// A line as the pretty printer writes it at its depth in the document (its inner lines
+/// indented for that depth; the indent before its `{` is the array's to write).
 fn pretty_text(result: &LineResult) -> serde_json::Result<String> {
     let mut text = Vec::with_capacity(640);
-    serde_json::to_writer_pretty(&mut text, &line(result))?;
-    let indent = "  ".repeat(LINE_DEPTH);
-    let text = String::from_utf8(text).map_err(serde::ser::Error::custom)?;
-    Ok(text.replace('\n', &format!("\n{indent}")))
+    let mut formatter = serde_json::ser::PrettyFormatter::new();
+    // The formatter counts its depth as it opens arrays and objects: open the document's and
+    // its `lines` array (written nowhere) so the line is indented where it goes.
+    for _ in 0..LINE_DEPTH {
+        serde_json::ser::Formatter::begin_array(&mut formatter, &mut std::io::sink())
+            .map_err(serde_json::Error::io)?;
+    }
+    line(result).serialize(&mut serde_json::Serializer::with_formatter(
+        &mut text, formatter,
+    ))?;
+    String::from_utf8(text).map_err(serde::ser::Error::custom)
 }
 
 /// The texts of these lines in the result document, made on every core: given back in order
@@ -221,7 +219,7 @@ pub fn line_texts(results: &[&LineResult]) -> Result<Vec<String>, String> {
 }
 
 /// The result document of a report (without its Monte Carlo and analysis blocks).
-fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
+fn document<L>(report: &Report, lang: Lang, lines: L) -> Document<'_, L> {
     Document {
         schema: SCHEMA.into(),
         organisation: report.organisation.name.as_str().into(),
@@ -264,10 +262,7 @@ fn document(report: &Report, lang: Lang) -> Document<'_, Lines<'_>> {
                 }
             })
             .collect(),
-        lines: Lines {
-            report,
-            source: LineSource::Report,
-        },
+        lines,
         avoided: apart(&report.avoided, report),
         removals: apart(&report.removals, report),
         co2_biogenic_kgco2e: Num(report.co2_biogenic),
@@ -349,8 +344,7 @@ pub fn write_lines_from(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     let (report, extras) = (analysed.report, analysed);
-    let mut document = document(report, lang);
-    document.lines.source = source;
+    let mut document = document(report, lang, Vec::new());
     document.monte_carlo = extras
         .monte_carlo
         .as_ref()
@@ -359,13 +353,30 @@ pub fn write_lines_from(
         .analysis
         .as_ref()
         .map(|a| super::uncertainty::analysis_json(report, a, lang));
-    write_document(&document, out)
+    write_document(&document, &Lines { report, source }, out)
 }
 
+/// The document's `lines` key with no line, as the pretty printer writes it: at the depth of
+/// the document's keys (a line end and two spaces; text has no line end inside a string,
+/// and deeper keys have more spaces), so found once, where the lines go.
+const NO_LINES: &str = "\n  \"lines\": []";
+
+/// Writes `document` (its lines left empty) with `lines` in its `lines` array: the lines'
+/// texts are written as they are given, not parsed again.
 fn write_document(
-    document: &Document<'_, Lines<'_>>,
-    mut out: &mut dyn std::io::Write,
+    document: &Document<'_, Vec<()>>,
+    lines: &Lines<'_>,
+    out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut out, document)?;
+    let text = serde_json::to_string_pretty(document)?;
+    let at = text
+        .find(NO_LINES)
+        .ok_or_else(|| std::io::Error::other("internal error: no `lines` in the document"))?;
+    let (head, tail) = text.split_at(at + NO_LINES.len() - 1);
+    out.write_all(head.as_bytes())?;
+    if lines.write(out)? {
+        out.write_all(b"\n  ")?;
+    }
+    out.write_all(tail.as_bytes())?;
     out.write_all(b"\n")
 }
