@@ -57,7 +57,8 @@ pub fn compute(inventory: &Inventory, base: &FactorBase) -> Result<Report, Input
 /// [`compute`]'s: the same sums in the same chunks, in the same order.
 pub fn compute_totals(inventory: &Inventory, base: &FactorBase) -> Result<Report, InputErrors> {
     let mut sums = LineSums::new(inventory, base);
-    sums.sum(&inventory.lines, None);
+    let chunks: Vec<&[Line]> = inventory.lines.chunks(CHUNK).collect();
+    sums.sum(&chunks, None);
     sums.finish()
 }
 
@@ -154,7 +155,8 @@ impl<'a> LineSums<'a> {
 
     /// [`LineSums::add`], giving `each` the result of every line summed, in file order (a
     /// line in error has none).
-    pub fn add_seeing(&mut self, mut lines: &[Line], mut each: Option<&mut EachResult<'_>>) {
+    pub fn add_seeing(&mut self, mut lines: &[Line], each: Option<&mut EachResult<'_>>) {
+        let mut completed = None;
         if !self.pending.is_empty() {
             let wanted = (CHUNK - self.pending.len()).min(lines.len());
             let (completing, rest) = lines.split_at(wanted);
@@ -163,18 +165,25 @@ impl<'a> LineSums<'a> {
             if self.pending.len() < CHUNK {
                 return;
             }
-            let chunk = std::mem::take(&mut self.pending);
-            self.sum(&chunk, each.as_deref_mut());
+            completed = Some(std::mem::take(&mut self.pending));
         }
-        let (chunks, rest) = lines.split_at(lines.len() / CHUNK * CHUNK);
-        self.sum(chunks, each);
+        let (whole, rest) = lines.split_at(lines.len() / CHUNK * CHUNK);
+        // The chunk completed and the batch's whole chunks, on every core at once.
+        let chunks: Vec<&[Line]> = completed
+            .as_deref()
+            .into_iter()
+            .chain(whole.chunks(CHUNK))
+            .collect();
+        self.sum(&chunks, each);
         self.pending.extend_from_slice(rest);
     }
 
-    /// Sums `lines`, which start a chunk, giving `each` their results.
-    fn sum(&mut self, lines: &[Line], mut each: Option<&mut EachResult<'_>>) {
+    /// Sums `chunks` (whole chunks of consecutive lines, but the last of all), giving `each`
+    /// their results.
+    fn sum(&mut self, chunks: &[&[Line]], mut each: Option<&mut EachResult<'_>>) {
         /// One chunk of lines: its sums (`None` on overflow), its lines listed apart, the
-        /// diagnostics of its lines in order, and their results when they are seen.
+        /// diagnostics of its lines in order, and their results (with their index in the
+        /// chunk) when they are seen.
         type Chunk = (
             Option<Totals>,
             Vec<LineResult>,
@@ -183,8 +192,8 @@ impl<'a> LineSums<'a> {
         );
         let (inventory, base, first) = (self.inventory, self.base, self.summed);
         let seen = each.is_some();
-        let chunks: Vec<Chunk> = lines
-            .par_chunks(CHUNK)
+        let sums: Vec<Chunk> = chunks
+            .par_iter()
             .enumerate()
             .map_init(
                 || Engine::new(inventory, base),
@@ -206,7 +215,7 @@ impl<'a> LineSums<'a> {
                             if listed_apart {
                                 apart.push(result.clone());
                             }
-                            results.push((index - first, result));
+                            results.push((i, result));
                         } else if listed_apart {
                             apart.push(result);
                         }
@@ -215,7 +224,7 @@ impl<'a> LineSums<'a> {
                 },
             )
             .collect();
-        for (sums, apart, diagnostics, results) in chunks {
+        for ((sums, apart, diagnostics, results), lines) in sums.into_iter().zip(chunks) {
             if let Some(each) = each.as_deref_mut() {
                 each.see_chunk(lines, &results);
             }
@@ -226,8 +235,8 @@ impl<'a> LineSums<'a> {
                 .zip(sums)
                 .and_then(|(mut t, s)| t.merge(s).map(|()| t));
             self.apart.extend(apart);
+            self.summed += lines.len();
         }
-        self.summed += lines.len();
     }
 
     /// The report of every line added, or every error found.
@@ -241,7 +250,9 @@ impl<'a> LineSums<'a> {
         each: Option<&mut EachResult<'_>>,
     ) -> Result<Report, InputErrors> {
         let pending = std::mem::take(&mut self.pending);
-        self.sum(&pending, each);
+        if !pending.is_empty() {
+            self.sum(&[&pending], each);
+        }
         let LineSums {
             mut engine,
             totals,
