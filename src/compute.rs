@@ -209,7 +209,14 @@ impl<'a> LineSums<'a> {
                         // used.
                         let Some(result) = result else { continue };
                         let index = first + c * CHUNK + i;
-                        totals = totals.and_then(|mut t| t.add(index, &result).map(|()| t));
+                        // In place: the sums weigh kilobytes, too many to move for each line.
+                        if totals
+                            .as_mut()
+                            .and_then(|t| t.add(index, &result))
+                            .is_none()
+                        {
+                            totals = None;
+                        }
                         let listed_apart = result.destination != Destination::Emissions;
                         if seen {
                             if listed_apart {
@@ -1106,7 +1113,7 @@ impl<'a> Engine<'a> {
 }
 
 /// Lines per chunk of the parallel aggregation.
-const CHUNK: usize = 4096;
+const CHUNK: usize = crate::inventory::LINE_CHUNK;
 
 /// The sums over some lines: posts, scopes, total, apart blocks, gases, market-based scope 2.
 #[derive(Default)]

@@ -277,6 +277,10 @@ impl Default for FactorRef {
     }
 }
 
+/// Lines computed at once on a core. Loaders that give lines a batch at a time give them in
+/// multiples of it, so that each batch is computed whole, on every core.
+pub const LINE_CHUNK: usize = 4096;
+
 /// Where the fields of a line were written, for errors: the file once and each field's line
 /// and column (a million lines keep 88 bytes each, not seven full positions).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]

@@ -19,7 +19,7 @@ const BATCH: usize = 16_384;
 /// Rows read at once per core when the lines are given a batch at a time and dropped: fewer,
 /// so that a batch's rows, cells and lines weigh a few megabytes, yet a chunk of lines to
 /// compute for every core.
-const STREAMED_BATCH: usize = 4_096;
+const STREAMED_BATCH: usize = crate::inventory::LINE_CHUNK;
 
 /// The lines of a CSV file named `file`.
 pub fn csv_lines(
@@ -80,7 +80,9 @@ fn read_csv(
     } else {
         BATCH
     };
-    let mut records = vec![csv::StringRecord::new(); batch];
+    // The first batch has the header too: the batches of lines are whole chunks of the
+    // computation ([`crate::inventory::LINE_CHUNK`]).
+    let mut records = vec![csv::StringRecord::new(); batch + 1];
     let mut header = true;
     let mut parallel = true;
     let mut end = false;
@@ -88,7 +90,7 @@ fn read_csv(
     let mut unreadable = None;
     while !end {
         let mut count = 0;
-        while count < batch {
+        while count < batch + usize::from(header) {
             let Some(record) = records.get_mut(count) else {
                 break;
             };

@@ -14,15 +14,16 @@
 
 use super::{CheckedLines, Checker, LineIds, RawIncluded, RawInventory, parse_checked, plain};
 use crate::error::Position;
-use crate::inventory::{Inventory, Line};
+use crate::inventory::{Inventory, LINE_CHUNK, Line};
 use crate::load::yaml;
 use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Below this many items one thread is as fast (tests cut small files, in many chunks).
 const MIN_ITEMS: usize = if cfg!(test) { 12 } else { 20_000 };
-/// Items per chunk: several chunks per core, so cores finish together.
-const ITEMS_PER_CHUNK: usize = if cfg!(test) { 5 } else { 8_000 };
+/// Items per chunk: several chunks per core, so cores finish together; a multiple of the
+/// lines computed at once ([`LINE_CHUNK`]), so that a batch of chunks is computed whole.
+const ITEMS_PER_CHUNK: usize = if cfg!(test) { 5 } else { 2 * LINE_CHUNK };
 /// The fewest bytes a line can take (`- {label: a, factor: b, quantity: 1, unit: c}` takes
 /// 46): a block whose items are shorter is not made of lines, and is not cut (the places for
 /// its lines are made before they are read, and must stay in proportion to the file).
