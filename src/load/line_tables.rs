@@ -68,7 +68,7 @@ fn read_csv(
         let rows = text.lines().count().saturating_sub(1);
         table.reserve(rows.min(text.len() / 16));
     }
-    let mut reader = csv::ReaderBuilder::new()
+    let reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .delimiter(separator)
@@ -80,40 +80,16 @@ fn read_csv(
     } else {
         BATCH
     };
-    // The first batch has the header too: the batches of lines are whole chunks of the
-    // computation ([`crate::inventory::LINE_CHUNK`]).
-    let mut records = vec![csv::StringRecord::new(); batch + 1];
     let mut header = true;
     let mut parallel = true;
-    let mut end = false;
     // A record that cannot be read ends the file, after the rows before it.
     let mut unreadable = None;
-    while !end {
-        let mut count = 0;
-        while count < batch + usize::from(header) {
-            let Some(record) = records.get_mut(count) else {
-                break;
-            };
-            match reader.read_record(record) {
-                Ok(true) => count += 1,
-                Ok(false) => {
-                    end = true;
-                    break;
-                }
-                Err(e) => {
-                    let line = e.position().map_or(0, csv::Position::line);
-                    unreadable = Some(InputError::new(
-                        Position::new(&name, line, 0),
-                        format!("unreadable CSV: {e}"),
-                    ));
-                    end = true;
-                    break;
-                }
-            }
-        }
-        let mut rows: Vec<(u64, Vec<Cell<'_>>)> = records
+    let mut stopped = false;
+    each_batch(&name, reader, batch, &mut |filled| {
+        let mut rows: Vec<(u64, Vec<Cell<'_>>)> = filled
+            .records
             .iter()
-            .take(count)
+            .take(filled.count)
             .map(|record| {
                 let row = record.position().map_or(0, csv::Position::line);
                 let cells = record
@@ -129,13 +105,14 @@ fn read_csv(
                 (row, cells)
             })
             .collect();
+        unreadable = filled.unreadable.take();
         if header && !rows.is_empty() {
             header = false;
             let (_, cells) = rows.remove(0);
             if let Err(e) = table.header(&cells, separator == b';') {
                 table.error(e);
                 unreadable = None;
-                break;
+                return false;
             }
         }
         if parallel && table.rows_in_parallel(&rows) {
@@ -144,23 +121,124 @@ fn read_csv(
                 // checks them across batches.
                 let lines = table.take_lines();
                 if !each(&lines) {
-                    return Err(InputErrors(Vec::new()));
+                    stopped = true;
+                    return false;
                 }
             }
-            continue;
+            return true;
         }
         if each.is_some() {
-            return Err(InputErrors(Vec::new()));
+            stopped = true;
+            return false;
         }
         parallel = false;
         for (row, cells) in &rows {
             table.row(*row, cells);
         }
+        true
+    });
+    if stopped {
+        return Err(InputErrors(Vec::new()));
     }
     if let Some(error) = unreadable {
         table.error(error);
     }
     table.finish(ids)
+}
+
+/// Records read from a CSV file: the first `count` of `records`, then the error that ended
+/// the file, if one did.
+struct Filled {
+    records: Vec<csv::StringRecord>,
+    count: usize,
+    unreadable: Option<InputError>,
+}
+
+/// Gives `each` the records of `reader` a batch at a time (the first batch one record more,
+/// for the header), until the end of the file or `each` says to stop. The next batch is read
+/// on a thread of its own while `each` works on one (inline when no thread can be made).
+fn each_batch(
+    name: &Arc<str>,
+    mut reader: csv::Reader<&[u8]>,
+    batch: usize,
+    each: &mut dyn FnMut(&mut Filled) -> bool,
+) {
+    let fill = move |mut records: Vec<csv::StringRecord>, first: bool| {
+        let wanted = batch + usize::from(first);
+        records.resize_with(wanted, csv::StringRecord::new);
+        let mut filled = Filled {
+            records,
+            count: 0,
+            unreadable: None,
+        };
+        let mut end = false;
+        while filled.count < wanted && !end {
+            let Some(record) = filled.records.get_mut(filled.count) else {
+                break;
+            };
+            match reader.read_record(record) {
+                Ok(true) => filled.count += 1,
+                Ok(false) => end = true,
+                Err(e) => {
+                    let line = e.position().map_or(0, csv::Position::line);
+                    filled.unreadable = Some(InputError::new(
+                        Position::new(name, line, 0),
+                        format!("unreadable CSV: {e}"),
+                    ));
+                    end = true;
+                }
+            }
+        }
+        (filled, end)
+    };
+    // The reading thread's, or this thread's when none can be made.
+    let fill = std::sync::Mutex::new(fill);
+    let fill = |records, first| {
+        let mut fill = fill
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        fill(records, first)
+    };
+    std::thread::scope(|scope| {
+        let (full, filled) = std::sync::mpsc::sync_channel::<(Filled, bool)>(1);
+        let (done, empty) = std::sync::mpsc::channel::<Vec<csv::StringRecord>>();
+        let fill = &fill;
+        let reading = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut first = true;
+            loop {
+                let records = empty.try_recv().unwrap_or_default();
+                let (filled, end) = fill(records, first);
+                first = false;
+                // The receiver gone: `each` stopped.
+                if full.send((filled, end)).is_err() || end {
+                    break;
+                }
+            }
+        });
+        match reading {
+            Ok(_) => {
+                for (mut batch, end) in filled {
+                    if !each(&mut batch) || end {
+                        break;
+                    }
+                    // Its records' buffers serve again.
+                    let _ = done.send(batch.records);
+                }
+            }
+            Err(_) => {
+                let mut first = true;
+                let mut records = Vec::new();
+                loop {
+                    let (mut batch, end) = fill(std::mem::take(&mut records), first);
+                    first = false;
+                    if !each(&mut batch) || end {
+                        break;
+                    }
+                    records = batch.records;
+                }
+            }
+        }
+    });
 }
 
 /// The lines of an xlsx workbook named `file`: its sheet `lines`, else its first sheet.
