@@ -13,7 +13,7 @@
 
 use crate::post::{Post, Scope};
 use crate::report::{Destination, LineResult, Report};
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use foldhash::HashMap;
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -302,65 +302,115 @@ pub struct Diff {
 
 /// Pairs lines: by the user's id, then by factor and label, in order. Returns the pairs
 /// (before, after), the removed and the added lines' indices.
+///
+/// The lines after are looked up in a list of their indices sorted by key (a few bytes a line,
+/// where a map of keys would take a hundred).
 fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
     let mut pairs = Vec::new();
-    let mut used_before = HashSet::new();
-    let mut used_after = HashSet::new();
-    let by_id: HashMap<&str, usize> = after
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| l.has_own_id())
-        .map(|(i, l)| (&*l.id, i))
-        .collect();
+    let mut used_before = vec![false; before.len()];
+    let mut used_after = vec![false; after.len()];
+    // By id (unique on a side: an inventory or a saved result that repeats one is refused;
+    // were one repeated, its last line would be taken).
+    let id = |j: usize| after.get(j).map_or("", |l| &*l.id);
+    let own_id = |j: usize| after.get(j).is_some_and(SideLine::has_own_id);
+    let by_id = sorted(after.len(), own_id, |x, y| id(x).cmp(id(y)));
     for (i, line) in before.iter().enumerate().filter(|(_, l)| l.has_own_id()) {
-        if let Some(&j) = by_id.get(&*line.id) {
-            pairs.push((i, j));
-            used_before.insert(i);
-            used_after.insert(j);
+        let end = by_id.partition_point(|j| id(*j) <= &*line.id);
+        let Some(j) = end.checked_sub(1).and_then(|last| by_id.get(last)) else {
+            continue;
+        };
+        if id(*j) == &*line.id {
+            pairs.push((i, *j));
+            mark(&mut used_before, i);
+            mark(&mut used_after, *j);
         }
     }
-    let mut by_key: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
-    for (j, line) in after.iter().enumerate().rev() {
-        if !used_after.contains(&j) {
-            by_key
-                .entry((line.factor.id.as_str(), &*line.label))
-                .or_default()
-                .push(j);
-        }
-    }
+    drop(by_id);
+    // By factor and label: the lines after left, of each key in file order, taken in turn.
+    let key = |j: usize| {
+        after
+            .get(j)
+            .map_or(("", ""), |l| (l.factor.id.as_str(), &*l.label))
+    };
+    let left = |j: usize| !marked(&used_after, j);
+    let by_key = sorted(after.len(), left, |x, y| key(x).cmp(&key(y)));
+    // Lines taken from each key's run, kept at the run's first place.
+    let mut taken = vec![0u32; by_key.len()];
     for (i, line) in before.iter().enumerate() {
-        if used_before.contains(&i) {
+        if marked(&used_before, i) {
             continue;
         }
-        if let Some(j) = by_key
-            .get_mut(&(line.factor.id.as_str(), &*line.label))
-            .and_then(Vec::pop)
-        {
-            pairs.push((i, j));
-            used_before.insert(i);
-            used_after.insert(j);
+        let wanted = (line.factor.id.as_str(), &*line.label);
+        let start = by_key.partition_point(|j| key(*j) < wanted);
+        let Some(count) = taken.get_mut(start) else {
+            continue;
+        };
+        let Some(&j) = by_key.get(start + *count as usize) else {
+            continue;
+        };
+        if key(j) != wanted {
+            continue;
         }
+        *count += 1;
+        pairs.push((i, j));
+        mark(&mut used_before, i);
+        mark(&mut used_after, j);
     }
     pairs.sort_by_key(|(_, j)| *j);
     let removed = (0..before.len())
-        .filter(|i| !used_before.contains(i))
+        .filter(|i| !marked(&used_before, *i))
         .collect();
     let added = (0..after.len())
-        .filter(|j| !used_after.contains(j))
+        .filter(|j| !marked(&used_after, *j))
         .collect();
     (pairs, removed, added)
 }
 
-/// The effects of a matched line's change in one post.
-fn matched_effects(b: &SideLine, a: &SideLine, before: Decimal, after: Decimal) -> Effects {
-    let change = after - before;
-    // The old quantity in the new factor's unit (MWh → kWh; a price year is not a unit).
-    let per = |line: &SideLine| {
-        crate::unit::parse(line.factor.unit.split_once('/').map_or("", |(_, p)| p))
-    };
-    let q0 = crate::unit::convert(b.quantity, &per(b), &per(a), None, 0)
+/// Marks place `i` as used.
+fn mark(used: &mut [bool], i: usize) {
+    if let Some(place) = used.get_mut(i) {
+        *place = true;
+    }
+}
+
+/// Whether place `i` is used.
+fn marked(used: &[bool], i: usize) -> bool {
+    used.get(i).copied().unwrap_or(false)
+}
+
+/// The indices below `len` that `keep`, sorted by `order`, then by index.
+fn sorted(
+    len: usize,
+    keep: impl Fn(usize) -> bool,
+    order: impl Fn(usize, usize) -> std::cmp::Ordering,
+) -> Vec<usize> {
+    let mut indices: Vec<usize> = (0..len).filter(|i| keep(*i)).collect();
+    indices.sort_unstable_by(|x, y| order(*x, *y).then(x.cmp(y)));
+    indices
+}
+
+/// The old quantity of a matched pair in the new factor's unit (MWh → kWh; a price year is
+/// not a unit); `None` when the units do not convert. `units` keeps the units read so far.
+fn old_quantity<'a>(
+    b: &'a SideLine,
+    a: &'a SideLine,
+    units: &mut HashMap<&'a str, crate::unit::Unit>,
+) -> Option<Decimal> {
+    let per = |line: &'a SideLine| line.factor.unit.split_once('/').map_or("", |(_, p)| p);
+    let (from, to) = (per(b), per(a));
+    for text in [from, to] {
+        if !units.contains_key(text) {
+            units.insert(text, crate::unit::parse(text));
+        }
+    }
+    crate::unit::convert(b.quantity, units.get(from)?, units.get(to)?, None, 0)
         .ok()
-        .map(|c| c.value);
+        .map(|c| c.value)
+}
+
+/// The effects of a matched line's change in one post, `q0` its [`old_quantity`].
+fn matched_effects(q0: Option<Decimal>, a: &SideLine, before: Decimal, after: Decimal) -> Effects {
+    let change = after - before;
     let activity = match q0 {
         None => Decimal::ZERO,
         Some(q0) if q0.is_zero() && a.quantity.is_zero() => Decimal::ZERO,
@@ -393,38 +443,92 @@ fn activity_effect(q0: Decimal, q1: Decimal, before: Decimal, after: Decimal) ->
 /// How many lines to keep behind each post's change.
 pub const TOP_LINES: usize = 5;
 
+/// A post's change as the lines come: the sum of their effects, and the lines that moved
+/// it most so far.
+#[derive(Default)]
+struct PostLines {
+    effects: Effects,
+    /// At most [`TOP_LINES`], by decreasing change, the first come first among equals.
+    top: Vec<(Decimal, LineChange)>,
+}
+
+impl PostLines {
+    /// Adds a line's effects, and keeps the line when it is among the largest changes.
+    fn add(
+        &mut self,
+        effects: &Effects,
+        before: Decimal,
+        after: Decimal,
+        line: impl FnOnce() -> LineChange,
+    ) {
+        self.effects.add(effects);
+        if after == before {
+            return;
+        }
+        let size = (after - before).abs();
+        let at = self.top.partition_point(|(kept, _)| *kept >= size);
+        if at < TOP_LINES {
+            self.top.insert(at, (size, line()));
+            self.top.truncate(TOP_LINES);
+        }
+    }
+}
+
+/// The posts a line has a part in, once each.
+fn posts_of<'a>(lines: impl IntoIterator<Item = &'a SideLine>) -> Vec<Post> {
+    let mut posts: Vec<Post> = Vec::with_capacity(2);
+    for line in lines {
+        for (post, _) in &line.parts {
+            if !posts.contains(post) {
+                posts.push(*post);
+            }
+        }
+    }
+    posts
+}
+
 /// Compares `before` with `after`.
 pub fn diff(before: &Side, after: &Side) -> Diff {
     let (pairs, removed, added) = pair(&before.lines, &after.lines);
-    let mut posts = Vec::new();
-    for post in Post::all() {
-        let mut lines = Vec::new();
-        for &(i, j) in &pairs {
-            let (Some(b), Some(a)) = (before.lines.get(i), after.lines.get(j)) else {
-                continue;
-            };
+    // Each post sees its lines in the same order: the pairs, then the lines removed, then
+    // those added; one pass over the lines for all posts.
+    let mut by_post: Vec<PostLines> = Post::all().map(|_| PostLines::default()).collect();
+    let mut units = HashMap::default();
+    for &(i, j) in &pairs {
+        let (Some(b), Some(a)) = (before.lines.get(i), after.lines.get(j)) else {
+            continue;
+        };
+        let mut q0 = None;
+        for post in posts_of([b, a]) {
             let (eb, ea) = (b.in_post(post), a.in_post(post));
             if eb.is_zero() && ea.is_zero() {
                 continue;
             }
-            lines.push(LineChange {
+            let q0 = *q0.get_or_insert_with(|| old_quantity(b, a, &mut units));
+            let Some(lines) = by_post.get_mut(post.index()) else {
+                continue;
+            };
+            let effects = matched_effects(q0, a, eb, ea);
+            lines.add(&effects, eb, ea, || LineChange {
                 id: a.id.to_string(),
                 label: a.label.to_string(),
                 status: LineStatus::Matched,
                 before: eb,
                 after: ea,
-                effects: matched_effects(b, a, eb, ea),
+                effects,
             });
         }
-        let one_sided = removed
-            .iter()
-            .filter_map(|i| before.lines.get(*i).map(|l| (l, LineStatus::Removed)))
-            .chain(
-                added
-                    .iter()
-                    .filter_map(|j| after.lines.get(*j).map(|l| (l, LineStatus::Added))),
-            );
-        for (line, status) in one_sided {
+    }
+    let one_sided = removed
+        .iter()
+        .filter_map(|i| before.lines.get(*i).map(|l| (l, LineStatus::Removed)))
+        .chain(
+            added
+                .iter()
+                .filter_map(|j| after.lines.get(*j).map(|l| (l, LineStatus::Added))),
+        );
+    for (line, status) in one_sided {
+        for post in posts_of([line]) {
             let e = line.in_post(post);
             if e.is_zero() {
                 continue;
@@ -434,35 +538,35 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             } else {
                 (Decimal::ZERO, e)
             };
-            lines.push(LineChange {
+            let effects = Effects {
+                perimeter: a - b,
+                ..Effects::default()
+            };
+            let Some(lines) = by_post.get_mut(post.index()) else {
+                continue;
+            };
+            lines.add(&effects, b, a, || LineChange {
                 id: line.id.to_string(),
                 label: line.label.to_string(),
                 status,
                 before: b,
                 after: a,
-                effects: Effects {
-                    perimeter: a - b,
-                    ..Effects::default()
-                },
+                effects,
             });
         }
-        let mut effects = Effects::default();
-        for line in &lines {
-            effects.add(&line.effects);
-        }
-        lines.sort_by_key(|l| std::cmp::Reverse((l.after - l.before).abs()));
-        lines.retain(|l| l.after != l.before);
-        lines.truncate(TOP_LINES);
-        posts.push(PostChange {
+    }
+    let posts: Vec<PostChange> = Post::all()
+        .zip(by_post)
+        .map(|(post, lines)| PostChange {
             post,
             change: Change {
                 before: before.post(post),
                 after: after.post(post),
-                effects,
+                effects: lines.effects,
             },
-            lines,
-        });
-    }
+            lines: lines.top.into_iter().map(|(_, line)| line).collect(),
+        })
+        .collect();
     let sum = |changes: &mut dyn Iterator<Item = &PostChange>| {
         let mut total = Change {
             before: Decimal::ZERO,
@@ -597,5 +701,42 @@ mod tests {
         let d = lines.factor("42513", "Électricité", "kgCO2e/MWh", Decimal::new(52, 3));
         assert!(!Arc::ptr_eq(&a, &d));
         assert_eq!((d.id.as_str(), d.unit.as_str()), ("42513", "kgCO2e/MWh"));
+    }
+
+    #[test]
+    fn lines_pair_by_own_id_then_by_factor_and_label_in_turn() {
+        let mut lines = SideLines::default();
+        let mut line = |id: &str, factor: &str, label: &str| SideLine {
+            id: Arc::from(id),
+            label: Arc::from(label),
+            factor: lines.factor(factor, "F", "kgCO2e/kWh", Decimal::ONE),
+            quantity: Decimal::ONE,
+            parts: vec![(
+                Post::all().next().unwrap_or_else(|| unreachable!()),
+                Decimal::ONE,
+            )],
+        };
+        let before = [
+            line("a", "f1", "L"),
+            line("line-2", "f1", "X"),
+            line("line-3", "f1", "X"),
+            line("line-4", "f2", "Y"),
+            line("e", "f1", "X"),
+            line("line-6", "f3", "W"),
+        ];
+        let after = [
+            line("line-1", "f1", "X"),
+            line("a", "f9", "Z"),
+            line("line-3", "f1", "X"),
+            line("line-4", "f1", "X"),
+            line("zz", "f2", "Y"),
+            line("line-6", "f3", "V"),
+        ];
+        // `a` by its id, whatever its factor and label; the rest by factor and label, the
+        // lines of a key taken in file order (ids `line-<n>` are places, not names; `e`, an
+        // id found nowhere after, pairs by its key too).
+        let (pairs, removed, added) = pair(&before, &after);
+        assert_eq!(pairs, [(1, 0), (0, 1), (2, 2), (4, 3), (3, 4)]);
+        assert_eq!((removed, added), (vec![5], vec![5]));
     }
 }
