@@ -8,7 +8,8 @@
 //!
 //! The subset is narrow on purpose, and anything outside it gives the chunk back to
 //! serde-saphyr ([`None`]): a key this reader does not know or given twice, a nested value
-//! (`tags: [a]`, `quality:`, an inline factor), a value continued on the next line, a block
+//! (`quality:`, an inline factor, tags other than one line of plain words or simple quoted
+//! texts), a value continued on the next line, a block
 //! scalar, an escape in a quoted text, an anchor, alias or tag, a tab, a value YAML reads as
 //! null or as a boolean where a text is expected, a factor id that YAML would read as a
 //! number other than its digits. What is read here is therefore what the parser reads; a test
@@ -86,6 +87,7 @@ struct Item {
     pci_per_pcs: Option<Text>,
     factor_uncertainty: Option<Text>,
     site: Option<String>,
+    tags: Option<Vec<String>>,
     comment: Option<String>,
     market_factor: Option<yaml::Spanned<RawFactorRef>>,
 }
@@ -117,6 +119,9 @@ impl Item {
         let value = after.strip_prefix(' ')?;
         let value_start = value.trim_start_matches(' ');
         let column = (key_at + key.len() + 1 + after.len() - value_start.len()) as u64 + 1;
+        if key == "tags" {
+            return set(&mut self.tags, tags(value_start)?);
+        }
         let scalar = scalar(value_start, column)?;
         let text = |s: &Scalar| text(s, line);
         match key {
@@ -168,7 +173,7 @@ impl Item {
             factor_uncertainty: self.factor_uncertainty,
             factor_quality: None,
             site: self.site,
-            tags: Vec::new(),
+            tags: self.tags.unwrap_or_default(),
             comment: self.comment,
             market_factor: self.market_factor,
         };
@@ -225,6 +230,50 @@ fn scalar(value: &str, column: u64) -> Option<Scalar<'_>> {
         quoted,
         column,
     })
+}
+
+/// The tags of a one-line flow sequence (`[a, b]`, `["a b", 'c']`, `[]`): plain words of
+/// letters, digits and `_-./` (starting with a letter or digit), or quoted texts without
+/// quotes, escapes, commas or brackets; `None` otherwise.
+fn tags(value: &str) -> Option<Vec<String>> {
+    let inner = value.strip_prefix('[')?;
+    let end = inner.find(']')?;
+    let rest = inner.get(end + 1..)?;
+    let after = rest.trim_start_matches(' ');
+    if !(after.is_empty() || (after.starts_with('#') && after.len() < rest.len())) {
+        return None;
+    }
+    let inner = inner.get(..end)?;
+    if inner.trim_matches(' ').is_empty() {
+        return Some(Vec::new());
+    }
+    inner
+        .split(',')
+        .map(|tag| tag_text(tag.trim_matches(' ')))
+        .collect()
+}
+
+/// One tag of a flow sequence, as [`tags`] takes them.
+fn tag_text(tag: &str) -> Option<String> {
+    let plain = |text: &str| {
+        text.starts_with(|c: char| c.is_alphanumeric())
+            && text
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/'))
+            && !is_special(text)
+    };
+    let quoted = |quote: char| {
+        tag.strip_prefix(quote)
+            .and_then(|t| t.strip_suffix(quote))
+            .filter(|t| {
+                !t.contains(['"', '\\', '\'', ',', '[', ']', '{', '}'])
+                    && !t.chars().any(char::is_control)
+            })
+    };
+    match quoted('"').or_else(|| quoted('\'')) {
+        Some(text) => Some(text.to_string()),
+        None => plain(tag).then(|| tag.to_string()),
+    }
 }
 
 /// Plain scalars YAML reads as null or as a boolean (core schema and YAML 1.1).
@@ -548,6 +597,60 @@ mod tests {
         assert!(same(&layouts[1]));
         assert!(same(&layouts[2]));
         assert!(same(&layouts[3]));
+    }
+
+    #[test]
+    fn tags_read_as_the_parser_reads_them() {
+        let values = [
+            "[a, b]",
+            "[]",
+            "[ ]",
+            "[ a ,b ]",
+            "[a,b]",
+            "[\"x y\", 'z']",
+            "[a b]",
+            "[true]",
+            "[null]",
+            "[~]",
+            "[1, 2.5]",
+            "[a]  # c",
+            "[a] # c",
+            "[a]#c",
+            "[a]x",
+            "[a, [b]]",
+            "[a, {b: c}]",
+            "[a,]",
+            "[, a]",
+            "[é-1, site/2]",
+            "[a:b]",
+            "[a: b]",
+            "[-a]",
+            "[a",
+            "['']",
+            "[\"\"]",
+            "[\"a,b\"]",
+            "[\"a\\\"b\"]",
+            "[&x a]",
+            "[*x]",
+            "[!t a]",
+            "a",
+            "[a, b] [c]",
+        ];
+        for value in values {
+            same(&chunk("tags", value));
+        }
+        for value in [
+            "[a, b]",
+            "[]",
+            "[ a ,b ]",
+            "[\"x y\", 'z']",
+            "[é-1, site/2]",
+            "[a] # c",
+        ] {
+            assert!(same(&chunk("tags", value)), "{value}");
+        }
+        let read = here(&chunk("tags", "[\"x y\", 'z', w]")).unwrap();
+        assert_eq!(read[1].tags, ["x y", "z", "w"]);
     }
 
     #[test]
