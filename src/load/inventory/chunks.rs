@@ -5,6 +5,8 @@
 //! cut at the starts of its items into chunks, each parsed and checked as a document of its own
 //! (positions shifted back to the file's lines), while the rest of the file is parsed with the
 //! block replaced by `[]` and as many empty lines (every other position stays where it was).
+//! A chunk of plain items is read without the YAML parser ([`super::plain`]); any other goes
+//! through serde-saphyr.
 //!
 //! The result must be exactly what one parse of the whole file gives, so anything out of the
 //! plain leads back to that parse (which also gives errors their usual form): an error in any
