@@ -37,15 +37,16 @@ pub(super) fn lines(text: &str, checker: &mut Checker) -> Option<Vec<Line>> {
         if trimmed.is_empty() {
             continue;
         }
-        let items_at = *indent.get_or_insert(spaces);
-        let keys_at = items_at + 2;
         if trimmed.starts_with('#') {
-            // A comment line ends a plain value; deeper, it could be read otherwise.
-            if spaces > keys_at {
+            // A comment line ends a plain value; deeper than the keys, it could be read
+            // otherwise.
+            if indent.is_some_and(|items_at| spaces > items_at + 2) {
                 return None;
             }
             continue;
         }
+        let items_at = *indent.get_or_insert(spaces);
+        let keys_at = items_at + 2;
         let entry = if spaces == items_at {
             let rest = trimmed.strip_prefix("- ")?;
             if let Some(done) = item.take() {
