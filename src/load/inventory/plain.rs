@@ -655,6 +655,25 @@ mod tests {
     }
 
     #[test]
+    fn any_character_anywhere_reads_as_the_parser_reads_it() {
+        // Two items with tags and a comment, a character put at every place in turn: read
+        // here only as the parser reads it, and never a panic.
+        let text = format!("{ITEM}{}", chunk("tags", "[a, \"b c\"] # t"));
+        let mut read_here = 0;
+        for (at, _) in text.char_indices() {
+            for c in [
+                '"', '\'', '#', ':', ' ', '\n', '\r', '\t', 'é', '[', ']', '{', '}', ',', '-', '?',
+                '~', '\\', '&', '*', '!', '|', '>', '%', '@', '`',
+            ] {
+                let mut changed = text.clone();
+                changed.insert(at, c);
+                read_here += usize::from(same(&changed));
+            }
+        }
+        assert!(read_here > 1500, "{read_here}");
+    }
+
+    #[test]
     fn lines_with_errors_are_given_back() {
         // A negative quantity, a repeated id: the parser's reading gives the errors.
         assert!(here(&chunk("quantity", "-1")).is_none());
