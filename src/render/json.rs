@@ -164,10 +164,9 @@ impl Lines<'_> {
             }
             LineSource::Report => {
                 for chunk in self.report.lines.chunks(CHUNK) {
-                    let texts: Vec<serde_json::Result<String>> =
-                        chunk.par_iter().map(pretty_text).collect();
-                    for text in texts {
-                        element(&text?)?;
+                    let chunk: Vec<&LineResult> = chunk.iter().collect();
+                    for text in line_texts(&chunk).map_err(std::io::Error::other)? {
+                        element(&text)?;
                     }
                 }
             }
