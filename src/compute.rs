@@ -566,7 +566,7 @@ impl<'a> Engine<'a> {
         Some(LineResult {
             id: line.id.clone(),
             label: line.label.clone(),
-            factor: Arc::clone(&factor),
+            factor,
             quantity: line.quantity,
             unit: line.unit.clone(),
             converted_quantity: converted,
@@ -1137,6 +1137,7 @@ impl Totals {
     fn add(&mut self, index: usize, line: &LineResult) -> Option<()> {
         self.biogenic = self.biogenic.checked_add(line.co2_biogenic)?;
         let k = line.figure.k;
+        let spread = uncertainty::Spread::of(k);
         let slot = match line.destination {
             Destination::Emissions => None,
             Destination::Avoided => Some(0),
@@ -1144,7 +1145,7 @@ impl Totals {
         };
         if let Some((sum, acc, indices)) = slot.and_then(|s| self.apart.get_mut(s)) {
             *sum = sum.checked_add(line.figure.kgco2e)?;
-            acc.add(to_f64(line.figure.kgco2e), k);
+            acc.add_spread(to_f64(line.figure.kgco2e), spread);
             indices.push(index);
             return Some(());
         }
@@ -1152,13 +1153,18 @@ impl Totals {
         for (post, amount) in &line.parts {
             let sum = self.post_sums.get_mut(*post);
             *sum = sum.checked_add(*amount)?;
-            self.post_k.get_mut(*post).add(to_f64(*amount), k);
+            self.post_k
+                .get_mut(*post)
+                .add_spread(to_f64(*amount), spread);
             *self.post_lines.get_mut(*post) += 1;
             let s = post.scope().index();
             *per_scope.get_mut(s)? = per_scope.get(s)?.checked_add(*amount)?;
         }
         for (s, amount) in per_scope.iter().enumerate() {
-            self.scope_k.get_mut(s)?.add(to_f64(*amount), k);
+            // A scope the line is not in adds nothing (its 0 would be skipped as a term).
+            if !amount.is_zero() {
+                self.scope_k.get_mut(s)?.add_spread(to_f64(*amount), spread);
+            }
         }
         let scope2 = per_scope.get(1).copied().unwrap_or_default();
         match &line.market {
@@ -1169,7 +1175,7 @@ impl Totals {
             }
             None if !scope2.is_zero() => {
                 self.market = self.market.checked_add(scope2)?;
-                self.market_k.add(to_f64(scope2), k);
+                self.market_k.add_spread(to_f64(scope2), spread);
             }
             None => {}
         }
@@ -1188,7 +1194,7 @@ impl Totals {
                 .covered_kgco2e
                 .checked_add(line.figure.kgco2e)?;
         }
-        self.total_k.add(to_f64(line.figure.kgco2e), k);
+        self.total_k.add_spread(to_f64(line.figure.kgco2e), spread);
         Some(())
     }
 

@@ -307,11 +307,12 @@ impl Place {
 }
 
 impl LinePositions {
-    /// The positions of a line's entry (its file is the line's) and of its fields.
+    /// The positions of a line's entry (its file is the line's) and of its fields (the
+    /// market factor's unknown, 0:0, when it has none).
     pub fn new(
         line: &Position,
         factor: &Position,
-        market: &Position,
+        market: Option<&Position>,
         unit: &Position,
         [purpose, direction, mobile]: [Option<&Position>; 3],
     ) -> LinePositions {
@@ -319,7 +320,7 @@ impl LinePositions {
             file: Arc::clone(&line.file),
             line: Place::of(line),
             factor: Place::of(factor),
-            market: Place::of(market),
+            market: market.map(Place::of).unwrap_or_default(),
             unit: Place::of(unit),
             purpose: purpose.map(Place::of),
             direction: direction.map(Place::of),

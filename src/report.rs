@@ -59,8 +59,25 @@ impl Figure {
 /// A Decimal as f64, for uncertainty maths only: mantissa / 10^scale (relative error about
 /// 1e-16, far below what uncertainty needs, and much cheaper than an exact conversion).
 pub fn to_f64(value: Decimal) -> f64 {
+    /// `10f64.powi(s)` for the scales whose power of ten is exact in f64 (to 10²²), where
+    /// `powi`'s squarings are exact too: the same values, without the call.
+    const EXACT_POWERS: [f64; 23] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+        1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+    ];
     let scale = i32::try_from(value.scale()).unwrap_or(0);
-    value.mantissa() as f64 / 10f64.powi(scale)
+    let power = usize::try_from(scale)
+        .ok()
+        .and_then(|s| EXACT_POWERS.get(s).copied())
+        .unwrap_or_else(|| 10f64.powi(scale));
+    // A mantissa within i64 converts as the same nearest f64 through i64, without the
+    // 128-bit conversion's call.
+    let mantissa = value.mantissa();
+    let mantissa = match i64::try_from(mantissa) {
+        Ok(small) => small as f64,
+        Err(_) => mantissa as f64,
+    };
+    mantissa / power
 }
 
 /// One of the 22 posts.
@@ -248,4 +265,37 @@ pub struct Report {
     pub overrides: Vec<Override>,
     /// A group's consolidation (entities and intra-group lines), `None` for one inventory.
     pub consolidation: Option<Box<crate::consolidation::Consolidation>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_f64;
+    use rust_decimal::Decimal;
+
+    /// The conversion as first written (and as every uncertainty figure so far was made).
+    fn plain(value: Decimal) -> f64 {
+        value.mantissa() as f64 / 10f64.powi(i32::try_from(value.scale()).unwrap())
+    }
+
+    #[test]
+    fn to_f64_gives_the_plain_conversion_bit_for_bit() {
+        let mut values = vec![Decimal::ZERO, Decimal::MAX, Decimal::MIN];
+        for scale in 0..=28 {
+            for mantissa in [
+                1i128,
+                -7,
+                123_456_789,
+                (1 << 53) + 1,
+                i128::from(i64::MAX),
+                i128::from(i64::MAX) + 1,
+                i128::from(i64::MIN) - 1,
+                79_228_162_514_264_337_593_543_950_335,
+            ] {
+                values.push(Decimal::from_i128_with_scale(mantissa, scale));
+            }
+        }
+        for value in values {
+            assert_eq!(to_f64(value).to_bits(), plain(value).to_bits(), "{value}");
+        }
+    }
 }

@@ -87,11 +87,31 @@ pub struct SumUncertainty {
     weighted: ExactSum,
 }
 
+/// A term's `ln √k`, its weight in a sum's uncertainty: made once for a term added to
+/// several sums (a line to its post, scope and the total).
+#[derive(Clone, Copy, Debug)]
+pub struct Spread(f64);
+
+impl Spread {
+    /// The spread of uncertainty `k`.
+    pub fn of(k: f64) -> Spread {
+        Spread(k.sqrt().ln())
+    }
+}
+
 impl SumUncertainty {
     /// Adds a term of value `emission` and uncertainty `k`.
     pub fn add(&mut self, emission: f64, k: f64) {
         if emission != 0.0 {
-            let l = k.sqrt().ln();
+            self.add_spread(emission, Spread::of(k));
+        }
+    }
+
+    /// Adds a term of value `emission` and spread `spread` (the same as [`SumUncertainty::add`]
+    /// with its k).
+    pub fn add_spread(&mut self, emission: f64, spread: Spread) {
+        if emission != 0.0 {
+            let l = spread.0;
             self.total.add(emission);
             self.weighted.add(emission * emission * l * l);
         }
