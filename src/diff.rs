@@ -12,142 +12,16 @@
 //!   change minus the activity effect, so the three add up to the change to the last digit.
 
 use crate::post::{Post, Scope};
-use crate::report::{Destination, LineResult, Report};
+use crate::report::Report;
 use foldhash::HashMap;
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
-/// A factor as the diff compares it, shared by the lines of a side that use it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SideFactor {
-    /// Factor id.
-    pub id: String,
-    /// Factor name.
-    pub name: String,
-    /// Factor unit (`kgCO2e/kWh`).
-    pub unit: String,
-    /// Factor value, kgCO2e per unit.
-    pub kgco2e: Decimal,
-}
+mod side_lines;
 
-/// One line of a result, as the diff needs it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SideLine {
-    /// Line id.
-    pub id: Arc<str>,
-    /// Label.
-    pub label: Arc<str>,
-    /// Its factor.
-    pub factor: Arc<SideFactor>,
-    /// Units of the factor counted in the period (converted quantity, after amortisation).
-    pub quantity: Decimal,
-    /// Emissions by post.
-    pub parts: Vec<(Post, Decimal)>,
-}
-
-/// The lines of a side, gathered from the lines' results in file order (a report's, or as
-/// they are made and dropped): each line's id and label shared with its result, each factor
-/// made once.
-#[derive(Debug, Default)]
-pub struct SideLines {
-    lines: Vec<SideLine>,
-    /// The factors made so far, by a hash of what the diff shows of them (seeded per
-    /// process: the factors come from files).
-    factors: HashMap<u64, Vec<Arc<SideFactor>>>,
-    hasher: foldhash::fast::RandomState,
-}
-
-impl SideLines {
-    /// Adds a computed line, when it is in the total.
-    pub fn add(&mut self, l: &LineResult) {
-        if l.destination != Destination::Emissions {
-            return;
-        }
-        let quantity = match l.amortization {
-            Some((_, true)) => Decimal::ZERO,
-            Some((a, false)) => l.converted_quantity / Decimal::from(a.years),
-            None => l.converted_quantity,
-        };
-        let f = &l.factor;
-        let factor = self.factor(&f.id, &f.name, &f.unit, f.kgco2e);
-        self.lines.push(SideLine {
-            id: Arc::clone(&l.id),
-            label: Arc::clone(&l.label),
-            factor,
-            quantity,
-            parts: l.parts.clone(),
-        });
-    }
-
-    /// Adds a line read otherwise (its factor from [`SideLines::factor`]).
-    pub fn push(&mut self, line: SideLine) {
-        self.lines.push(line);
-    }
-
-    /// A factor as compared: the one made already for the same id, name, unit and value
-    /// (written alike), or a new one.
-    pub fn factor(&mut self, id: &str, name: &str, unit: &str, kgco2e: Decimal) -> Arc<SideFactor> {
-        use std::hash::BuildHasher;
-        let hash = self
-            .hasher
-            .hash_one((id, name, unit, kgco2e, kgco2e.scale()));
-        let same = self.factors.entry(hash).or_default();
-        let found = same.iter().find(|s| {
-            s.id == id
-                && s.name == name
-                && s.unit == unit
-                && s.kgco2e == kgco2e
-                && s.kgco2e.scale() == kgco2e.scale()
-        });
-        if let Some(found) = found {
-            return Arc::clone(found);
-        }
-        let made = Arc::new(SideFactor {
-            id: id.to_string(),
-            name: name.to_string(),
-            unit: unit.to_string(),
-            kgco2e,
-        });
-        same.push(Arc::clone(&made));
-        made
-    }
-
-    /// The lines added, in order.
-    pub fn finish(self) -> Vec<SideLine> {
-        self.lines
-    }
-}
-
-impl crate::compute::SeeResults for SideLines {
-    fn start(&mut self, _: &crate::inventory::Inventory) {
-        *self = SideLines::default();
-    }
-
-    fn see(&mut self, line: &LineResult) {
-        self.add(line);
-    }
-}
-
-impl SideLine {
-    fn in_post(&self, post: Post) -> Decimal {
-        self.parts
-            .iter()
-            .filter(|(p, _)| *p == post)
-            .map(|(_, v)| *v)
-            .sum()
-    }
-
-    /// Ids `line-<n>` are given by position, not by the user: they are not used to match.
-    fn has_own_id(&self) -> bool {
-        !(self
-            .id
-            .strip_prefix("line-")
-            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit())))
-    }
-}
+pub use side_lines::{FactorIndex, LineId, SideFactor, SideLine, SideLines};
 
 /// One result: from a computed report, or read back from its saved JSON.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct Side {
     /// What to call it (the file name).
     pub name: String,
@@ -156,7 +30,7 @@ pub struct Side {
     /// The 22 posts' kgCO2e.
     pub posts: Vec<Decimal>,
     /// The lines in the total (avoided emissions and removals left out).
-    pub lines: Vec<SideLine>,
+    pub lines: SideLines,
 }
 
 impl Side {
@@ -164,12 +38,12 @@ impl Side {
     pub fn from_report(name: &str, report: &Report) -> Side {
         let mut lines = SideLines::default();
         report.lines.iter().for_each(|line| lines.add(line));
-        Side::with_lines(name, report, lines.finish())
+        Side::with_lines(name, report, lines)
     }
 
     /// The side of a report's totals, with its `lines` (gathered with [`SideLines`] from each
     /// line's result, when the report kept none).
-    pub fn with_lines(name: &str, report: &Report, lines: Vec<SideLine>) -> Side {
+    pub fn with_lines(name: &str, report: &Report, lines: SideLines) -> Side {
         Side {
             name: name.to_string(),
             period: format!("{} – {}", report.period.start, report.period.end),
@@ -305,21 +179,25 @@ pub struct Diff {
 ///
 /// The lines after are looked up in a list of their indices sorted by key (a few bytes a line,
 /// where a map of keys would take a hundred).
-fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+fn pair(before: &SideLines, after: &SideLines) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
     let mut pairs = Vec::new();
     let mut used_before = vec![false; before.len()];
     let mut used_after = vec![false; after.len()];
     // By id (unique on a side: an inventory or a saved result that repeats one is refused;
     // were one repeated, its last line would be taken).
-    let id = |j: usize| after.get(j).map_or("", |l| &*l.id);
-    let own_id = |j: usize| after.get(j).is_some_and(SideLine::has_own_id);
+    let id = |j: usize| after.get(j).and_then(|l| l.id.own()).unwrap_or("");
+    let own_id = |j: usize| after.get(j).is_some_and(|l| l.id.own().is_some());
     let by_id = sorted(after.len(), own_id, |x, y| id(x).cmp(id(y)));
-    for (i, line) in before.iter().enumerate().filter(|(_, l)| l.has_own_id()) {
-        let end = by_id.partition_point(|j| id(*j) <= &*line.id);
+    for (i, own) in before
+        .iter()
+        .enumerate()
+        .filter_map(|(i, l)| l.id.own().map(|own| (i, own)))
+    {
+        let end = by_id.partition_point(|j| id(*j) <= own);
         let Some(j) = end.checked_sub(1).and_then(|last| by_id.get(last)) else {
             continue;
         };
-        if id(*j) == &*line.id {
+        if id(*j) == own {
             pairs.push((i, *j));
             mark(&mut used_before, i);
             mark(&mut used_after, *j);
@@ -330,7 +208,7 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
     let key = |j: usize| {
         after
             .get(j)
-            .map_or(("", ""), |l| (l.factor.id.as_str(), &*l.label))
+            .map_or(("", ""), |l| (l.factor.id.as_str(), l.label))
     };
     let left = |j: usize| !marked(&used_after, j);
     let by_key = sorted(after.len(), left, |x, y| key(x).cmp(&key(y)));
@@ -340,7 +218,7 @@ fn pair(before: &[SideLine], after: &[SideLine]) -> (Vec<(usize, usize)>, Vec<us
         if marked(&used_before, i) {
             continue;
         }
-        let wanted = (line.factor.id.as_str(), &*line.label);
+        let wanted = (line.factor.id.as_str(), line.label);
         let start = by_key.partition_point(|j| key(*j) < wanted);
         let Some(count) = taken.get_mut(start) else {
             continue;
@@ -392,11 +270,11 @@ fn sorted(
 /// The old quantity of a matched pair in the new factor's unit (MWh → kWh; a price year is
 /// not a unit); `None` when the units do not convert. `units` keeps the units read so far.
 fn old_quantity<'a>(
-    b: &'a SideLine,
-    a: &'a SideLine,
+    b: &SideLine<'a>,
+    a: &SideLine<'a>,
     units: &mut HashMap<&'a str, crate::unit::Unit>,
 ) -> Option<Decimal> {
-    let per = |line: &'a SideLine| line.factor.unit.split_once('/').map_or("", |(_, p)| p);
+    let per = |line: &SideLine<'a>| line.factor.unit.split_once('/').map_or("", |(_, p)| p);
     let (from, to) = (per(b), per(a));
     for text in [from, to] {
         if !units.contains_key(text) {
@@ -409,7 +287,12 @@ fn old_quantity<'a>(
 }
 
 /// The effects of a matched line's change in one post, `q0` its [`old_quantity`].
-fn matched_effects(q0: Option<Decimal>, a: &SideLine, before: Decimal, after: Decimal) -> Effects {
+fn matched_effects(
+    q0: Option<Decimal>,
+    a: &SideLine<'_>,
+    before: Decimal,
+    after: Decimal,
+) -> Effects {
     let change = after - before;
     let activity = match q0 {
         None => Decimal::ZERO,
@@ -475,10 +358,10 @@ impl PostLines {
 }
 
 /// The posts a line has a part in, once each.
-fn posts_of<'a>(lines: impl IntoIterator<Item = &'a SideLine>) -> Vec<Post> {
+fn posts_of<'a, 'b: 'a>(lines: impl IntoIterator<Item = &'a SideLine<'b>>) -> Vec<Post> {
     let mut posts: Vec<Post> = Vec::with_capacity(2);
     for line in lines {
-        for (post, _) in &line.parts {
+        for (post, _) in line.parts {
             if !posts.contains(post) {
                 posts.push(*post);
             }
@@ -499,16 +382,16 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
             continue;
         };
         let mut q0 = None;
-        for post in posts_of([b, a]) {
+        for post in posts_of([&b, &a]) {
             let (eb, ea) = (b.in_post(post), a.in_post(post));
             if eb.is_zero() && ea.is_zero() {
                 continue;
             }
-            let q0 = *q0.get_or_insert_with(|| old_quantity(b, a, &mut units));
+            let q0 = *q0.get_or_insert_with(|| old_quantity(&b, &a, &mut units));
             let Some(lines) = by_post.get_mut(post.index()) else {
                 continue;
             };
-            let effects = matched_effects(q0, a, eb, ea);
+            let effects = matched_effects(q0, &a, eb, ea);
             lines.add(&effects, eb, ea, || LineChange {
                 id: a.id.to_string(),
                 label: a.label.to_string(),
@@ -528,7 +411,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
                 .filter_map(|j| after.lines.get(*j).map(|l| (l, LineStatus::Added))),
         );
     for (line, status) in one_sided {
-        for post in posts_of([line]) {
+        for post in posts_of([&line]) {
             let e = line.in_post(post);
             if e.is_zero() {
                 continue;
@@ -620,14 +503,15 @@ pub fn factor_value_changes<'a>(
 }
 
 fn factor_changes(before: &Side, after: &Side) -> Vec<FactorChange> {
+    // The factor of the last line naming each id.
     let old: HashMap<&str, &SideFactor> = before
         .lines
         .iter()
-        .map(|l| (l.factor.id.as_str(), &*l.factor))
+        .map(|l| (l.factor.id.as_str(), l.factor))
         .collect();
     let mut seen = std::collections::BTreeMap::new();
-    for line in &after.lines {
-        let f = &line.factor;
+    for line in after.lines.iter() {
+        let f = line.factor;
         if let Some(b) = old.get(f.id.as_str())
             && b.kgco2e != f.kgco2e
         {
@@ -693,45 +577,47 @@ mod tests {
         let mut lines = SideLines::default();
         let a = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(52, 3));
         let b = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(52, 3));
-        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(a, b);
         // 0.0520 equals 0.052 but is written otherwise: the diff shows what each side says.
         let c = lines.factor("42513", "Électricité", "kgCO2e/kWh", Decimal::new(520, 4));
-        assert!(!Arc::ptr_eq(&a, &c));
-        assert_eq!(c.kgco2e.to_string(), "0.0520");
+        assert_ne!(a, c);
         let d = lines.factor("42513", "Électricité", "kgCO2e/MWh", Decimal::new(52, 3));
-        assert!(!Arc::ptr_eq(&a, &d));
+        assert_ne!(a, d);
+        assert_eq!(lines.factors().len(), 3);
+        let [_, c, d] = lines.factors() else {
+            unreachable!()
+        };
+        assert_eq!(c.kgco2e.to_string(), "0.0520");
         assert_eq!((d.id.as_str(), d.unit.as_str()), ("42513", "kgCO2e/MWh"));
     }
 
     #[test]
     fn lines_pair_by_own_id_then_by_factor_and_label_in_turn() {
-        let mut lines = SideLines::default();
-        let mut line = |id: &str, factor: &str, label: &str| SideLine {
-            id: Arc::from(id),
-            label: Arc::from(label),
-            factor: lines.factor(factor, "F", "kgCO2e/kWh", Decimal::ONE),
-            quantity: Decimal::ONE,
-            parts: vec![(
-                Post::all().next().unwrap_or_else(|| unreachable!()),
-                Decimal::ONE,
-            )],
+        let side = |lines: &[(&str, &str, &str)]| {
+            let mut side = SideLines::default();
+            let post = Post::all().next().unwrap_or_else(|| unreachable!());
+            for (id, factor, label) in lines {
+                let factor = side.factor(factor, "F", "kgCO2e/kWh", Decimal::ONE);
+                side.push(id, label, factor, Decimal::ONE, &[(post, Decimal::ONE)]);
+            }
+            side
         };
-        let before = [
-            line("a", "f1", "L"),
-            line("line-2", "f1", "X"),
-            line("line-3", "f1", "X"),
-            line("line-4", "f2", "Y"),
-            line("e", "f1", "X"),
-            line("line-6", "f3", "W"),
-        ];
-        let after = [
-            line("line-1", "f1", "X"),
-            line("a", "f9", "Z"),
-            line("line-3", "f1", "X"),
-            line("line-4", "f1", "X"),
-            line("zz", "f2", "Y"),
-            line("line-6", "f3", "V"),
-        ];
+        let before = side(&[
+            ("a", "f1", "L"),
+            ("line-2", "f1", "X"),
+            ("line-3", "f1", "X"),
+            ("line-4", "f2", "Y"),
+            ("e", "f1", "X"),
+            ("line-6", "f3", "W"),
+        ]);
+        let after = side(&[
+            ("line-1", "f1", "X"),
+            ("a", "f9", "Z"),
+            ("line-3", "f1", "X"),
+            ("line-4", "f1", "X"),
+            ("zz", "f2", "Y"),
+            ("line-6", "f3", "V"),
+        ]);
         // `a` by its id, whatever its factor and label; the rest by factor and label, the
         // lines of a key taken in file order (ids `line-<n>` are places, not names; `e`, an
         // id found nowhere after, pairs by its key too).

@@ -94,7 +94,7 @@ pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     let report = &computed.report;
     print_warnings(&report.warnings);
     Ok(match report.lines_kept {
-        LinesKept::Apart => Side::with_lines(&name, report, lines.finish()),
+        LinesKept::Apart => Side::with_lines(&name, report, lines),
         LinesKept::All => Side::from_report(&name, report),
     })
 }
@@ -151,11 +151,13 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let mut diff = diff::diff(&before, &after);
     if let Some((old, new)) = &factor_bases {
         let used = |id: &str| {
+            // A side's factors are those its lines use.
             before
                 .lines
+                .factors()
                 .iter()
-                .chain(&after.lines)
-                .any(|l| l.factor.id == id)
+                .chain(after.lines.factors())
+                .any(|f| f.id == id)
         };
         diff.factors = diff::factor_value_changes(old.iter(), new.iter(), used);
     }

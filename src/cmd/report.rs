@@ -239,7 +239,7 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     let current = Side::with_lines(
         &crate::load::files::display(options.inventory),
         report,
-        seen.side.map(SideLines::finish).unwrap_or_default(),
+        seen.side.unwrap_or_default(),
     );
     let change = sides
         .last()

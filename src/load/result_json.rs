@@ -2,7 +2,7 @@
 //! [`contract::result`] document deserialized, then checked (its figures must add up).
 
 use crate::contract::{self, result::Document};
-use crate::diff::{Side, SideLine, SideLines};
+use crate::diff::{Side, SideLines};
 use crate::error::{InputError, Position};
 use crate::post::Post;
 use rust_decimal::Decimal;
@@ -191,13 +191,7 @@ pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
             &line.factor_unit,
             line.factor_kgco2e.0,
         );
-        lines.push(SideLine {
-            id: Arc::from(id),
-            label: Arc::from(&*line.label),
-            factor,
-            quantity,
-            parts,
-        });
+        lines.push(id, &line.label, factor, quantity, &parts);
     }
     // Each post is the sum of its lines' parts: a figure edited by hand shows here.
     for post in Post::all() {
@@ -221,6 +215,6 @@ pub fn parse(name: &str, text: &str) -> Result<Side, InputError> {
         name: name.to_string(),
         period: format!("{} – {}", document.period.start, document.period.end),
         posts,
-        lines: lines.finish(),
+        lines,
     })
 }
