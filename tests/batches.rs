@@ -383,6 +383,23 @@ fn what_a_batch_cannot_tell_is_read_whole() {
     let error = same(dir.path()).unwrap();
     assert!(error.contains("duplicate line id `own-20001`"), "{error}");
     assert!(error.contains("rows.csv:7"), "{error}");
+    // Within one batch of CSV rows: a row repeating an earlier row's id (R10 on row 13, after
+    // the header and the empty row before R7), and a row taking the next row's default id
+    // (20,500 own lines and 40 included before the CSV: R2 is line 20,543).
+    let dir = folder(|_, _, csv| *csv = csv.replacen(";R10;", "row-3;R10;", 1));
+    assert!(batched(&parts(dir.path())).is_none());
+    let error = same(dir.path()).unwrap();
+    assert!(
+        error.contains("rows.csv:13:1: duplicate line id `row-3`"),
+        "{error}"
+    );
+    let dir = folder(|_, _, csv| *csv = csv.replacen(";R1;", "line-20543;R1;", 1));
+    assert!(batched(&parts(dir.path())).is_none());
+    let error = same(dir.path()).unwrap();
+    assert!(
+        error.contains("rows.csv:4:1: duplicate line id `line-20543`"),
+        "{error}"
+    );
     // The other cases read whole for their errors, as the case above.
     let whole_error = |dir: &Path| {
         let parts = parts(dir);

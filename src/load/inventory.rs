@@ -426,6 +426,9 @@ struct Checker {
     errors: Vec<InputError>,
     /// Line ids seen so far.
     seen: LineIds,
+    /// Whether ids are checked against each other here; false when the caller checks every
+    /// id of the file itself (lines read a batch at a time).
+    check_ids: bool,
     /// Lines read so far (for the default id `line-<n>`).
     next_line: usize,
     /// The sheet, for lines read from a workbook (positions are cells: `file!sheet!C12`).
@@ -448,6 +451,7 @@ impl Checker {
             file: Arc::from(&**file),
             errors: Vec::new(),
             seen,
+            check_ids: true,
             next_line: lines_before,
             sheet: None,
             line_offset: 0,
@@ -1048,7 +1052,7 @@ impl Checker {
             Some(id) => Arc::from(id.value.trim()),
             None => Arc::from(format!("line-{index}")),
         };
-        if !self.seen.insert(Arc::clone(&id)) {
+        if self.check_ids && !self.seen.insert(Arc::clone(&id)) {
             let where_ = raw.id.as_ref().map_or_else(|| at.clone(), |i| self.at(i));
             self.error(
                 where_,

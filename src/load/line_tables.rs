@@ -11,6 +11,7 @@ use super::encoding;
 use super::inventory::{Cell, LineIds, TableLines};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Rows read at once, then checked on every core.
@@ -61,7 +62,11 @@ fn read_csv(
     let text = encoding::decode(&name, bytes)?;
     let first_line = text.lines().next().unwrap_or("");
     let separator = if first_line.contains(';') { b';' } else { b',' };
-    let mut table = TableLines::new(file, None, lines_before, ids);
+    let mut table = if each.is_some() {
+        TableLines::unchecked_ids(file, lines_before)
+    } else {
+        TableLines::new(file, None, lines_before, ids)
+    };
     // At most one line per row after the header (a quoted cell may span rows: fewer), and a
     // line takes at least 16 bytes of CSV: a file of empty rows reserves nothing in proportion.
     if each.is_none() {
@@ -86,10 +91,10 @@ fn read_csv(
     let mut unreadable = None;
     let mut stopped = false;
     each_batch(&name, reader, batch, &mut |filled| {
-        let mut rows: Vec<(u64, Vec<Cell<'_>>)> = filled
-            .records
-            .iter()
-            .take(filled.count)
+        let records = filled.records.get(..filled.count).unwrap_or_default();
+        let mut rows: Vec<(u64, Vec<Cell<'_>>)> = records
+            .par_iter()
+            .with_min_len(1024)
             .map(|record| {
                 let row = record.position().map_or(0, csv::Position::line);
                 let cells = record
@@ -119,8 +124,11 @@ fn read_csv(
             if let Some(each) = each.as_mut() {
                 // The batch's lines are given and dropped, and its ids forgotten: `each`
                 // checks them across batches.
-                let lines = table.take_lines();
-                if !each(&lines) {
+                let mut lines = table.take_lines();
+                let given = each(&lines);
+                // Dropped on every core, as they were made.
+                lines.par_drain(..).with_min_len(1024).for_each(drop);
+                if !given {
                     stopped = true;
                     return false;
                 }

@@ -404,6 +404,15 @@ impl TableLines {
         }
     }
 
+    /// Lines of `file` whose ids the caller checks, every one against every other (lines read
+    /// a batch at a time and given away, [`TableLines::take_lines`]); default ids continue
+    /// after `lines_before` lines.
+    pub fn unchecked_ids(file: &str, lines_before: usize) -> TableLines {
+        let mut table = TableLines::new(file, None, lines_before, &mut super::LineIds::default());
+        table.checker.check_ids = false;
+        table
+    }
+
     /// Room for `rows` lines at once: a million lines are not grown by doubling (which holds
     /// the old and the new buffer together).
     pub fn reserve(&mut self, rows: usize) {
@@ -457,6 +466,14 @@ impl TableLines {
         let Some(parts) = parts else {
             return false;
         };
+        if !self.checker.check_ids {
+            self.checker.next_line = next;
+            self.lines.reserve(parts.iter().map(Vec::len).sum());
+            for part in parts {
+                self.lines.extend(part);
+            }
+            return true;
+        }
         let mut taken: foldhash::HashSet<&str> = foldhash::HashSet::default();
         let fresh = parts
             .iter()
@@ -475,9 +492,9 @@ impl TableLines {
         true
     }
 
-    /// The lines read so far, taken out, their ids forgotten (the caller checks them).
+    /// The lines read so far, taken out (of a table whose caller checks the ids,
+    /// [`TableLines::unchecked_ids`]).
     pub fn take_lines(&mut self) -> Vec<Line> {
-        self.checker.seen.clear();
         std::mem::take(&mut self.lines)
     }
 
@@ -523,6 +540,7 @@ impl Checker {
             sheet: self.sheet.clone(),
             line_offset: self.line_offset,
             group: self.group,
+            check_ids: self.check_ids,
             ..Checker::new(&self.file, super::LineIds::default(), next_line)
         }
     }
