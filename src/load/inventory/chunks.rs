@@ -131,7 +131,10 @@ pub(super) fn cut(text: &str) -> Option<Cut> {
 
 /// The inventory read from its parts, or `None` when it must be read whole.
 pub(super) fn parse(file: &Arc<str>, text: &str, cut: &Cut) -> Option<Inventory> {
-    let (inventory, lines) = rayon::join(|| rest(file, cut), || read(file, text, &cut.chunks, 0));
+    let (inventory, lines) = rayon::join(
+        || rest(file, cut),
+        || read(file, text, &cut.chunks, 0, true),
+    );
     let mut inventory = inventory?;
     let lines = lines?;
     inventory.lines = lines;
@@ -186,7 +189,7 @@ pub(super) fn parse_included(
 ) -> Option<Vec<Line>> {
     let (rest, lines) = rayon::join(
         || included_rest(file, cut),
-        || read(file, text, &cut.chunks, lines_before),
+        || read(file, text, &cut.chunks, lines_before, true),
     );
     let lines = lines.filter(|_| rest)?;
     if lines.iter().any(|line| ids.contains(&line.id)) {
@@ -240,14 +243,44 @@ impl LineBlock {
         chunks: std::ops::Range<usize>,
     ) -> Option<Vec<Line>> {
         let text = text.get(self.bom..)?;
-        read(&self.file, text, self.chunks.get(chunks)?, lines_before)
+        read(
+            &self.file,
+            text,
+            self.chunks.get(chunks)?,
+            lines_before,
+            true,
+        )
+    }
+
+    /// [`LineBlock::read`] for a caller that checks every id against every other itself (a
+    /// few chunks at a time): the lines' ids are not checked here.
+    pub fn read_unchecked_ids(
+        &self,
+        text: &str,
+        lines_before: usize,
+        chunks: std::ops::Range<usize>,
+    ) -> Option<Vec<Line>> {
+        let text = text.get(self.bom..)?;
+        read(
+            &self.file,
+            text,
+            self.chunks.get(chunks)?,
+            lines_before,
+            false,
+        )
     }
 }
 
 /// Every chunk's lines, in order, when each parsed without error into as many lines as it has
-/// items and no id repeats. Each chunk writes its lines into its own part of the one vector
-/// (no second copy of a million lines to gather them).
-fn read(file: &Arc<str>, text: &str, chunks: &[Chunk], lines_before: usize) -> Option<Vec<Line>> {
+/// items and (when `check_ids`) no id repeats. Each chunk writes its lines into its own part
+/// of the one vector (no second copy of a million lines to gather them).
+fn read(
+    file: &Arc<str>,
+    text: &str,
+    chunks: &[Chunk],
+    lines_before: usize,
+    check_ids: bool,
+) -> Option<Vec<Line>> {
     let total = chunks.iter().map(|chunk| chunk.items).sum();
     let mut lines = Vec::new();
     lines.reserve_exact(total);
@@ -268,6 +301,7 @@ fn read(file: &Arc<str>, text: &str, chunks: &[Chunk], lines_before: usize) -> O
             let new_checker = || {
                 let mut checker = Checker::new(file, LineIds::default(), start);
                 checker.line_offset = chunk.line_offset;
+                checker.check_ids = check_ids;
                 checker
             };
             let Some(chunk_text) = text.get(chunk.text.clone()) else {
@@ -297,6 +331,9 @@ fn read(file: &Arc<str>, text: &str, chunks: &[Chunk], lines_before: usize) -> O
         });
     if !read {
         return None;
+    }
+    if !check_ids {
+        return Some(lines);
     }
     let mut ids: foldhash::HashSet<&str> = foldhash::HashSet::default();
     ids.reserve(total);
