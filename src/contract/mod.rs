@@ -50,13 +50,57 @@ pub fn texts(all: &[String]) -> Vec<Text<'_>> {
 pub struct Num(pub Decimal);
 
 impl Num {
-    /// The value as written: normalised, zero without a sign.
+    /// The value as written: normalised, zero without a sign (what `normalize()` then
+    /// `Display` give, made directly: a million-line result writes several per line).
     pub fn text(&self) -> String {
-        if self.0.is_zero() {
-            "0".to_string()
-        } else {
-            self.0.normalize().to_string()
+        let mut mantissa = self.0.mantissa().unsigned_abs();
+        if mantissa == 0 {
+            return "0".to_string();
         }
+        let mut scale = self.0.scale() as usize;
+        while scale > 0 && mantissa.is_multiple_of(10) {
+            mantissa /= 10;
+            scale -= 1;
+        }
+        // At most 29 digits (a mantissa below 2^96), as ASCII, the last in the last place.
+        let mut digits = [b'0'; 40];
+        let mut start = digits.len();
+        match u64::try_from(mantissa) {
+            Ok(mut small) => {
+                while small > 0 {
+                    start -= 1;
+                    if let Some(d) = digits.get_mut(start) {
+                        *d = b'0' + (small % 10) as u8;
+                    }
+                    small /= 10;
+                }
+            }
+            Err(_) => {
+                while mantissa > 0 {
+                    start -= 1;
+                    if let Some(d) = digits.get_mut(start) {
+                        *d = b'0' + (mantissa % 10) as u8;
+                    }
+                    mantissa /= 10;
+                }
+            }
+        }
+        let written = digits.get(start..).unwrap_or_default();
+        let mut text = String::with_capacity(written.len().max(scale) + 3);
+        if self.0.is_sign_negative() {
+            text.push('-');
+        }
+        let (whole, fraction) = written.split_at(written.len().saturating_sub(scale));
+        match whole {
+            [] => text.push('0'),
+            whole => text.extend(whole.iter().map(|&b| char::from(b))),
+        }
+        if scale > 0 {
+            text.push('.');
+            text.extend(std::iter::repeat_n('0', scale - fraction.len()));
+            text.extend(fraction.iter().map(|&b| char::from(b)));
+        }
+        text
     }
 }
 
@@ -128,6 +172,52 @@ mod tests {
             "1234567890.123456789012345678"
         );
         assert_eq!(write("-250"), "-250");
+    }
+
+    #[test]
+    fn a_number_text_is_the_normalised_display_of_rust_decimal() {
+        // Every scale, mantissas of every length up to 96 bits, both signs, trailing zeros.
+        let mut mantissas: Vec<i128> = vec![0, 1, 5, 9, 10, 100, 120, 1_000_000, 123_456_789];
+        let mut m: i128 = 7;
+        while m < (1 << 96) {
+            mantissas.push(m);
+            mantissas.push(m * 10 % (1 << 96));
+            m = m * 3 + 1;
+        }
+        mantissas.extend([
+            i128::from(u64::MAX),
+            i128::from(u64::MAX) + 1,
+            (1 << 96) - 1,
+            10_i128.pow(28),
+            79_228_162_514_264_337_593_543_950_330,
+        ]);
+        let mut checked = 0;
+        for &mantissa in &mantissas {
+            for scale in 0..=28 {
+                for sign in [1, -1] {
+                    let Ok(value) = Decimal::try_from_i128_with_scale(sign * mantissa, scale)
+                    else {
+                        continue;
+                    };
+                    let expected = if value.is_zero() {
+                        "0".to_string()
+                    } else {
+                        value.normalize().to_string()
+                    };
+                    assert_eq!(Num(value).text(), expected, "{mantissa} scale {scale}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 5_000, "{checked}");
+        assert_eq!(Num(Decimal::MAX).text(), "79228162514264337593543950335");
+        assert_eq!(Num(Decimal::MIN).text(), "-79228162514264337593543950335");
+        assert_eq!(
+            Num(Decimal::new(-5, 28)).text(),
+            "-0.0000000000000000000000000005"
+        );
+        assert_eq!(Num(Decimal::new(1_500, 3)).text(), "1.5");
+        assert_eq!(Num(Decimal::new(-0, 3)).text(), "0");
     }
 
     #[test]
