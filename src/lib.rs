@@ -21,6 +21,7 @@ pub mod diff;
 pub mod embedded;
 pub mod energy_split;
 pub mod error;
+pub mod exact_sum;
 pub mod explain;
 pub mod factor;
 pub mod factor_base;

@@ -83,8 +83,8 @@ pub fn k_product(k_activity: f64, k_factor: f64) -> f64 {
 /// reordering an inventory's lines changes no output byte.
 #[derive(Clone, Debug, Default)]
 pub struct SumUncertainty {
-    total: ExactSum,
-    weighted: ExactSum,
+    total: crate::exact_sum::ExactSum,
+    weighted: crate::exact_sum::ExactSum,
 }
 
 /// A term's `ln √k`, its weight in a sum's uncertainty: made once for a term added to
@@ -132,95 +132,6 @@ impl SumUncertainty {
         }
         let inner = (self.weighted.value().sqrt() / total.abs()).exp();
         inner * inner
-    }
-}
-
-/// A sum of f64 kept exactly as non-overlapping partials (Shewchuk's algorithm, as Python's
-/// `math.fsum`), rounded once at the end: the result is the same whatever the order of terms.
-#[derive(Clone, Debug, Default)]
-struct ExactSum {
-    /// Non-overlapping, increasing in magnitude; their exact sum is the sum of the terms.
-    partials: Vec<f64>,
-    /// A term that was not finite: the exact sum is meaningless, fall back to a plain one.
-    special: Option<f64>,
-}
-
-impl ExactSum {
-    fn add(&mut self, term: f64) {
-        if !term.is_finite() || self.special.is_some() {
-            self.special = Some(self.special.unwrap_or(0.0) + term);
-            return;
-        }
-        let mut x = term;
-        let mut kept = 0;
-        for j in 0..self.partials.len() {
-            let Some(mut y) = self.partials.get(j).copied() else {
-                break;
-            };
-            if x.abs() < y.abs() {
-                std::mem::swap(&mut x, &mut y);
-            }
-            let hi = x + y;
-            let lo = y - (hi - x);
-            if lo != 0.0 {
-                if let Some(slot) = self.partials.get_mut(kept) {
-                    *slot = lo;
-                }
-                kept += 1;
-            }
-            x = hi;
-        }
-        self.partials.truncate(kept);
-        if x.is_finite() {
-            self.partials.push(x);
-        } else {
-            // The running sum overflowed f64.
-            self.special = Some(x);
-        }
-    }
-
-    /// Adds the terms of another exact sum.
-    fn merge(&mut self, other: &ExactSum) {
-        for partial in &other.partials {
-            self.add(*partial);
-        }
-        if let Some(special) = other.special {
-            self.special = Some(self.special.unwrap_or(0.0) + special);
-        }
-    }
-
-    /// The exact sum, correctly rounded to f64.
-    fn value(&self) -> f64 {
-        if let Some(special) = self.special {
-            return special;
-        }
-        let mut rest = self.partials.iter().rev();
-        let Some(&first) = rest.next() else {
-            return 0.0;
-        };
-        let mut hi = first;
-        let mut lo = 0.0;
-        let mut next = None;
-        for &y in rest.by_ref() {
-            let x = hi;
-            hi = x + y;
-            lo = y - (hi - x);
-            if lo != 0.0 {
-                next = rest.next().copied();
-                break;
-            }
-        }
-        // Round half-even correctly when the rest of the partials tip the balance.
-        if let Some(next) = next
-            && ((lo < 0.0 && next < 0.0) || (lo > 0.0 && next > 0.0))
-        {
-            let y = lo * 2.0;
-            let x = hi + y;
-            if y == x - hi {
-                hi = x;
-            }
-        }
-        hi
     }
 }
 
@@ -319,13 +230,13 @@ mod tests {
         let k = sum(&[0, 1, 2, 3, 4, 5, 6, 7]);
         assert_eq!(k, sum(&[7, 6, 5, 4, 3, 2, 1, 0]));
         assert_eq!(k, sum(&[2, 5, 0, 7, 1, 4, 6, 3]));
-        let mut exact = ExactSum::default();
+        let mut exact = crate::exact_sum::ExactSum::default();
         for t in [0.1, 0.2, 0.3, -0.6] {
             exact.add(t);
         }
         // Added in f64 from left to right: 1.1102230246251565e-16; exactly: 2^-55.
         assert_eq!(exact.value(), 2.7755575615628914e-17);
-        let mut big = ExactSum::default();
+        let mut big = crate::exact_sum::ExactSum::default();
         for t in [1e308, 1e308] {
             big.add(t);
         }
