@@ -448,8 +448,10 @@ fn each_text(
     render: &spill::Render<'_>,
     each: &mut dyn FnMut(&[String]) -> bool,
 ) -> Result<(), String> {
-    if let Some(spill) = spill.filter(Spill::is_whole) {
-        return spill.texts(each).map(|_| ());
+    // Texts that could not all be kept (a temporary file that could not be made or written
+    // to the end) are made again.
+    if let Some(Ok(written)) = spill.map(Spill::written) {
+        return written.give(each).map(|_| ());
     }
     let mut failed = None;
     let made = each_result_batch(computed, &mut |results| {

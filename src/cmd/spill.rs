@@ -18,12 +18,76 @@ pub(crate) type Render<'a> = dyn Fn(&[&LineResult]) -> Result<Vec<String>, Strin
 /// by the system if the process dies).
 pub(crate) struct Spill<'a> {
     render: &'a Render<'a>,
-    file: Option<BufWriter<File>>,
+    file: Option<Writer>,
     /// Texts written so far.
     texts: u64,
     /// Why the texts are not all there (the file could not be made or written, a line could
     /// not be rendered): the output then makes them another way.
     failed: Option<String>,
+}
+
+/// Batches of texts waiting for the writing thread at most: the next lines are computed
+/// while the texts of the last are written, and a few megabytes wait at most.
+const WAITING: usize = 2;
+
+/// What writes the temporary file: a thread of its own, so that the next lines are computed
+/// meanwhile; or this thread, when no other can be made.
+enum Writer {
+    Thread {
+        texts: std::sync::mpsc::SyncSender<Vec<String>>,
+        done: std::thread::JoinHandle<io::Result<File>>,
+    },
+    Here(BufWriter<File>),
+}
+
+impl Writer {
+    /// A writer of a new temporary file.
+    fn new() -> io::Result<Writer> {
+        let mut file = BufWriter::with_capacity(1 << 20, tempfile::tempfile()?);
+        let (texts, given) = std::sync::mpsc::sync_channel::<Vec<String>>(WAITING);
+        let writing = std::thread::Builder::new().spawn(move || {
+            for batch in given {
+                write_texts(&mut file, &batch)?;
+            }
+            file.into_inner().map_err(io::IntoInnerError::into_error)
+        });
+        Ok(match writing {
+            Ok(done) => Writer::Thread { texts, done },
+            // The file moved into the closure that could not run: make another.
+            Err(_) => Writer::Here(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)),
+        })
+    }
+
+    /// Writes `texts` after the others (on the writing thread: when it takes them).
+    fn write(&mut self, texts: Vec<String>) -> io::Result<()> {
+        match self {
+            Writer::Here(file) => write_texts(file, &texts),
+            Writer::Thread { texts: send, .. } => send
+                .send(texts)
+                .map_err(|_| io::Error::other("the writing thread stopped")),
+        }
+    }
+
+    /// The file written, every text in it; or the first error.
+    fn finish(self) -> io::Result<File> {
+        match self {
+            Writer::Here(file) => file.into_inner().map_err(io::IntoInnerError::into_error),
+            Writer::Thread { texts, done } => {
+                drop(texts);
+                done.join()
+                    .map_err(|_| io::Error::other("the writing thread panicked"))?
+            }
+        }
+    }
+}
+
+/// Writes each text as its length (8 bytes, little-endian) then its bytes.
+fn write_texts(file: &mut BufWriter<File>, texts: &[String]) -> io::Result<()> {
+    for text in texts {
+        file.write_all(&(text.len() as u64).to_le_bytes())?;
+        file.write_all(text.as_bytes())?;
+    }
+    Ok(())
 }
 
 impl<'a> Spill<'a> {
@@ -37,26 +101,56 @@ impl<'a> Spill<'a> {
         }
     }
 
-    /// Whether every text seen is kept.
-    pub(crate) fn is_whole(&self) -> bool {
-        self.failed.is_none()
-    }
-
-    /// Gives the texts in order to `each`, a batch at a time, until it returns false; `Err`
-    /// with why when the texts are not all there (nothing given then), `Ok(false)` when
-    /// `each` stopped.
-    pub(crate) fn texts(self, each: &mut dyn FnMut(&[String]) -> bool) -> Result<bool, String> {
+    /// The texts kept, every one written; `Err` with why when they are not all there (a
+    /// line could not be rendered, the temporary file could not be made or written).
+    pub(crate) fn written(self) -> Result<Written, String> {
         if let Some(why) = self.failed {
             return Err(why);
         }
         let Some(file) = self.file else {
             return match self.texts {
-                0 => Ok(true),
+                0 => Ok(Written {
+                    file: None,
+                    texts: 0,
+                }),
                 _ => Err("the lines' texts were lost".to_string()),
             };
         };
-        let mut file = file.into_inner().map_err(|e| e.error().to_string())?;
+        let mut file = file
+            .finish()
+            .map_err(|e| format!("a temporary file could not be written: {e}"))?;
         file.rewind().map_err(|e| e.to_string())?;
+        Ok(Written {
+            file: Some(file),
+            texts: self.texts,
+        })
+    }
+
+    fn write(&mut self, texts: Vec<String>) -> io::Result<()> {
+        let count = texts.len() as u64;
+        let file = match &mut self.file {
+            Some(file) => file,
+            None => self.file.insert(Writer::new()?),
+        };
+        file.write(texts)?;
+        self.texts += count;
+        Ok(())
+    }
+}
+
+/// The texts of a [`Spill`], all written.
+pub(crate) struct Written {
+    file: Option<File>,
+    texts: u64,
+}
+
+impl Written {
+    /// Gives the texts in order to `each`, a batch at a time, until it returns false
+    /// (`Ok(false)`); `Err` when the file cannot be read back.
+    pub(crate) fn give(self, each: &mut dyn FnMut(&[String]) -> bool) -> Result<bool, String> {
+        let Some(file) = self.file else {
+            return Ok(true);
+        };
         let mut reader = BufReader::with_capacity(1 << 20, file);
         let mut left = self.texts;
         while left > 0 {
@@ -78,27 +172,15 @@ impl<'a> Spill<'a> {
         }
         Ok(true)
     }
-
-    fn write(&mut self, texts: &[String]) -> io::Result<()> {
-        let file = match &mut self.file {
-            Some(file) => file,
-            None => self
-                .file
-                .insert(BufWriter::with_capacity(1 << 20, tempfile::tempfile()?)),
-        };
-        for text in texts {
-            file.write_all(&(text.len() as u64).to_le_bytes())?;
-            file.write_all(text.as_bytes())?;
-        }
-        self.texts += texts.len() as u64;
-        Ok(())
-    }
 }
 
 impl SeeResults for Spill<'_> {
     /// Starts again from no text (a new file when the lines are given again).
     fn start(&mut self, _: &Inventory) {
-        self.file = None;
+        // A thread still writing the texts given before finishes, and its file is dropped.
+        if let Some(file) = self.file.take() {
+            let _ = file.finish();
+        }
         self.texts = 0;
         self.failed = None;
     }
@@ -119,12 +201,16 @@ impl Spill<'_> {
             return;
         }
         let written = (self.render)(results).and_then(|texts| {
-            self.write(&texts)
+            self.write(texts)
                 .map_err(|e| format!("a temporary file could not be written: {e}"))
         });
         if let Err(why) = written {
+            // The writing thread's own error says more than that it stopped.
+            let why = match self.file.take().map(Writer::finish) {
+                Some(Err(e)) => format!("a temporary file could not be written: {e}"),
+                _ => why,
+            };
             self.failed = Some(why);
-            self.file = None;
         }
     }
 }
@@ -165,10 +251,10 @@ mod tests {
         spill.see_chunk(&inventory.lines, &results);
         let mut texts = Vec::new();
         assert_eq!(
-            spill.texts(&mut |t| {
+            spill.written().and_then(|w| w.give(&mut |t| {
                 texts.extend_from_slice(t);
                 true
-            }),
+            })),
             Ok(true)
         );
         assert_eq!(texts, ["a\n«A»", "b\n««B» \"x\"»"]);
@@ -182,10 +268,10 @@ mod tests {
         spill.see(&report.lines[0]);
         let mut given = 0;
         assert_eq!(
-            spill.texts(&mut |_| {
+            spill.written().and_then(|w| w.give(&mut |_| {
                 given += 1;
                 true
-            }),
+            })),
             Err("no".to_string())
         );
         assert_eq!(given, 0);
