@@ -76,13 +76,27 @@ pub(super) fn cut(text: &str) -> Option<Cut> {
     let mut starts: Vec<(usize, u64)> = Vec::new();
     let mut block_end = text.len();
     let mut offset = block_start;
-    for (index, line) in block.split_inclusive('\n').enumerate() {
-        let content = line.trim_end_matches(['\n', '\r']);
-        let trimmed = content.trim_start_matches(' ');
-        let spaces = content.len() - trimmed.len();
-        let line_number = key_line + 1 + index as u64;
-        if trimmed.is_empty() || trimmed.starts_with('#') {
-        } else if (trimmed.starts_with("- ") || trimmed == "-")
+    // Read as bytes (every byte the cut looks at is ASCII): a million-line block is cut
+    // before any core can start on it.
+    let mut rest = block.as_bytes();
+    let mut index = 0;
+    while !rest.is_empty() {
+        let length = rest
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(rest.len(), |i| i + 1);
+        let (line, after) = rest.split_at(length);
+        rest = after;
+        let mut content = line;
+        while let [before @ .., b'\n' | b'\r'] = content {
+            content = before;
+        }
+        let spaces = content.iter().take_while(|&&b| b == b' ').count();
+        let trimmed = content.get(spaces..).unwrap_or_default();
+        let line_number = key_line + 1 + index;
+        index += 1;
+        if trimmed.is_empty() || trimmed.starts_with(b"#") {
+        } else if (trimmed.starts_with(b"- ") || trimmed == b"-")
             && *indent.get_or_insert(spaces) == spaces
         {
             if starts.len() > text.len() / MIN_ITEM_BYTES {
@@ -120,7 +134,8 @@ pub(super) fn cut(text: &str) -> Option<Cut> {
     let mut rest = String::with_capacity(text.len() - removed.len() + removed.len() / 8);
     rest.push_str(text.get(..key_start)?);
     rest.push_str("lines: []\n");
-    rest.extend(std::iter::repeat_n('\n', removed.matches('\n').count()));
+    let line_ends = removed.bytes().filter(|&b| b == b'\n').count();
+    rest.extend(std::iter::repeat_n('\n', line_ends));
     rest.push_str(text.get(block_end..)?);
     Some(Cut {
         rest,
