@@ -207,9 +207,21 @@ pub fn compute_totals_with_inventory<'b>(
 pub fn compute_totals_seeing<'b>(
     path: &Path,
     bases: &'b Bases,
+    each: Option<&mut EachResult<'_>>,
+) -> Result<Computed<'b>, InputErrors> {
+    let parts = files::read_inventory_parts(path, bases.within.as_deref());
+    compute_parts_seeing(path, parts, bases, each)
+}
+
+/// [`compute_totals_seeing`] of the inventory at `path` already read as `parts`
+/// ([`files::read_inventory_parts`] with the bases' `within`: read while the bases load).
+pub fn compute_parts_seeing<'b>(
+    path: &Path,
+    parts: Result<files::InventoryParts, InputErrors>,
+    bases: &'b Bases,
     mut each: Option<&mut EachResult<'_>>,
 ) -> Result<Computed<'b>, InputErrors> {
-    let parts = match files::read_inventory_parts(path, bases.within.as_deref()) {
+    let parts = match parts {
         Ok(parts) => parts,
         Err(errors) if is_group_error(&errors) => return group_computed(path, bases),
         Err(errors) => return Err(errors),

@@ -16,7 +16,7 @@ use crate::render;
 use crate::render::json::LineSource;
 use crate::render::sheet::{ColumnKinds, Dialect, in_dialect};
 use crate::report::{LineResult, LinesKept, Report};
-use crate::session::{Bases, Computed, compute_totals_seeing};
+use crate::session::{Bases, Computed, compute_parts_seeing};
 use crate::view::Framework;
 use anyhow::Result;
 use rust_xlsxwriter::XlsxError;
@@ -157,9 +157,19 @@ pub(crate) fn run(
             "--monte-carlo and --uncertainty-report apply to the Bilan Carbone posts, not to --view"
         );
     }
-    let bases = super::bases(factors)?;
+    // One inventory is read while the factor bases load (a big one takes as long).
+    let (bases, parts) = match inventories {
+        [inventory] => {
+            let (bases, parts) = rayon::join(
+                || super::bases(factors),
+                || files::read_inventory_parts(inventory, None),
+            );
+            (bases?, Some(parts))
+        }
+        _ => (super::bases(factors)?, None),
+    };
     print_warnings(&bases.defects());
-    let [inventory] = inventories else {
+    let ([inventory], Some(parts)) = (inventories, parts) else {
         if options.lines || by.is_some() {
             crate::usage!("--lines and --by apply to one inventory, not to a trend of several");
         }
@@ -232,7 +242,7 @@ pub(crate) fn run(
             .collect(),
         );
         let each = (!each.0.is_empty()).then_some(&mut each as &mut EachResult<'_>);
-        compute_totals_seeing(inventory, &bases, each)?
+        compute_parts_seeing(inventory, parts, &bases, each)?
     };
     let computed = std::mem::ManuallyDrop::new(computed);
     let report = &computed.report;
