@@ -190,11 +190,12 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
     // The JSON document, its lines read and computed again a batch at a time and their texts
     // given after the totals, is the whole.
     let base = streamed.base.as_deref().unwrap();
-    let texts = |write: &mut dyn FnMut(&[String]) -> bool| {
+    let texts = |write: &mut dyn FnMut(&[&str]) -> bool| {
         let given = streamed.each_line_batch(&mut |lines| {
             bilan::compute::line_results(&streamed.inventory, base, lines).is_some_and(|results| {
                 let results: Vec<_> = results.iter().collect();
-                write(&bilan::render::json::line_texts(&results).unwrap())
+                let texts = bilan::render::json::line_texts(&results).unwrap();
+                write(&texts.iter().map(String::as_str).collect::<Vec<_>>())
             })
         });
         given.then_some(()).ok_or_else(|| "not made".to_string())

@@ -421,12 +421,13 @@ fn totals_without_lines_are_those_with_lines() {
     }
     // The JSON document, each line's text made a batch at a time, is the full one; a report
     // of the totals alone never writes its few lines as if they were all.
-    let texts = |write: &mut dyn FnMut(&[String]) -> bool| {
+    let texts = |write: &mut dyn FnMut(&[&str]) -> bool| {
         for lines in inventory.lines.chunks(3000) {
             let results = bilan::compute::line_results(&inventory, &base_, lines)
                 .ok_or_else(|| "no".to_string())?;
             let results: Vec<_> = results.iter().collect();
-            if !write(&bilan::render::json::line_texts(&results)?) {
+            let texts = bilan::render::json::line_texts(&results)?;
+            if !write(&texts.iter().map(String::as_str).collect::<Vec<_>>()) {
                 return Err("stopped".to_string());
             }
         }

@@ -326,7 +326,7 @@ pub(crate) fn run(
                 // results when the report kept none (their texts made with the totals).
                 let lang = options.lang;
                 let spill = RefCell::new(spill.take());
-                let texts = |each: &mut dyn FnMut(&[String]) -> bool| {
+                let texts = |each: &mut dyn FnMut(&[&str]) -> bool| {
                     each_text(&computed, spill.borrow_mut().take(), render_lines, each)
                 };
                 let source = match report.lines_kept {
@@ -456,7 +456,7 @@ fn each_text(
     computed: &Computed<'_>,
     spill: Option<Spill<'_>>,
     render: &spill::Render<'_>,
-    each: &mut dyn FnMut(&[String]) -> bool,
+    each: &mut dyn FnMut(&[&str]) -> bool,
 ) -> Result<(), String> {
     // Texts that could not all be kept (a temporary file that could not be made or written
     // to the end) are made again.
@@ -467,7 +467,7 @@ fn each_text(
     let made = each_result_batch(computed, &mut |results| {
         let results: Vec<&LineResult> = results.iter().collect();
         match render(&results) {
-            Ok(texts) => each(&texts),
+            Ok(texts) => each(&texts.iter().map(String::as_str).collect::<Vec<_>>()),
             Err(e) => {
                 failed = Some(e);
                 false

@@ -8,9 +8,6 @@ use crate::report::LineResult;
 use std::fs::File;
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 
-/// Texts given back at once.
-const TEXTS_AT_ONCE: u64 = 4096;
-
 /// What renders the results of a few lines as texts (one or more for them all), in order.
 pub(crate) type Render<'a> = dyn Fn(&[&LineResult]) -> Result<Vec<String>, String> + Sync + 'a;
 
@@ -21,6 +18,8 @@ pub(crate) struct Spill<'a> {
     file: Option<Writer>,
     /// Texts written so far.
     texts: u64,
+    /// Their bytes.
+    bytes: u64,
     /// Why the texts are not all there (the file could not be made or written, a line could
     /// not be rendered): the output then makes them another way.
     failed: Option<String>,
@@ -81,10 +80,14 @@ impl Writer {
     }
 }
 
-/// Writes each text as its length (8 bytes, little-endian) then its bytes.
+/// Writes a batch of texts: their count, each one's length (8 bytes each, little-endian),
+/// then their bytes one after the other (read back at once).
 fn write_texts(file: &mut BufWriter<File>, texts: &[String]) -> io::Result<()> {
+    file.write_all(&(texts.len() as u64).to_le_bytes())?;
     for text in texts {
         file.write_all(&(text.len() as u64).to_le_bytes())?;
+    }
+    for text in texts {
         file.write_all(text.as_bytes())?;
     }
     Ok(())
@@ -97,6 +100,7 @@ impl<'a> Spill<'a> {
             render,
             file: None,
             texts: 0,
+            bytes: 0,
             failed: None,
         }
     }
@@ -112,6 +116,7 @@ impl<'a> Spill<'a> {
                 0 => Ok(Written {
                     file: None,
                     texts: 0,
+                    bytes: 0,
                 }),
                 _ => Err("the lines' texts were lost".to_string()),
             };
@@ -123,17 +128,20 @@ impl<'a> Spill<'a> {
         Ok(Written {
             file: Some(file),
             texts: self.texts,
+            bytes: self.bytes,
         })
     }
 
     fn write(&mut self, texts: Vec<String>) -> io::Result<()> {
         let count = texts.len() as u64;
+        let bytes: u64 = texts.iter().map(|t| t.len() as u64).sum();
         let file = match &mut self.file {
             Some(file) => file,
             None => self.file.insert(Writer::new()?),
         };
         file.write(texts)?;
         self.texts += count;
+        self.bytes += bytes;
         Ok(())
     }
 }
@@ -142,33 +150,55 @@ impl<'a> Spill<'a> {
 pub(crate) struct Written {
     file: Option<File>,
     texts: u64,
+    bytes: u64,
 }
 
 impl Written {
-    /// Gives the texts in order to `each`, a batch at a time, until it returns false
-    /// (`Ok(false)`); `Err` when the file cannot be read back.
-    pub(crate) fn give(self, each: &mut dyn FnMut(&[String]) -> bool) -> Result<bool, String> {
+    /// Gives the texts in order to `each`, a batch at a time (as they were written), until it
+    /// returns false (`Ok(false)`); `Err` when the file cannot be read back as written.
+    pub(crate) fn give(self, each: &mut dyn FnMut(&[&str]) -> bool) -> Result<bool, String> {
         let Some(file) = self.file else {
             return Ok(true);
         };
+        let broken = || "the temporary file does not read back as written".to_string();
         let mut reader = BufReader::with_capacity(1 << 20, file);
-        let mut left = self.texts;
-        while left > 0 {
-            let batch = left.min(TEXTS_AT_ONCE);
-            let mut texts = Vec::with_capacity(batch as usize);
-            for _ in 0..batch {
-                let mut length = [0u8; 8];
-                reader.read_exact(&mut length).map_err(|e| e.to_string())?;
-                let length =
-                    usize::try_from(u64::from_le_bytes(length)).map_err(|e| e.to_string())?;
-                let mut text = vec![0; length];
-                reader.read_exact(&mut text).map_err(|e| e.to_string())?;
-                texts.push(String::from_utf8(text).map_err(|e| e.to_string())?);
+        let number = |reader: &mut BufReader<File>| -> Result<u64, String> {
+            let mut bytes = [0u8; 8];
+            reader.read_exact(&mut bytes).map_err(|e| e.to_string())?;
+            Ok(u64::from_le_bytes(bytes))
+        };
+        let (mut texts_left, mut bytes_left) = (self.texts, self.bytes);
+        // One buffer for every batch's bytes, grown to the largest batch.
+        let mut block = Vec::new();
+        let mut lengths = Vec::new();
+        while texts_left > 0 {
+            let count = number(&mut reader)?;
+            texts_left = texts_left.checked_sub(count).ok_or_else(broken)?;
+            lengths.clear();
+            let mut total = 0u64;
+            for _ in 0..count {
+                let length = number(&mut reader)?;
+                total = total.checked_add(length).ok_or_else(broken)?;
+                lengths.push(usize::try_from(length).map_err(|_| broken())?);
+            }
+            bytes_left = bytes_left.checked_sub(total).ok_or_else(broken)?;
+            let total = usize::try_from(total).map_err(|_| broken())?;
+            if block.len() < total {
+                block.resize(total, 0);
+            }
+            let filled = block.get_mut(..total).ok_or_else(broken)?;
+            reader.read_exact(filled).map_err(|e| e.to_string())?;
+            // Texts end on character boundaries: the block is valid UTF-8 when each is.
+            let text = std::str::from_utf8(filled).map_err(|e| e.to_string())?;
+            let mut texts = Vec::with_capacity(lengths.len());
+            let mut start = 0;
+            for length in &lengths {
+                texts.push(text.get(start..start + length).ok_or_else(broken)?);
+                start += length;
             }
             if !each(&texts) {
                 return Ok(false);
             }
-            left -= batch;
         }
         Ok(true)
     }
@@ -182,6 +212,7 @@ impl SeeResults for Spill<'_> {
             let _ = file.finish();
         }
         self.texts = 0;
+        self.bytes = 0;
         self.failed = None;
     }
 
@@ -249,15 +280,26 @@ mod tests {
         spill.start(&inventory);
         let results: Vec<(usize, LineResult)> = report.lines.iter().cloned().enumerate().collect();
         spill.see_chunk(&inventory.lines, &results);
-        let mut texts = Vec::new();
-        assert_eq!(
-            spill.written().and_then(|w| w.give(&mut |t| {
-                texts.extend_from_slice(t);
-                true
-            })),
-            Ok(true)
-        );
-        assert_eq!(texts, ["a\n«A»", "b\n««B» \"x\"»"]);
+        let read = |spill: Spill<'_>| {
+            let mut texts: Vec<String> = Vec::new();
+            let given = spill.written().and_then(|w| {
+                w.give(&mut |t| {
+                    texts.extend(t.iter().map(|text| text.to_string()));
+                    true
+                })
+            });
+            assert_eq!(given, Ok(true));
+            texts
+        };
+        assert_eq!(read(spill), ["a\n«A»", "b\n««B» \"x\"»"]);
+        // Batches of several sizes come back in order.
+        let mut spill = Spill::new(&render);
+        spill.start(&inventory);
+        spill.see(&report.lines[1]);
+        spill.see_chunk(&inventory.lines, &results);
+        spill.see(&report.lines[0]);
+        let (a, b) = ("a\n«A»", "b\n««B» \"x\"»");
+        assert_eq!(read(spill), [b, a, b, a]);
     }
 
     #[test]

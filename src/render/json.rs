@@ -128,7 +128,7 @@ pub enum LineSource<'a> {
 }
 
 /// A giver of the lines' texts ([`LineSource::Texts`]).
-pub type TextsOf<'a> = dyn Fn(&mut dyn FnMut(&[String]) -> bool) -> Result<(), String> + 'a;
+pub type TextsOf<'a> = dyn Fn(&mut dyn FnMut(&[&str]) -> bool) -> Result<(), String> + 'a;
 
 /// The lines, a chunk at a time: each line of a chunk written as pretty JSON on every core,
 /// then the chunk in order. Never all held as values or text.
