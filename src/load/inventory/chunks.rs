@@ -257,14 +257,7 @@ impl LineBlock {
         lines_before: usize,
         chunks: std::ops::Range<usize>,
     ) -> Option<Vec<Line>> {
-        let text = text.get(self.bom..)?;
-        read(
-            &self.file,
-            text,
-            self.chunks.get(chunks)?,
-            lines_before,
-            true,
-        )
+        self.read_checking(text, lines_before, chunks, true)
     }
 
     /// [`LineBlock::read`] for a caller that checks every id against every other itself (a
@@ -275,13 +268,23 @@ impl LineBlock {
         lines_before: usize,
         chunks: std::ops::Range<usize>,
     ) -> Option<Vec<Line>> {
+        self.read_checking(text, lines_before, chunks, false)
+    }
+
+    fn read_checking(
+        &self,
+        text: &str,
+        lines_before: usize,
+        chunks: std::ops::Range<usize>,
+        check_ids: bool,
+    ) -> Option<Vec<Line>> {
         let text = text.get(self.bom..)?;
         read(
             &self.file,
             text,
             self.chunks.get(chunks)?,
             lines_before,
-            false,
+            check_ids,
         )
     }
 }
