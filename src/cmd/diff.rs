@@ -81,10 +81,13 @@ pub(crate) struct Options<'a> {
 /// One side: a saved JSON result as is, or an inventory computed now.
 pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     let name = files::display(path);
-    let bytes = files::read(path)?;
-    let text = String::from_utf8_lossy(&bytes);
-    if result_json::looks_like(&text) {
-        return Ok(result_json::parse(&name, &text)?);
+    {
+        // Dropped before the inventory is read again to be computed.
+        let bytes = files::read(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        if result_json::looks_like(&text) {
+            return Ok(result_json::parse(&name, &text)?);
+        }
     }
     // The lines as compared, gathered as they are made: a million lines' results are never
     // held at once (a group's report keeps every line).
@@ -94,7 +97,13 @@ pub(crate) fn side(path: &Path, bases: &Bases) -> Result<Side> {
     let report = &computed.report;
     print_warnings(&report.warnings);
     Ok(match report.lines_kept {
-        LinesKept::Apart => Side::with_lines(&name, report, lines),
+        LinesKept::Apart => {
+            let side = Side::with_lines(&name, report, lines);
+            // No line kept: what is freed is the files read (a few big buffers), before the
+            // other side is read.
+            drop(std::mem::ManuallyDrop::into_inner(computed));
+            side
+        }
         LinesKept::All => Side::from_report(&name, report),
     })
 }
