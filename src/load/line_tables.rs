@@ -34,8 +34,8 @@ pub fn csv_lines(
 
 /// Gives the lines of a CSV file named `file` to `each`, a batch of rows at a time, and
 /// returns true; or stops and returns false at the first error or when `each` says so (the
-/// file must then be read whole, [`csv_lines`], for its errors). Only the ids within a batch
-/// are checked against each other: `each` checks them across batches.
+/// file must then be read whole, [`csv_lines`], for its errors). The ids are not checked
+/// here: `each` checks every one against every other, across batches and within one.
 pub fn csv_batches(
     file: &str,
     bytes: &[u8],
@@ -122,8 +122,7 @@ fn read_csv(
         }
         if parallel && table.rows_in_parallel(&rows) {
             if let Some(each) = each.as_mut() {
-                // The batch's lines are given and dropped, and its ids forgotten: `each`
-                // checks them across batches.
+                // The batch's lines are given and dropped: `each` checks their ids.
                 let mut lines = table.take_lines();
                 let given = each(&lines);
                 // Dropped on every core, as they were made.
