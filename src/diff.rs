@@ -18,7 +18,8 @@ use rust_decimal::Decimal;
 
 mod side_lines;
 
-pub use side_lines::{FactorIndex, LineId, SideFactor, SideLine, SideLines};
+use side_lines::Key;
+pub use side_lines::{FactorIndex, LineId, Parts, SideFactor, SideLine, SideLines};
 
 /// One result: from a computed report, or read back from its saved JSON.
 #[derive(Clone, Debug)]
@@ -177,71 +178,171 @@ pub struct Diff {
 /// Pairs lines: by the user's id, then by factor and label, in order. Returns the pairs
 /// (before, after), the removed and the added lines' indices.
 ///
-/// The lines after are looked up in a list of their indices sorted by key (a few bytes a line,
-/// where a map of keys would take a hundred).
-fn pair(before: &SideLines, after: &SideLines) -> (Vec<(usize, usize)>, Vec<usize>, Vec<usize>) {
+/// The lines after are looked up in lists of their places sorted by key ([`Ordered`]: 16
+/// bytes a line, where a map of keys would take a hundred).
+fn pair(before: &SideLines, after: &SideLines) -> (Vec<(u32, u32)>, Vec<u32>, Vec<u32>) {
+    fn key(side: &SideLines, j: u32) -> Key<'_> {
+        side.key(j as usize).unwrap_or_default()
+    }
     let mut pairs = Vec::new();
     let mut used_before = vec![false; before.len()];
     let mut used_after = vec![false; after.len()];
     // By id (unique on a side: an inventory or a saved result that repeats one is refused;
     // were one repeated, its last line would be taken).
-    let id = |j: usize| after.get(j).and_then(|l| l.id.own()).unwrap_or("");
-    let own_id = |j: usize| after.get(j).is_some_and(|l| l.id.own().is_some());
-    let by_id = sorted(after.len(), own_id, |x, y| id(x).cmp(id(y)));
-    for (i, own) in before
-        .iter()
-        .enumerate()
-        .filter_map(|(i, l)| l.id.own().map(|own| (i, own)))
-    {
-        let end = by_id.partition_point(|j| id(*j) <= own);
-        let Some(j) = end.checked_sub(1).and_then(|last| by_id.get(last)) else {
+    let id = |j: u32| key(after, j).own_id.unwrap_or_default();
+    let by_id = Ordered::new(after.len(), |j| key(after, j).own_id.map(|id| (0, id)), id);
+    for i in 0..narrow(before.len()) {
+        let Some(own) = key(before, i).own_id else {
             continue;
         };
-        if id(*j) == own {
-            pairs.push((i, *j));
-            mark(&mut used_before, i);
-            mark(&mut used_after, *j);
+        let end = by_id.end(0, own, id);
+        let Some(j) = end.checked_sub(1).and_then(|last| by_id.line(last)) else {
+            continue;
+        };
+        if id(j) == own {
+            pairs.push((i, j));
+            mark(&mut used_before, i as usize);
+            mark(&mut used_after, j as usize);
         }
     }
     drop(by_id);
     // By factor and label: the lines after left, of each key in file order, taken in turn.
-    let key = |j: usize| {
-        after
-            .get(j)
-            .map_or(("", ""), |l| (l.factor.id.as_str(), l.label))
-    };
-    let left = |j: usize| !marked(&used_after, j);
-    let by_key = sorted(after.len(), left, |x, y| key(x).cmp(&key(y)));
+    // A factor id is ranked among the ids after; the lines after are ordered by that rank.
+    let mut ids: Vec<&[u8]> = after.factors().iter().map(|f| f.id.as_bytes()).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let rank = |id: &[u8]| ids.binary_search(&id).ok().map(narrow);
+    let ranks: Vec<u32> = after
+        .factors()
+        .iter()
+        .map(|f| rank(f.id.as_bytes()).unwrap_or(u32::MAX))
+        .collect();
+    let label = |j: u32| key(after, j).label;
+    let by_key = Ordered::new(
+        after.len(),
+        |j| {
+            if marked(&used_after, j as usize) {
+                return None;
+            }
+            let k = key(after, j);
+            Some((ranks.get(k.factor_at).copied().unwrap_or(u32::MAX), k.label))
+        },
+        label,
+    );
     // Lines taken from each key's run, kept at the run's first place.
     let mut taken = vec![0u32; by_key.len()];
-    for (i, line) in before.iter().enumerate() {
-        if marked(&used_before, i) {
+    for i in 0..narrow(before.len()) {
+        if marked(&used_before, i as usize) {
             continue;
         }
-        let wanted = (line.factor.id.as_str(), line.label);
-        let start = by_key.partition_point(|j| key(*j) < wanted);
+        let wanted = key(before, i);
+        let Some(rank) = rank(wanted.factor) else {
+            continue;
+        };
+        let start = by_key.start(rank, wanted.label, label);
         let Some(count) = taken.get_mut(start) else {
             continue;
         };
-        let Some(&j) = by_key.get(start + *count as usize) else {
+        let Some(j) = by_key.line(start + *count as usize) else {
             continue;
         };
-        if key(j) != wanted {
+        if !by_key.has(start + *count as usize, rank, wanted.label, label) {
             continue;
         }
         *count += 1;
         pairs.push((i, j));
-        mark(&mut used_before, i);
-        mark(&mut used_after, j);
+        mark(&mut used_before, i as usize);
+        mark(&mut used_after, j as usize);
     }
     pairs.sort_by_key(|(_, j)| *j);
-    let removed = (0..before.len())
-        .filter(|i| !marked(&used_before, *i))
+    let removed = (0..narrow(before.len()))
+        .filter(|i| !marked(&used_before, *i as usize))
         .collect();
-    let added = (0..after.len())
-        .filter(|j| !marked(&used_after, *j))
+    let added = (0..narrow(after.len()))
+        .filter(|j| !marked(&used_after, *j as usize))
         .collect();
     (pairs, removed, added)
+}
+
+/// A line's place as the pairing keeps it (4 bytes: a side holds fewer than 4 billion lines).
+fn narrow(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Lines sorted by a rank and a text, then by place. Each is kept with its rank and the
+/// text's first eight bytes, so that most comparisons read no line; a tie on those reads
+/// the whole texts.
+struct Ordered(Vec<(u32, u64, u32)>);
+
+/// A text's first eight bytes as a number that orders as they do (a shorter text padded with
+/// zeros: a tie then reads the whole texts).
+fn prefix(text: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    for (b, t) in bytes.iter_mut().zip(text) {
+        *b = *t;
+    }
+    u64::from_be_bytes(bytes)
+}
+
+impl Ordered {
+    /// The lines below `len` that `of` ranks and gives a text, sorted; `text` gives the
+    /// text again.
+    fn new<'a>(
+        len: usize,
+        of: impl Fn(u32) -> Option<(u32, &'a [u8])>,
+        text: impl Fn(u32) -> &'a [u8],
+    ) -> Ordered {
+        let mut lines: Vec<(u32, u64, u32)> = (0..narrow(len))
+            .filter_map(|j| of(j).map(|(rank, t)| (rank, prefix(t), j)))
+            .collect();
+        lines.sort_unstable_by(|a, b| {
+            (a.0, a.1)
+                .cmp(&(b.0, b.1))
+                .then_with(|| text(a.2).cmp(text(b.2)))
+                .then(a.2.cmp(&b.2))
+        });
+        Ordered(lines)
+    }
+
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// The line at sorted place `at`.
+    fn line(&self, at: usize) -> Option<u32> {
+        self.0.get(at).map(|(_, _, j)| *j)
+    }
+
+    /// How `(rank, text)` compares with the line at `e`.
+    fn cmp<'a>(
+        e: &(u32, u64, u32),
+        rank: u32,
+        wanted: &[u8],
+        text: &impl Fn(u32) -> &'a [u8],
+    ) -> std::cmp::Ordering {
+        (e.0, e.1)
+            .cmp(&(rank, prefix(wanted)))
+            .then_with(|| text(e.2).cmp(wanted))
+    }
+
+    /// The first sorted place whose line is not before `(rank, wanted)`.
+    fn start<'a>(&self, rank: u32, wanted: &[u8], text: impl Fn(u32) -> &'a [u8]) -> usize {
+        self.0
+            .partition_point(|e| Self::cmp(e, rank, wanted, &text).is_lt())
+    }
+
+    /// The first sorted place whose line is after `(rank, wanted)`.
+    fn end<'a>(&self, rank: u32, wanted: &[u8], text: impl Fn(u32) -> &'a [u8]) -> usize {
+        self.0
+            .partition_point(|e| Self::cmp(e, rank, wanted, &text).is_le())
+    }
+
+    /// Whether the line at sorted place `at` is `(rank, wanted)`.
+    fn has<'a>(&self, at: usize, rank: u32, wanted: &[u8], text: impl Fn(u32) -> &'a [u8]) -> bool {
+        self.0
+            .get(at)
+            .is_some_and(|e| Self::cmp(e, rank, wanted, &text).is_eq())
+    }
 }
 
 /// Marks place `i` as used.
@@ -254,17 +355,6 @@ fn mark(used: &mut [bool], i: usize) {
 /// Whether place `i` is used.
 fn marked(used: &[bool], i: usize) -> bool {
     used.get(i).copied().unwrap_or(false)
-}
-
-/// The indices below `len` that `keep`, sorted by `order`, then by index.
-fn sorted(
-    len: usize,
-    keep: impl Fn(usize) -> bool,
-    order: impl Fn(usize, usize) -> std::cmp::Ordering,
-) -> Vec<usize> {
-    let mut indices: Vec<usize> = (0..len).filter(|i| keep(*i)).collect();
-    indices.sort_unstable_by(|x, y| order(*x, *y).then(x.cmp(y)));
-    indices
 }
 
 /// The old quantity of a matched pair in the new factor's unit (MWh → kWh; a price year is
@@ -361,9 +451,9 @@ impl PostLines {
 fn posts_of<'a, 'b: 'a>(lines: impl IntoIterator<Item = &'a SideLine<'b>>) -> Vec<Post> {
     let mut posts: Vec<Post> = Vec::with_capacity(2);
     for line in lines {
-        for (post, _) in line.parts {
-            if !posts.contains(post) {
-                posts.push(*post);
+        for (post, _) in line.parts.iter() {
+            if !posts.contains(&post) {
+                posts.push(post);
             }
         }
     }
@@ -378,7 +468,7 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     let mut by_post: Vec<PostLines> = Post::all().map(|_| PostLines::default()).collect();
     let mut units = HashMap::default();
     for &(i, j) in &pairs {
-        let (Some(b), Some(a)) = (before.lines.get(i), after.lines.get(j)) else {
+        let (Some(b), Some(a)) = (before.lines.get(i as usize), after.lines.get(j as usize)) else {
             continue;
         };
         let mut q0 = None;
@@ -404,11 +494,16 @@ pub fn diff(before: &Side, after: &Side) -> Diff {
     }
     let one_sided = removed
         .iter()
-        .filter_map(|i| before.lines.get(*i).map(|l| (l, LineStatus::Removed)))
+        .filter_map(|i| {
+            before
+                .lines
+                .get(*i as usize)
+                .map(|l| (l, LineStatus::Removed))
+        })
         .chain(
             added
                 .iter()
-                .filter_map(|j| after.lines.get(*j).map(|l| (l, LineStatus::Added))),
+                .filter_map(|j| after.lines.get(*j as usize).map(|l| (l, LineStatus::Added))),
         );
     for (line, status) in one_sided {
         for post in posts_of([&line]) {
@@ -589,6 +684,96 @@ mod tests {
         };
         assert_eq!(c.kgco2e.to_string(), "0.0520");
         assert_eq!((d.id.as_str(), d.unit.as_str()), ("42513", "kgCO2e/MWh"));
+    }
+
+    /// The pairing as its doc says it, a line at a time: each own id before with the last
+    /// line after of that id; then each line before left, in order, with the first line after
+    /// left of the same factor id and label.
+    fn pair_plainly(
+        before: &SideLines,
+        after: &SideLines,
+    ) -> (Vec<(u32, u32)>, Vec<u32>, Vec<u32>) {
+        let b: Vec<SideLine<'_>> = before.iter().collect();
+        let a: Vec<SideLine<'_>> = after.iter().collect();
+        let (mut used_b, mut used_a) = (vec![false; b.len()], vec![false; a.len()]);
+        let mut pairs = Vec::new();
+        for (i, line) in b.iter().enumerate() {
+            let Some(own) = line.id.own() else { continue };
+            if let Some(j) = (0..a.len()).rev().find(|j| a[*j].id.own() == Some(own)) {
+                pairs.push((i, j));
+                (used_b[i], used_a[j]) = (true, true);
+            }
+        }
+        for (i, line) in b.iter().enumerate() {
+            if used_b[i] {
+                continue;
+            }
+            let same = |l: &SideLine<'_>| l.factor.id == line.factor.id && l.label == line.label;
+            if let Some(j) = (0..a.len()).find(|j| !used_a[*j] && same(&a[*j])) {
+                pairs.push((i, j));
+                (used_b[i], used_a[j]) = (true, true);
+            }
+        }
+        pairs.sort_by_key(|(_, j)| *j);
+        let left = |used: &[bool]| (0..used.len()).filter(|i| !used[*i]).map(narrow).collect();
+        let pairs = pairs
+            .into_iter()
+            .map(|(i, j)| (narrow(i), narrow(j)))
+            .collect();
+        (pairs, left(&used_b), left(&used_a))
+    }
+
+    /// A side of lines chosen from a few ids, factors and labels alike in their first eight
+    /// bytes or differing by a trailing NUL (each a choice of id, factor and label).
+    fn side_of(lines: &[(u8, u8, u8)]) -> SideLines {
+        const IDS: [&str; 7] = ["a", "b", "ab", "abcdefgh", "abcdefghi", "line-", "line-+1"];
+        const FACTORS: [(&str, &str); 5] = [
+            ("f1", "F"),
+            ("f1", "G"),
+            ("f2", "F"),
+            ("f10", "F"),
+            ("f1\0", "F"),
+        ];
+        const LABELS: [&str; 11] = [
+            "",
+            "A",
+            "A\0",
+            "A\0\0",
+            "AB",
+            "ABCDEFGH",
+            "ABCDEFGH\0",
+            "ABCDEFGHI",
+            "ABCDEFGHJ",
+            "é",
+            "\u{ff}",
+        ];
+        let post = Post::all().next().unwrap_or_else(|| unreachable!());
+        let mut side = SideLines::default();
+        let mut given = std::collections::HashSet::new();
+        for (place, &(id, factor, label)) in (1..).zip(lines) {
+            let id = match IDS.get(usize::from(id)) {
+                Some(own) if given.insert(*own) => (*own).to_string(),
+                // A place written with a leading zero is not an id either.
+                _ if id % 2 == 0 => format!("line-0{place}"),
+                _ => format!("line-{place}"),
+            };
+            let (f, name) = FACTORS[usize::from(factor) % FACTORS.len()];
+            let factor = side.factor(f, name, "kgCO2e/kWh", Decimal::ONE);
+            let label = LABELS[usize::from(label) % LABELS.len()];
+            side.push(&id, label, factor, Decimal::ONE, &[(post, Decimal::ONE)]);
+        }
+        side
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_pairing_is_the_plain_pairing(
+            before in proptest::collection::vec((0u8..12, 0u8..5, 0u8..11), 0..40),
+            after in proptest::collection::vec((0u8..12, 0u8..4, 0u8..11), 0..40),
+        ) {
+            let (before, after) = (side_of(&before), side_of(&after));
+            proptest::prop_assert_eq!(pair(&before, &after), pair_plainly(&before, &after));
+        }
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The lines of one side of a diff, kept compactly: both sides' lines are held at once to be
-//! paired, so a line takes about 60 bytes here (its texts in shared blocks, its factor an
-//! index, its one part inline) where a line's result takes several hundred.
+//! paired, so a line takes a few dozen bytes here (a record of its id, label, factor's index,
+//! quantity and parts) where a line's result takes several hundred.
 
 use crate::post::Post;
 use crate::report::{Destination, LineResult};
@@ -60,8 +60,13 @@ fn numbered(id: &str) -> Option<u32> {
 
 /// `line-` and digits (`line-007` too): a place, not a name.
 fn is_place(id: &str) -> bool {
-    id.strip_prefix("line-")
-        .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    is_place_bytes(id.as_bytes())
+}
+
+/// [`is_place`] of an id's bytes.
+fn is_place_bytes(id: &[u8]) -> bool {
+    id.strip_prefix(b"line-")
+        .is_some_and(|n| !n.is_empty() && n.iter().all(u8::is_ascii_digit))
 }
 
 /// One line of a side, as the diff reads it.
@@ -76,7 +81,7 @@ pub struct SideLine<'a> {
     /// Units of the factor counted in the period (converted quantity, after amortisation).
     pub quantity: Decimal,
     /// Emissions by post.
-    pub parts: &'a [(Post, Decimal)],
+    pub parts: Parts<'a>,
 }
 
 impl SideLine<'_> {
@@ -85,8 +90,37 @@ impl SideLine<'_> {
         self.parts
             .iter()
             .filter(|(p, _)| *p == post)
-            .map(|(_, v)| *v)
+            .map(|(_, v)| v)
             .sum()
+    }
+}
+
+/// A line's emissions by post, read from where the side keeps them.
+#[derive(Clone, Copy, Debug)]
+pub struct Parts<'a> {
+    /// The parts, each a post's index and a [`Decimal`] as [`put_decimal`] writes them.
+    bytes: &'a [u8],
+    count: u32,
+}
+
+impl<'a> Parts<'a> {
+    /// The number of parts.
+    pub fn len(&self) -> usize {
+        self.count as usize
+    }
+
+    /// True when the line has no part.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The parts, in the order they were given.
+    pub fn iter(&self) -> impl Iterator<Item = (Post, Decimal)> + 'a {
+        let mut bytes = Bytes(self.bytes);
+        (0..self.count).map_while(move |_| {
+            let post = Post::all().nth(usize::from(bytes.byte()?))?;
+            Some((post, bytes.decimal()?))
+        })
     }
 }
 
@@ -94,49 +128,32 @@ impl SideLine<'_> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FactorIndex(u32);
 
-/// A line as stored: where its texts are, its factor's index, its parts.
-#[derive(Clone, Debug)]
-struct Packed {
-    /// Its text block, and where its texts start there: the id (when written), then the label.
+/// Where a line's record is: its block, and where it starts there.
+#[derive(Clone, Copy, Debug)]
+struct Place {
     block: u32,
     start: u32,
-    id: PackedId,
-    label_len: u32,
-    factor: FactorIndex,
-    quantity: Decimal,
-    parts: PackedParts,
 }
 
-#[derive(Clone, Copy, Debug)]
-enum PackedId {
-    /// Written, of this length in bytes.
-    Written(u32),
-    Numbered(u32),
-}
-
-#[derive(Clone, Copy, Debug)]
-enum PackedParts {
-    /// The one part of most lines.
-    One((Post, Decimal)),
-    /// Parts `start..start + count` of the side's other parts.
-    Many { start: u32, count: u32 },
-}
-
-/// Lines a block of lines holds: blocks are never moved as lines come, so that a side does
-/// not briefly take twice its room when it grows.
-const LINE_BLOCK: usize = 1 << 14;
-/// Bytes a block of texts is made with.
-const TEXT_BLOCK: usize = 1 << 20;
+/// Places a block of places holds: blocks are never moved as lines come, so that a side
+/// does not briefly take twice its room when it grows.
+const PLACE_BLOCK: usize = 1 << 14;
+/// Bytes a block of records is made with (a bigger record has a block of its own).
+const RECORD_BLOCK: usize = 1 << 20;
 
 /// The lines of a side, gathered in file order from the lines' results (a report's, or as
 /// they are made and dropped) or read from a saved result; each factor kept once.
+///
+/// A line is a record of bytes (a few dozen for most lines): its id (`line-<n>` as its
+/// number), label, factor's index, quantity and parts, integers as LEB128 and decimals as
+/// their scale and sign in a byte then their mantissa ([`put_decimal`]).
 #[derive(Clone, Debug, Default)]
 pub struct SideLines {
-    lines: Vec<Vec<Packed>>,
+    places: Vec<Vec<Place>>,
     len: usize,
-    texts: Vec<String>,
-    /// Parts of the lines with more than one.
-    parts: Vec<(Post, Decimal)>,
+    records: Vec<Vec<u8>>,
+    /// The record being written, before it is known which block it fits in.
+    record: Vec<u8>,
     factors: Vec<SideFactor>,
     /// The factors made so far, by a hash of what the diff shows of them (seeded per
     /// process: the factors come from files).
@@ -169,61 +186,50 @@ impl SideLines {
         quantity: Decimal,
         parts: &[(Post, Decimal)],
     ) {
-        let number = numbered(id);
-        let written = if number.is_some() { "" } else { id };
-        let (block, start) = self.text(written, label);
-        let packed_parts = match parts {
-            [part] => PackedParts::One(*part),
+        let mut record = std::mem::take(&mut self.record);
+        record.clear();
+        match numbered(id) {
+            Some(n) => put_int(&mut record, u128::from(n) << 1),
+            None => put_text(&mut record, id, 1),
+        }
+        put_text(&mut record, label, 0);
+        put_int(&mut record, u128::from(factor.0));
+        put_decimal(&mut record, quantity);
+        put_int(&mut record, parts.len() as u128);
+        for (post, value) in parts {
+            record.push(u8::try_from(post.index()).unwrap_or(u8::MAX));
+            put_decimal(&mut record, *value);
+        }
+        let place = self.store(&record);
+        self.record = record;
+        match self.places.last_mut() {
+            Some(block) if block.len() < PLACE_BLOCK => block.push(place),
             _ => {
-                let start = narrow(self.parts.len());
-                self.parts.extend_from_slice(parts);
-                PackedParts::Many {
-                    start,
-                    count: narrow(parts.len()),
-                }
-            }
-        };
-        let packed = Packed {
-            block,
-            start,
-            id: match number {
-                Some(n) => PackedId::Numbered(n),
-                None => PackedId::Written(narrow(id.len())),
-            },
-            label_len: narrow(label.len()),
-            factor,
-            quantity,
-            parts: packed_parts,
-        };
-        match self.lines.last_mut() {
-            Some(block) if block.len() < LINE_BLOCK => block.push(packed),
-            _ => {
-                let mut block = Vec::with_capacity(LINE_BLOCK);
-                block.push(packed);
-                self.lines.push(block);
+                let mut block = Vec::with_capacity(PLACE_BLOCK);
+                block.push(place);
+                self.places.push(block);
             }
         }
         self.len += 1;
     }
 
-    /// Stores a line's id and label side by side; where they start.
-    fn text(&mut self, id: &str, label: &str) -> (u32, u32) {
-        let len = id.len() + label.len();
+    /// Copies a record into the last block, or a new one when it does not fit; where it is.
+    fn store(&mut self, record: &[u8]) -> Place {
         let fits = self
-            .texts
+            .records
             .last()
-            .is_some_and(|t| t.capacity() - t.len() >= len);
+            .is_some_and(|b| b.capacity() - b.len() >= record.len());
         if !fits {
-            self.texts.push(String::with_capacity(TEXT_BLOCK.max(len)));
+            self.records
+                .push(Vec::with_capacity(RECORD_BLOCK.max(record.len())));
         }
-        let block = narrow(self.texts.len() - 1);
-        let Some(text) = self.texts.last_mut() else {
-            return (0, 0);
+        let block = narrow(self.records.len() - 1);
+        let Some(bytes) = self.records.last_mut() else {
+            return Place { block, start: 0 };
         };
-        let start = narrow(text.len());
-        text.push_str(id);
-        text.push_str(label);
-        (block, start)
+        let start = narrow(bytes.len());
+        bytes.extend_from_slice(record);
+        Place { block, start }
     }
 
     /// A factor as compared: the one made already for the same id, name, unit and value
@@ -269,31 +275,62 @@ impl SideLines {
 
     /// Line `i` (0-based, in file order).
     pub fn get(&self, i: usize) -> Option<SideLine<'_>> {
-        let packed = self.lines.get(i / LINE_BLOCK)?.get(i % LINE_BLOCK)?;
-        let text = self.texts.get(packed.block as usize)?;
-        let start = packed.start as usize;
-        let (id, label_start) = match packed.id {
-            PackedId::Numbered(n) => (LineId::Numbered(n), start),
-            PackedId::Written(len) => {
-                let end = start + len as usize;
-                (LineId::Written(text.get(start..end)?), end)
-            }
+        let (head, mut bytes) = self.head(i)?;
+        let id = match head.id {
+            Ok(n) => LineId::Numbered(n),
+            Err(id) => LineId::Written(std::str::from_utf8(id).ok()?),
         };
-        let label = text.get(label_start..label_start + packed.label_len as usize)?;
-        let parts = match &packed.parts {
-            PackedParts::One(part) => std::slice::from_ref(part),
-            PackedParts::Many { start, count } => {
-                let start = *start as usize;
-                self.parts.get(start..start + *count as usize)?
-            }
-        };
+        let quantity = bytes.decimal()?;
+        let count = u32::try_from(bytes.int()?).ok()?;
         Some(SideLine {
             id,
-            label,
-            factor: self.factors.get(packed.factor.0 as usize)?,
-            quantity: packed.quantity,
-            parts,
+            label: std::str::from_utf8(head.label).ok()?,
+            factor: head.factor,
+            quantity,
+            parts: Parts {
+                bytes: bytes.0,
+                count,
+            },
         })
+    }
+
+    /// What pairs line `i` with another: its own id, if any ([`LineId::own`]), its factor's
+    /// id and its label, as bytes (their order is their texts'), read without the rest.
+    pub(crate) fn key(&self, i: usize) -> Option<Key<'_>> {
+        let (head, _) = self.head(i)?;
+        Some(Key {
+            own_id: head.id.err().filter(|id| !is_place_bytes(id)),
+            factor: head.factor.id.as_bytes(),
+            factor_at: head.factor_at,
+            label: head.label,
+        })
+    }
+
+    /// The start of line `i`'s record: its id (a number, or the text written), label and
+    /// factor; then the rest of the record.
+    fn head(&self, i: usize) -> Option<(Head<'_>, Bytes<'_>)> {
+        let place = self.places.get(i / PLACE_BLOCK)?.get(i % PLACE_BLOCK)?;
+        let block = self.records.get(place.block as usize)?;
+        let mut bytes = Bytes(block.get(place.start as usize..)?);
+        let tagged = bytes.int()?;
+        let id = if tagged & 1 == 0 {
+            Ok(u32::try_from(tagged >> 1).ok()?)
+        } else {
+            Err(bytes.text(tagged)?)
+        };
+        let label_len = bytes.int()?;
+        let label = bytes.text(label_len)?;
+        let factor_at = usize::try_from(bytes.int()?).ok()?;
+        let factor = self.factors.get(factor_at)?;
+        Some((
+            Head {
+                id,
+                label,
+                factor,
+                factor_at,
+            },
+            bytes,
+        ))
     }
 
     /// The lines, in file order.
@@ -304,6 +341,105 @@ impl SideLines {
     /// The factors of the lines, each once, in the order first used.
     pub fn factors(&self) -> &[SideFactor] {
         &self.factors
+    }
+}
+
+/// Writes `n` as LEB128: seven bits a byte, the low ones first, the high bit set on every
+/// byte but the last.
+fn put_int(out: &mut Vec<u8>, mut n: u128) {
+    while n >= 0x80 {
+        out.push((n & 0x7f) as u8 | 0x80);
+        n >>= 7;
+    }
+    out.push(n as u8);
+}
+
+/// Writes a text's length (shifted left by one, `tag` in the low bit), then the text.
+fn put_text(out: &mut Vec<u8>, text: &str, tag: u128) {
+    put_int(out, ((text.len() as u128) << 1) | tag);
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// Writes a decimal exactly as it is (scale, sign and mantissa, `0.50` apart from `0.5`):
+/// a byte holding its scale (0–28) and its sign (high bit), then its 96-bit mantissa as
+/// [`put_int`] writes it.
+fn put_decimal(out: &mut Vec<u8>, d: Decimal) {
+    let raw = d.serialize();
+    let [f0, f1, f2, f3, m @ ..] = raw;
+    let flags = u32::from_le_bytes([f0, f1, f2, f3]);
+    let scale = ((flags >> 16) & 0x1f) as u8;
+    let sign = ((flags >> 31) as u8) << 7;
+    out.push(scale | sign);
+    let mut mantissa = [0u8; 16];
+    if let Some(low) = mantissa.get_mut(..12) {
+        low.copy_from_slice(&m);
+    }
+    put_int(out, u128::from_le_bytes(mantissa));
+}
+
+/// The start of a record ([`SideLines::head`]).
+struct Head<'a> {
+    /// `line-<n>` as its number, or the id written.
+    id: Result<u32, &'a [u8]>,
+    label: &'a [u8],
+    factor: &'a SideFactor,
+    factor_at: usize,
+}
+
+/// What pairs a line ([`SideLines::key`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) struct Key<'a> {
+    /// The id the user gave, if any.
+    pub(crate) own_id: Option<&'a [u8]>,
+    /// Its factor's id.
+    pub(crate) factor: &'a [u8],
+    /// Its factor's place in [`SideLines::factors`].
+    pub(crate) factor_at: usize,
+    /// Its label.
+    pub(crate) label: &'a [u8],
+}
+
+/// A record being read.
+struct Bytes<'a>(&'a [u8]);
+
+impl<'a> Bytes<'a> {
+    fn byte(&mut self) -> Option<u8> {
+        let (first, rest) = self.0.split_first()?;
+        self.0 = rest;
+        Some(*first)
+    }
+
+    /// An integer [`put_int`] wrote.
+    fn int(&mut self) -> Option<u128> {
+        let mut n = 0u128;
+        for shift in (0..128).step_by(7) {
+            let b = self.byte()?;
+            n |= u128::from(b & 0x7f).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(n);
+            }
+        }
+        None
+    }
+
+    /// A text's bytes, of the length [`put_text`] wrote (`tagged`: its tag still in).
+    fn text(&mut self, tagged: u128) -> Option<&'a [u8]> {
+        let len = usize::try_from(tagged >> 1).ok()?;
+        let (text, rest) = self.0.split_at_checked(len)?;
+        self.0 = rest;
+        Some(text)
+    }
+
+    /// A decimal [`put_decimal`] wrote.
+    fn decimal(&mut self) -> Option<Decimal> {
+        let head = self.byte()?;
+        let mantissa = self.int()?.to_le_bytes();
+        let flags = (u32::from(head & 0x1f) << 16) | (u32::from(head >> 7) << 31);
+        let mut raw = [0u8; 16];
+        let (f, m) = raw.split_at_mut(4);
+        f.copy_from_slice(&flags.to_le_bytes());
+        m.copy_from_slice(mantissa.get(..12)?);
+        Some(Decimal::deserialize(raw))
     }
 }
 
@@ -350,6 +486,48 @@ mod tests {
     }
 
     #[test]
+    fn decimals_read_back_exactly_as_written() {
+        let mut values = vec![
+            Decimal::ZERO,
+            Decimal::new(0, 5),
+            Decimal::new(5, 1),
+            Decimal::new(50, 2),
+            Decimal::new(-50, 2),
+            Decimal::new(-1, 28),
+            Decimal::MAX,
+            Decimal::MIN,
+            Decimal::from_parts(u32::MAX, 0, 1, false, 28),
+            Decimal::from_parts(0, 0, u32::MAX, true, 13),
+        ];
+        // Every scale, mantissas across each 7-bit step of the encoding, both signs.
+        for scale in 0..=28 {
+            for bits in [1u32, 7, 8, 14, 15, 31, 32, 63, 64, 95, 96] {
+                let m = (1u128 << bits) - 1;
+                let (lo, mid, hi) = (m as u32, (m >> 32) as u32, (m >> 64) as u32);
+                values.push(Decimal::from_parts(lo, mid, hi, false, scale));
+                values.push(Decimal::from_parts(lo, mid, hi, true, scale));
+            }
+        }
+        let mut bytes = Vec::new();
+        for v in &values {
+            put_decimal(&mut bytes, *v);
+        }
+        let mut read = Bytes(&bytes);
+        for v in &values {
+            let back = read.decimal().unwrap_or_else(|| panic!("{v} unread"));
+            assert_eq!(back.serialize(), v.serialize(), "{v} read back as {back}");
+        }
+        assert!(read.0.is_empty());
+        // Zero is its scale and a zero; a record cut short is not read.
+        assert!(Bytes(&bytes[..2]).decimal().is_some_and(|d| d.is_zero()));
+        assert!(Bytes(&bytes[..1]).decimal().is_none());
+        let mut cut = Vec::new();
+        put_decimal(&mut cut, Decimal::MAX);
+        cut.pop();
+        assert!(Bytes(&cut).decimal().is_none());
+    }
+
+    #[test]
     fn every_line_reads_back_as_pushed_across_blocks() {
         let posts: Vec<Post> = Post::all().collect();
         // More lines than a block holds, and labels long enough to fill several text blocks.
@@ -361,7 +539,10 @@ mod tests {
                     1 => format!("own-{i}"),
                     _ => String::new(),
                 };
-                let label = if i % 1000 == 7 {
+                let label = if i == 20_001 {
+                    // Longer than a block of records.
+                    "x".repeat(RECORD_BLOCK + 3)
+                } else if i % 1000 == 7 {
                     "é".repeat(20_000 + i as usize)
                 } else {
                     format!("L{i}")
@@ -385,7 +566,7 @@ mod tests {
         }
         assert_eq!(side.len(), lines.len());
         assert!(
-            side.texts.len() > 1 && side.lines.len() > 1,
+            side.records.len() > 1 && side.places.len() > 1,
             "blocks crossed"
         );
         assert_eq!(side.factors().len(), 7);
@@ -394,7 +575,7 @@ mod tests {
             assert_eq!(line.id.to_string(), *id);
             assert_eq!(line.label, label);
             assert_eq!(line.quantity, Decimal::from(i));
-            assert_eq!(line.parts, parts.as_slice());
+            assert_eq!(line.parts.iter().collect::<Vec<_>>(), *parts);
             assert_eq!(line.factor.id, format!("f{}", i % 7));
         }
         assert!(side.get(lines.len()).is_none());
