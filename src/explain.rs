@@ -4,11 +4,12 @@
 
 use crate::energy_split;
 use crate::error::Position;
-use crate::factor::Part;
+use crate::factor::{Factor, Part};
 use crate::post::Post;
 use crate::report::{Destination, LineResult, Report, to_f64};
 use crate::uncertainty_analysis;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 /// One part of the line's factor and where it went.
 #[derive(Clone, Debug, PartialEq)]
@@ -58,7 +59,32 @@ pub struct PostExplanation<'a> {
     pub post: Post,
     /// Its lines, largest first: (index in [`Report::lines`], the line, its kgCO2e in the
     /// post, its share of the post's variance).
-    pub lines: Vec<(usize, &'a LineResult, Decimal, f64)>,
+    pub lines: Vec<(usize, &'a PostLine, Decimal, f64)>,
+}
+
+/// What a post's explanation shows of one of its lines: a post may have a million lines,
+/// whose whole results are not kept.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PostLine {
+    /// Line id.
+    pub id: Arc<str>,
+    /// Label.
+    pub label: Arc<str>,
+    /// Its factor.
+    pub factor: Arc<Factor>,
+    /// The line's uncertainty factor k (95 %).
+    pub k: f64,
+}
+
+impl PostLine {
+    fn of(line: &LineResult) -> PostLine {
+        PostLine {
+            id: Arc::clone(&line.id),
+            label: Arc::clone(&line.label),
+            factor: Arc::clone(&line.factor),
+            k: line.figure.k,
+        }
+    }
 }
 
 /// `(E · ln √k)²`, a term of the method's sum (uncertainty.md §4).
@@ -99,8 +125,8 @@ pub struct Search {
     post_variance: [f64; 22],
     /// The total's variance (uncertainty_analysis's sum).
     total_variance: f64,
-    /// The lines of the post asked: index, result, kgCO2e in the post, term.
-    post_lines: Vec<(usize, LineResult, Decimal, f64)>,
+    /// The lines of the post asked: index, line, kgCO2e in the post, term.
+    post_lines: Vec<(usize, PostLine, Decimal, f64)>,
     /// The ids nearest to the one asked (edit distance, id), while it is not found.
     closest: Vec<(usize, String)>,
 }
@@ -131,7 +157,7 @@ pub struct FoundLine {
 #[derive(Clone, Debug)]
 pub struct FoundPost {
     post: Post,
-    lines: Vec<(usize, LineResult, Decimal, f64)>,
+    lines: Vec<(usize, PostLine, Decimal, f64)>,
     variance: f64,
 }
 
@@ -162,7 +188,7 @@ impl Search {
                     *sum += t;
                 }
                 if self.post == Some(post) && self.found.is_none() {
-                    self.post_lines.push((index, line.clone(), kg, t));
+                    self.post_lines.push((index, PostLine::of(line), kg, t));
                 }
             }
         }
@@ -278,7 +304,7 @@ impl FoundLine {
 impl FoundPost {
     /// The post's lines, largest first (ties in file order).
     pub fn explanation(&self) -> PostExplanation<'_> {
-        let mut lines: Vec<(usize, &LineResult, Decimal, f64)> = self
+        let mut lines: Vec<(usize, &PostLine, Decimal, f64)> = self
             .lines
             .iter()
             .map(|(i, l, kg, t)| (*i, l, *kg, share(*t, self.variance)))

@@ -1,7 +1,7 @@
 //! `bilan trajectory`: one inventory with its action plan, earlier inventories, a target path
 //! → the year-by-year table, the rates, the action matrix and the actions per post.
 
-use super::{compute_totals_one, compute_with_inventory, print_warnings};
+use super::{compute_totals_one, print_warnings};
 use crate::cli::Format;
 use crate::cli::{CsvArgs, FactorFiles, OutputFile, parse_target};
 use crate::error::{InputError, InputErrors, Position};
@@ -89,7 +89,11 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
     }
     let bases = super::bases(options.factors)?;
     print_warnings(&bases.defects());
-    let (inventory, report) = compute_with_inventory(options.inventory, &bases)?;
+    // The totals and the actions are what a trajectory needs: the lines are read a batch at
+    // a time and dropped.
+    let crate::session::Computed {
+        inventory, report, ..
+    } = crate::session::compute_totals_with_inventory(options.inventory, &bases)?;
     let year = report.period.end.year;
     if options.until < year {
         crate::usage!(

@@ -282,7 +282,7 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
                 l.label.to_string(),
                 l.factor.id.clone(),
                 num(*kg, lang),
-                format!("±{}", pct(l.figure.k - 1.0, lang)),
+                format!("±{}", pct(l.k - 1.0, lang)),
                 pct(*share, lang),
             ]
         })
@@ -399,7 +399,7 @@ pub fn post_document<'a>(
                     label: (&*l.label).into(),
                     factor: l.factor.id.as_str().into(),
                     kgco2e: Num(*kg),
-                    k: k6(l.figure.k),
+                    k: k6(l.k),
                     variance_share: k6(*share),
                 })
                 .collect(),
