@@ -484,3 +484,84 @@ fn what_a_batch_cannot_tell_is_read_whole() {
     );
     assert!(empty.is_some() && gone.is_some() && empty < gone, "{error}");
 }
+
+#[test]
+fn a_csv_include_is_read_from_its_file_as_the_whole_reading_reads_it() {
+    let bases = Bases::load(&[]).unwrap();
+    // rows.csv as these bytes: its lines given a batch at a time, or `None` when the file must
+    // be read whole; then the lines read whole.
+    let read = |bytes: &[u8]| {
+        let dir = folder(|_, _, _| {});
+        std::fs::write(dir.path().join("rows.csv"), bytes).unwrap();
+        let parts = parts(dir.path());
+        let batched = batched(&parts).map(|(lines, _)| lines);
+        let whole = parts.whole().map(|(inventory, _)| inventory.lines);
+        // Computed as the lines are read, or whole: the same figures, or the same errors.
+        let path = dir.path().join("big.yaml");
+        match (
+            compute_totals_with_inventory(&path, &bases),
+            compute_every_line(&path, &bases),
+        ) {
+            (Ok(a), Ok(b)) => assert_eq!(
+                (a.report.total, &a.report.posts),
+                (b.report.total, &b.report.posts)
+            ),
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string()),
+            (a, b) => panic!("{:?} / {:?}", a.err(), b.err()),
+        }
+        (batched, whole)
+    };
+    let header = "label;factor;quantity;unit\n";
+    let rows: String = (0..9_000)
+        .map(|i| format!("R{i};42513;{},25;kWh\n", i % 50))
+        .collect();
+    let label = |lines: &[bilan::inventory::Line], i: usize| lines[i].label.to_string();
+    // UTF-8 after a BOM, an accent in the first row: read from the file.
+    let text = format!("\u{feff}{header}Ré;42513;1;kWh\n{rows}");
+    let (given, whole) = read(text.as_bytes());
+    let (given, whole) = (given.expect("streamed"), whole.unwrap());
+    assert!(given == whole);
+    assert_eq!(whole.len(), OWN + 40 + 9_001);
+    assert_eq!(label(&whole, OWN + 40), "Ré");
+    // Windows-1252 (é is 0xE9) in the last row: the rows before were valid UTF-8, but the
+    // file is Windows-1252, read whole.
+    let mut bytes = format!("{header}{rows}").into_bytes();
+    bytes.extend_from_slice(b"R\xe9;42513;1;kWh\n");
+    let (given, whole) = read(&bytes);
+    assert!(given.is_none());
+    assert_eq!(label(&whole.unwrap(), OWN + 40 + 9_000), "Ré");
+    // UTF-8 first, Windows-1252 last: the whole file is Windows-1252, the first row's two
+    // bytes of é two characters.
+    let mut bytes = format!("{header}Ré;42513;1;kWh\n{rows}").into_bytes();
+    bytes.extend_from_slice(b"R\xe8;42513;1;kWh\n");
+    let (given, whole) = read(&bytes);
+    assert!(given.is_none());
+    let whole = whole.unwrap();
+    assert_eq!(label(&whole, OWN + 40), "RÃ©");
+    assert_eq!(label(&whole, OWN + 40 + 9_001), "Rè");
+    // A NUL byte after thousands of rows: not text, refused.
+    let mut bytes = format!("{header}{rows}").into_bytes();
+    bytes.extend_from_slice(b"N\0;42513;1;kWh\n");
+    let (given, whole) = read(&bytes);
+    assert!(given.is_none());
+    let error = whole.unwrap_err().to_string();
+    assert!(error.contains("rows.csv: unsupported encoding"), "{error}");
+    // A row that cannot be read (a quote never closed) after thousands of rows.
+    let (given, whole) = read(format!("{header}{rows}\"R;42513;1;kWh\n").as_bytes());
+    assert!(given.is_none());
+    let error = whole.unwrap_err().to_string();
+    assert!(error.contains("rows.csv:9002"), "{error}");
+    // Changed after it was opened: not read from the file again (its lines would not be those
+    // of the first reading); read whole, it is what it says now.
+    let dir = folder(|_, _, _| {});
+    let parts = parts(dir.path());
+    std::fs::write(
+        dir.path().join("rows.csv"),
+        format!("{header}Z;42513;1;kWh\n"),
+    )
+    .unwrap();
+    assert!(batched(&parts).is_none());
+    let (inventory, _) = parts.whole().unwrap();
+    assert_eq!(inventory.lines.len(), OWN + 40 + 1);
+    assert_eq!(label(&inventory.lines, OWN + 40), "Z");
+}

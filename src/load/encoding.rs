@@ -8,7 +8,7 @@ use crate::error::{InputError, Position};
 use std::borrow::Cow;
 use std::sync::Arc;
 
-const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+pub const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// How a file's bytes are text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -31,11 +31,28 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
             .map_err(|e| InputError::new(at.clone(), format!("cannot read standard input: {e}")))?;
         return check_size(bytes, &at);
     }
+    open(path)?.read_all()
+}
+
+/// A regular file opened to be read, checked as [`read`] checks it: not a FIFO, a device or
+/// a socket (also when swapped for one after the check), at most 256 MB when opened.
+#[derive(Debug)]
+pub struct Opened {
+    file: std::fs::File,
+    at: Position,
+    /// Its length and time of change when opened.
+    state: (u64, Option<std::time::SystemTime>),
+}
+
+/// Opens a file as [`read`] would read it, without reading it.
+pub fn open(path: &Path) -> Result<Opened, InputError> {
+    let name: Arc<str> = Arc::from(display(path).as_str());
+    let at = Position::file(&name);
     let metadata = std::fs::metadata(path).map_err(|e| cannot_open(&at, &e))?;
     not_regular(&metadata.file_type(), &at)?;
     // Opened without blocking, so a file swapped for a FIFO after the check cannot hang the
     // open; what was opened is checked again.
-    let mut file = open_nonblocking(path).map_err(|e| cannot_open(&at, &e))?;
+    let file = open_nonblocking(path).map_err(|e| cannot_open(&at, &e))?;
     let opened = file
         .metadata()
         .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
@@ -44,12 +61,59 @@ pub fn read(path: &Path) -> Result<Vec<u8>, InputError> {
         return Err(too_big(&at, opened.len()));
     }
     remember(&opened, &name);
-    let mut bytes = Vec::with_capacity(usize::try_from(opened.len()).unwrap_or(0));
-    (&mut file)
-        .take(MAX_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| InputError::new(at.clone(), format!("cannot read: {}", io_reason(&e))))?;
-    check_size(bytes, &at)
+    let state = (opened.len(), opened.modified().ok());
+    Ok(Opened { file, at, state })
+}
+
+impl Opened {
+    /// Its bytes, read whole from its start (at most 256 MB, whatever size it claims).
+    pub fn read_all(&self) -> Result<Vec<u8>, InputError> {
+        let at = &self.at;
+        let cannot_read = |e: &std::io::Error| {
+            InputError::new(at.clone(), format!("cannot read: {}", io_reason(e)))
+        };
+        let mut file = &self.file;
+        std::io::Seek::rewind(&mut file).map_err(|e| cannot_read(&e))?;
+        let len = file.metadata().map_err(|e| cannot_read(&e))?.len();
+        let mut bytes = Vec::with_capacity(usize::try_from(len.min(MAX_BYTES)).unwrap_or(0));
+        file.take(MAX_BYTES + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|e| cannot_read(&e))?;
+        check_size(bytes, at)
+    }
+
+    /// A reader of its bytes from its start, that fails past 256 MB; `None` when it cannot be
+    /// read from its start, or has changed since it was opened (its lines, read again, would
+    /// not be those computed).
+    pub fn stream(&self) -> Option<impl Read + Send + '_> {
+        let mut file = &self.file;
+        let now = file.metadata().ok()?;
+        if (now.len(), now.modified().ok()) != self.state {
+            return None;
+        }
+        std::io::Seek::rewind(&mut file).ok()?;
+        Some(Capped {
+            file,
+            left: MAX_BYTES,
+        })
+    }
+}
+
+/// A file read up to [`MAX_BYTES`]: a byte more is an error.
+struct Capped<'a> {
+    file: &'a std::fs::File,
+    left: u64,
+}
+
+impl Read for Capped<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.file.read(buf)?;
+        self.left = self
+            .left
+            .checked_sub(n as u64)
+            .ok_or_else(|| std::io::Error::other("the file is over 256 MB"))?;
+        Ok(n)
+    }
 }
 
 /// Every file this process has read: (device, inode) and the name it was read as. Outputs are
@@ -301,16 +365,30 @@ pub fn read_inventory_parts(
             .filter(|e| e == "csv" || e == "xlsx");
         let name = display(&included);
         if let Some(extension) = table {
-            parts.push(match read(&included) {
-                Ok(bytes) => Part::Table {
-                    name,
-                    bytes,
-                    csv: extension == "csv",
+            let cannot = |e: InputError| {
+                Part::Unread(
+                    InputError::new(
+                        at.clone(),
+                        format!("cannot include `{file}`: {}", e.message),
+                    )
+                    .help("the path is relative to the inventory"),
+                )
+            };
+            // A CSV file is read as its lines are wanted, a batch at a time.
+            parts.push(match extension == "csv" {
+                true => match open(&included) {
+                    Ok(opened) => Part::Csv {
+                        name,
+                        file: opened,
+                        at: at.clone(),
+                        include: file.clone(),
+                    },
+                    Err(e) => cannot(e),
                 },
-                Err(e) => Part::Unread(
-                    InputError::new(at, format!("cannot include `{file}`: {}", e.message))
-                        .help("the path is relative to the inventory"),
-                ),
+                false => match read(&included) {
+                    Ok(bytes) => Part::Xlsx { name, bytes },
+                    Err(e) => cannot(e),
+                },
             });
             continue;
         }

@@ -27,12 +27,17 @@ pub(super) enum Part {
     Block(inventory::LineBlock),
     /// A YAML file named by `include:`: the source of this index.
     Yaml(usize),
-    /// A CSV file or xlsx workbook named by `include:`.
-    Table {
+    /// A CSV file named by `include:`, opened: its lines are read from it a batch at a time,
+    /// and it is read whole only when they must be ([`InventoryParts::whole`]).
+    Csv {
         name: String,
-        bytes: Vec<u8>,
-        csv: bool,
+        file: super::files::Opened,
+        /// Where the inventory includes it, and as what.
+        at: Position,
+        include: String,
     },
+    /// An xlsx workbook named by `include:`.
+    Xlsx { name: String, bytes: Vec<u8> },
     /// A file named by `include:` that could not be read.
     Unread(InputError),
 }
@@ -97,13 +102,24 @@ impl InventoryParts {
                     };
                     inventory::parse_included(name, text, inventory.lines.len(), &mut ids)
                 }
-                Part::Table { name, bytes, csv } => {
-                    let before = inventory.lines.len();
-                    if csv {
-                        line_tables::csv_lines(&name, &bytes, before, &mut ids)
-                    } else {
-                        line_tables::xlsx_lines(&name, &bytes, before, &mut ids)
+                Part::Csv {
+                    name,
+                    file,
+                    at,
+                    include,
+                } => match file.read_all() {
+                    Ok(bytes) => {
+                        line_tables::csv_lines(&name, &bytes, inventory.lines.len(), &mut ids)
                     }
+                    Err(e) => Err(InputError::new(
+                        at,
+                        format!("cannot include `{include}`: {}", e.message),
+                    )
+                    .help("the path is relative to the inventory")
+                    .into()),
+                },
+                Part::Xlsx { name, bytes } => {
+                    line_tables::xlsx_lines(&name, &bytes, inventory.lines.len(), &mut ids)
                 }
             };
             match lines {
@@ -167,17 +183,18 @@ impl InventoryParts {
                         }
                     }
                 }
-                Part::Table { name, bytes, csv } => {
-                    let mut ids = inventory::LineIds::default();
-                    if *csv {
-                        let start = before;
-                        line_tables::csv_batches(name, bytes, start, &mut |lines| {
+                Part::Csv { name, file, .. } => {
+                    let start = before;
+                    file.stream().is_some_and(|stream| {
+                        line_tables::csv_batches(name, stream, start, &mut |lines| {
                             give(lines, &mut before)
                         })
-                    } else {
-                        line_tables::xlsx_lines(name, bytes, before, &mut ids)
-                            .is_ok_and(|lines| give(&lines, &mut before))
-                    }
+                    })
+                }
+                Part::Xlsx { name, bytes } => {
+                    let mut ids = inventory::LineIds::default();
+                    line_tables::xlsx_lines(name, bytes, before, &mut ids)
+                        .is_ok_and(|lines| give(&lines, &mut before))
                 }
             };
             if !given {

@@ -12,6 +12,7 @@ use super::inventory::{Cell, LineIds, TableLines};
 use crate::error::{InputError, InputErrors, Position};
 use crate::inventory::Line;
 use rayon::prelude::*;
+use std::io::Read;
 use std::sync::Arc;
 
 /// Rows read at once, then checked on every core.
@@ -29,55 +30,114 @@ pub fn csv_lines(
     lines_before: usize,
     ids: &mut LineIds,
 ) -> Result<Vec<Line>, InputErrors> {
-    read_csv(file, bytes, lines_before, ids, None)
+    let name: Arc<str> = Arc::from(file);
+    let text = encoding::decode(&name, bytes)?;
+    let separator = separator(text.lines().next().unwrap_or("").as_bytes());
+    // At most one line per row after the header (a quoted cell may span rows: fewer), and a
+    // line takes at least 16 bytes of CSV: a file of empty rows reserves nothing in proportion.
+    let rows = text.lines().count().saturating_sub(1);
+    let reserve = rows.min(text.len() / 16);
+    let reader = csv_reader(text.as_bytes(), separator);
+    read_csv(&name, reader, separator, lines_before, ids, reserve, None)
 }
 
-/// Gives the lines of a CSV file named `file` to `each`, a batch of rows at a time, and
-/// returns true; or stops and returns false at the first error or when `each` says so (the
-/// file must then be read whole, [`csv_lines`], for its errors). The ids are not checked
-/// here: `each` checks every one against every other, across batches and within one.
+/// Gives the lines of the CSV file named `file`, read from `stream`, to `each`, a batch of
+/// rows at a time, and returns true; or stops and returns false at the first error or when
+/// `each` says so (the file must then be read whole, [`csv_lines`], for its errors). What the
+/// whole reading refuses or reads otherwise (an empty file, UTF-16, a NUL byte, text not
+/// UTF-8, read as Windows-1252) stops it too. The ids are not checked here: `each` checks
+/// every one against every other, across batches and within one.
 pub fn csv_batches(
     file: &str,
-    bytes: &[u8],
+    mut stream: impl Read + Send,
     lines_before: usize,
     each: &mut dyn FnMut(&[Line]) -> bool,
 ) -> bool {
+    let Some(mut head) = first_line(&mut stream) else {
+        return false;
+    };
+    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+        return false;
+    }
+    if head.starts_with(encoding::UTF8_BOM) {
+        head.drain(..encoding::UTF8_BOM.len());
+    }
+    if head.is_empty() {
+        return false;
+    }
+    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
+    let separator = separator(line);
+    let name: Arc<str> = Arc::from(file);
+    let reader = csv_reader(std::io::Cursor::new(head).chain(stream), separator);
     let mut ids = LineIds::default();
-    read_csv(file, bytes, lines_before, &mut ids, Some(each)).is_ok()
+    read_csv(
+        &name,
+        reader,
+        separator,
+        lines_before,
+        &mut ids,
+        0,
+        Some(each),
+    )
+    .is_ok()
+}
+
+/// The bytes of `stream` up to its first line's end (and a little after), or all of them;
+/// `None` when they cannot be read.
+fn first_line(stream: &mut impl Read) -> Option<Vec<u8>> {
+    let mut head = Vec::new();
+    let mut buffer = [0u8; 8192];
+    loop {
+        let n = loop {
+            match stream.read(&mut buffer) {
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                read => break read.ok()?,
+            }
+        };
+        let read = buffer.get(..n)?;
+        head.extend_from_slice(read);
+        if n == 0 || read.contains(&b'\n') {
+            return Some(head);
+        }
+    }
+}
+
+/// The separator of a CSV file whose first line is `line`: `;` when it has one, else `,`.
+fn separator(line: &[u8]) -> u8 {
+    if line.contains(&b';') { b';' } else { b',' }
+}
+
+/// A CSV reader of rows of any length, without a header row.
+fn csv_reader<R: Read>(reader: R, separator: u8) -> csv::Reader<R> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(separator)
+        .buffer_capacity(1 << 16)
+        .from_reader(reader)
 }
 
 /// What takes a batch of lines ([`csv_batches`]); false stops the reading.
 type Each<'a> = dyn FnMut(&[Line]) -> bool + 'a;
 
-/// [`csv_lines`], or [`csv_batches`] when `each` is given (the lines are then given to it
-/// and none is kept).
-fn read_csv(
-    file: &str,
-    bytes: &[u8],
+/// The lines of the CSV file `name` read by `reader` (`reserve`: room for that many lines),
+/// or, when `each` is given, the lines given to it a batch at a time and none kept.
+fn read_csv<R: Read + Send>(
+    name: &Arc<str>,
+    reader: csv::Reader<R>,
+    separator: u8,
     lines_before: usize,
     ids: &mut LineIds,
+    reserve: usize,
     mut each: Option<&mut Each<'_>>,
 ) -> Result<Vec<Line>, InputErrors> {
-    let name: Arc<str> = Arc::from(file);
-    let text = encoding::decode(&name, bytes)?;
-    let first_line = text.lines().next().unwrap_or("");
-    let separator = if first_line.contains(';') { b';' } else { b',' };
+    let file: &str = name;
     let mut table = if each.is_some() {
         TableLines::unchecked_ids(file, lines_before)
     } else {
         TableLines::new(file, None, lines_before, ids)
     };
-    // At most one line per row after the header (a quoted cell may span rows: fewer), and a
-    // line takes at least 16 bytes of CSV: a file of empty rows reserves nothing in proportion.
-    if each.is_none() {
-        let rows = text.lines().count().saturating_sub(1);
-        table.reserve(rows.min(text.len() / 16));
-    }
-    let reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(separator)
-        .from_reader(text.as_bytes());
+    table.reserve(reserve);
     // Rows are read in batches checked on every core; after a batch with an error, one by
     // one (the errors then come in their usual order).
     let batch = if each.is_some() {
@@ -90,7 +150,7 @@ fn read_csv(
     // A record that cannot be read ends the file, after the rows before it.
     let mut unreadable = None;
     let mut stopped = false;
-    each_batch(&name, reader, batch, &mut |filled| {
+    each_batch(name, reader, batch, &mut |filled| {
         let records = filled.records.get(..filled.count).unwrap_or_default();
         let mut rows: Vec<(u64, Vec<Cell<'_>>)> = records
             .par_iter()
@@ -164,9 +224,9 @@ struct Filled {
 /// Gives `each` the records of `reader` a batch at a time (the first batch one record more,
 /// for the header), until the end of the file or `each` says to stop. The next batch is read
 /// on a thread of its own while `each` works on one (inline when no thread can be made).
-fn each_batch(
+fn each_batch<R: Read + Send>(
     name: &Arc<str>,
-    mut reader: csv::Reader<&[u8]>,
+    mut reader: csv::Reader<R>,
     batch: usize,
     each: &mut dyn FnMut(&mut Filled) -> bool,
 ) {
@@ -184,6 +244,15 @@ fn each_batch(
                 break;
             };
             match reader.read_record(record) {
+                // Read whole, such a file is refused (UTF-16?).
+                Ok(true) if record.as_slice().contains('\0') => {
+                    let line = record.position().map_or(0, csv::Position::line);
+                    filled.unreadable = Some(InputError::new(
+                        Position::new(name, line, 0),
+                        "a NUL byte: the file is not text",
+                    ));
+                    end = true;
+                }
                 Ok(true) => filled.count += 1,
                 Ok(false) => end = true,
                 Err(e) => {
