@@ -205,12 +205,15 @@ pub fn simulate_with_progress(
     Lines::of(report).simulate(settings, progress)
 }
 
-/// The emission lines as the draws need them (about 80 bytes each), taken one by one in file
-/// order: a report's, or each line's result as it is made when the report keeps none.
+/// The emission lines as the draws need them (32 bytes each and 9 a part), taken one by one
+/// in file order: a report's, or each line's result as it is made when the report keeps none.
 #[derive(Debug, Default)]
 pub struct Lines {
-    /// Their parts hold the index of their post, until [`Lines::simulate`] makes it a column.
-    lines: Vec<ModelLine>,
+    lines: Blocks<ModelLine>,
+    /// The lines' parts in line order: kgCO2e, and the index of the post, until
+    /// [`Lines::simulate`] makes it a column.
+    kgs: Blocks<f64>,
+    columns: Blocks<u8>,
     /// Distinct factor ids, numbered in order of first use.
     factor_ids: HashMap<String, usize>,
     /// The posts with emission parts.
@@ -250,23 +253,25 @@ impl Lines {
                 next
             }
         };
+        let mut parts = 0;
+        for (post, kg) in line.parts.iter().filter(|(_, kg)| !kg.is_zero()) {
+            self.kgs.push(to_f64(*kg));
+            self.columns
+                .push(u8::try_from(post.index()).unwrap_or(u8::MAX));
+            parts += 1;
+        }
         self.lines.push(ModelLine {
             sigma: sigma(line.figure.k),
             sigma_activity: sigma(line.k_activity),
             sigma_factor: sigma(line.k_factor),
-            factor,
-            parts: line
-                .parts
-                .iter()
-                .filter(|(_, kg)| !kg.is_zero())
-                .map(|(post, kg)| (post.index(), to_f64(*kg)))
-                .collect(),
+            factor: u32::try_from(factor).unwrap_or(u32::MAX),
+            parts,
         });
     }
 
     /// Line draws a simulation of these lines makes (lines × draws × passes).
     pub fn work(&self, settings: &Settings) -> u64 {
-        (self.lines.len() as u64)
+        (self.lines.len as u64)
             .saturating_mul(settings.draws as u64)
             .saturating_mul(settings.passes())
     }
@@ -314,27 +319,29 @@ impl Lines {
     /// The model: the posts used, in code order, are the first columns of a draw's row.
     fn model(self) -> Model {
         let Lines {
-            mut lines,
+            lines,
+            kgs,
+            mut columns,
             factor_ids,
             used,
         } = self;
         let posts: Vec<Post> = Post::all()
             .filter(|p| used.get(p.index()).copied().unwrap_or(false))
             .collect();
-        let mut column = [0usize; 22];
+        let mut column = [0u8; 22];
         for (c, post) in posts.iter().enumerate() {
             if let Some(slot) = column.get_mut(post.index()) {
-                *slot = c;
+                *slot = u8::try_from(c).unwrap_or(u8::MAX);
             }
         }
-        for line in &mut lines {
-            for (post, _) in &mut line.parts {
-                *post = column.get(*post).copied().unwrap_or(0);
-            }
+        for post in columns.iter_mut() {
+            *post = column.get(usize::from(*post)).copied().unwrap_or(0);
         }
         let post_scope = posts.iter().map(|p| p.scope().index()).collect();
         Model {
             lines,
+            kgs,
+            columns,
             factors: factor_ids.len(),
             posts,
             post_scope,
@@ -359,21 +366,62 @@ fn sigma(k: f64) -> f64 {
 }
 
 /// One emission line, ready to draw.
-#[derive(Debug)]
+#[derive(Clone, Copy, Debug)]
 struct ModelLine {
     sigma: f64,
     sigma_activity: f64,
     sigma_factor: f64,
     /// Index of its factor id among the distinct ids.
-    factor: usize,
-    /// Its parts: (column of the post, kgCO2e).
-    parts: Vec<(usize, f64)>,
+    factor: u32,
+    /// How many parts it has (the next ones of the model's parts).
+    parts: u32,
+}
+
+/// Items kept in blocks of at most [`BLOCK`]: a million of them are never moved at once as
+/// they come (a vector that doubles would briefly hold them twice).
+#[derive(Debug)]
+struct Blocks<T> {
+    blocks: Vec<Vec<T>>,
+    len: usize,
+}
+
+/// Items in a block of [`Blocks`].
+const BLOCK: usize = 1 << 16;
+
+impl<T> Default for Blocks<T> {
+    fn default() -> Self {
+        Blocks {
+            blocks: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<T> Blocks<T> {
+    fn push(&mut self, item: T) {
+        match self.blocks.last_mut() {
+            Some(block) if block.len() < BLOCK => block.push(item),
+            _ => self.blocks.push(vec![item]),
+        }
+        self.len += 1;
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.blocks.iter().flatten()
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
+        self.blocks.iter_mut().flatten()
+    }
 }
 
 /// The report reduced to what the draws need. A draw's row holds the posts with lines (in code
 /// order), then the three scopes, then the total.
 struct Model {
-    lines: Vec<ModelLine>,
+    lines: Blocks<ModelLine>,
+    /// The lines' parts in line order: kgCO2e and the post's column.
+    kgs: Blocks<f64>,
+    columns: Blocks<u8>,
     /// Distinct factor ids.
     factors: usize,
     /// The posts with emission parts, in code order: the first columns of a row.
@@ -434,16 +482,18 @@ impl Model {
         let mut rng = base.clone();
         rng.set_stream(index);
         posts.fill(0.0);
+        // Each line's parts are the next ones.
+        let mut parts = self.kgs.iter().zip(self.columns.iter());
         let mut add = |line: &ModelLine, multiplier: f64| {
-            for (column, kg) in &line.parts {
-                if let Some(sum) = posts.get_mut(*column) {
+            for (kg, column) in parts.by_ref().take(line.parts as usize) {
+                if let Some(sum) = posts.get_mut(usize::from(*column)) {
                     *sum += kg * multiplier;
                 }
             }
         };
         match correlation {
             Correlation::Independent => {
-                for line in &self.lines {
+                for line in self.lines.iter() {
                     let z: f64 = StandardNormal.sample(&mut rng);
                     add(line, (line.sigma * z).exp());
                 }
@@ -452,9 +502,9 @@ impl Model {
                 for z in z_factors.iter_mut() {
                     *z = StandardNormal.sample(&mut rng);
                 }
-                for line in &self.lines {
+                for line in self.lines.iter() {
                     let z: f64 = StandardNormal.sample(&mut rng);
-                    let z_factor = z_factors.get(line.factor).copied().unwrap_or(0.0);
+                    let z_factor = z_factors.get(line.factor as usize).copied().unwrap_or(0.0);
                     add(
                         line,
                         (line.sigma_activity * z + line.sigma_factor * z_factor).exp(),
@@ -525,6 +575,65 @@ mod tests {
         }
         let inventory = crate::load::inventory::parse("t.yaml", &text).unwrap();
         crate::compute::compute(&inventory, &FactorBase::default()).unwrap()
+    }
+
+    #[test]
+    fn each_line_draws_its_own_parts_across_blocks() {
+        // More lines and parts than a block holds; every third line with a second part in
+        // another post. Without uncertainty every draw is the sums themselves, exact in f64
+        // (integers and halves far below 2^53): a part read for the wrong line would show.
+        let (first, second) = (Post::known(0), Post::known(9));
+        let mut lines = Lines::new();
+        lines.factor_ids.insert("f".to_string(), 0);
+        for p in [first, second] {
+            lines.used[p.index()] = true;
+        }
+        let n = BLOCK + 10_007;
+        let (mut in_first, mut in_second) = (0.0, 0.0);
+        for i in 0..n {
+            let two = i % 3 == 0;
+            lines.kgs.push(i as f64);
+            lines.columns.push(first.index() as u8);
+            in_first += i as f64;
+            if two {
+                lines.kgs.push(0.5);
+                lines.columns.push(second.index() as u8);
+                in_second += 0.5;
+            }
+            lines.lines.push(ModelLine {
+                sigma: 0.0,
+                sigma_activity: 0.0,
+                sigma_factor: 0.0,
+                factor: 0,
+                parts: 1 + u32::from(two),
+            });
+        }
+        assert!(lines.lines.blocks.len() > 1 && lines.kgs.blocks.len() > 1);
+        for correlation in [Correlation::Independent, Correlation::SharedFactors] {
+            let settings = Settings {
+                draws: 3,
+                seed: 1,
+                correlation,
+            };
+            let mc = lines_again(&lines).simulate(&settings, &|_| {}).unwrap();
+            let post = |p: Post| mc.post(p).map(|s| (s.p2_5, s.median, s.p97_5));
+            assert_eq!(post(first), Some((in_first, in_first, in_first)));
+            assert_eq!(post(second), Some((in_second, in_second, in_second)));
+            assert_eq!(mc.total.median, in_first + in_second);
+        }
+    }
+
+    /// A copy of `lines` (simulating takes them).
+    fn lines_again(lines: &Lines) -> Lines {
+        let mut copy = Lines::new();
+        copy.factor_ids = lines.factor_ids.clone();
+        copy.used = lines.used;
+        lines.kgs.iter().for_each(|kg| copy.kgs.push(*kg));
+        lines.columns.iter().for_each(|c| copy.columns.push(*c));
+        for l in lines.lines.iter() {
+            copy.lines.push(*l);
+        }
+        copy
     }
 
     #[test]
