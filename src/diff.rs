@@ -766,6 +766,11 @@ mod tests {
     }
 
     proptest::proptest! {
+        // A failing case is printed, not written into the repository.
+        #![proptest_config(proptest::test_runner::Config {
+            failure_persistence: None,
+            ..proptest::test_runner::Config::default()
+        })]
         #[test]
         fn the_pairing_is_the_plain_pairing(
             before in proptest::collection::vec((0u8..12, 0u8..5, 0u8..11), 0..40),
