@@ -18,8 +18,8 @@ use rust_decimal::Decimal;
 
 mod side_lines;
 
-use side_lines::Key;
 pub use side_lines::{FactorIndex, LineId, Parts, SideFactor, SideLine, SideLines};
+use side_lines::{Key, narrow};
 
 /// One result: from a computed report, or read back from its saved JSON.
 #[derive(Clone, Debug)]
@@ -262,11 +262,6 @@ fn pair(before: &SideLines, after: &SideLines) -> (Vec<(u32, u32)>, Vec<u32>, Ve
         .filter(|j| !marked(&used_after, *j as usize))
         .collect();
     (pairs, removed, added)
-}
-
-/// A line's place as the pairing keeps it (4 bytes: a side holds fewer than 4 billion lines).
-fn narrow(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Lines sorted by a rank and a text, then by place. Each is kept with its rank and the

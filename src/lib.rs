@@ -11,6 +11,7 @@ pub mod batch;
 pub mod bcplus;
 pub mod bcplus_export;
 pub mod bcplus_units;
+mod blocks;
 pub mod breakdown;
 pub mod cli;
 pub mod cmd;

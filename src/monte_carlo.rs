@@ -21,6 +21,7 @@
 //! the draws in index order. Only the aggregates of each draw are kept (at most 26 numbers), never
 //! draws × lines.
 
+use crate::blocks::Blocks;
 use crate::post::{Post, Scope};
 use crate::report::{Destination, LineResult, Report, to_f64};
 use rand::SeedableRng;
@@ -271,7 +272,7 @@ impl Lines {
 
     /// Line draws a simulation of these lines makes (lines × draws × passes).
     pub fn work(&self, settings: &Settings) -> u64 {
-        (self.lines.len as u64)
+        (self.lines.len() as u64)
             .saturating_mul(settings.draws as u64)
             .saturating_mul(settings.passes())
     }
@@ -375,44 +376,6 @@ struct ModelLine {
     factor: u32,
     /// How many parts it has (the next ones of the model's parts).
     parts: u32,
-}
-
-/// Items kept in blocks of at most [`BLOCK`]: a million of them are never moved at once as
-/// they come (a vector that doubles would briefly hold them twice).
-#[derive(Debug)]
-struct Blocks<T> {
-    blocks: Vec<Vec<T>>,
-    len: usize,
-}
-
-/// Items in a block of [`Blocks`].
-const BLOCK: usize = 1 << 16;
-
-impl<T> Default for Blocks<T> {
-    fn default() -> Self {
-        Blocks {
-            blocks: Vec::new(),
-            len: 0,
-        }
-    }
-}
-
-impl<T> Blocks<T> {
-    fn push(&mut self, item: T) {
-        match self.blocks.last_mut() {
-            Some(block) if block.len() < BLOCK => block.push(item),
-            _ => self.blocks.push(vec![item]),
-        }
-        self.len += 1;
-    }
-
-    fn iter(&self) -> impl Iterator<Item = &T> {
-        self.blocks.iter().flatten()
-    }
-
-    fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> {
-        self.blocks.iter_mut().flatten()
-    }
 }
 
 /// The report reduced to what the draws need. A draw's row holds the posts with lines (in code
@@ -588,7 +551,7 @@ mod tests {
         for p in [first, second] {
             lines.used[p.index()] = true;
         }
-        let n = BLOCK + 10_007;
+        let n = crate::blocks::BLOCK + 10_007;
         let (mut in_first, mut in_second) = (0.0, 0.0);
         for i in 0..n {
             let two = i % 3 == 0;
@@ -608,7 +571,7 @@ mod tests {
                 parts: 1 + u32::from(two),
             });
         }
-        assert!(lines.lines.blocks.len() > 1 && lines.kgs.blocks.len() > 1);
+        assert!(lines.lines.blocks() > 1 && lines.kgs.blocks() > 1);
         for correlation in [Correlation::Independent, Correlation::SharedFactors] {
             let settings = Settings {
                 draws: 3,

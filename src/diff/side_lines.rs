@@ -2,6 +2,7 @@
 //! paired, so a line takes a few dozen bytes here (a record of its id, label, factor's index,
 //! quantity and parts) where a line's result takes several hundred.
 
+use crate::blocks::Blocks;
 use crate::post::Post;
 use crate::report::{Destination, LineResult};
 use foldhash::HashMap;
@@ -135,9 +136,6 @@ struct Place {
     start: u32,
 }
 
-/// Places a block of places holds: blocks are never moved as lines come, so that a side
-/// does not briefly take twice its room when it grows.
-const PLACE_BLOCK: usize = 1 << 14;
 /// Bytes a block of records is made with (a bigger record has a block of its own).
 const RECORD_BLOCK: usize = 1 << 20;
 
@@ -149,8 +147,7 @@ const RECORD_BLOCK: usize = 1 << 20;
 /// their scale and sign in a byte then their mantissa ([`put_decimal`]).
 #[derive(Clone, Debug, Default)]
 pub struct SideLines {
-    places: Vec<Vec<Place>>,
-    len: usize,
+    places: Blocks<Place>,
     records: Vec<Vec<u8>>,
     /// The record being written, before it is known which block it fits in.
     record: Vec<u8>,
@@ -202,15 +199,7 @@ impl SideLines {
         }
         let place = self.store(&record);
         self.record = record;
-        match self.places.last_mut() {
-            Some(block) if block.len() < PLACE_BLOCK => block.push(place),
-            _ => {
-                let mut block = Vec::with_capacity(PLACE_BLOCK);
-                block.push(place);
-                self.places.push(block);
-            }
-        }
-        self.len += 1;
+        self.places.push(place);
     }
 
     /// Copies a record into the last block, or a new one when it does not fit; where it is.
@@ -265,12 +254,12 @@ impl SideLines {
 
     /// The number of lines.
     pub fn len(&self) -> usize {
-        self.len
+        self.places.len()
     }
 
     /// True when there is no line.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.places.len() == 0
     }
 
     /// Line `i` (0-based, in file order).
@@ -309,7 +298,7 @@ impl SideLines {
     /// The start of line `i`'s record: its id (a number, or the text written), label and
     /// factor; then the rest of the record.
     fn head(&self, i: usize) -> Option<(Head<'_>, Bytes<'_>)> {
-        let place = self.places.get(i / PLACE_BLOCK)?.get(i % PLACE_BLOCK)?;
+        let place = self.places.get(i)?;
         let block = self.records.get(place.block as usize)?;
         let mut bytes = Bytes(block.get(place.start as usize..)?);
         let tagged = bytes.int()?;
@@ -335,7 +324,7 @@ impl SideLines {
 
     /// The lines, in file order.
     pub fn iter(&self) -> impl Iterator<Item = SideLine<'_>> {
-        (0..self.len).filter_map(|i| self.get(i))
+        (0..self.places.len()).filter_map(|i| self.get(i))
     }
 
     /// The factors of the lines, each once, in the order first used.
@@ -453,9 +442,10 @@ impl crate::compute::SeeResults for SideLines {
     }
 }
 
-/// A count or offset within a side as stored: a side holds far fewer than 4 billion lines,
-/// parts or bytes of text in a block (its inventory is at most a few hundred megabytes).
-fn narrow(n: usize) -> u32 {
+/// A count or offset within a side as stored, or a line's place as the pairing keeps it: a
+/// side holds far fewer than 4 billion lines, parts or bytes in a block (its inventory is at
+/// most a few hundred megabytes).
+pub(super) fn narrow(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
@@ -532,7 +522,7 @@ mod tests {
         let posts: Vec<Post> = Post::all().collect();
         // More lines than a block holds, and labels long enough to fill several text blocks.
         type Pushed = (String, String, Vec<(Post, Decimal)>);
-        let lines: Vec<Pushed> = (0..40_000u32)
+        let lines: Vec<Pushed> = (0..crate::blocks::BLOCK as u32 + 4_000)
             .map(|i| {
                 let id = match i % 3 {
                     0 => format!("line-{i}"),
@@ -566,7 +556,7 @@ mod tests {
         }
         assert_eq!(side.len(), lines.len());
         assert!(
-            side.records.len() > 1 && side.places.len() > 1,
+            side.records.len() > 1 && side.places.blocks() > 1,
             "blocks crossed"
         );
         assert_eq!(side.factors().len(), 7);

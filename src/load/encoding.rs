@@ -58,7 +58,7 @@ pub fn detect<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<(&'a [u8], Encodin
         };
     }
     // UTF-16 text has a BOM, or at least a NUL byte in every ASCII character.
-    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") || bytes.contains(&0) {
+    if starts_utf16(bytes) || bytes.contains(&0) {
         return Err(InputError::new(
             Position::file(file),
             "unsupported encoding (UTF-16?): save the file as UTF-8 or Windows-1252",
@@ -68,6 +68,11 @@ pub fn detect<'a>(file: &Arc<str>, bytes: &'a [u8]) -> Result<(&'a [u8], Encodin
         return Ok((bytes, Encoding::Utf8));
     }
     Ok((bytes, Encoding::Windows1252))
+}
+
+/// Whether `bytes` start with a UTF-16 byte order mark (either order).
+pub fn starts_utf16(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF")
 }
 
 /// Decodes a text file as [`detect`] finds it encoded. Borrows when the bytes are already

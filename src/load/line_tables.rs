@@ -49,14 +49,16 @@ pub fn csv_lines(
 /// every one against every other, across batches and within one.
 pub fn csv_batches(
     file: &str,
-    mut stream: impl Read + Send,
+    stream: impl Read + Send,
     lines_before: usize,
     each: &mut dyn FnMut(&[Line]) -> bool,
 ) -> bool {
-    let Some(mut head) = first_line(&mut stream) else {
-        return false;
-    };
-    if head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF") {
+    // The first line, for the separator.
+    let mut stream = std::io::BufReader::new(stream);
+    let mut head = Vec::new();
+    if std::io::BufRead::read_until(&mut stream, b'\n', &mut head).is_err()
+        || encoding::starts_utf16(&head)
+    {
         return false;
     }
     if head.starts_with(encoding::UTF8_BOM) {
@@ -65,8 +67,7 @@ pub fn csv_batches(
     if head.is_empty() {
         return false;
     }
-    let line = head.split(|b| *b == b'\n').next().unwrap_or_default();
-    let separator = separator(line);
+    let separator = separator(&head);
     let name: Arc<str> = Arc::from(file);
     let reader = csv_reader(std::io::Cursor::new(head).chain(stream), separator);
     let mut ids = LineIds::default();
@@ -80,26 +81,6 @@ pub fn csv_batches(
         Some(each),
     )
     .is_ok()
-}
-
-/// The bytes of `stream` up to its first line's end (and a little after), or all of them;
-/// `None` when they cannot be read.
-fn first_line(stream: &mut impl Read) -> Option<Vec<u8>> {
-    let mut head = Vec::new();
-    let mut buffer = [0u8; 8192];
-    loop {
-        let n = loop {
-            match stream.read(&mut buffer) {
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                read => break read.ok()?,
-            }
-        };
-        let read = buffer.get(..n)?;
-        head.extend_from_slice(read);
-        if n == 0 || read.contains(&b'\n') {
-            return Some(head);
-        }
-    }
 }
 
 /// The separator of a CSV file whose first line is `line`: `;` when it has one, else `,`.
