@@ -1,6 +1,6 @@
 //! Items kept in blocks of a fixed size: a million of them are never moved at once as they
-//! come (a vector that doubles would briefly hold them twice). The diff's lines and the Monte
-//! Carlo model grow this way.
+//! come (a vector that doubles would briefly hold them twice). The diff's lines, the Monte
+//! Carlo model and the lines of a post that `explain` lists grow this way.
 
 /// Items in blocks of at most [`BLOCK`], in the order pushed.
 #[derive(Clone, Debug)]

@@ -2,6 +2,7 @@
 //! written to the posts, so a reviewer can rebuild the figure by hand. Pure: a report in, an
 //! explanation out; it recomputes nothing the engine decided, it only lays it out.
 
+use crate::blocks::Blocks;
 use crate::energy_split;
 use crate::error::Position;
 use crate::factor::{Factor, Part};
@@ -126,7 +127,7 @@ pub struct Search {
     /// The total's variance (uncertainty_analysis's sum).
     total_variance: f64,
     /// The lines of the post asked: index, line, kgCO2e in the post, term.
-    post_lines: Vec<(usize, PostLine, Decimal, f64)>,
+    post_lines: Blocks<(usize, PostLine, Decimal, f64)>,
     /// The ids nearest to the one asked (edit distance, id), while it is not found.
     closest: Vec<(usize, String)>,
 }
@@ -157,7 +158,7 @@ pub struct FoundLine {
 #[derive(Clone, Debug)]
 pub struct FoundPost {
     post: Post,
-    lines: Vec<(usize, PostLine, Decimal, f64)>,
+    lines: Blocks<(usize, PostLine, Decimal, f64)>,
     variance: f64,
 }
 
@@ -171,7 +172,7 @@ impl Search {
             found: None,
             post_variance: [0.0; 22],
             total_variance: 0.0,
-            post_lines: Vec::new(),
+            post_lines: Blocks::default(),
             closest: Vec::new(),
         }
     }
@@ -198,7 +199,7 @@ impl Search {
         if *line.id == *self.id {
             self.found = Some((index, line.clone(), at));
             // A line id wins over a post code.
-            self.post_lines = Vec::new();
+            self.post_lines = Blocks::default();
         } else if self.post.is_none() {
             let near = (strsim::levenshtein(&self.id, &line.id), line.id.to_string());
             let at = self.closest.partition_point(|c| *c <= near);
@@ -304,11 +305,12 @@ impl FoundLine {
 impl FoundPost {
     /// The post's lines, largest first (ties in file order).
     pub fn explanation(&self) -> PostExplanation<'_> {
-        let mut lines: Vec<(usize, &PostLine, Decimal, f64)> = self
-            .lines
-            .iter()
-            .map(|(i, l, kg, t)| (*i, l, *kg, share(*t, self.variance)))
-            .collect();
+        let mut lines = Vec::with_capacity(self.lines.len());
+        lines.extend(
+            self.lines
+                .iter()
+                .map(|(i, l, kg, t)| (*i, l, *kg, share(*t, self.variance))),
+        );
         lines.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(&b.0)));
         PostExplanation {
             post: self.post,

@@ -93,12 +93,16 @@ pub(crate) fn run(options: Options<'_>) -> Result<u8> {
             }
         }
         Found::Post(found) => {
+            // A post may list a million lines: written as they are laid out.
             let explanation = found.explanation();
-            if json {
-                render::explain::post_json(report, &explanation)
-            } else {
-                render::explain::post_table(report, &explanation, options.lang)
-            }
+            output::write_with(&Sink::Stdout, |out| {
+                if json {
+                    render::explain::write_post_json(out, report, &explanation)
+                } else {
+                    render::explain::write_post_table(out, report, &explanation, options.lang)
+                }
+            })?;
+            return Ok(0);
         }
         Found::Nothing(closest) => bail!(
             "{}: no line `{}` and no post of that code{}",

@@ -2,13 +2,14 @@
 //! (`bilan.explain/1`). Figures are exact (an auditor rebuilds them by hand), with a decimal
 //! comma in French.
 
-use super::grid::Grid;
+use super::grid::{Grid, write_long_table};
 use super::{num_rounded_f64, rounded_f64};
 use crate::contract::explain as doc;
 use crate::contract::{Num, result::Amortization};
 use crate::explain::{LineExplanation, PostExplanation};
 use crate::post::Lang;
 use crate::report::Destination;
+use std::io::{self, Write};
 
 use super::exact_for as num;
 
@@ -251,6 +252,20 @@ pub fn line_table(e: &LineExplanation<'_>, at: Option<&str>, lang: Lang) -> Stri
 
 /// The lines of a post, largest first.
 pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang: Lang) -> String {
+    let mut out = Vec::new();
+    // Writing into memory cannot fail.
+    let _ = write_post_table(&mut out, report, e, lang);
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Writes the lines of a post, largest first, as [`post_table`] shows them: a post may list a
+/// million lines, laid out and written a chunk at a time.
+pub fn write_post_table(
+    out: &mut dyn Write,
+    report: &crate::report::Report,
+    e: &PostExplanation<'_>,
+    lang: Lang,
+) -> io::Result<()> {
     let fr = lang == Lang::Fr;
     let header: Vec<String> = if fr {
         [
@@ -273,10 +288,8 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
     }
     .map(String::from)
     .to_vec();
-    let rows = e
-        .lines
-        .iter()
-        .map(|(_, l, kg, share)| {
+    let rows = || {
+        e.lines.iter().map(|(_, l, kg, share)| {
             vec![
                 l.id.to_string(),
                 l.label.to_string(),
@@ -286,7 +299,7 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
                 pct(*share, lang),
             ]
         })
-        .collect();
+    };
     let figure = report.posts.get(e.post.index()).map(|p| p.figure);
     let title = format!(
         "{} {} — {}{}",
@@ -300,7 +313,9 @@ pub fn post_table(report: &crate::report::Report, e: &PostExplanation<'_>, lang:
             k(f.k, lang)
         ))
     );
-    format!("{title}\n\n{}\n", Grid::new(header, rows, 3).table())
+    write!(out, "{title}\n\n")?;
+    write_long_table(out, header, 3, rows)?;
+    out.write_all(b"\n")
 }
 
 fn k6(value: f64) -> Num {
@@ -410,4 +425,14 @@ pub fn post_document<'a>(
 /// A post's explanation as JSON (`bilan.explain/1`).
 pub fn post_json(report: &crate::report::Report, e: &PostExplanation<'_>) -> String {
     write(&post_document(report, e))
+}
+
+/// Writes a post's explanation as [`post_json`] makes it, without holding the text.
+pub fn write_post_json(
+    out: &mut dyn Write,
+    report: &crate::report::Report,
+    e: &PostExplanation<'_>,
+) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &post_document(report, e))?;
+    out.write_all(b"\n")
 }

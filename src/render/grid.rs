@@ -8,6 +8,7 @@
 use comfy_table::{
     Attribute, Cell, CellAlignment, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
+use std::io::{self, Write};
 use std::sync::OnceLock;
 
 /// How tables are laid out for a terminal.
@@ -72,36 +73,7 @@ impl Grid {
 
     /// The table laid out for `terminal`.
     pub fn table_for(&self, terminal: Terminal) -> String {
-        let mut table = Table::new();
-        table
-            .force_no_tty()
-            .load_style(presets::UTF8_FULL_CONDENSED);
-        if terminal.color {
-            table.enforce_styling();
-        }
-        table.set_header(
-            self.header
-                .iter()
-                .map(|h| crate::text::printable(h, true).into_owned()),
-        );
-        for row in &self.rows {
-            let style = if terminal.color {
-                self.style(row)
-            } else {
-                None
-            };
-            table.add_row(row.iter().enumerate().map(|(i, text)| {
-                // Text from input files never drives the terminal.
-                let mut cell = Cell::new(crate::text::printable(text, true));
-                if self.right.contains(&i) {
-                    cell = cell.set_alignment(CellAlignment::Right);
-                }
-                match style {
-                    Some(attribute) => cell.add_attribute(attribute),
-                    None => cell,
-                }
-            }));
-        }
+        let mut table = self.comfy(terminal, true);
         if let Some(width) = terminal.width {
             table
                 .set_content_arrangement(ContentArrangement::Dynamic)
@@ -124,6 +96,43 @@ impl Grid {
             }
         }
         table.to_string()
+    }
+
+    /// The cells as a comfy-table, with or without the header, not yet fitted to a width.
+    fn comfy(&self, terminal: Terminal, header: bool) -> Table {
+        let mut table = Table::new();
+        table
+            .force_no_tty()
+            .load_style(presets::UTF8_FULL_CONDENSED);
+        if terminal.color {
+            table.enforce_styling();
+        }
+        if header {
+            table.set_header(
+                self.header
+                    .iter()
+                    .map(|h| crate::text::printable(h, true).into_owned()),
+            );
+        }
+        for row in &self.rows {
+            let style = if terminal.color {
+                self.style(row)
+            } else {
+                None
+            };
+            table.add_row(row.iter().enumerate().map(|(i, text)| {
+                // Text from input files never drives the terminal.
+                let mut cell = Cell::new(crate::text::printable(text, true));
+                if self.right.contains(&i) {
+                    cell = cell.set_alignment(CellAlignment::Right);
+                }
+                match style {
+                    Some(attribute) => cell.add_attribute(attribute),
+                    None => cell,
+                }
+            }));
+        }
+        table
     }
 
     /// Bold for totals and scopes, dim for a row whose figures are all empty or `–`.
@@ -164,6 +173,100 @@ impl Grid {
         }
         out
     }
+}
+
+/// Rows laid out together by [`long_table`].
+const CHUNK: usize = 4096;
+
+/// Writes a terminal table whose rows `rows` makes (it is called twice): the same bytes as
+/// [`Grid::table`] of every row, but at its natural width the rows are laid out [`CHUNK`] at a
+/// time, each column at the width measured over all of them, and written as they are laid
+/// out, so that a table of a million rows is never held whole. Fitted to a terminal's width,
+/// the layout weighs every cell together, and the rows are held as [`Grid::table`] holds them.
+pub fn write_long_table<I>(
+    out: &mut dyn Write,
+    header: Vec<String>,
+    first_number: usize,
+    rows: impl Fn() -> I,
+) -> io::Result<()>
+where
+    I: Iterator<Item = Vec<String>>,
+{
+    write_long_table_for(out, terminal(), CHUNK, header, first_number, rows)
+}
+
+fn write_long_table_for<I>(
+    out: &mut dyn Write,
+    terminal: Terminal,
+    chunk: usize,
+    header: Vec<String>,
+    first_number: usize,
+    rows: impl Fn() -> I,
+) -> io::Result<()>
+where
+    I: Iterator<Item = Vec<String>>,
+{
+    let chunk = chunk.max(1);
+    let grid = |header: &[String], rows: Vec<Vec<String>>| Grid {
+        header: header.to_vec(),
+        rows,
+        right: (first_number..header.len()).collect(),
+    };
+    let mut all = rows().peekable();
+    let first: Vec<Vec<String>> = all.by_ref().take(chunk).collect();
+    if all.peek().is_none() || terminal.width.is_some() {
+        let mut first = first;
+        first.extend(all);
+        return out.write_all(grid(&header, first).table_for(terminal).as_bytes());
+    }
+    // The widths comfy-table would give the whole table: each column's widest cell.
+    let mut widths = grid(&header, first)
+        .comfy(terminal, true)
+        .column_max_content_widths();
+    loop {
+        let rows: Vec<Vec<String>> = all.by_ref().take(chunk).collect();
+        if rows.is_empty() {
+            break;
+        }
+        let measured = grid(&header, rows)
+            .comfy(terminal, false)
+            .column_max_content_widths();
+        for (width, more) in widths.iter_mut().zip(measured) {
+            *width = (*width).max(more);
+        }
+    }
+    let mut all = rows().peekable();
+    let mut first = true;
+    let mut started = false;
+    while all.peek().is_some() {
+        let rows: Vec<Vec<String>> = all.by_ref().take(chunk).collect();
+        let last = all.peek().is_none();
+        let mut table = grid(&header, rows).comfy(terminal, first);
+        for (i, width) in widths.iter().enumerate() {
+            if let Some(column) = table.column_mut(i) {
+                let padded = width.saturating_add(column.padding_width());
+                column.set_constraint(ColumnConstraint::Absolute(Width::Fixed(padded)));
+            }
+        }
+        let mut lines = table.lines().peekable();
+        // Each chunk is a whole table: only the first keeps its top border (and header), only
+        // the last its bottom border.
+        if !first {
+            lines.next();
+        }
+        while let Some(line) = lines.next() {
+            if lines.peek().is_none() && !last {
+                break;
+            }
+            if started {
+                out.write_all(b"\n")?;
+            }
+            out.write_all(line.as_bytes())?;
+            started = true;
+        }
+        first = false;
+    }
+    Ok(())
 }
 
 /// Text safe in a Markdown table cell.
@@ -230,4 +333,99 @@ where
         .ok()
         .and_then(|bytes| String::from_utf8(bytes).ok())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn long(
+        terminal: Terminal,
+        chunk: usize,
+        header: Vec<String>,
+        first_number: usize,
+        rows: &[Vec<String>],
+    ) -> String {
+        let mut out = Vec::new();
+        write_long_table_for(&mut out, terminal, chunk, header, first_number, || {
+            rows.iter().cloned()
+        })
+        .unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just(String::new()),
+            "[a-z ]{0,12}",
+            "[0-9 ,.±%–-]{0,9}",
+            // Wide, combining and control characters, and lines of their own.
+            "[a-zé漢字🌍\u{301}\u{1b}\t\n]{0,6}",
+        ]
+    }
+
+    fn rows() -> impl Strategy<Value = Vec<Vec<String>>> {
+        prop::collection::vec(prop::collection::vec(cell(), 4), 0..14)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, failure_persistence: None, ..ProptestConfig::default() })]
+
+        /// Laid out a chunk at a time, a table is the bytes of the whole table laid out at once.
+        #[test]
+        fn long_tables_are_the_whole_table(
+            rows in rows(),
+            header in prop::collection::vec(cell(), 4),
+            chunk in 1usize..6,
+            color in any::<bool>(),
+            first_number in 0usize..5,
+        ) {
+            let terminal = Terminal { width: None, color };
+            let whole = Grid::new(header.clone(), rows.clone(), first_number).table_for(terminal);
+            let chunked = long(terminal, chunk, header, first_number, &rows);
+            prop_assert_eq!(chunked, whole);
+        }
+    }
+
+    #[test]
+    fn long_tables_fitted_to_a_terminal_are_the_whole_table() {
+        let terminal = Terminal {
+            width: Some(40),
+            color: false,
+        };
+        let rows: Vec<Vec<String>> = (0..10)
+            .map(|i| {
+                vec![
+                    format!("line-{i}"),
+                    "a label long enough to wrap ".repeat(i % 3 + 1),
+                    format!("{}", i * 1000),
+                ]
+            })
+            .collect();
+        let header = ["Line", "Label", "kgCO2e"].map(String::from).to_vec();
+        let whole = Grid::new(header.clone(), rows.clone(), 2).table_for(terminal);
+        assert!(whole.lines().count() > 14, "the labels wrap:\n{whole}");
+        assert_eq!(long(terminal, 3, header, 2, &rows), whole);
+    }
+
+    #[test]
+    fn chunks_share_one_set_of_widths() {
+        // The widest label is in the last chunk: every row is laid out at its width.
+        let rows: Vec<Vec<String>> = ["a", "bb", "a much wider label"]
+            .iter()
+            .map(|l| vec![(*l).to_string(), "1".to_string()])
+            .collect();
+        let table = long(
+            Terminal::default(),
+            1,
+            vec!["L".into(), "N".into()],
+            1,
+            &rows,
+        );
+        let widths: Vec<usize> = table.lines().map(|l| l.chars().count()).collect();
+        assert_eq!(widths, vec![26; 7], "{table}");
+        assert!(table.starts_with("┌") && table.ends_with("┘"), "{table}");
+        assert_eq!(table.matches('┌').count(), 1);
+    }
 }
