@@ -3,7 +3,9 @@ use clap::Parser;
 use std::io::Write;
 use std::process::ExitCode;
 /// mimalloc: the parsers allocate many small strings, which the system allocator serves
-/// slower and returns to the kernel too eagerly (page faults on every big read).
+/// slower and returns to the kernel too eagerly (page faults on every big read). Built without
+/// transparent huge pages (`no_thp`): partly used 2 MB pages kept a big run's peak up to a
+/// third higher (see the README's performance section).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
