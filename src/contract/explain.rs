@@ -5,9 +5,10 @@ use super::result::Amortization;
 use super::{Num, Text};
 use serde::{Deserialize, Serialize};
 
-/// The explain document: a line's or a post's.
+/// The explain document: a line's or a post's. `L` is a post's lines: a `Vec` when read back;
+/// when written, any sequence that serializes them one at a time (a post may have a million).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Document<'a> {
+pub struct Document<'a, L = Vec<PostLine<'a>>> {
     /// [`super::EXPLAIN`].
     pub schema: Text<'a>,
     /// A line's explanation.
@@ -15,7 +16,7 @@ pub struct Document<'a> {
     pub line: Option<Line<'a>>,
     /// A post's explanation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub post: Option<Post<'a>>,
+    pub post: Option<Post<'a, L>>,
 }
 
 /// A line, step by step.
@@ -104,9 +105,9 @@ pub struct InPost<'a> {
     pub variance_share: Num,
 }
 
-/// A post and its lines.
+/// A post and its lines (`L`: as in [`Document`]).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Post<'a> {
+pub struct Post<'a, L = Vec<PostLine<'a>>> {
     /// Post code.
     pub code: Text<'a>,
     /// Exact kgCO2e.
@@ -114,7 +115,7 @@ pub struct Post<'a> {
     /// k of the post.
     pub k: Option<Num>,
     /// Its lines, largest first.
-    pub lines: Vec<PostLine<'a>>,
+    pub lines: L,
 }
 
 /// A line of a post.

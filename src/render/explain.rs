@@ -398,6 +398,15 @@ pub fn post_document<'a>(
     report: &crate::report::Report,
     e: &'a PostExplanation<'_>,
 ) -> doc::Document<'a> {
+    post_document_with(report, e, post_lines(e).collect())
+}
+
+/// The post's document around `lines`, its lines as a `Vec` or one at a time.
+fn post_document_with<'a, L>(
+    report: &crate::report::Report,
+    e: &PostExplanation<'_>,
+    lines: L,
+) -> doc::Document<'a, L> {
     let figure = report.posts.get(e.post.index()).map(|p| p.figure);
     doc::Document {
         schema: crate::contract::EXPLAIN.into(),
@@ -406,19 +415,29 @@ pub fn post_document<'a>(
             code: e.post.code().into(),
             kgco2e: figure.map(|f| Num(f.kgco2e)),
             k: figure.map(|f| k6(f.k)),
-            lines: e
-                .lines
-                .iter()
-                .map(|(_, l, kg, share)| doc::PostLine {
-                    id: (&*l.id).into(),
-                    label: (&*l.label).into(),
-                    factor: l.factor.id.as_str().into(),
-                    kgco2e: Num(*kg),
-                    k: k6(l.k),
-                    variance_share: k6(*share),
-                })
-                .collect(),
+            lines,
         }),
+    }
+}
+
+/// The post's lines as its document lists them.
+fn post_lines<'a>(e: &'a PostExplanation<'_>) -> impl Iterator<Item = doc::PostLine<'a>> {
+    e.lines.iter().map(|(_, l, kg, share)| doc::PostLine {
+        id: (&*l.id).into(),
+        label: (&*l.label).into(),
+        factor: l.factor.id.as_str().into(),
+        kgco2e: Num(*kg),
+        k: k6(l.k),
+        variance_share: k6(*share),
+    })
+}
+
+/// A post's lines serialized one at a time, never all held as values.
+struct LinesOneByOne<'a, 'e>(&'a PostExplanation<'e>);
+
+impl serde::Serialize for LinesOneByOne<'_, '_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(post_lines(self.0))
     }
 }
 
@@ -433,6 +452,7 @@ pub fn write_post_json(
     report: &crate::report::Report,
     e: &PostExplanation<'_>,
 ) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &post_document(report, e))?;
+    let document = post_document_with(report, e, LinesOneByOne(e));
+    serde_json::to_writer_pretty(&mut *out, &document)?;
     out.write_all(b"\n")
 }
