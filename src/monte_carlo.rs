@@ -103,12 +103,17 @@ pub enum DrawsError {
     Zero,
     /// More than [`MAX_DRAWS`].
     TooMany(usize),
+    /// Shared factors asked of lines kept for independent draws only (a defect of the caller).
+    NotKept,
 }
 
 impl fmt::Display for DrawsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             DrawsError::Zero => f.write_str("the number of Monte Carlo draws must be at least 1"),
+            DrawsError::NotKept => f.write_str(
+                "internal error: the lines were kept for independent Monte Carlo draws, not for shared factors",
+            ),
             DrawsError::TooMany(n) => write!(
                 f,
                 "{n} Monte Carlo draws is above the maximum of {MAX_DRAWS} (10,000 already give percentiles to about 1 %)"
@@ -188,7 +193,7 @@ impl MonteCarlo {
 
 /// Line draws a simulation makes (lines × draws × passes): how long it will take.
 pub fn work(report: &Report, settings: &Settings) -> u64 {
-    Lines::of(report).work(settings)
+    Lines::of(report, settings.correlation).work(settings)
 }
 
 /// Simulates the report's emissions.
@@ -203,14 +208,19 @@ pub fn simulate_with_progress(
     settings: &Settings,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<MonteCarlo, DrawsError> {
-    Lines::of(report).simulate(settings, progress)
+    Lines::of(report, settings.correlation).simulate(settings, progress)
 }
 
-/// The emission lines as the draws need them (32 bytes each and 9 a part), taken one by one
-/// in file order: a report's, or each line's result as it is made when the report keeps none.
+/// The emission lines as the draws need them (16 bytes each, 32 for shared factors, and 9 a
+/// part), taken one by one in file order: a report's, or each line's result as it is made when
+/// the report keeps none.
 #[derive(Debug, Default)]
 pub struct Lines {
+    /// The draws these lines are kept for.
+    correlation: Correlation,
     lines: Blocks<ModelLine>,
+    /// For shared factors: each line's σ of its activity and of its factor.
+    shared: Blocks<[f64; 2]>,
     /// The lines' parts in line order: kgCO2e, and the index of the post, until
     /// [`Lines::simulate`] makes it a column.
     kgs: Blocks<f64>,
@@ -222,14 +232,17 @@ pub struct Lines {
 }
 
 impl Lines {
-    /// No line yet.
-    pub fn new() -> Lines {
-        Lines::default()
+    /// No line yet, to be kept for draws under `correlation`.
+    pub fn new(correlation: Correlation) -> Lines {
+        Lines {
+            correlation,
+            ..Lines::default()
+        }
     }
 
-    /// A report's lines.
-    pub fn of(report: &Report) -> Lines {
-        let mut lines = Lines::new();
+    /// A report's lines, kept for draws under `correlation`.
+    pub fn of(report: &Report, correlation: Correlation) -> Lines {
+        let mut lines = Lines::new(correlation);
         report.lines.iter().for_each(|line| lines.add(line));
         lines
     }
@@ -263,11 +276,13 @@ impl Lines {
         }
         self.lines.push(ModelLine {
             sigma: sigma(line.figure.k),
-            sigma_activity: sigma(line.k_activity),
-            sigma_factor: sigma(line.k_factor),
             factor: u32::try_from(factor).unwrap_or(u32::MAX),
             parts,
         });
+        if self.correlation == Correlation::SharedFactors {
+            self.shared
+                .push([sigma(line.k_activity), sigma(line.k_factor)]);
+        }
     }
 
     /// Line draws a simulation of these lines makes (lines × draws × passes).
@@ -284,6 +299,12 @@ impl Lines {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<MonteCarlo, DrawsError> {
         check_draws(settings.draws)?;
+        if settings.correlation == Correlation::SharedFactors
+            && (self.correlation != Correlation::SharedFactors
+                || self.shared.len() != self.lines.len())
+        {
+            return Err(DrawsError::NotKept);
+        }
         let model = self.model();
         let stats = model.run(settings, settings.correlation, progress);
         let independent_total = match settings.correlation {
@@ -320,7 +341,9 @@ impl Lines {
     /// The model: the posts used, in code order, are the first columns of a draw's row.
     fn model(self) -> Model {
         let Lines {
+            correlation: _,
             lines,
+            shared,
             kgs,
             mut columns,
             factor_ids,
@@ -341,6 +364,7 @@ impl Lines {
         let post_scope = posts.iter().map(|p| p.scope().index()).collect();
         Model {
             lines,
+            shared,
             kgs,
             columns,
             factors: factor_ids.len(),
@@ -352,7 +376,7 @@ impl Lines {
 
 impl crate::compute::SeeResults for Lines {
     fn start(&mut self, _: &crate::inventory::Inventory) {
-        *self = Lines::new();
+        *self = Lines::new(self.correlation);
     }
 
     fn see(&mut self, line: &LineResult) {
@@ -369,9 +393,8 @@ fn sigma(k: f64) -> f64 {
 /// One emission line, ready to draw.
 #[derive(Clone, Copy, Debug)]
 struct ModelLine {
+    /// σ of the line's emissions (activity and factor together).
     sigma: f64,
-    sigma_activity: f64,
-    sigma_factor: f64,
     /// Index of its factor id among the distinct ids.
     factor: u32,
     /// How many parts it has (the next ones of the model's parts).
@@ -382,6 +405,8 @@ struct ModelLine {
 /// order), then the three scopes, then the total.
 struct Model {
     lines: Blocks<ModelLine>,
+    /// Shared factors: each line's σ of its activity and of its factor (none otherwise).
+    shared: Blocks<[f64; 2]>,
     /// The lines' parts in line order: kgCO2e and the post's column.
     kgs: Blocks<f64>,
     columns: Blocks<u8>,
@@ -465,13 +490,12 @@ impl Model {
                 for z in z_factors.iter_mut() {
                     *z = StandardNormal.sample(&mut rng);
                 }
-                for line in self.lines.iter() {
+                for (line, [sigma_activity, sigma_factor]) in
+                    self.lines.iter().zip(self.shared.iter())
+                {
                     let z: f64 = StandardNormal.sample(&mut rng);
                     let z_factor = z_factors.get(line.factor as usize).copied().unwrap_or(0.0);
-                    add(
-                        line,
-                        (line.sigma_activity * z + line.sigma_factor * z_factor).exp(),
-                    );
+                    add(line, (sigma_activity * z + sigma_factor * z_factor).exp());
                 }
             }
         }
@@ -546,7 +570,7 @@ mod tests {
         // another post. Without uncertainty every draw is the sums themselves, exact in f64
         // (integers and halves far below 2^53): a part read for the wrong line would show.
         let (first, second) = (Post::known(0), Post::known(9));
-        let mut lines = Lines::new();
+        let mut lines = Lines::new(Correlation::SharedFactors);
         lines.factor_ids.insert("f".to_string(), 0);
         for p in [first, second] {
             lines.used[p.index()] = true;
@@ -565,11 +589,10 @@ mod tests {
             }
             lines.lines.push(ModelLine {
                 sigma: 0.0,
-                sigma_activity: 0.0,
-                sigma_factor: 0.0,
                 factor: 0,
                 parts: 1 + u32::from(two),
             });
+            lines.shared.push([0.0, 0.0]);
         }
         assert!(lines.lines.blocks() > 1 && lines.kgs.blocks() > 1);
         for correlation in [Correlation::Independent, Correlation::SharedFactors] {
@@ -586,10 +609,48 @@ mod tests {
         }
     }
 
+    #[test]
+    fn lines_kept_for_independent_draws_refuse_shared_factors() {
+        // Kept without each line's two σ, shared factors would draw nothing for the lines: an
+        // error rather than a total of zero.
+        let r = report(&[("1", "10%", "5%", 100, "a"), ("1", "20%", "5%", 50, "b")]);
+        let shared = Settings {
+            draws: 10,
+            correlation: Correlation::SharedFactors,
+            ..Settings::default()
+        };
+        let kept = Lines::of(&r, Correlation::Independent);
+        assert_eq!(kept.lines.len(), 2);
+        assert!(kept.shared.len() == 0);
+        assert_eq!(
+            kept.simulate(&shared, &|_| {}).map(|mc| mc.total.median),
+            Err(DrawsError::NotKept)
+        );
+        let mut short = Lines::of(&r, Correlation::SharedFactors);
+        assert_eq!(short.shared.len(), 2);
+        short.shared = Blocks::default();
+        short.shared.push([0.1, 0.1]);
+        assert_eq!(
+            short.simulate(&shared, &|_| {}).map(|mc| mc.total.median),
+            Err(DrawsError::NotKept)
+        );
+        // Independent draws need no more than they keep.
+        let independent = Settings {
+            correlation: Correlation::Independent,
+            ..shared
+        };
+        let total = Lines::of(&r, Correlation::Independent)
+            .simulate(&independent, &|_| {})
+            .unwrap()
+            .total;
+        assert!(total.median > 100.0 && total.median < 200.0, "{total:?}");
+    }
+
     /// A copy of `lines` (simulating takes them).
     fn lines_again(lines: &Lines) -> Lines {
-        let mut copy = Lines::new();
+        let mut copy = Lines::new(lines.correlation);
         copy.factor_ids = lines.factor_ids.clone();
+        lines.shared.iter().for_each(|pair| copy.shared.push(*pair));
         copy.used = lines.used;
         lines.kgs.iter().for_each(|kg| copy.kgs.push(*kg));
         lines.columns.iter().for_each(|c| copy.columns.push(*c));
@@ -692,7 +753,7 @@ mod tests {
         assert_eq!(draw(1), draw(1));
         let one = draw(1);
         assert_eq!(one.mean, one.median);
-        let model = Lines::of(&r).model();
+        let model = Lines::of(&r, Correlation::Independent).model();
         let base = ChaCha8Rng::seed_from_u64(DEFAULT_SEED);
         let mut row = vec![0.0; model.stride()];
         let mut posts = vec![0.0; model.posts.len()];

@@ -176,13 +176,13 @@ fn an_inventory_computed_a_batch_at_a_time_is_the_whole_computation() {
         "{}",
         ranked.contributing_lines
     );
-    let mut draws = bilan::monte_carlo::Lines::new();
-    seeing(&mut draws);
     let settings = bilan::monte_carlo::Settings {
         draws: 300,
         seed: 7,
         correlation: bilan::monte_carlo::Correlation::SharedFactors,
     };
+    let mut draws = bilan::monte_carlo::Lines::new(settings.correlation);
+    seeing(&mut draws);
     assert_eq!(
         draws.simulate(&settings, &|_| {}).unwrap(),
         bilan::monte_carlo::simulate(b, &settings).unwrap()

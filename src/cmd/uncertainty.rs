@@ -68,7 +68,9 @@ impl Sums {
 
     fn of(args: &UncertaintyArgs) -> Sums {
         Sums {
-            monte_carlo: args.monte_carlo.then(monte_carlo::Lines::new),
+            monte_carlo: args
+                .monte_carlo
+                .then(|| monte_carlo::Lines::new(args.correlation.into())),
             ranking: args
                 .uncertainty_report
                 .then(|| Ranking::new(uncertainty_analysis::TOP_LINES)),
