@@ -175,7 +175,7 @@ impl Grid {
     }
 }
 
-/// Rows laid out together by [`long_table`].
+/// Rows laid out together by [`write_long_table`].
 const CHUNK: usize = 4096;
 
 /// Writes a terminal table whose rows `rows` makes (it is called twice): the same bytes as
