@@ -207,11 +207,7 @@ where
     I: Iterator<Item = Vec<String>>,
 {
     let chunk = chunk.max(1);
-    let grid = |header: &[String], rows: Vec<Vec<String>>| Grid {
-        header: header.to_vec(),
-        rows,
-        right: (first_number..header.len()).collect(),
-    };
+    let grid = |header: &[String], rows| Grid::new(header.iter().cloned(), rows, first_number);
     let mut all = rows().peekable();
     let first: Vec<Vec<String>> = all.by_ref().take(chunk).collect();
     if all.peek().is_none() || terminal.width.is_some() {
